@@ -1,0 +1,201 @@
+//! What the engine concludes: causes, actions, findings and the next step.
+//!
+//! Text is carried as message ids with arguments, never as rendered sentences: the engine knows
+//! no language, and the i18n layer renders each id in the caller's locale.
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Why a transaction is not where the customer expects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// The transaction completed.
+    NoIncident,
+    /// Waiting for confirmations within the expected time.
+    ConfirmationDelay,
+    /// Waiting far longer than expected.
+    ConfirmationStalled,
+    /// Held up by maintenance or an outage.
+    Maintenance,
+    /// The account is frozen or restricted.
+    AccountFrozen,
+    /// Something was entered wrong.
+    InputMismatch,
+    /// The transaction was rejected.
+    Rejected,
+    /// No such transaction reached the platform.
+    NotFound,
+    /// Nothing explains it.
+    Undetermined,
+}
+
+/// What should happen next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Nothing.
+    None,
+    /// Wait.
+    Wait,
+    /// Verify identity.
+    VerifyIdentity,
+    /// Reset password, enable 2FA, then verify identity.
+    SecureAccount,
+    /// Contact support.
+    ContactSupport,
+    /// Correct the details and retry.
+    CorrectAndRetry,
+    /// Add funds and retry.
+    TopUpAndRetry,
+    /// File a recovery request.
+    RequestRecovery,
+    /// Check the reference.
+    CheckReference,
+    /// Escalate to operations.
+    Escalate,
+}
+
+/// Whether a rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The rule's condition holds.
+    Matched,
+    /// Checked; it does not hold.
+    NotMatched,
+    /// Could not be checked.
+    NotApplicable,
+}
+
+/// An argument of a localized message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Verbatim text (codes, amounts, addresses).
+    Str(String),
+    /// A count, which may select a plural form.
+    Num(i64),
+    /// A moment, formatted the locale's way.
+    Time(DateTime<Utc>),
+    /// A span of time, written the locale's way (e.g. "2 h 24 min").
+    Duration(chrono::TimeDelta),
+    /// Messages rendered one after another, separated the locale's way.
+    List(Vec<Text>),
+}
+
+/// A localizable message: a catalog id and its named arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// Catalog message id, e.g. `delay-detail`.
+    pub id: &'static str,
+    /// Named arguments.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Text {
+    /// A message without arguments.
+    pub fn new(id: &'static str) -> Self {
+        Self {
+            id,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a verbatim text argument.
+    pub fn str(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, Arg::Str(value.into())));
+        self
+    }
+
+    /// Adds a count argument.
+    pub fn num(mut self, name: &'static str, value: impl Into<i64>) -> Self {
+        self.args.push((name, Arg::Num(value.into())));
+        self
+    }
+
+    /// Adds a span-of-time argument.
+    pub fn duration(mut self, name: &'static str, value: chrono::TimeDelta) -> Self {
+        self.args.push((name, Arg::Duration(value)));
+        self
+    }
+
+    /// Adds a list argument.
+    pub fn list(mut self, name: &'static str, items: Vec<Text>) -> Self {
+        self.args.push((name, Arg::List(items)));
+        self
+    }
+
+    /// Adds a moment argument.
+    pub fn time(mut self, name: &'static str, value: DateTime<Utc>) -> Self {
+        self.args.push((name, Arg::Time(value)));
+        self
+    }
+}
+
+/// The facts and numbers a rule used, by stable key.
+pub type Evidence = Vec<(&'static str, String)>;
+
+/// One rule's verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Stable rule name.
+    pub rule: &'static str,
+    /// The cause the rule detects.
+    pub cause: Cause,
+    /// Whether it matched.
+    pub outcome: Outcome,
+    /// Agent-facing explanation.
+    pub detail: Text,
+    /// What it used.
+    pub evidence: Evidence,
+}
+
+/// The recommended next step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextStep {
+    /// What to do.
+    pub action: Action,
+    /// Agent-facing instruction.
+    pub summary: Text,
+    /// When to look again.
+    pub recheck_at: Option<DateTime<Utc>>,
+    /// When it should resolve by itself.
+    pub expected_resolution_at: Option<DateTime<Utc>>,
+}
+
+impl NextStep {
+    /// A step with no times attached.
+    pub fn new(action: Action, summary: Text) -> Self {
+        Self {
+            action,
+            summary,
+            recheck_at: None,
+            expected_resolution_at: None,
+        }
+    }
+}
+
+/// The complete answer for one reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    /// The diagnosed reference.
+    pub reference: String,
+    /// The evaluation time.
+    pub as_of: DateTime<Utc>,
+    /// The primary cause.
+    pub cause: Cause,
+    /// Other matched causes, in precedence order.
+    pub contributing_causes: Vec<Cause>,
+    /// One finding per rule, in precedence order.
+    pub findings: Vec<Finding>,
+    /// What to do next.
+    pub next_step: NextStep,
+    /// Customer-safe message.
+    pub customer_message: Text,
+    /// The rules file version.
+    pub ruleset_version: Arc<str>,
+}
+
+impl Diagnosis {
+    /// The finding of the named rule.
+    pub fn finding(&self, rule: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.rule == rule)
+    }
+}

@@ -1,0 +1,81 @@
+//! The rule engine: facts and an evaluation time in, a diagnosis out. Pure: no I/O, no clock.
+
+pub mod context;
+pub mod diagnosis;
+pub mod model;
+pub mod policy;
+pub mod rules;
+pub mod time;
+
+use chrono::{DateTime, Utc};
+use context::Context;
+use diagnosis::{Action, Cause, Diagnosis, Finding, NextStep, Outcome, Text};
+use model::{Claim, Facts};
+use policy::RuleSet;
+use rules::{RULES, Resolution};
+
+/// Evaluates every rule against `facts` as of `as_of` and picks the primary cause.
+pub fn evaluate(
+    rules: &RuleSet,
+    reference: &str,
+    claim: &Claim,
+    facts: &Facts,
+    as_of: DateTime<Utc>,
+) -> Diagnosis {
+    let ctx = Context::new(reference, claim, facts, rules, as_of);
+    let mut findings = Vec::with_capacity(RULES.len());
+    let mut resolutions: Vec<(Cause, Resolution)> = Vec::new();
+    for rule in RULES {
+        let verdict = (rule.evaluate)(&ctx);
+        if let Some(resolution) = verdict.resolution {
+            resolutions.push((rule.cause, resolution));
+        }
+        findings.push(Finding {
+            rule: rule.name,
+            cause: rule.cause,
+            outcome: verdict.outcome,
+            detail: verdict.detail,
+            evidence: verdict.evidence,
+        });
+    }
+    debug_assert!(
+        findings
+            .iter()
+            .all(|f| (f.outcome == Outcome::Matched)
+                == resolutions.iter().any(|(c, _)| *c == f.cause))
+    );
+
+    let primary = primary_index(&resolutions);
+    let (cause, resolution) = match primary {
+        Some(i) => resolutions.remove(i),
+        None => (Cause::Undetermined, undetermined()),
+    };
+    Diagnosis {
+        reference: reference.to_owned(),
+        as_of,
+        cause,
+        contributing_causes: resolutions.into_iter().map(|(c, _)| c).collect(),
+        findings,
+        next_step: resolution.next_step,
+        customer_message: resolution.customer_message,
+        ruleset_version: rules.version().clone(),
+    }
+}
+
+/// The first match in precedence order, except that a payment that never arrived but was made
+/// during maintenance on its network is explained by the maintenance: it may still be queued.
+fn primary_index(matched: &[(Cause, Resolution)]) -> Option<usize> {
+    let position = |cause| matched.iter().position(|(c, _)| *c == cause);
+    match (position(Cause::NotFound), position(Cause::Maintenance)) {
+        (Some(_), Some(maintenance)) => Some(maintenance),
+        _ if matched.is_empty() => None,
+        _ => Some(0),
+    }
+}
+
+fn undetermined() -> Resolution {
+    Resolution {
+        next_step: NextStep::new(Action::Escalate, Text::new("undetermined-summary")),
+        customer_message: Text::new("undetermined-customer"),
+    }
+}

@@ -1,0 +1,275 @@
+//! The facts a diagnosis is made from, as plain domain types (no protobuf, no I/O).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
+
+/// What a transaction does, seen from the customer's account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransactionKind {
+    /// Funds arriving into the account.
+    Deposit,
+    /// Funds leaving the account to an outside destination.
+    Withdrawal,
+    /// Paying a merchant order or invoice.
+    Payment,
+    /// A transfer between accounts or over a bank rail.
+    Transfer,
+}
+
+/// Where a transaction stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransactionStatus {
+    /// Accepted, not yet on the network or rail.
+    Pending,
+    /// On the network, collecting confirmations.
+    Confirming,
+    /// Credited or released.
+    Completed,
+    /// Rejected.
+    Failed,
+}
+
+/// Why a transaction was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureReason {
+    /// Not enough funds.
+    InsufficientBalance,
+    /// Malformed or unknown details.
+    InvalidDetails,
+    /// A limit was exceeded.
+    LimitExceeded,
+    /// Declined by risk controls.
+    RiskDeclined,
+    /// The order or quote expired.
+    Expired,
+}
+
+/// What the order, invoice or deposit address asked for; `None` = not specified.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExpectedPayment {
+    /// Amount asked for.
+    pub amount: Option<Decimal>,
+    /// Asset code asked for (upper-case).
+    pub asset: Option<String>,
+    /// Network code asked for (upper-case).
+    pub network: Option<String>,
+    /// Destination asked for.
+    pub destination: Option<String>,
+    /// Memo or tag asked for.
+    pub memo: Option<String>,
+}
+
+/// A transaction as the platform recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transaction {
+    /// The platform's unique reference.
+    pub reference: String,
+    /// The customer's account.
+    pub account_id: String,
+    /// What the transaction does.
+    pub kind: TransactionKind,
+    /// Network or rail code (upper-case).
+    pub network: String,
+    /// Asset code (upper-case).
+    pub asset: String,
+    /// Amount in units of `asset`.
+    pub amount: Decimal,
+    /// Destination address or account; empty = not recorded.
+    pub destination: String,
+    /// Memo or tag; empty = none.
+    pub memo: String,
+    /// Where it stands.
+    pub status: TransactionStatus,
+    /// Why it failed, when it failed and the reason is known.
+    pub failure_reason: Option<FailureReason>,
+    /// Confirmations collected as of `updated_at`.
+    pub confirmations: u32,
+    /// Confirmations needed; 0 = the network policy's number.
+    pub required_confirmations: u32,
+    /// When the platform accepted it.
+    pub created_at: DateTime<Utc>,
+    /// When status and confirmations were last updated.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// When it was credited or released.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// What was asked for.
+    pub expected: ExpectedPayment,
+}
+
+impl Transaction {
+    /// When `confirmations` was observed: the last update, or creation.
+    pub fn observed_at(&self) -> DateTime<Utc> {
+        self.updated_at.unwrap_or(self.created_at)
+    }
+
+    /// Whether the transaction is still on its way (neither completed nor failed).
+    pub fn in_flight(&self) -> bool {
+        matches!(
+            self.status,
+            TransactionStatus::Pending | TransactionStatus::Confirming
+        )
+    }
+}
+
+/// The state of an account's ability to transact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountState {
+    /// Nothing blocked.
+    Active,
+    /// Everything blocked.
+    Frozen,
+    /// Only `restricted_kinds` blocked.
+    Restricted,
+}
+
+/// Why an account was frozen or restricted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FreezeReason {
+    /// Login from an unusual device or place.
+    AbnormalLogin,
+    /// Unusual activity (not disclosed to the customer).
+    AbnormalActivity,
+    /// Identity verification missing or expired.
+    IdentityUnverified,
+    /// The customer asked for it.
+    UserRequested,
+    /// Compliance review (not disclosed to the customer).
+    ComplianceReview,
+}
+
+impl FreezeReason {
+    /// Whether the reason may be told to the customer. Reviews are never disclosed (no tipping-off).
+    pub fn disclosable(self) -> bool {
+        !matches!(self, Self::AbnormalActivity | Self::ComplianceReview)
+    }
+}
+
+/// One entry of an account's status history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountStatus {
+    /// The account.
+    pub account_id: String,
+    /// Its state.
+    pub state: AccountState,
+    /// Why, when frozen or restricted.
+    pub reason: Option<FreezeReason>,
+    /// Kinds blocked by a restriction.
+    pub restricted_kinds: Vec<TransactionKind>,
+    /// When the entry takes effect.
+    pub effective_from: DateTime<Utc>,
+    /// When it lapses; `None` = until replaced.
+    pub effective_until: Option<DateTime<Utc>>,
+    /// Internal note, never shown to customers.
+    pub note: String,
+}
+
+impl AccountStatus {
+    /// Whether this status blocks a transaction of `kind`.
+    pub fn blocks(&self, kind: TransactionKind) -> bool {
+        match self.state {
+            AccountState::Active => false,
+            AccountState::Frozen => true,
+            AccountState::Restricted => self.restricted_kinds.contains(&kind),
+        }
+    }
+}
+
+/// Whether a maintenance window was planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MaintenanceType {
+    /// Announced in advance.
+    Scheduled,
+    /// Outage or emergency halt.
+    Unplanned,
+}
+
+/// A period during which a network or rail did not process transactions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaintenanceWindow {
+    /// Caller-chosen id.
+    pub id: String,
+    /// Network code (upper-case) or "*" for every network.
+    pub network: String,
+    /// Kinds affected; empty = all.
+    pub kinds: Vec<TransactionKind>,
+    /// Planned or not.
+    pub maintenance_type: MaintenanceType,
+    /// When processing stopped.
+    pub starts_at: DateTime<Utc>,
+    /// When it resumed; `None` = ongoing.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// How long the queue takes to clear after the end.
+    pub backlog_drain: TimeDelta,
+    /// Human-readable title.
+    pub title: String,
+}
+
+/// The network code that means "every network" in a maintenance window.
+pub const ALL_NETWORKS: &str = "*";
+
+impl MaintenanceWindow {
+    /// Whether the window covers `network` and `kind` (`None` = any kind).
+    pub fn covers(&self, network: &str, kind: Option<TransactionKind>) -> bool {
+        let network_ok = self.network == ALL_NETWORKS || self.network == network;
+        let kind_ok = match kind {
+            Some(kind) => self.kinds.is_empty() || self.kinds.contains(&kind),
+            None => true,
+        };
+        network_ok && kind_ok
+    }
+
+    /// When queued transactions should have cleared: `ends_at + backlog_drain`; `None` while open-ended.
+    pub fn clears_at(&self) -> Option<DateTime<Utc>> {
+        self.ends_at
+            .map(|end| super::time::add(end, self.backlog_drain))
+    }
+
+    /// Whether, at `t`, the window still holds transactions up: started, and not yet cleared.
+    pub fn holds_at(&self, t: DateTime<Utc>) -> bool {
+        self.starts_at <= t && self.clears_at().is_none_or(|clear| t < clear)
+    }
+}
+
+/// An observation of a network's congestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkCondition {
+    /// Network code (upper-case).
+    pub network: String,
+    /// 1.0 = normal; 2.0 = twice as slow.
+    pub congestion_factor: f64,
+    /// When observed.
+    pub observed_at: DateTime<Utc>,
+}
+
+/// What the customer says about the payment; `None` = not claimed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claim {
+    /// Amount sent.
+    pub amount: Option<Decimal>,
+    /// Asset code (upper-case).
+    pub asset: Option<String>,
+    /// Network code (upper-case).
+    pub network: Option<String>,
+    /// Destination.
+    pub destination: Option<String>,
+    /// Memo or tag.
+    pub memo: Option<String>,
+    /// When they paid.
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// Everything the store knows that bears on one diagnosis.
+///
+/// The store may hand over more than applies (older history entries, windows of other kinds);
+/// the engine picks what holds at the evaluation time itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The transaction with the diagnosed reference, if any.
+    pub transaction: Option<Transaction>,
+    /// Status history entries of the transaction's account (any order).
+    pub account_history: Vec<AccountStatus>,
+    /// Maintenance windows on the transaction's (or the claim's) network, or on every network.
+    pub maintenance_windows: Vec<MaintenanceWindow>,
+    /// Congestion observations of that network (any order).
+    pub network_conditions: Vec<NetworkCondition>,
+}

@@ -1,0 +1,215 @@
+//! Network policies and settings, loaded from the TOML rules file.
+//!
+//! The shipped defaults live in `config/rules.toml` and are compiled in; `--rules FILE` replaces
+//! them. The ruleset version is derived from the file's bytes, so it changes whenever the rules do.
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+/// The rules file shipped with paydiag.
+pub const DEFAULT_RULES: &str = include_str!("../../config/rules.toml");
+
+/// How a network writes addresses, which decides how two of them are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressFormat {
+    /// Compared exactly (base58 and most others are case-sensitive).
+    #[default]
+    Exact,
+    /// EVM hex addresses: compared case-insensitively (the mixed case is only a checksum).
+    Evm,
+    /// IBAN and account numbers: compared case-insensitively, spaces ignored.
+    Iban,
+}
+
+impl AddressFormat {
+    /// Whether two addresses name the same destination on a network of this format.
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            Self::Exact => a == b,
+            Self::Evm => a.eq_ignore_ascii_case(b),
+            Self::Iban => {
+                let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                strip(a).eq_ignore_ascii_case(&strip(b))
+            }
+        }
+    }
+}
+
+/// How one network or rail behaves.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkPolicy {
+    /// Confirmations a transaction needs (0 for rails without confirmations).
+    #[serde(default)]
+    pub required_confirmations: u32,
+    /// Time between blocks, for networks with confirmations.
+    #[serde(default, with = "humantime_serde")]
+    pub block_interval: Option<Duration>,
+    /// Normal end-to-end processing time, for rails without confirmations.
+    #[serde(default, with = "humantime_serde")]
+    pub processing_time: Option<Duration>,
+    /// Whether deposits must carry a memo or tag to be credited.
+    #[serde(default)]
+    pub memo_required: bool,
+    /// How many times the expected time may pass before a transaction counts as stalled.
+    #[serde(default)]
+    pub stall_factor: Option<f64>,
+    /// How addresses are compared.
+    #[serde(default)]
+    pub address_format: AddressFormat,
+}
+
+/// Tunables that are not per network.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// How far the claimed payment time may be from the record's creation before it is a mismatch.
+    #[serde(with = "humantime_serde")]
+    pub claim_time_tolerance: Duration,
+    /// Network conditions older than this at the evaluation time are ignored.
+    #[serde(with = "humantime_serde")]
+    pub network_condition_ttl: Duration,
+    /// When to recheck a transaction held by a maintenance window with no known end.
+    #[serde(with = "humantime_serde")]
+    pub open_window_recheck: Duration,
+    /// Stall factor for policies that do not set their own.
+    pub stall_factor: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    version: String,
+    settings: Settings,
+    fallback: NetworkPolicy,
+    networks: HashMap<String, NetworkPolicy>,
+}
+
+/// A loaded, validated rules file.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    version: Arc<str>,
+    settings: Settings,
+    fallback: NetworkPolicy,
+    networks: HashMap<String, NetworkPolicy>,
+}
+
+/// A rules file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// Not valid TOML of the expected shape.
+    #[error("rules file is not valid: {0}")]
+    Parse(#[from] toml::de::Error),
+    /// Parsed, but a value makes no sense.
+    #[error("rules file is not valid: {0}")]
+    Invalid(String),
+}
+
+/// The policy that applies to a network, and whether it is the fallback.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyRef<'a> {
+    /// The policy.
+    pub policy: &'a NetworkPolicy,
+    /// True when the network has no policy of its own.
+    pub fallback: bool,
+}
+
+impl RuleSet {
+    /// Parses and validates a rules file.
+    pub fn parse(source: &str) -> Result<Self, RulesError> {
+        let file: RulesFile = toml::from_str(source)?;
+        let digest = Sha256::digest(source.as_bytes());
+        let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let rules = Self {
+            version: format!("{}+{hash}", file.version).into(),
+            settings: file.settings,
+            fallback: file.fallback,
+            networks: file
+                .networks
+                .into_iter()
+                .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
+                .collect(),
+        };
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    /// The rules shipped with paydiag.
+    pub fn shipped() -> Self {
+        // The shipped file is covered by a test; failing here would be a build defect.
+        Self::parse(DEFAULT_RULES).unwrap_or_else(|e| panic!("shipped rules are invalid: {e}"))
+    }
+
+    fn validate(&self) -> Result<(), RulesError> {
+        if !(self.settings.stall_factor >= 1.0) {
+            return Err(RulesError::Invalid(
+                "settings.stall_factor must be >= 1".into(),
+            ));
+        }
+        let all = std::iter::once(("fallback", &self.fallback))
+            .chain(self.networks.iter().map(|(n, p)| (n.as_str(), p)));
+        for (name, policy) in all {
+            validate_policy(name, policy)?;
+        }
+        Ok(())
+    }
+
+    /// Identifies this rules file: its declared version and a hash of its bytes.
+    pub fn version(&self) -> &Arc<str> {
+        &self.version
+    }
+
+    /// The tunables.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The policy for `network` (upper-case), or the fallback.
+    pub fn policy(&self, network: &str) -> PolicyRef<'_> {
+        match self.networks.get(network) {
+            Some(policy) => PolicyRef {
+                policy,
+                fallback: false,
+            },
+            None => PolicyRef {
+                policy: &self.fallback,
+                fallback: true,
+            },
+        }
+    }
+
+    /// The stall factor of `policy`, or the default.
+    pub fn stall_factor(&self, policy: &NetworkPolicy) -> f64 {
+        policy.stall_factor.unwrap_or(self.settings.stall_factor)
+    }
+}
+
+fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError> {
+    let invalid = |what: &str| Err(RulesError::Invalid(format!("network {name}: {what}")));
+    match (
+        policy.required_confirmations,
+        policy.block_interval,
+        policy.processing_time,
+    ) {
+        (n, Some(interval), None) if n > 0 && !interval.is_zero() => {}
+        (0, None, Some(time)) if !time.is_zero() => {}
+        _ => {
+            return invalid(
+                "set either required_confirmations > 0 with a non-zero block_interval, \
+                 or a non-zero processing_time",
+            );
+        }
+    }
+    match policy.stall_factor {
+        Some(f) if !(f >= 1.0) => invalid("stall_factor must be >= 1"),
+        _ => Ok(()),
+    }
+}
+
+/// `std` duration to chrono, saturating (rules files hold small durations).
+pub fn to_delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}

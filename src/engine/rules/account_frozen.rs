@@ -1,0 +1,114 @@
+//! Rule 2: the account is frozen, or restricted for this kind of transaction, at the evaluation time.
+
+use super::{Verdict, kind_arg};
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, Evidence, NextStep, Text},
+    model::{AccountState, AccountStatus, FreezeReason, TransactionStatus},
+    time::fmt_time,
+};
+use crate::mask::mask;
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    let Some(tx) = ctx.tx() else {
+        return Verdict::no_transaction();
+    };
+    let Some(status) = ctx
+        .account_status
+        .filter(|s| s.state != AccountState::Active)
+    else {
+        return Verdict::not_matched(Text::new("frozen-active"), vec![("state", "active".into())]);
+    };
+    let evidence = evidence(status);
+    let reason = reason_arg(status.reason);
+    if !status.blocks(tx.kind) {
+        let detail = Text::new("frozen-other-kinds")
+            .str("kind", kind_arg(tx.kind))
+            .str("reason", reason);
+        return Verdict::not_matched(detail, evidence);
+    }
+    // Completed transactions are never blocked: the freeze shows as a finding only.
+    if tx.status == TransactionStatus::Completed {
+        return Verdict::not_matched(
+            Text::new("frozen-but-completed").str("reason", reason),
+            evidence,
+        );
+    }
+    let state = state_arg(status.state);
+    let detail = Text::new("frozen-detail")
+        .str("state", state)
+        .str("reason", reason)
+        .str("kind", kind_arg(tx.kind))
+        .time("since", status.effective_from);
+    let (action, summary) = step(status.reason);
+    // The customer sees the reason only when it may be disclosed (no tipping-off on reviews).
+    let disclosed = status
+        .reason
+        .filter(|r| r.disclosable())
+        .map_or("review", |r| reason_arg(Some(r)));
+    let customer = Text::new("frozen-customer")
+        .str("account", mask(&tx.account_id))
+        .str("kind", kind_arg(tx.kind))
+        .str("reason", disclosed);
+    let mut next_step = NextStep::new(
+        action,
+        Text::new(summary).str("state", state).str("reason", reason),
+    );
+    next_step.expected_resolution_at = status.effective_until;
+    Verdict::matched(detail, evidence, next_step, customer)
+}
+
+fn step(reason: Option<FreezeReason>) -> (Action, &'static str) {
+    match reason {
+        Some(FreezeReason::IdentityUnverified) => (Action::VerifyIdentity, "frozen-summary-verify"),
+        Some(FreezeReason::UserRequested) => {
+            (Action::VerifyIdentity, "frozen-summary-user-requested")
+        }
+        Some(FreezeReason::AbnormalLogin) => (Action::SecureAccount, "frozen-summary-secure"),
+        Some(FreezeReason::AbnormalActivity | FreezeReason::ComplianceReview) | None => {
+            (Action::ContactSupport, "frozen-summary-support")
+        }
+    }
+}
+
+fn evidence(status: &AccountStatus) -> Evidence {
+    let mut evidence = vec![
+        ("state", state_arg(status.state).to_owned()),
+        ("reason", reason_arg(status.reason).to_owned()),
+        ("effective_from", fmt_time(status.effective_from)),
+    ];
+    if let Some(until) = status.effective_until {
+        evidence.push(("effective_until", fmt_time(until)));
+    }
+    if !status.restricted_kinds.is_empty() {
+        let kinds: Vec<&str> = status
+            .restricted_kinds
+            .iter()
+            .map(|k| kind_arg(*k))
+            .collect();
+        evidence.push(("restricted_kinds", kinds.join(",")));
+    }
+    if !status.note.is_empty() {
+        evidence.push(("note", status.note.clone()));
+    }
+    evidence
+}
+
+fn state_arg(state: AccountState) -> &'static str {
+    match state {
+        AccountState::Active => "active",
+        AccountState::Frozen => "frozen",
+        AccountState::Restricted => "restricted",
+    }
+}
+
+fn reason_arg(reason: Option<FreezeReason>) -> &'static str {
+    match reason {
+        Some(FreezeReason::AbnormalLogin) => "abnormal_login",
+        Some(FreezeReason::AbnormalActivity) => "abnormal_activity",
+        Some(FreezeReason::IdentityUnverified) => "identity_unverified",
+        Some(FreezeReason::UserRequested) => "user_requested",
+        Some(FreezeReason::ComplianceReview) => "compliance_review",
+        None => "unspecified",
+    }
+}

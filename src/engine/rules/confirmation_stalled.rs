@@ -1,0 +1,34 @@
+//! Rule 6: an in-flight transaction has waited far longer than its network should take.
+
+use super::{Verdict, timing::Timing};
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, NextStep, Text},
+};
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    let Some(tx) = ctx.tx() else {
+        return Verdict::no_transaction();
+    };
+    if !tx.in_flight() {
+        return Verdict::not_matched(Text::new("confirmation-not-in-flight"), Vec::new());
+    }
+    let timing = Timing::of(ctx, tx);
+    if !timing.stalled() {
+        return Verdict::not_matched(
+            timing.args(Text::new("stalled-within-bound"), tx),
+            timing.evidence(),
+        );
+    }
+    let detail = timing
+        .args(Text::new("stalled-detail"), tx)
+        .duration("stall_after", timing.stall_after);
+    let summary = timing.args(Text::new("stalled-summary"), tx);
+    let customer = Text::new("stalled-customer").str("kind", super::kind_arg(tx.kind));
+    Verdict::matched(
+        detail,
+        timing.evidence(),
+        NextStep::new(Action::Escalate, summary),
+        customer,
+    )
+}

@@ -1,0 +1,256 @@
+//! Rule 4: something was entered wrong. Either the transaction differs from what the order,
+//! invoice or deposit address asked for, or the customer's claim differs from the record.
+
+use super::{Verdict, kind_arg};
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, Evidence, NextStep, Text},
+    model::{Claim, Transaction, TransactionKind},
+    policy::{AddressFormat, PolicyRef, to_delta},
+    time::fmt_time,
+};
+use rust_decimal::Decimal;
+
+/// A compared field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Amount,
+    Asset,
+    Network,
+    Destination,
+    Memo,
+    /// No memo, where the network needs one to credit the account.
+    RequiredMemo,
+    PaidAt,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Amount => "amount",
+            Field::Asset => "asset",
+            Field::Network => "network",
+            Field::Destination => "destination",
+            Field::Memo | Field::RequiredMemo => "memo",
+            Field::PaidAt => "paid_at",
+        }
+    }
+
+    /// Evidence keys for the two sides: (asked, sent) or (claimed, recorded).
+    fn keys(self, claim: bool) -> (&'static str, &'static str) {
+        match (self, claim) {
+            (Field::Amount, false) => ("expected.amount", "actual.amount"),
+            (Field::Asset, false) => ("expected.asset", "actual.asset"),
+            (Field::Network, false) => ("expected.network", "actual.network"),
+            (Field::Destination, false) => ("expected.destination", "actual.destination"),
+            (Field::Memo | Field::RequiredMemo, false) => ("expected.memo", "actual.memo"),
+            (Field::Amount, true) => ("claimed.amount", "recorded.amount"),
+            (Field::Asset, true) => ("claimed.asset", "recorded.asset"),
+            (Field::Network, true) => ("claimed.network", "recorded.network"),
+            (Field::Destination, true) => ("claimed.destination", "recorded.destination"),
+            (Field::Memo | Field::RequiredMemo, true) => ("claimed.memo", "recorded.memo"),
+            (Field::PaidAt, _) => ("claimed.paid_at", "recorded.created_at"),
+        }
+    }
+
+    /// Wrong network, asset or memo strands the funds: they need a recovery, not a correction.
+    fn needs_recovery(self) -> bool {
+        matches!(
+            self,
+            Field::Network | Field::Asset | Field::Memo | Field::RequiredMemo
+        )
+    }
+}
+
+/// One differing field: what was wanted (asked or claimed) and what the record holds.
+struct Diff {
+    field: Field,
+    wanted: String,
+    got: String,
+}
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    let (Some(tx), Some(policy)) = (ctx.tx(), ctx.policy()) else {
+        return Verdict::no_transaction();
+    };
+    let against_expected = expected_diffs(tx, policy);
+    if !against_expected.is_empty() {
+        return expected_mismatch(tx, &against_expected);
+    }
+    let tolerance = to_delta(ctx.rules.settings().claim_time_tolerance);
+    let against_claim = claim_diffs(tx, ctx.claim, policy.policy.address_format, tolerance);
+    if !against_claim.is_empty() {
+        return claim_mismatch(&against_claim);
+    }
+    Verdict::not_matched(Text::new("mismatch-none"), Vec::new())
+}
+
+fn expected_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
+    let recover = diffs.iter().any(|d| d.field.needs_recovery());
+    let (action, summary, customer) = if recover {
+        (
+            Action::RequestRecovery,
+            "mismatch-summary-recovery",
+            "mismatch-customer-recovery",
+        )
+    } else {
+        (
+            Action::ContactSupport,
+            "mismatch-summary-support",
+            "mismatch-customer-support",
+        )
+    };
+    let items = || list(diffs, "mismatch-expected-item");
+    Verdict::matched(
+        Text::new("mismatch-expected-detail").list("diffs", items()),
+        evidence(diffs, false),
+        NextStep::new(action, Text::new(summary).list("diffs", items())),
+        Text::new(customer)
+            .str("kind", kind_arg(tx.kind))
+            .list("diffs", items()),
+    )
+}
+
+fn claim_mismatch(diffs: &[Diff]) -> Verdict {
+    let items = || list(diffs, "mismatch-claim-item");
+    Verdict::matched(
+        Text::new("mismatch-claim-detail").list("diffs", items()),
+        evidence(diffs, true),
+        NextStep::new(
+            Action::CheckReference,
+            Text::new("mismatch-summary-claim").list("diffs", items()),
+        ),
+        Text::new("mismatch-customer-claim").list("diffs", items()),
+    )
+}
+
+fn expected_diffs(tx: &Transaction, policy: PolicyRef<'_>) -> Vec<Diff> {
+    let want = &tx.expected;
+    let mut diffs = Vec::new();
+    if let Some(network) = want.network.as_deref().filter(|n| *n != tx.network) {
+        diffs.push(diff(Field::Network, network, &tx.network));
+    }
+    if let Some(asset) = want.asset.as_deref().filter(|a| *a != tx.asset) {
+        diffs.push(diff(Field::Asset, asset, &tx.asset));
+    }
+    match want.memo.as_deref() {
+        Some(memo) if memo != tx.memo => diffs.push(diff(Field::Memo, memo, &tx.memo)),
+        // Funds sent to a shared address without the memo that identifies the account.
+        None if memo_missing(tx, policy) => diffs.push(Diff {
+            field: Field::RequiredMemo,
+            wanted: "required".into(),
+            got: shown(&tx.memo),
+        }),
+        _ => {}
+    }
+    if let Some(amount) = want.amount.filter(|a| *a != tx.amount) {
+        diffs.push(amount_diff(amount, tx.amount));
+    }
+    let format = policy.policy.address_format;
+    if let Some(dest) = want
+        .destination
+        .as_deref()
+        .filter(|d| !format.same(d, &tx.destination))
+    {
+        diffs.push(diff(Field::Destination, dest, &tx.destination));
+    }
+    diffs
+}
+
+fn memo_missing(tx: &Transaction, policy: PolicyRef<'_>) -> bool {
+    let incoming = matches!(tx.kind, TransactionKind::Deposit | TransactionKind::Payment);
+    policy.policy.memo_required && incoming && tx.memo.is_empty()
+}
+
+fn claim_diffs(
+    tx: &Transaction,
+    claim: &Claim,
+    format: AddressFormat,
+    tolerance: chrono::TimeDelta,
+) -> Vec<Diff> {
+    let mut diffs = Vec::new();
+    if let Some(amount) = claim.amount.filter(|a| *a != tx.amount) {
+        diffs.push(amount_diff(amount, tx.amount));
+    }
+    if let Some(asset) = claim.asset.as_deref().filter(|a| *a != tx.asset) {
+        diffs.push(diff(Field::Asset, asset, &tx.asset));
+    }
+    if let Some(network) = claim.network.as_deref().filter(|n| *n != tx.network) {
+        diffs.push(diff(Field::Network, network, &tx.network));
+    }
+    if let Some(dest) = claim
+        .destination
+        .as_deref()
+        .filter(|d| !format.same(d, &tx.destination))
+    {
+        diffs.push(diff(Field::Destination, dest, &tx.destination));
+    }
+    if let Some(memo) = claim.memo.as_deref().filter(|m| *m != tx.memo) {
+        diffs.push(diff(Field::Memo, memo, &tx.memo));
+    }
+    if let Some(paid_at) = claim
+        .paid_at
+        .filter(|p| (*p - tx.created_at).abs() > tolerance)
+    {
+        diffs.push(Diff {
+            field: Field::PaidAt,
+            wanted: fmt_time(paid_at),
+            got: fmt_time(tx.created_at),
+        });
+    }
+    diffs
+}
+
+fn diff(field: Field, wanted: &str, got: &str) -> Diff {
+    Diff {
+        field,
+        wanted: shown(wanted),
+        got: shown(got),
+    }
+}
+
+fn amount_diff(wanted: Decimal, got: Decimal) -> Diff {
+    Diff {
+        field: Field::Amount,
+        wanted: wanted.to_string(),
+        got: got.to_string(),
+    }
+}
+
+/// Empty values are shown as a dash so that "nothing" is visible in text and evidence.
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "-".into()
+    } else {
+        value.to_owned()
+    }
+}
+
+fn list(diffs: &[Diff], id: &'static str) -> Vec<Text> {
+    diffs
+        .iter()
+        .map(|d| {
+            let id = if d.field == Field::RequiredMemo {
+                "mismatch-memo-required-item"
+            } else {
+                id
+            };
+            Text::new(id)
+                .str("field", d.field.name())
+                .str("wanted", d.wanted.as_str())
+                .str("got", d.got.as_str())
+        })
+        .collect()
+}
+
+fn evidence(diffs: &[Diff], claim: bool) -> Evidence {
+    let mut evidence: Evidence = Vec::with_capacity(diffs.len() * 2 + 1);
+    let fields: Vec<&str> = diffs.iter().map(|d| d.field.name()).collect();
+    evidence.push(("mismatched_fields", fields.join(",")));
+    for d in diffs {
+        let (wanted_key, got_key) = d.field.keys(claim);
+        evidence.push((wanted_key, d.wanted.clone()));
+        evidence.push((got_key, d.got.clone()));
+    }
+    evidence
+}

@@ -1,0 +1,150 @@
+//! Rule 5: a maintenance window or outage on the network holds the transaction up.
+//!
+//! Also explains a payment that never reached the platform when the customer paid on a network
+//! during its maintenance: it may still be queued.
+
+use super::Verdict;
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, Evidence, NextStep, Text},
+    model::{MaintenanceType, MaintenanceWindow, Transaction, TransactionStatus},
+    policy::to_delta,
+    time::{add, fmt_secs, fmt_time},
+};
+use chrono::{DateTime, Utc};
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    match ctx.tx() {
+        Some(tx) => for_transaction(ctx, tx),
+        None => for_claim(ctx),
+    }
+}
+
+fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
+    if tx.status == TransactionStatus::Completed {
+        return Verdict::not_matched(Text::new("maintenance-completed"), Vec::new());
+    }
+    let t = ctx.as_of;
+    // Overlaps [created_at, T] and still holds transactions up at T.
+    let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
+        w.covers(&tx.network, Some(tx.kind))
+            && w.ends_at.is_none_or(|end| end >= tx.created_at)
+            && w.holds_at(t)
+    });
+    match longest(held_by) {
+        Some(window) => hold(
+            ctx,
+            window,
+            Text::new("maintenance-detail").str("network", tx.network.as_str()),
+        ),
+        None => Verdict::not_matched(
+            Text::new("maintenance-none").str("network", tx.network.as_str()),
+            Vec::new(),
+        ),
+    }
+}
+
+fn for_claim(ctx: &Context<'_>) -> Verdict {
+    let (Some(network), Some(paid_at)) = (ctx.claim.network.as_deref(), ctx.claim.paid_at) else {
+        return Verdict::no_transaction();
+    };
+    let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
+        w.covers(network, None)
+            && w.starts_at <= paid_at
+            && w.ends_at.is_none_or(|end| paid_at < end)
+            && w.holds_at(ctx.as_of)
+    });
+    match longest(held_by) {
+        Some(window) => {
+            let detail = Text::new("maintenance-claim-detail")
+                .str("network", network)
+                .time("paid_at", paid_at);
+            let mut verdict = hold(ctx, window, detail);
+            verdict
+                .evidence
+                .push(("claimed.paid_at", fmt_time(paid_at)));
+            verdict
+        }
+        None => Verdict::not_matched(
+            Text::new("maintenance-claim-none")
+                .str("network", network)
+                .time("paid_at", paid_at),
+            Vec::new(),
+        ),
+    }
+}
+
+/// The window that holds up the longest: an open-ended one, else the one clearing last.
+fn longest<'a>(
+    windows: impl Iterator<Item = &'a MaintenanceWindow>,
+) -> Option<&'a MaintenanceWindow> {
+    windows.max_by_key(|w| w.clears_at().unwrap_or(DateTime::<Utc>::MAX_UTC))
+}
+
+fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict {
+    let clears_at = window.clears_at();
+    let (open, recheck_at) = match clears_at {
+        Some(clear) => ("no", clear),
+        None => (
+            "yes",
+            add(
+                ctx.as_of,
+                to_delta(ctx.rules.settings().open_window_recheck),
+            ),
+        ),
+    };
+    let planned = match window.maintenance_type {
+        MaintenanceType::Scheduled => "scheduled",
+        MaintenanceType::Unplanned => "unplanned",
+    };
+    let with_times = |text: Text| {
+        let text = text
+            .str("open", open)
+            .str("type", planned)
+            .time("starts_at", window.starts_at);
+        match clears_at {
+            Some(clear) => text.time("clears_at", clear),
+            None => text.time("recheck_at", recheck_at),
+        }
+    };
+    let next_step = NextStep {
+        action: Action::Wait,
+        summary: with_times(Text::new("maintenance-summary").str("title", window.title.as_str())),
+        recheck_at: Some(recheck_at),
+        expected_resolution_at: clears_at,
+    };
+    let customer =
+        with_times(Text::new("maintenance-customer").str("network", network_of(ctx, window)));
+    Verdict::matched(
+        with_times(detail.str("title", window.title.as_str())),
+        evidence(window),
+        next_step,
+        customer,
+    )
+}
+
+fn network_of<'a>(ctx: &'a Context<'_>, window: &'a MaintenanceWindow) -> &'a str {
+    match (ctx.tx(), ctx.claim.network.as_deref()) {
+        (Some(tx), _) => &tx.network,
+        (None, Some(network)) => network,
+        (None, None) => &window.network,
+    }
+}
+
+fn evidence(window: &MaintenanceWindow) -> Evidence {
+    let mut evidence = vec![
+        ("window_id", window.id.clone()),
+        ("window_network", window.network.clone()),
+        ("window_title", window.title.clone()),
+        ("starts_at", fmt_time(window.starts_at)),
+        ("backlog_drain", fmt_secs(window.backlog_drain)),
+    ];
+    match (window.ends_at, window.clears_at()) {
+        (Some(end), Some(clear)) => {
+            evidence.push(("ends_at", fmt_time(end)));
+            evidence.push(("expected_resolution_at", fmt_time(clear)));
+        }
+        _ => evidence.push(("ends_at", "open".into())),
+    }
+    evidence
+}

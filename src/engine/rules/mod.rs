@@ -1,0 +1,145 @@
+//! The rules, one file each, all with the same shape: `evaluate(&Context) -> Verdict`.
+//!
+//! [`RULES`] lists them in precedence order: the first that matches gives the primary cause.
+
+use super::{
+    context::Context,
+    diagnosis::{Cause, Evidence, NextStep, Outcome, Text},
+};
+
+mod account_frozen;
+mod confirmation_delay;
+mod confirmation_stalled;
+mod input_mismatch;
+mod maintenance;
+mod no_incident;
+mod not_found;
+mod rejected;
+mod timing;
+
+/// One rule: a stable name, the cause it detects, and how to evaluate it.
+pub struct Rule {
+    /// Stable name, reported in each finding.
+    pub name: &'static str,
+    /// The cause it detects.
+    pub cause: Cause,
+    /// The check itself.
+    pub evaluate: fn(&Context<'_>) -> Verdict,
+}
+
+/// Every rule, in precedence order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        name: "not_found",
+        cause: Cause::NotFound,
+        evaluate: not_found::evaluate,
+    },
+    Rule {
+        name: "account_frozen",
+        cause: Cause::AccountFrozen,
+        evaluate: account_frozen::evaluate,
+    },
+    Rule {
+        name: "rejected",
+        cause: Cause::Rejected,
+        evaluate: rejected::evaluate,
+    },
+    Rule {
+        name: "input_mismatch",
+        cause: Cause::InputMismatch,
+        evaluate: input_mismatch::evaluate,
+    },
+    Rule {
+        name: "maintenance",
+        cause: Cause::Maintenance,
+        evaluate: maintenance::evaluate,
+    },
+    Rule {
+        name: "confirmation_stalled",
+        cause: Cause::ConfirmationStalled,
+        evaluate: confirmation_stalled::evaluate,
+    },
+    Rule {
+        name: "confirmation_delay",
+        cause: Cause::ConfirmationDelay,
+        evaluate: confirmation_delay::evaluate,
+    },
+    Rule {
+        name: "no_incident",
+        cause: Cause::NoIncident,
+        evaluate: no_incident::evaluate,
+    },
+];
+
+/// What a matched rule recommends, used when its cause is the primary one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The next step.
+    pub next_step: NextStep,
+    /// The customer-safe message.
+    pub customer_message: Text,
+}
+
+/// A rule's verdict before it becomes a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Matched or not.
+    pub outcome: Outcome,
+    /// Agent-facing explanation.
+    pub detail: Text,
+    /// What the rule used.
+    pub evidence: Evidence,
+    /// Set exactly when matched.
+    pub resolution: Option<Resolution>,
+}
+
+impl Verdict {
+    /// The rule matched: `next_step` and `customer_message` apply if it is the primary cause.
+    pub fn matched(
+        detail: Text,
+        evidence: Evidence,
+        next_step: NextStep,
+        customer_message: Text,
+    ) -> Self {
+        Self {
+            outcome: Outcome::Matched,
+            detail,
+            evidence,
+            resolution: Some(Resolution {
+                next_step,
+                customer_message,
+            }),
+        }
+    }
+
+    /// The rule was checked and does not hold.
+    pub fn not_matched(detail: Text, evidence: Evidence) -> Self {
+        Self {
+            outcome: Outcome::NotMatched,
+            detail,
+            evidence,
+            resolution: None,
+        }
+    }
+
+    /// There is no transaction to check the rule against.
+    pub fn no_transaction() -> Self {
+        Self {
+            outcome: Outcome::NotApplicable,
+            detail: Text::new("rule-no-transaction"),
+            evidence: Vec::new(),
+            resolution: None,
+        }
+    }
+}
+
+/// The kind of a transaction as a message argument (`deposit`, `withdrawal`, …).
+pub fn kind_arg(kind: super::model::TransactionKind) -> &'static str {
+    use super::model::TransactionKind::*;
+    match kind {
+        Deposit => "deposit",
+        Withdrawal => "withdrawal",
+        Payment => "payment",
+        Transfer => "transfer",
+    }
+}

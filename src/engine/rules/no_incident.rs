@@ -1,0 +1,41 @@
+//! Rule 8: the transaction completed; nothing is wrong.
+
+use super::{Verdict, kind_arg};
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, NextStep, Text},
+    model::TransactionStatus,
+    time::fmt_time,
+};
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    let Some(tx) = ctx.tx() else {
+        return Verdict::no_transaction();
+    };
+    if tx.status != TransactionStatus::Completed {
+        return Verdict::not_matched(Text::new("no-incident-not-completed"), Vec::new());
+    }
+    let done = tx.completed_at.unwrap_or(tx.observed_at());
+    let text = |id| {
+        Text::new(id)
+            .str("kind", kind_arg(tx.kind))
+            .str("amount", tx.amount.to_string())
+            .str("asset", tx.asset.as_str())
+            .str("network", tx.network.as_str())
+            .time("done", done)
+    };
+    let mut evidence = vec![
+        ("completed_at", fmt_time(done)),
+        ("amount", tx.amount.to_string()),
+        ("asset", tx.asset.clone()),
+    ];
+    if !tx.destination.is_empty() {
+        evidence.push(("destination", tx.destination.clone()));
+    }
+    Verdict::matched(
+        text("no-incident-detail"),
+        evidence,
+        NextStep::new(Action::None, text("no-incident-summary")),
+        text("no-incident-customer"),
+    )
+}

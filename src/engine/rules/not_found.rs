@@ -1,0 +1,32 @@
+//! Rule 1: no transaction with this reference reached the platform by the evaluation time.
+
+use super::Verdict;
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, NextStep, Text},
+    time::fmt_time,
+};
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    if let Some(tx) = ctx.tx() {
+        return Verdict::not_matched(
+            Text::new("not-found-exists").time("created_at", tx.created_at),
+            vec![("created_at", fmt_time(tx.created_at))],
+        );
+    }
+    let mut evidence = vec![("reference", ctx.reference.to_owned())];
+    let detail = match ctx.created_after_as_of {
+        // Replaying a past ticket: the record exists now but did not then.
+        Some(created_at) => {
+            evidence.push(("created_at", fmt_time(created_at)));
+            Text::new("not-found-created-later").time("created_at", created_at)
+        }
+        None => Text::new("not-found-detail"),
+    };
+    Verdict::matched(
+        detail.str("reference", ctx.reference),
+        evidence,
+        NextStep::new(Action::CheckReference, Text::new("not-found-summary")),
+        Text::new("not-found-customer").str("reference", ctx.reference),
+    )
+}

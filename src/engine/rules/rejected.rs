@@ -1,0 +1,59 @@
+//! Rule 3: the transaction was rejected.
+
+use super::{Verdict, kind_arg};
+use crate::engine::{
+    context::Context,
+    diagnosis::{Action, NextStep, Text},
+    model::{FailureReason, TransactionStatus},
+};
+
+pub fn evaluate(ctx: &Context<'_>) -> Verdict {
+    let Some(tx) = ctx.tx() else {
+        return Verdict::no_transaction();
+    };
+    if tx.status != TransactionStatus::Failed {
+        return Verdict::not_matched(Text::new("rejected-not-failed"), Vec::new());
+    }
+    let reason = reason_arg(tx.failure_reason);
+    let action = match tx.failure_reason {
+        Some(FailureReason::InsufficientBalance) => Action::TopUpAndRetry,
+        Some(
+            FailureReason::InvalidDetails | FailureReason::LimitExceeded | FailureReason::Expired,
+        ) => Action::CorrectAndRetry,
+        Some(FailureReason::RiskDeclined) | None => Action::ContactSupport,
+    };
+    let kind = kind_arg(tx.kind);
+    let detail = Text::new("rejected-detail")
+        .str("reason", reason)
+        .str("kind", kind);
+    let summary = Text::new("rejected-summary")
+        .str("reason", reason)
+        .str("amount", tx.amount.to_string())
+        .str("asset", tx.asset.as_str());
+    // Risk declines are never explained to the customer.
+    let disclosed = if tx.failure_reason == Some(FailureReason::RiskDeclined) {
+        "unspecified"
+    } else {
+        reason
+    };
+    let customer = Text::new("rejected-customer")
+        .str("reason", disclosed)
+        .str("kind", kind);
+    Verdict::matched(
+        detail,
+        vec![("failure_reason", reason.to_owned())],
+        NextStep::new(action, summary),
+        customer,
+    )
+}
+
+fn reason_arg(reason: Option<FailureReason>) -> &'static str {
+    match reason {
+        Some(FailureReason::InsufficientBalance) => "insufficient_balance",
+        Some(FailureReason::InvalidDetails) => "invalid_details",
+        Some(FailureReason::LimitExceeded) => "limit_exceeded",
+        Some(FailureReason::RiskDeclined) => "risk_declined",
+        Some(FailureReason::Expired) => "expired",
+        None => "unspecified",
+    }
+}

@@ -1,0 +1,129 @@
+//! How long a transaction should take on its network, shared by the stalled and delay rules.
+//!
+//! Expected time = required confirmations × block interval × congestion factor, or, for rails
+//! without confirmations, processing time × congestion factor.
+
+use crate::engine::{
+    context::Context,
+    diagnosis::{Evidence, Text},
+    model::Transaction,
+    policy::to_delta,
+    time::{add, fmt_secs, fmt_time, scale},
+};
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// The timing of one in-flight transaction at the evaluation time.
+pub struct Timing {
+    /// Confirmations required (0 for rails).
+    pub required: u32,
+    /// Confirmations collected.
+    pub confirmations: u32,
+    /// The congestion factor applied.
+    pub congestion: f64,
+    /// How long the whole transaction should take.
+    pub expected_time: TimeDelta,
+    /// Age beyond which it counts as stalled.
+    pub stall_after: TimeDelta,
+    /// How long since it was created.
+    pub age: TimeDelta,
+    /// When it should be done; never before the evaluation time.
+    pub expected_done: DateTime<Utc>,
+    /// Whether the network has no policy of its own.
+    pub fallback: bool,
+    evidence: Evidence,
+}
+
+impl Timing {
+    /// Computes the timing of `tx` under its network's policy.
+    pub fn of(ctx: &Context<'_>, tx: &Transaction) -> Self {
+        let policy_ref = ctx.rules.policy(&tx.network);
+        let policy = policy_ref.policy;
+        let congestion = ctx.congestion();
+        let stall_factor = ctx.rules.stall_factor(policy);
+        let mut evidence: Evidence = vec![
+            ("network", tx.network.clone()),
+            (
+                "policy",
+                if policy_ref.fallback {
+                    "fallback".into()
+                } else {
+                    tx.network.clone()
+                },
+            ),
+        ];
+        let (required, expected_time, done) = match policy.block_interval {
+            Some(interval) => {
+                let required = if tx.required_confirmations > 0 {
+                    tx.required_confirmations
+                } else {
+                    policy.required_confirmations
+                };
+                let per_block = scale(to_delta(interval), congestion);
+                let remaining = required.saturating_sub(tx.confirmations);
+                evidence.push(("confirmations", tx.confirmations.to_string()));
+                evidence.push(("required_confirmations", required.to_string()));
+                evidence.push(("block_interval", format!("{}ms", interval.as_millis())));
+                // The confirmation count was observed at the last update; the rest follow from there.
+                let done = add(tx.observed_at(), scale(per_block, f64::from(remaining)));
+                (required, scale(per_block, f64::from(required)), done)
+            }
+            None => {
+                let processing = policy.processing_time.map(to_delta).unwrap_or_default();
+                evidence.push(("processing_time", fmt_secs(processing)));
+                let expected = scale(processing, congestion);
+                (0, expected, add(tx.created_at, expected))
+            }
+        };
+        match (ctx.condition, ctx.stale_condition) {
+            (Some(c), _) => evidence.push(("congestion_observed_at", fmt_time(c.observed_at))),
+            (None, Some(stale)) => {
+                evidence.push(("congestion_ignored_stale_at", fmt_time(stale.observed_at)))
+            }
+            (None, None) => {}
+        }
+        let stall_after = scale(expected_time, stall_factor);
+        let age = ctx.as_of - tx.created_at;
+        let expected_done = done.max(ctx.as_of);
+        evidence.extend([
+            ("congestion_factor", congestion.to_string()),
+            ("expected_time", fmt_secs(expected_time)),
+            ("stall_factor", stall_factor.to_string()),
+            ("stall_after", fmt_secs(stall_after)),
+            ("age", fmt_secs(age)),
+        ]);
+        Self {
+            required,
+            confirmations: tx.confirmations,
+            congestion,
+            expected_time,
+            stall_after,
+            age,
+            expected_done,
+            fallback: policy_ref.fallback,
+            evidence,
+        }
+    }
+
+    /// Whether it has waited longer than the stall bound.
+    pub fn stalled(&self) -> bool {
+        self.age > self.stall_after
+    }
+
+    /// The evidence both rules report.
+    pub fn evidence(&self) -> Evidence {
+        self.evidence.clone()
+    }
+
+    /// Adds the arguments both rules' texts use.
+    pub fn args(&self, text: Text, tx: &Transaction) -> Text {
+        let text = text
+            .str("network", tx.network.as_str())
+            .str("fallback", if self.fallback { "yes" } else { "no" })
+            .str("rail", if self.required == 0 { "yes" } else { "no" })
+            .num("confirmations", self.confirmations)
+            .num("required", self.required)
+            .duration("expected_time", self.expected_time)
+            .duration("age", self.age);
+        text.str("congestion", format!("{}", self.congestion))
+    }
+}
