@@ -7,5 +7,6 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod i18n;
 pub mod mask;
 pub mod pb;

@@ -74,6 +74,13 @@ pub enum Arg {
     Num(i64),
     /// A moment, formatted the locale's way.
     Time(DateTime<Utc>),
+    /// A vocabulary word: the catalog message `{prefix}-{code}`, e.g. `kind-deposit`.
+    Word {
+        /// The vocabulary, e.g. `kind`.
+        prefix: &'static str,
+        /// The stable code within it, e.g. `deposit`.
+        code: &'static str,
+    },
     /// A span of time, written the locale's way (e.g. "2 h 24 min").
     Duration(chrono::TimeDelta),
     /// Messages rendered one after another, separated the locale's way.
@@ -107,6 +114,12 @@ impl Text {
     /// Adds a count argument.
     pub fn num(mut self, name: &'static str, value: impl Into<i64>) -> Self {
         self.args.push((name, Arg::Num(value.into())));
+        self
+    }
+
+    /// Adds a vocabulary word, rendered from the catalog message `{prefix}-{code}`.
+    pub fn word(mut self, name: &'static str, prefix: &'static str, code: &'static str) -> Self {
+        self.args.push((name, Arg::Word { prefix, code }));
         self
     }
 

@@ -23,22 +23,22 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let reason = reason_arg(status.reason);
     if !status.blocks(tx.kind) {
         let detail = Text::new("frozen-other-kinds")
-            .str("kind", kind_arg(tx.kind))
-            .str("reason", reason);
+            .word("kind", "kind", kind_arg(tx.kind))
+            .word("reason", "freeze-reason", reason);
         return Verdict::not_matched(detail, evidence);
     }
     // Completed transactions are never blocked: the freeze shows as a finding only.
     if tx.status == TransactionStatus::Completed {
         return Verdict::not_matched(
-            Text::new("frozen-but-completed").str("reason", reason),
+            Text::new("frozen-but-completed").word("reason", "freeze-reason", reason),
             evidence,
         );
     }
     let state = state_arg(status.state);
     let detail = Text::new("frozen-detail")
-        .str("state", state)
-        .str("reason", reason)
-        .str("kind", kind_arg(tx.kind))
+        .word("state", "account-state", state)
+        .word("reason", "freeze-reason", reason)
+        .word("kind", "kind", kind_arg(tx.kind))
         .time("since", status.effective_from);
     let (action, summary) = step(status.reason);
     // The customer sees the reason only when it may be disclosed (no tipping-off on reviews).
@@ -48,11 +48,13 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .map_or("review", |r| reason_arg(Some(r)));
     let customer = Text::new("frozen-customer")
         .str("account", mask(&tx.account_id))
-        .str("kind", kind_arg(tx.kind))
+        .word("kind", "kind", kind_arg(tx.kind))
         .str("reason", disclosed);
     let mut next_step = NextStep::new(
         action,
-        Text::new(summary).str("state", state).str("reason", reason),
+        Text::new(summary)
+            .word("state", "account-state", state)
+            .word("reason", "freeze-reason", reason),
     );
     next_step.expected_resolution_at = status.effective_until;
     Verdict::matched(detail, evidence, next_step, customer)

@@ -34,7 +34,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let customer = timing
         .args(Text::new("delay-customer"), tx)
-        .str("kind", kind_arg(tx.kind))
+        .word("kind", "kind", kind_arg(tx.kind))
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.as_str())
         .time("done", done);

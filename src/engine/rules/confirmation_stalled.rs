@@ -24,7 +24,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .args(Text::new("stalled-detail"), tx)
         .duration("stall_after", timing.stall_after);
     let summary = timing.args(Text::new("stalled-summary"), tx);
-    let customer = Text::new("stalled-customer").str("kind", super::kind_arg(tx.kind));
+    let customer = Text::new("stalled-customer").word("kind", "kind", super::kind_arg(tx.kind));
     Verdict::matched(
         detail,
         timing.evidence(),

@@ -106,7 +106,7 @@ fn expected_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
         evidence(diffs, false),
         NextStep::new(action, Text::new(summary).list("diffs", items())),
         Text::new(customer)
-            .str("kind", kind_arg(tx.kind))
+            .word("kind", "kind", kind_arg(tx.kind))
             .list("diffs", items()),
     )
 }
@@ -236,7 +236,7 @@ fn list(diffs: &[Diff], id: &'static str) -> Vec<Text> {
                 id
             };
             Text::new(id)
-                .str("field", d.field.name())
+                .word("field", "field", d.field.name())
                 .str("wanted", d.wanted.as_str())
                 .str("got", d.got.as_str())
         })

@@ -100,7 +100,7 @@ fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict 
     let with_times = |text: Text| {
         let text = text
             .str("open", open)
-            .str("type", planned)
+            .word("type", "maintenance-type", planned)
             .time("starts_at", window.starts_at);
         match clears_at {
             Some(clear) => text.time("clears_at", clear),

@@ -18,7 +18,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let done = tx.completed_at.unwrap_or(tx.observed_at());
     let text = |id| {
         Text::new(id)
-            .str("kind", kind_arg(tx.kind))
+            .word("kind", "kind", kind_arg(tx.kind))
             .str("amount", tx.amount.to_string())
             .str("asset", tx.asset.as_str())
             .str("network", tx.network.as_str())

@@ -24,10 +24,10 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let kind = kind_arg(tx.kind);
     let detail = Text::new("rejected-detail")
-        .str("reason", reason)
-        .str("kind", kind);
+        .word("reason", "failure-reason", reason)
+        .word("kind", "kind", kind);
     let summary = Text::new("rejected-summary")
-        .str("reason", reason)
+        .word("reason", "failure-reason", reason)
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.as_str());
     // Risk declines are never explained to the customer.
@@ -38,7 +38,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let customer = Text::new("rejected-customer")
         .str("reason", disclosed)
-        .str("kind", kind);
+        .word("kind", "kind", kind);
     Verdict::matched(
         detail,
         vec![("failure_reason", reason.to_owned())],

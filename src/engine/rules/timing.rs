@@ -124,6 +124,10 @@ impl Timing {
             .num("required", self.required)
             .duration("expected_time", self.expected_time)
             .duration("age", self.age);
-        text.str("congestion", format!("{}", self.congestion))
+        text.str(
+            "congested",
+            if self.congestion > 1.0 { "yes" } else { "no" },
+        )
+        .str("congestion", self.congestion.to_string())
     }
 }

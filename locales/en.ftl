@@ -1,0 +1,171 @@
+# paydiag messages, English.
+#
+# Ids are used by the rule engine; every locale defines the same ids (a test checks it).
+# Words (kind-*, freeze-reason-*, …) are vocabulary that messages receive already rendered.
+# Agent-facing texts (*-detail, *-summary) may name internal reasons; *-customer texts are
+# forwarded to customers verbatim and never do.
+
+## Vocabulary
+
+kind-deposit = deposit
+kind-withdrawal = withdrawal
+kind-payment = payment
+kind-transfer = transfer
+
+account-state-active = active
+account-state-frozen = frozen
+account-state-restricted = restricted
+
+freeze-reason-abnormal_login = an unusual sign-in
+freeze-reason-abnormal_activity = unusual activity under review
+freeze-reason-identity_unverified = identity verification is missing or expired
+freeze-reason-user_requested = the customer asked for the freeze
+freeze-reason-compliance_review = a compliance review
+freeze-reason-unspecified = no recorded reason
+
+failure-reason-insufficient_balance = insufficient balance
+failure-reason-invalid_details = invalid details
+failure-reason-limit_exceeded = a limit was exceeded
+failure-reason-risk_declined = declined by risk controls
+failure-reason-expired = the order or quote expired
+failure-reason-unspecified = no recorded reason
+
+field-amount = amount
+field-asset = asset
+field-network = network
+field-destination = destination
+field-memo = memo/tag
+field-paid_at = payment time
+
+maintenance-type-scheduled = scheduled maintenance
+maintenance-type-unplanned = unplanned outage
+
+## Shared
+
+rule-no-transaction = Not checked: there is no transaction to check.
+
+## not_found
+
+not-found-exists = A transaction with this reference exists (created { $created_at }).
+not-found-detail = No transaction with reference { $reference } has reached the platform.
+not-found-created-later = No transaction with reference { $reference } existed at the evaluation time; it was created later, at { $created_at }.
+not-found-summary = Ask the customer to check the reference. The payment may never have reached the platform (for example, a network failure when it was submitted); if money left their bank or wallet, ask for proof of payment and open a case.
+not-found-customer = We could not find a payment with reference { $reference }. Please check the reference. If money has left your bank account or wallet, contact support with proof of payment (a bank statement or transaction hash).
+
+## account_frozen
+
+frozen-active = The account is active: nothing blocks this transaction.
+frozen-other-kinds = The account is restricted ({ $reason }), but not for { $kind }s.
+frozen-but-completed = The account is now frozen or restricted ({ $reason }), but this transaction had already completed, so it was not blocked.
+frozen-detail = The account is { $state } since { $since } ({ $reason }), which blocks this { $kind }.
+frozen-summary-verify = The account is { $state } because { $reason }. The customer must complete identity verification; the transaction then continues.
+frozen-summary-user-requested = The account is { $state } at the customer's request. To lift the freeze, the customer must confirm their identity.
+frozen-summary-secure = The account is { $state } after { $reason }. The customer must reset the password, turn on two-step verification, then verify their identity.
+frozen-summary-support = The account is { $state } ({ $reason }). Only support can resolve this: hand the case to the review team and do not tell the customer the reason.
+frozen-customer = { $reason ->
+    [identity_unverified] Your { $kind } is on hold because account { $account } needs identity verification. Please complete verification in the app; the { $kind } will then continue.
+    [user_requested] Your { $kind } is on hold because account { $account } is frozen at your request. To lift the freeze, please confirm your identity in the app.
+    [abnormal_login] Your { $kind } is on hold because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification, then verify your identity.
+   *[review] Your { $kind } is on hold because account { $account } needs a review by our support team. Please contact support.
+}
+
+## rejected
+
+rejected-not-failed = The transaction was not rejected.
+rejected-detail = The { $kind } was rejected: { $reason }.
+rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $reason ->
+    [insufficient_balance] The customer should add funds (including fees) and submit again.
+    [invalid_details] The customer should correct the details and submit again.
+    [limit_exceeded] The customer should stay within the limit (or raise it) and submit again.
+    [expired] The customer should start a new order and pay before it expires.
+   *[other] Support must review it.
+}
+rejected-customer = { $reason ->
+    [insufficient_balance] Your { $kind } was declined because the balance was not enough to cover it, including fees. Please top up and try again.
+    [invalid_details] Your { $kind } was declined because some details were invalid. Please check the details and try again.
+    [limit_exceeded] Your { $kind } was declined because it exceeds a limit on your account. Please try a smaller amount or contact support about your limits.
+    [expired] Your { $kind } was declined because the order expired before payment arrived. Please start a new order and try again.
+   *[other] Your { $kind } could not be completed. Please contact support for details.
+}
+
+## input_mismatch
+
+mismatch-none = The transaction matches what was asked for and what the customer claims.
+mismatch-expected-item = { $field }: asked for { $wanted }, sent { $got }
+mismatch-claim-item = { $field }: customer says { $wanted }, record shows { $got }
+mismatch-memo-required-item = { $field }: required on this network, sent { $got }
+mismatch-expected-detail = The transaction differs from what was asked for: { $diffs }.
+mismatch-claim-detail = The customer's claim differs from the record: { $diffs }.
+mismatch-summary-recovery = Funds were sent with the wrong details ({ $diffs }). The customer should file a recovery request; funds sent this way are not credited automatically.
+mismatch-summary-support = The transaction does not match the order ({ $diffs }). Support must settle the difference with the customer.
+mismatch-summary-claim = The customer may be looking at another payment, or mistyped ({ $diffs }). Ask them to check the reference and the payment details.
+mismatch-customer-recovery = Your { $kind } was sent with details that differ from what was required ({ $diffs }), so it could not be credited automatically. Please submit a recovery request in the app.
+mismatch-customer-support = Your { $kind } does not match the order ({ $diffs }). Please contact support to settle the difference.
+mismatch-customer-claim = The details you gave differ from our record of this payment ({ $diffs }). Please check that the reference belongs to the payment you mean.
+
+## maintenance
+
+maintenance-completed = The transaction completed, so no maintenance holds it up.
+maintenance-none = No maintenance on { $network } holds this transaction up.
+maintenance-claim-none = No maintenance on { $network } was under way at { $paid_at }, when the customer says they paid.
+maintenance-detail = { $type } on { $network } ("{ $title }", since { $starts_at }) holds the transaction up; { $open ->
+    [yes] its end is not announced yet.
+   *[no] the backlog should clear by { $clears_at }.
+}
+maintenance-claim-detail = The customer says they paid on { $network } at { $paid_at }, during { $type } ("{ $title }", since { $starts_at }); the payment may still be queued. { $open ->
+    [yes] Its end is not announced yet.
+   *[no] The backlog should clear by { $clears_at }.
+}
+maintenance-summary = Wait: { $type } "{ $title }" is holding transactions. { $open ->
+    [yes] No end is announced; check again at { $recheck_at }.
+   *[no] The backlog should clear by { $clears_at }.
+}
+maintenance-customer = { $network } is under { $type }, so transactions on it are delayed. { $open ->
+    [yes] Your funds are safe; we will process the transaction as soon as the network is back.
+   *[no] Your funds are safe; we expect it to complete by { $clears_at }.
+}
+
+## confirmation_stalled and confirmation_delay
+
+confirmation-not-in-flight = The transaction is no longer waiting for confirmations.
+stalled-within-bound = Waiting for { $age }, within the stall bound on { $network }.
+stalled-detail = Waiting for { $age }, more than { $stall_after } ({ $expected_time } expected on { $network }{ $fallback ->
+    [yes] , using the fallback policy because { $network } has no policy of its own
+   *[no] {""}
+}). { $rail ->
+    [yes] Processing has not finished.
+   *[no] { $confirmations } of { $required } confirmations so far.
+}
+stalled-summary = Escalate to operations: the transaction has been waiting for { $age } where { $expected_time } is expected on { $network }.
+stalled-customer = Your { $kind } is taking longer than usual. We have asked our operations team to look into it and will update you.
+delay-beyond-bound = Waiting for { $age }, beyond the time expected on { $network }: see the stalled rule.
+delay-detail = { $rail ->
+    [yes] Processing on { $network } normally takes { $expected_time }
+   *[no] { $confirmations } of { $required } confirmations on { $network }; all { $required } normally take { $expected_time }
+}{ $congested ->
+    [yes] {" "}(congestion ×{ $congestion })
+   *[no] {""}
+}{ $fallback ->
+    [yes] {" "}(fallback policy: { $network } has no policy of its own)
+   *[no] {""}
+}. Expected by { $done }.
+delay-summary = Wait until { $done }: { $rail ->
+    [yes] { $network } processing takes { $expected_time }.
+   *[no] { $confirmations } of { $required } confirmations so far.
+}
+delay-customer = Your { $kind } of { $amount } { $asset } is { $rail ->
+    [yes] being processed by { $network }
+   *[no] waiting for network confirmations on { $network } ({ $confirmations } of { $required })
+}. We expect it to complete by { $done }.
+
+## no_incident
+
+no-incident-not-completed = The transaction has not completed.
+no-incident-detail = The { $kind } of { $amount } { $asset } on { $network } completed at { $done }.
+no-incident-summary = Nothing to do: { $amount } { $asset } ({ $kind }) completed at { $done }.
+no-incident-customer = Your { $kind } of { $amount } { $asset } completed at { $done }.
+
+## undetermined
+
+undetermined-summary = No rule explains this transaction. Escalate to operations with the findings.
+undetermined-customer = We are looking into your transaction and will update you soon.

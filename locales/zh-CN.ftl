@@ -1,0 +1,169 @@
+# paydiag 消息，简体中文。
+#
+# 与 en.ftl 定义相同的消息 id（有测试检查）。*-customer 文本会原样转发给客户，
+# 绝不包含内部原因。
+
+## 词汇
+
+kind-deposit = 充值
+kind-withdrawal = 提现
+kind-payment = 付款
+kind-transfer = 转账
+
+account-state-active = 正常
+account-state-frozen = 冻结
+account-state-restricted = 受限
+
+freeze-reason-abnormal_login = 异常登录
+freeze-reason-abnormal_activity = 异常活动审查
+freeze-reason-identity_unverified = 身份未验证或验证已过期
+freeze-reason-user_requested = 客户本人申请冻结
+freeze-reason-compliance_review = 合规审查
+freeze-reason-unspecified = 无记录原因
+
+failure-reason-insufficient_balance = 余额不足
+failure-reason-invalid_details = 信息无效
+failure-reason-limit_exceeded = 超出限额
+failure-reason-risk_declined = 风控拒绝
+failure-reason-expired = 订单或报价已过期
+failure-reason-unspecified = 无记录原因
+
+field-amount = 金额
+field-asset = 币种
+field-network = 网络
+field-destination = 收款地址
+field-memo = 备注/标签
+field-paid_at = 付款时间
+
+maintenance-type-scheduled = 计划维护
+maintenance-type-unplanned = 突发故障
+
+## 通用
+
+rule-no-transaction = 未检查：没有可检查的交易。
+
+## not_found
+
+not-found-exists = 存在该参考号的交易（创建于 { $created_at }）。
+not-found-detail = 平台未收到参考号为 { $reference } 的交易。
+not-found-created-later = 评估时间点不存在参考号为 { $reference } 的交易；该交易创建于之后的 { $created_at }。
+not-found-summary = 请客户核对参考号。该笔付款可能从未到达平台（例如提交时网络故障）；如果资金已从客户的银行账户或钱包转出，请索取付款凭证并立案处理。
+not-found-customer = 我们未找到参考号为 { $reference } 的付款。请核对参考号。如果资金已从您的银行账户或钱包转出，请携带付款凭证（银行流水或交易哈希）联系客服。
+
+## account_frozen
+
+frozen-active = 账户状态正常：没有任何限制阻止此交易。
+frozen-other-kinds = 账户受限（{ $reason }），但不限制{ $kind }。
+frozen-but-completed = 账户目前被冻结或受限（{ $reason }），但此交易在此之前已完成，未受影响。
+frozen-detail = 账户自 { $since } 起处于{ $state }状态（{ $reason }），此笔{ $kind }因此被阻止。
+frozen-summary-verify = 账户因{ $reason }处于{ $state }状态。客户需完成身份验证，之后交易将继续处理。
+frozen-summary-user-requested = 账户应客户本人要求处于{ $state }状态。如需解除，客户需确认身份。
+frozen-summary-secure = 账户因{ $reason }处于{ $state }状态。客户需重置密码、开启两步验证，然后完成身份验证。
+frozen-summary-support = 账户处于{ $state }状态（{ $reason }）。只能由客服处理：请转交审查团队，且不要向客户透露原因。
+frozen-customer = { $reason ->
+    [identity_unverified] 您的{ $kind }已暂停处理，因为账户 { $account } 需要完成身份验证。请在应用内完成验证，之后{ $kind }将继续处理。
+    [user_requested] 您的{ $kind }已暂停处理，因为账户 { $account } 已按您的要求冻结。如需解除冻结，请在应用内确认您的身份。
+    [abnormal_login] 您的{ $kind }已暂停处理，因为我们发现账户 { $account } 存在异常登录。请重置密码、开启两步验证，然后完成身份验证。
+   *[review] 您的{ $kind }已暂停处理，因为账户 { $account } 需要客服团队审核。请联系客服。
+}
+
+## rejected
+
+rejected-not-failed = 该交易未被拒绝。
+rejected-detail = 该笔{ $kind }已被拒绝：{ $reason }。
+rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $reason ->
+    [insufficient_balance] 客户需充值（含手续费）后重新提交。
+    [invalid_details] 客户需更正信息后重新提交。
+    [limit_exceeded] 客户需在限额内（或提高限额后）重新提交。
+    [expired] 客户需重新下单并在过期前付款。
+   *[other] 需由客服审查。
+}
+rejected-customer = { $reason ->
+    [insufficient_balance] 您的{ $kind }被拒绝，因为余额不足以支付金额及手续费。请充值后重试。
+    [invalid_details] 您的{ $kind }被拒绝，因为部分信息无效。请核对信息后重试。
+    [limit_exceeded] 您的{ $kind }被拒绝，因为超出了账户限额。请减少金额，或联系客服了解限额。
+    [expired] 您的{ $kind }被拒绝，因为订单在付款到账前已过期。请重新下单后重试。
+   *[other] 您的{ $kind }未能完成。请联系客服了解详情。
+}
+
+## input_mismatch
+
+mismatch-none = 交易与要求的信息及客户所述一致。
+mismatch-expected-item = { $field }：要求 { $wanted }，实际 { $got }
+mismatch-claim-item = { $field }：客户称 { $wanted }，记录为 { $got }
+mismatch-memo-required-item = { $field }：该网络必须填写，实际 { $got }
+mismatch-expected-detail = 交易与要求的信息不一致：{ $diffs }。
+mismatch-claim-detail = 客户所述与记录不一致：{ $diffs }。
+mismatch-summary-recovery = 资金发送时信息有误（{ $diffs }）。客户需提交找回申请；此类资金不会自动入账。
+mismatch-summary-support = 交易与订单不符（{ $diffs }）。需由客服与客户协商处理差额。
+mismatch-summary-claim = 客户可能看错了付款记录或输入有误（{ $diffs }）。请客户核对参考号和付款信息。
+mismatch-customer-recovery = 您的{ $kind }发送时的信息与要求不符（{ $diffs }），因此无法自动入账。请在应用内提交找回申请。
+mismatch-customer-support = 您的{ $kind }与订单不符（{ $diffs }）。请联系客服处理差额。
+mismatch-customer-claim = 您提供的信息与我们对该笔付款的记录不符（{ $diffs }）。请确认该参考号对应的是您所指的付款。
+
+## maintenance
+
+maintenance-completed = 交易已完成，不受维护影响。
+maintenance-none = { $network } 上没有影响此交易的维护。
+maintenance-claim-none = 客户称付款时间为 { $paid_at }，当时 { $network } 上没有进行中的维护。
+maintenance-detail = { $network } 正在进行{ $type }（“{ $title }”，始于 { $starts_at }），交易因此延迟；{ $open ->
+    [yes] 结束时间尚未公布。
+   *[no] 积压交易预计在 { $clears_at } 前处理完毕。
+}
+maintenance-claim-detail = 客户称于 { $paid_at } 在 { $network } 上付款，当时正值{ $type }（“{ $title }”，始于 { $starts_at }）；该笔付款可能仍在排队。{ $open ->
+    [yes] 结束时间尚未公布。
+   *[no] 积压交易预计在 { $clears_at } 前处理完毕。
+}
+maintenance-summary = 请等待：{ $type }“{ $title }”正在影响交易处理。{ $open ->
+    [yes] 结束时间尚未公布，请于 { $recheck_at } 再次检查。
+   *[no] 积压交易预计在 { $clears_at } 前处理完毕。
+}
+maintenance-customer = { $network } 正在进行{ $type }，该网络上的交易会有延迟。{ $open ->
+    [yes] 您的资金是安全的；网络恢复后我们会立即处理该交易。
+   *[no] 您的资金是安全的；预计在 { $clears_at } 前完成。
+}
+
+## confirmation_stalled 与 confirmation_delay
+
+confirmation-not-in-flight = 该交易已不再等待确认。
+stalled-within-bound = 已等待 { $age }，仍在 { $network } 的停滞界限之内。
+stalled-detail = 已等待 { $age }，超过 { $stall_after }（{ $network } 上预计需要 { $expected_time }{ $fallback ->
+    [yes] ；{ $network } 没有专属策略，使用默认策略
+   *[no] {""}
+}）。{ $rail ->
+    [yes] 处理尚未完成。
+   *[no] 目前 { $confirmations }/{ $required } 个确认。
+}
+stalled-summary = 请上报运营团队：该交易已等待 { $age }，而 { $network } 上预计只需 { $expected_time }。
+stalled-customer = 您的{ $kind }处理时间比平时长。我们已请运营团队跟进，并会及时通知您。
+delay-beyond-bound = 已等待 { $age }，超出 { $network } 上的预计时间：见停滞规则。
+delay-detail = { $rail ->
+    [yes] { $network } 处理通常需要 { $expected_time }
+   *[no] { $network } 上已有 { $confirmations }/{ $required } 个确认；全部确认通常需要 { $expected_time }
+}{ $congested ->
+    [yes] （拥堵系数 ×{ $congestion }）
+   *[no] {""}
+}{ $fallback ->
+    [yes] （默认策略：{ $network } 没有专属策略）
+   *[no] {""}
+}。预计在 { $done } 前完成。
+delay-summary = 请等待至 { $done }：{ $rail ->
+    [yes] { $network } 处理需要 { $expected_time }。
+   *[no] 目前 { $confirmations }/{ $required } 个确认。
+}
+delay-customer = 您的{ $amount } { $asset }{ $kind }{ $rail ->
+    [yes] 正在由 { $network } 处理
+   *[no] 正在等待 { $network } 网络确认（{ $confirmations }/{ $required }）
+}。预计在 { $done } 前完成。
+
+## no_incident
+
+no-incident-not-completed = 该交易尚未完成。
+no-incident-detail = { $network } 上的{ $amount } { $asset }{ $kind }已于 { $done } 完成。
+no-incident-summary = 无需处理：{ $amount } { $asset }（{ $kind }）已于 { $done } 完成。
+no-incident-customer = 您的{ $amount } { $asset }{ $kind }已于 { $done } 完成。
+
+## undetermined
+
+undetermined-summary = 没有规则能解释该交易。请携带检查结果上报运营团队。
+undetermined-customer = 我们正在核查您的交易，稍后会通知您。
