@@ -73,7 +73,7 @@ frozen-customer = { $reason ->
 
 rejected-not-failed = The transaction was not rejected.
 rejected-detail = The { $kind } was rejected: { $reason }.
-rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $reason ->
+rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $code ->
     [insufficient_balance] The customer should add funds (including fees) and submit again.
     [invalid_details] The customer should correct the details and submit again.
     [limit_exceeded] The customer should stay within the limit (or raise it) and submit again.

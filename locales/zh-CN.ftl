@@ -71,7 +71,7 @@ frozen-customer = { $reason ->
 
 rejected-not-failed = 该交易未被拒绝。
 rejected-detail = 该笔{ $kind }已被拒绝：{ $reason }。
-rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $reason ->
+rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $code ->
     [insufficient_balance] 客户需充值（含手续费）后重新提交。
     [invalid_details] 客户需更正信息后重新提交。
     [limit_exceeded] 客户需在限额内（或提高限额后）重新提交。

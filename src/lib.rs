@@ -1,12 +1,19 @@
 //! paydiag: payment-incident diagnosis.
 //!
-//! Data flows one way: request → validate and convert ([`api`]) → load facts ([`store`]) →
+//! Data flows one way: request → check and convert ([`api`]) → load facts ([`store`]) →
 //! evaluate ([`engine`]) → render ([`i18n`]) → convert back ([`api`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod client;
+pub mod demo;
 pub mod engine;
 pub mod i18n;
+pub mod json;
 pub mod mask;
 pub mod pb;
+pub mod server;
+pub mod store;
+pub mod telemetry;

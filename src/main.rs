@@ -1,1 +1,128 @@
-fn main() {}
+//! The `paydiag` command line: `serve`, `import` and `diagnose`.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use paydiag::{client, json, pb::v1 as pb, server, telemetry};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+/// Payment-incident diagnosis: why a transaction is late, missing or refused, and what to do next.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gRPC API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "PAYDIAG_LISTEN", default_value = "127.0.0.1:50051")]
+        listen: SocketAddr,
+        /// The fact store: a SQLite file path (created if missing).
+        #[arg(long, env = "PAYDIAG_DB", default_value = "paydiag.db")]
+        db: String,
+        /// A rules file (TOML) replacing the shipped network policies.
+        #[arg(long, env = "PAYDIAG_RULES")]
+        rules: Option<PathBuf>,
+        /// Load the demo data set (one transaction per cause) at start.
+        #[arg(long, env = "PAYDIAG_DEMO")]
+        demo: bool,
+        /// Read connections to the SQLite store.
+        #[arg(long, env = "PAYDIAG_SQLITE_READERS", default_value_t = 4)]
+        sqlite_readers: u32,
+    },
+    /// Stream an NDJSON file of ImportFactsRequest (protobuf JSON) to a running server.
+    Import {
+        /// The file: one ImportFactsRequest per line.
+        file: PathBuf,
+        /// The server's address.
+        #[arg(long, env = "PAYDIAG_SERVER", default_value = "127.0.0.1:50051")]
+        server: String,
+    },
+    /// Diagnose a transaction on a running server and print the diagnosis as JSON.
+    Diagnose {
+        /// The transaction reference.
+        reference: String,
+        /// The server's address.
+        #[arg(long, env = "PAYDIAG_SERVER", default_value = "127.0.0.1:50051")]
+        server: String,
+        /// Language of the texts: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// Evaluate as of this RFC 3339 time instead of now.
+        #[arg(long)]
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+        /// What the customer claims, as a protobuf JSON Claim, e.g. '{"amount":"100","network":"TRON"}'.
+        #[arg(long)]
+        claim: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init_logging();
+    match run(Cli::parse().command).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("paydiag: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve {
+            listen,
+            db,
+            rules,
+            demo,
+            sqlite_readers,
+        } => {
+            let config = server::ServeConfig {
+                listen,
+                db,
+                rules,
+                demo,
+                sqlite_readers,
+            };
+            server::serve(config, telemetry::shutdown_signal()).await?;
+        }
+        Command::Import { file, server } => {
+            let response = client::import(&server, &file).await?;
+            println!(
+                "{}",
+                json::to_json(&response, "paydiag.v1.ImportFactsResponse")?
+            );
+            // Automation can tell a partial import from a clean one.
+            if response.rejected_count > 0 {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Diagnose {
+            reference,
+            server,
+            locale,
+            as_of,
+            claim,
+        } => {
+            let claim = claim
+                .map(|json| json::from_json::<pb::Claim>(&json, "paydiag.v1.Claim"))
+                .transpose()
+                .context("reading --claim")?;
+            let as_of = as_of.map(|t| paydiag::api::fact_codec::timestamp(t));
+            let request = pb::DiagnoseRequest {
+                reference,
+                as_of,
+                claim,
+                locale,
+                ticket_id: String::new(),
+            };
+            let diagnosis = client::diagnose(&server, request).await?;
+            println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -266,7 +266,9 @@ pub struct Claim {
 pub struct Facts {
     /// The transaction with the diagnosed reference, if any.
     pub transaction: Option<Transaction>,
-    /// Status history entries of the transaction's account (any order).
+    /// Status history entries of the transaction's account, in the order they were recorded:
+    /// entries may come in any order of `effective_from`, but of two taking effect at the same
+    /// moment the later recorded one wins.
     pub account_history: Vec<AccountStatus>,
     /// Maintenance windows on the transaction's (or the claim's) network, or on every network.
     pub maintenance_windows: Vec<MaintenanceWindow>,

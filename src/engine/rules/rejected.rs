@@ -26,8 +26,11 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let detail = Text::new("rejected-detail")
         .word("reason", "failure-reason", reason)
         .word("kind", "kind", kind);
+    // The catalog words the reason for display but picks its advice by the stable code.
     let summary = Text::new("rejected-summary")
         .word("reason", "failure-reason", reason)
+        .str("code", reason)
+        .str("code", reason)
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.as_str());
     // Risk declines are never explained to the customer.

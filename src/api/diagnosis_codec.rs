@@ -1,0 +1,108 @@
+//! Diagnose requests checked and converted, and diagnoses rendered into the caller's locale.
+
+use super::{
+    enums,
+    fact_codec::timestamp,
+    validate::{Check, MAX_ID_CHARS, MAX_TEXT_CHARS, Violation},
+};
+use crate::engine::{
+    diagnosis::{Diagnosis, Finding},
+    model::Claim,
+};
+use crate::i18n::{Catalog, Locale};
+use crate::pb::v1 as pb;
+use chrono::{DateTime, Utc};
+
+/// A checked diagnose request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnoseInput {
+    /// The reference, trimmed.
+    pub reference: String,
+    /// The evaluation time (the request's, or now).
+    pub as_of: DateTime<Utc>,
+    /// What the customer claims.
+    pub claim: Claim,
+    /// The locale to render in.
+    pub locale: Locale,
+    /// The ticket, for the log.
+    pub ticket_id: String,
+}
+
+/// Checks a diagnose request; `now` is used when it names no evaluation time.
+pub fn diagnose_input(
+    p: &pb::DiagnoseRequest,
+    now: DateTime<Utc>,
+) -> Result<DiagnoseInput, Vec<Violation>> {
+    let mut c = Check::new("");
+    let reference = c.id("reference", p.reference.trim());
+    let as_of = c.timestamp("as_of", p.as_of.as_ref(), false).unwrap_or(now);
+    let claim = p
+        .claim
+        .as_ref()
+        .map(|claim| self::claim(&mut c, claim))
+        .unwrap_or_default();
+    let ticket_id = c.text("ticket_id", &p.ticket_id, MAX_ID_CHARS, false);
+    c.finish()?;
+    Ok(DiagnoseInput {
+        reference,
+        as_of,
+        claim,
+        locale: Catalog::negotiate(&p.locale),
+        ticket_id,
+    })
+}
+
+fn claim(c: &mut Check, p: &pb::Claim) -> Claim {
+    let non_empty = |s: String| (!s.is_empty()).then_some(s);
+    Claim {
+        amount: c.decimal("claim.amount", &p.amount, false),
+        asset: c.code("claim.asset", &p.asset, false),
+        network: c.code("claim.network", &p.network, false),
+        destination: non_empty(c.text("claim.destination", &p.destination, MAX_TEXT_CHARS, false)),
+        memo: non_empty(c.text("claim.memo", &p.memo, MAX_TEXT_CHARS, false)),
+        paid_at: c.timestamp("claim.paid_at", p.paid_at.as_ref(), false),
+    }
+}
+
+/// Renders a diagnosis in `locale`.
+pub fn diagnosis_pb(d: &Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Diagnosis {
+    let step = &d.next_step;
+    pb::Diagnosis {
+        reference: d.reference.clone(),
+        as_of: Some(timestamp(d.as_of)),
+        cause: enums::cause_pb(d.cause).into(),
+        contributing_causes: d
+            .contributing_causes
+            .iter()
+            .map(|c| enums::cause_pb(*c).into())
+            .collect(),
+        findings: d
+            .findings
+            .iter()
+            .map(|f| finding_pb(f, catalog, locale))
+            .collect(),
+        next_step: Some(pb::NextStep {
+            action: enums::action_pb(step.action).into(),
+            summary: catalog.render(locale, &step.summary),
+            recheck_at: step.recheck_at.map(timestamp),
+            expected_resolution_at: step.expected_resolution_at.map(timestamp),
+        }),
+        customer_message: catalog.render(locale, &d.customer_message),
+        locale: locale.tag().to_owned(),
+        ruleset_version: d.ruleset_version.to_string(),
+    }
+}
+
+fn finding_pb(f: &Finding, catalog: &Catalog, locale: Locale) -> pb::Finding {
+    pb::Finding {
+        rule: f.rule.to_owned(),
+        cause: enums::cause_pb(f.cause).into(),
+        outcome: enums::outcome_pb(f.outcome).into(),
+        detail: catalog.render(locale, &f.detail),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    }
+}

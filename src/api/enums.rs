@@ -1,0 +1,79 @@
+//! One place that maps protobuf enums to domain enums and back.
+
+use crate::engine::{diagnosis, model};
+use crate::pb::v1 as pb;
+
+/// Defines `$to_domain(proto) -> Option<domain>` (None for `*_UNSPECIFIED`) and
+/// `$to_proto(domain) -> proto` from one list of pairs, so the two directions cannot drift.
+macro_rules! enum_pairs {
+    ($to_domain:ident, $to_proto:ident, $pb:ty, $dom:ty { $($p:ident <=> $d:ident),+ $(,)? }) => {
+        /// The domain value of a protobuf value; `None` for `*_UNSPECIFIED`.
+        pub fn $to_domain(value: $pb) -> Option<$dom> {
+            match value {
+                $(<$pb>::$p => Some(<$dom>::$d),)+
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+
+        /// The protobuf value of a domain value.
+        pub fn $to_proto(value: $dom) -> $pb {
+            match value {
+                $(<$dom>::$d => <$pb>::$p,)+
+            }
+        }
+    };
+}
+
+enum_pairs!(kind, kind_pb, pb::TransactionKind, model::TransactionKind {
+    Deposit <=> Deposit, Withdrawal <=> Withdrawal, Payment <=> Payment, Transfer <=> Transfer,
+});
+enum_pairs!(status, status_pb, pb::TransactionStatus, model::TransactionStatus {
+    Pending <=> Pending, Confirming <=> Confirming, Completed <=> Completed, Failed <=> Failed,
+});
+enum_pairs!(failure, failure_pb, pb::FailureReason, model::FailureReason {
+    InsufficientBalance <=> InsufficientBalance,
+    InvalidDetails <=> InvalidDetails,
+    LimitExceeded <=> LimitExceeded,
+    RiskDeclined <=> RiskDeclined,
+    Expired <=> Expired,
+});
+enum_pairs!(state, state_pb, pb::AccountState, model::AccountState {
+    Active <=> Active, Frozen <=> Frozen, Restricted <=> Restricted,
+});
+enum_pairs!(freeze, freeze_pb, pb::FreezeReason, model::FreezeReason {
+    AbnormalLogin <=> AbnormalLogin,
+    AbnormalActivity <=> AbnormalActivity,
+    IdentityUnverified <=> IdentityUnverified,
+    UserRequested <=> UserRequested,
+    ComplianceReview <=> ComplianceReview,
+});
+enum_pairs!(maintenance, maintenance_pb, pb::MaintenanceType, model::MaintenanceType {
+    Scheduled <=> Scheduled, Unplanned <=> Unplanned,
+});
+enum_pairs!(cause_of, cause_pb, pb::Cause, diagnosis::Cause {
+    NoIncident <=> NoIncident,
+    ConfirmationDelay <=> ConfirmationDelay,
+    ConfirmationStalled <=> ConfirmationStalled,
+    Maintenance <=> Maintenance,
+    AccountFrozen <=> AccountFrozen,
+    InputMismatch <=> InputMismatch,
+    Rejected <=> Rejected,
+    NotFound <=> NotFound,
+    Undetermined <=> Undetermined,
+});
+enum_pairs!(action_of, action_pb, pb::Action, diagnosis::Action {
+    None <=> None,
+    Wait <=> Wait,
+    VerifyIdentity <=> VerifyIdentity,
+    SecureAccount <=> SecureAccount,
+    ContactSupport <=> ContactSupport,
+    CorrectAndRetry <=> CorrectAndRetry,
+    TopUpAndRetry <=> TopUpAndRetry,
+    RequestRecovery <=> RequestRecovery,
+    CheckReference <=> CheckReference,
+    Escalate <=> Escalate,
+});
+enum_pairs!(outcome_of, outcome_pb, pb::FindingOutcome, diagnosis::Outcome {
+    Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,
+});

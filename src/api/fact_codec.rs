@@ -1,0 +1,355 @@
+//! Incoming facts checked and converted to domain types, and stored facts converted back.
+
+use super::{
+    enums,
+    validate::{Check, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Violation},
+};
+use crate::engine::model::{
+    ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, MaintenanceWindow,
+    NetworkCondition, Transaction, TransactionStatus,
+};
+use crate::pb::v1 as pb;
+use crate::store::Fact;
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Longest backlog drain a window may declare.
+const MAX_BACKLOG_DRAIN: TimeDelta = TimeDelta::days(30);
+/// Highest congestion factor accepted: beyond this a network is down, which is maintenance.
+const MAX_CONGESTION: f64 = 1000.0;
+/// Most confirmations a transaction may report or require.
+const MAX_CONFIRMATIONS: u32 = 1_000_000;
+
+/// Checks a required sub-message, or records that it is missing.
+pub fn required<'a, T>(check: &mut Check, field: &str, value: Option<&'a T>) -> Option<&'a T> {
+    if value.is_none() {
+        check.violation(field, "is required");
+    }
+    value
+}
+
+/// Checks and converts a transaction; `prefix` is its path in the request.
+pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec<Violation>> {
+    let mut c = Check::new(prefix);
+    let reference = c.id("reference", &p.reference);
+    let account_id = c.id("account_id", &p.account_id);
+    let kind = c.enumeration("kind", p.kind, true, enums::kind);
+    let network = c.code("network", &p.network, true);
+    let asset = c.code("asset", &p.asset, true);
+    let amount = c.decimal("amount", &p.amount, true);
+    let destination = c.text("destination", &p.destination, MAX_TEXT_CHARS, false);
+    let memo = c.text("memo", &p.memo, MAX_TEXT_CHARS, false);
+    let status = c.enumeration("status", p.status, true, enums::status);
+    let failure_reason = c.enumeration("failure_reason", p.failure_reason, false, enums::failure);
+    for (field, n) in [
+        ("confirmations", p.confirmations),
+        ("required_confirmations", p.required_confirmations),
+    ] {
+        if n > MAX_CONFIRMATIONS {
+            c.violation(field, format!("must be at most {MAX_CONFIRMATIONS}"));
+        }
+    }
+    let created_at = c.timestamp("created_at", p.created_at.as_ref(), true);
+    let updated_at = c.timestamp("updated_at", p.updated_at.as_ref(), false);
+    let completed_at = c.timestamp("completed_at", p.completed_at.as_ref(), false);
+    if let Some(created) = created_at {
+        not_before(&mut c, "updated_at", updated_at, created);
+        not_before(&mut c, "completed_at", completed_at, created);
+    }
+    if failure_reason.is_some() && status != Some(TransactionStatus::Failed) {
+        c.violation(
+            "failure_reason",
+            "is only allowed when status is TRANSACTION_STATUS_FAILED",
+        );
+    }
+    if completed_at.is_some() && status != Some(TransactionStatus::Completed) {
+        c.violation(
+            "completed_at",
+            "is only allowed when status is TRANSACTION_STATUS_COMPLETED",
+        );
+    }
+    let expected = expected_payment(&mut c, p.expected.as_ref());
+    let (Some(kind), Some(network), Some(asset), Some(amount), Some(status), Some(created_at)) =
+        (kind, network, asset, amount, status, created_at)
+    else {
+        return Err(c.into_violations());
+    };
+    c.finish()?;
+    Ok(Transaction {
+        reference,
+        account_id,
+        kind,
+        network,
+        asset,
+        amount,
+        destination,
+        memo,
+        status,
+        failure_reason,
+        confirmations: p.confirmations,
+        required_confirmations: p.required_confirmations,
+        created_at,
+        updated_at,
+        completed_at,
+        expected,
+    })
+}
+
+fn not_before(c: &mut Check, field: &str, value: Option<DateTime<Utc>>, created: DateTime<Utc>) {
+    if value.is_some_and(|t| t < created) {
+        c.violation(field, "must not be before created_at");
+    }
+}
+
+fn expected_payment(c: &mut Check, p: Option<&pb::ExpectedPayment>) -> ExpectedPayment {
+    let Some(p) = p else {
+        return ExpectedPayment::default();
+    };
+    let non_empty = |s: String| (!s.is_empty()).then_some(s);
+    ExpectedPayment {
+        amount: c.decimal("expected.amount", &p.amount, false),
+        asset: c.code("expected.asset", &p.asset, false),
+        network: c.code("expected.network", &p.network, false),
+        destination: non_empty(c.text(
+            "expected.destination",
+            &p.destination,
+            MAX_TEXT_CHARS,
+            false,
+        )),
+        memo: non_empty(c.text("expected.memo", &p.memo, MAX_TEXT_CHARS, false)),
+    }
+}
+
+/// Checks and converts an account status entry.
+pub fn account_status(
+    p: &pb::AccountStatus,
+    prefix: &str,
+) -> Result<AccountStatus, Vec<Violation>> {
+    let mut c = Check::new(prefix);
+    let account_id = c.id("account_id", &p.account_id);
+    let state = c.enumeration("state", p.state, true, enums::state);
+    let reason = c.enumeration("reason", p.reason, false, enums::freeze);
+    let mut restricted_kinds = Vec::with_capacity(p.restricted_kinds.len());
+    for (i, raw) in p.restricted_kinds.iter().enumerate() {
+        let field = format!("restricted_kinds[{i}]");
+        restricted_kinds.extend(c.enumeration(&field, *raw, true, enums::kind));
+    }
+    let effective_from = c.timestamp("effective_from", p.effective_from.as_ref(), true);
+    let effective_until = c.timestamp("effective_until", p.effective_until.as_ref(), false);
+    if let (Some(from), Some(until)) = (effective_from, effective_until) {
+        if until <= from {
+            c.violation("effective_until", "must be after effective_from");
+        }
+    }
+    let note = c.text("note", &p.note, MAX_NOTE_CHARS, true);
+    match state {
+        Some(AccountState::Active) if reason.is_some() => {
+            c.violation("reason", "must be unset when the state is ACTIVE")
+        }
+        Some(AccountState::Frozen | AccountState::Restricted) if reason.is_none() => {
+            c.violation(
+                "reason",
+                "is required when the state is FROZEN or RESTRICTED",
+            );
+        }
+        _ => {}
+    }
+    match state {
+        Some(AccountState::Restricted) if p.restricted_kinds.is_empty() => {
+            c.violation(
+                "restricted_kinds",
+                "must name at least one kind when the state is RESTRICTED",
+            );
+        }
+        Some(AccountState::Active | AccountState::Frozen) if !p.restricted_kinds.is_empty() => {
+            c.violation(
+                "restricted_kinds",
+                "is only allowed when the state is RESTRICTED",
+            );
+        }
+        _ => {}
+    }
+    let (Some(state), Some(effective_from)) = (state, effective_from) else {
+        return Err(c.into_violations());
+    };
+    c.finish()?;
+    Ok(AccountStatus {
+        account_id,
+        state,
+        reason,
+        restricted_kinds,
+        effective_from,
+        effective_until,
+        note,
+    })
+}
+
+/// Checks and converts a maintenance window.
+pub fn maintenance_window(
+    p: &pb::MaintenanceWindow,
+    prefix: &str,
+) -> Result<MaintenanceWindow, Vec<Violation>> {
+    let mut c = Check::new(prefix);
+    let id = c.id("id", &p.id);
+    let network = if p.network == ALL_NETWORKS {
+        Some(p.network.clone())
+    } else {
+        c.code("network", &p.network, true)
+    };
+    let mut kinds = Vec::with_capacity(p.kinds.len());
+    for (i, raw) in p.kinds.iter().enumerate() {
+        kinds.extend(c.enumeration(&format!("kinds[{i}]"), *raw, true, enums::kind));
+    }
+    let maintenance_type = c.enumeration("type", p.r#type, true, enums::maintenance);
+    let starts_at = c.timestamp("starts_at", p.starts_at.as_ref(), true);
+    let ends_at = c.timestamp("ends_at", p.ends_at.as_ref(), false);
+    if let (Some(start), Some(end)) = (starts_at, ends_at) {
+        if end <= start {
+            c.violation("ends_at", "must be after starts_at");
+        }
+    }
+    let backlog_drain = c.duration("backlog_drain", p.backlog_drain.as_ref(), MAX_BACKLOG_DRAIN);
+    let title = c.text("title", &p.title, MAX_TEXT_CHARS, false);
+    let (Some(network), Some(maintenance_type), Some(starts_at)) =
+        (network, maintenance_type, starts_at)
+    else {
+        return Err(c.into_violations());
+    };
+    c.finish()?;
+    Ok(MaintenanceWindow {
+        id,
+        network,
+        kinds,
+        maintenance_type,
+        starts_at,
+        ends_at,
+        backlog_drain,
+        title,
+    })
+}
+
+/// Checks and converts a network condition.
+pub fn network_condition(
+    p: &pb::NetworkCondition,
+    prefix: &str,
+) -> Result<NetworkCondition, Vec<Violation>> {
+    let mut c = Check::new(prefix);
+    let network = c.code("network", &p.network, true);
+    let factor = p.congestion_factor;
+    if !(1.0..=MAX_CONGESTION).contains(&factor) {
+        c.violation(
+            "congestion_factor",
+            format!("must be between 1.0 (normal) and {MAX_CONGESTION}, got {factor}"),
+        );
+    }
+    let observed_at = c.timestamp("observed_at", p.observed_at.as_ref(), true);
+    let (Some(network), Some(observed_at)) = (network, observed_at) else {
+        return Err(c.into_violations());
+    };
+    c.finish()?;
+    Ok(NetworkCondition {
+        network,
+        congestion_factor: factor,
+        observed_at,
+    })
+}
+
+/// Checks and converts one item of an import stream.
+pub fn import_item(p: &pb::ImportFactsRequest) -> Result<Fact, Vec<Violation>> {
+    use pb::import_facts_request::Fact as P;
+    match &p.fact {
+        Some(P::Transaction(t)) => transaction(t, "transaction").map(Fact::Transaction),
+        Some(P::AccountStatus(s)) => account_status(s, "account_status").map(Fact::AccountStatus),
+        Some(P::MaintenanceWindow(w)) => {
+            maintenance_window(w, "maintenance_window").map(Fact::MaintenanceWindow)
+        }
+        Some(P::NetworkCondition(n)) => {
+            network_condition(n, "network_condition").map(Fact::NetworkCondition)
+        }
+        None => Err(vec![Violation {
+            field: "fact".into(),
+            description: "is required: set one fact".into(),
+        }]),
+    }
+}
+
+/// A domain time as a protobuf timestamp.
+pub fn timestamp(t: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: t.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// A stored transaction as returned to callers.
+pub fn transaction_pb(t: &Transaction) -> pb::Transaction {
+    let e = &t.expected;
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    pb::Transaction {
+        reference: t.reference.clone(),
+        account_id: t.account_id.clone(),
+        kind: enums::kind_pb(t.kind).into(),
+        network: t.network.clone(),
+        asset: t.asset.clone(),
+        amount: t.amount.to_string(),
+        destination: t.destination.clone(),
+        memo: t.memo.clone(),
+        status: enums::status_pb(t.status).into(),
+        failure_reason: t.failure_reason.map_or(0, |r| enums::failure_pb(r).into()),
+        confirmations: t.confirmations,
+        required_confirmations: t.required_confirmations,
+        created_at: Some(timestamp(t.created_at)),
+        updated_at: t.updated_at.map(timestamp),
+        completed_at: t.completed_at.map(timestamp),
+        expected: (*e != ExpectedPayment::default()).then(|| pb::ExpectedPayment {
+            amount: e.amount.map(|a| a.to_string()).unwrap_or_default(),
+            asset: text(&e.asset),
+            network: text(&e.network),
+            destination: text(&e.destination),
+            memo: text(&e.memo),
+        }),
+    }
+}
+
+/// A stored account status as returned to callers.
+pub fn account_status_pb(s: &AccountStatus) -> pb::AccountStatus {
+    pb::AccountStatus {
+        account_id: s.account_id.clone(),
+        state: enums::state_pb(s.state).into(),
+        reason: s.reason.map_or(0, |r| enums::freeze_pb(r).into()),
+        restricted_kinds: s
+            .restricted_kinds
+            .iter()
+            .map(|k| enums::kind_pb(*k).into())
+            .collect(),
+        effective_from: Some(timestamp(s.effective_from)),
+        effective_until: s.effective_until.map(timestamp),
+        note: s.note.clone(),
+    }
+}
+
+/// A stored maintenance window as returned to callers.
+pub fn maintenance_window_pb(w: &MaintenanceWindow) -> pb::MaintenanceWindow {
+    let drain = w.backlog_drain;
+    pb::MaintenanceWindow {
+        id: w.id.clone(),
+        network: w.network.clone(),
+        kinds: w.kinds.iter().map(|k| enums::kind_pb(*k).into()).collect(),
+        r#type: enums::maintenance_pb(w.maintenance_type).into(),
+        starts_at: Some(timestamp(w.starts_at)),
+        ends_at: w.ends_at.map(timestamp),
+        backlog_drain: Some(prost_types::Duration {
+            seconds: drain.num_seconds(),
+            nanos: drain.subsec_nanos(),
+        }),
+        title: w.title.clone(),
+    }
+}
+
+/// A stored network condition as returned to callers.
+pub fn network_condition_pb(n: &NetworkCondition) -> pb::NetworkCondition {
+    pb::NetworkCondition {
+        network: n.network.clone(),
+        congestion_factor: n.congestion_factor,
+        observed_at: Some(timestamp(n.observed_at)),
+    }
+}

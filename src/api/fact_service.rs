@@ -1,0 +1,212 @@
+//! `paydiag.v1.FactService`.
+
+use super::{
+    AppState,
+    error::ServiceError,
+    fact_codec::{self, required},
+    validate::Check,
+};
+use crate::pb::v1::{self as pb, fact_service_server::FactService};
+use crate::store::Fact;
+use tonic::{Request, Response, Status, Streaming};
+
+/// Facts stored per store transaction during an import: large enough to amortize commits,
+/// small enough to keep memory flat however long the stream.
+pub const IMPORT_BATCH: usize = 2_000;
+/// Rejected items listed in an import response (all are counted).
+pub const MAX_REJECTED_LISTED: usize = 1_000;
+
+/// The fact service.
+#[derive(Debug, Clone)]
+pub struct FactApi {
+    state: AppState,
+}
+
+impl FactApi {
+    /// A service over `state`.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+
+    async fn put(&self, fact: Fact) -> Result<(), ServiceError> {
+        self.state.store.put_facts(vec![fact]).await?;
+        Ok(())
+    }
+}
+
+/// Checks that a required sub-message is present.
+fn present<'a, T>(field: &str, value: Option<&'a T>) -> Result<&'a T, ServiceError> {
+    let mut check = Check::new("");
+    let value = required(&mut check, field, value);
+    check.finish()?;
+    value.ok_or_else(|| ServiceError::invalid(field, "is required"))
+}
+
+#[tonic::async_trait]
+impl FactService for FactApi {
+    async fn put_transaction(
+        &self,
+        request: Request<pb::PutTransactionRequest>,
+    ) -> Result<Response<pb::Transaction>, Status> {
+        let p = present("transaction", request.get_ref().transaction.as_ref())?;
+        let transaction = fact_codec::transaction(p, "transaction").map_err(ServiceError::from)?;
+        let stored = fact_codec::transaction_pb(&transaction);
+        self.put(Fact::Transaction(transaction)).await?;
+        Ok(Response::new(stored))
+    }
+
+    async fn put_account_status(
+        &self,
+        request: Request<pb::PutAccountStatusRequest>,
+    ) -> Result<Response<pb::AccountStatus>, Status> {
+        let p = present("account_status", request.get_ref().account_status.as_ref())?;
+        let status = fact_codec::account_status(p, "account_status").map_err(ServiceError::from)?;
+        let stored = fact_codec::account_status_pb(&status);
+        self.put(Fact::AccountStatus(status)).await?;
+        Ok(Response::new(stored))
+    }
+
+    async fn put_maintenance_window(
+        &self,
+        request: Request<pb::PutMaintenanceWindowRequest>,
+    ) -> Result<Response<pb::MaintenanceWindow>, Status> {
+        let p = present(
+            "maintenance_window",
+            request.get_ref().maintenance_window.as_ref(),
+        )?;
+        let window =
+            fact_codec::maintenance_window(p, "maintenance_window").map_err(ServiceError::from)?;
+        let stored = fact_codec::maintenance_window_pb(&window);
+        self.put(Fact::MaintenanceWindow(window)).await?;
+        Ok(Response::new(stored))
+    }
+
+    async fn delete_maintenance_window(
+        &self,
+        request: Request<pb::DeleteMaintenanceWindowRequest>,
+    ) -> Result<Response<()>, Status> {
+        let mut check = Check::new("");
+        let id = check.id("id", &request.get_ref().id);
+        check.finish().map_err(ServiceError::from)?;
+        if !self
+            .state
+            .store
+            .delete_maintenance_window(&id)
+            .await
+            .map_err(ServiceError::from)?
+        {
+            return Err(
+                ServiceError::NotFound(format!("no maintenance window has id {id:?}")).into(),
+            );
+        }
+        Ok(Response::new(()))
+    }
+
+    async fn put_network_condition(
+        &self,
+        request: Request<pb::PutNetworkConditionRequest>,
+    ) -> Result<Response<pb::NetworkCondition>, Status> {
+        let p = present(
+            "network_condition",
+            request.get_ref().network_condition.as_ref(),
+        )?;
+        let condition =
+            fact_codec::network_condition(p, "network_condition").map_err(ServiceError::from)?;
+        let stored = fact_codec::network_condition_pb(&condition);
+        self.put(Fact::NetworkCondition(condition)).await?;
+        Ok(Response::new(stored))
+    }
+
+    async fn import_facts(
+        &self,
+        request: Request<Streaming<pb::ImportFactsRequest>>,
+    ) -> Result<Response<pb::ImportFactsResponse>, Status> {
+        let mut stream = request.into_inner();
+        let mut import = Import::default();
+        let mut index = 0u64;
+        while let Some(item) = stream.message().await? {
+            match fact_codec::import_item(&item) {
+                Ok(fact) => import.pending.push(fact),
+                Err(violations) => import.reject(index, violations),
+            }
+            if import.pending.len() >= IMPORT_BATCH {
+                import.flush(&self.state).await?;
+            }
+            index += 1;
+        }
+        import.flush(&self.state).await?;
+        tracing::info!(
+            items = index,
+            stored = import.response.transactions_stored
+                + import.response.account_statuses_stored
+                + import.response.maintenance_windows_stored
+                + import.response.network_conditions_stored,
+            rejected = import.response.rejected_count,
+            "import finished"
+        );
+        Ok(Response::new(import.response))
+    }
+}
+
+/// An import in progress: the facts not yet stored and the running response.
+#[derive(Default)]
+struct Import {
+    pending: Vec<Fact>,
+    response: pb::ImportFactsResponse,
+}
+
+impl Import {
+    /// Counts a rejected item and lists it (up to the cap): its first bad field, and every
+    /// violation in the reason.
+    fn reject(&mut self, index: u64, violations: Vec<super::validate::Violation>) {
+        self.response.rejected_count += 1;
+        if self.response.rejected.len() >= MAX_REJECTED_LISTED {
+            return;
+        }
+        let field = violations
+            .first()
+            .map(|v| v.field.clone())
+            .unwrap_or_default();
+        let reason = match violations.as_slice() {
+            [only] => only.description.clone(),
+            all => all
+                .iter()
+                .map(|v| format!("{} {}", v.field, v.description))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        self.response.rejected.push(pb::RejectedFact {
+            index,
+            field,
+            reason,
+        });
+    }
+
+    /// Stores the pending facts in one store transaction and counts them.
+    async fn flush(&mut self, state: &AppState) -> Result<(), Status> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let counts = batch.iter().fold([0u64; 4], |mut n, fact| {
+            n[match fact {
+                Fact::Transaction(_) => 0,
+                Fact::AccountStatus(_) => 1,
+                Fact::MaintenanceWindow(_) => 2,
+                Fact::NetworkCondition(_) => 3,
+            }] += 1;
+            n
+        });
+        state
+            .store
+            .put_facts(batch)
+            .await
+            .map_err(ServiceError::from)?;
+        let r = &mut self.response;
+        r.transactions_stored += counts[0];
+        r.account_statuses_stored += counts[1];
+        r.maintenance_windows_stored += counts[2];
+        r.network_conditions_stored += counts[3];
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The demo data set: one transaction per cause, placed relative to `now` so that each
+//! reference shows its cause when diagnosed right away.
+
+use crate::engine::model::{
+    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
+    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+};
+use crate::store::Fact;
+use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
+
+/// Each demo reference and the cause it shows (`DEMO-NOT-FOUND` is deliberately absent from the store).
+pub const REFERENCES: &[(&str, &str)] = &[
+    ("DEMO-NO-INCIDENT", "CAUSE_NO_INCIDENT"),
+    ("DEMO-DELAY", "CAUSE_CONFIRMATION_DELAY"),
+    ("DEMO-STALLED", "CAUSE_CONFIRMATION_STALLED"),
+    ("DEMO-MAINTENANCE", "CAUSE_MAINTENANCE"),
+    ("DEMO-FROZEN", "CAUSE_ACCOUNT_FROZEN"),
+    ("DEMO-MISMATCH", "CAUSE_INPUT_MISMATCH"),
+    ("DEMO-REJECTED", "CAUSE_REJECTED"),
+    ("DEMO-NOT-FOUND", "CAUSE_NOT_FOUND"),
+];
+
+/// The demo facts as of `now`.
+pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
+    let ago = |minutes: i64| now - TimeDelta::minutes(minutes);
+    let base = |reference: &str, account: &str, kind, network: &str, asset: &str, amount: i64| {
+        Transaction {
+            reference: reference.into(),
+            account_id: account.into(),
+            kind,
+            network: network.into(),
+            asset: asset.into(),
+            amount: Decimal::new(amount, 2),
+            destination: String::new(),
+            memo: String::new(),
+            status: TransactionStatus::Confirming,
+            failure_reason: None,
+            confirmations: 0,
+            required_confirmations: 0,
+            created_at: ago(5),
+            updated_at: None,
+            completed_at: None,
+            expected: ExpectedPayment::default(),
+        }
+    };
+    use TransactionKind::*;
+    vec![
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 3,
+            created_at: ago(90),
+            completed_at: Some(ago(45)),
+            destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+            ..base(
+                "DEMO-NO-INCIDENT",
+                "acct-demo-0001",
+                Deposit,
+                "BTC",
+                "BTC",
+                2_500,
+            )
+        }),
+        Fact::Transaction(Transaction {
+            confirmations: 4,
+            updated_at: Some(ago(1)),
+            created_at: ago(2),
+            destination: "0x52908400098527886E0F7030069857D2E4169EE7".into(),
+            ..base(
+                "DEMO-DELAY",
+                "acct-demo-0002",
+                Withdrawal,
+                "ETH",
+                "USDT",
+                25_000,
+            )
+        }),
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(180),
+            ..base(
+                "DEMO-STALLED",
+                "acct-demo-0003",
+                Deposit,
+                "BTC",
+                "BTC",
+                1_000,
+            )
+        }),
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(2),
+            ..base(
+                "DEMO-MAINTENANCE",
+                "acct-demo-0004",
+                Withdrawal,
+                "TRON",
+                "USDT",
+                50_000,
+            )
+        }),
+        Fact::MaintenanceWindow(MaintenanceWindow {
+            id: "demo-tron-upgrade".into(),
+            network: "TRON".into(),
+            kinds: vec![Withdrawal],
+            maintenance_type: MaintenanceType::Scheduled,
+            starts_at: ago(30),
+            ends_at: Some(now + TimeDelta::minutes(60)),
+            backlog_drain: TimeDelta::minutes(30),
+            title: "TRON node upgrade".into(),
+        }),
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(15),
+            destination: "FR76 3000 6000 0112 3456 7890 189".into(),
+            ..base(
+                "DEMO-FROZEN",
+                "acct-demo-0005",
+                Withdrawal,
+                "SEPA",
+                "EUR",
+                1_250,
+            )
+        }),
+        Fact::AccountStatus(AccountStatus {
+            account_id: "acct-demo-0005".into(),
+            state: AccountState::Frozen,
+            reason: Some(FreezeReason::IdentityUnverified),
+            restricted_kinds: Vec::new(),
+            effective_from: ago(60),
+            effective_until: None,
+            note: "KYC document expired".into(),
+        }),
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 1,
+            created_at: ago(40),
+            completed_at: Some(ago(39)),
+            destination: "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe".into(),
+            expected: ExpectedPayment {
+                memo: Some("104729".into()),
+                ..ExpectedPayment::default()
+            },
+            ..base(
+                "DEMO-MISMATCH",
+                "acct-demo-0006",
+                Deposit,
+                "XRP",
+                "XRP",
+                30_000,
+            )
+        }),
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Failed,
+            failure_reason: Some(FailureReason::InsufficientBalance),
+            created_at: ago(10),
+            destination: "DE89 3704 0044 0532 0130 00".into(),
+            ..base(
+                "DEMO-REJECTED",
+                "acct-demo-0007",
+                Transfer,
+                "SEPA",
+                "EUR",
+                120_000,
+            )
+        }),
+        Fact::NetworkCondition(NetworkCondition {
+            network: "ETH".into(),
+            congestion_factor: 1.5,
+            observed_at: ago(3),
+        }),
+    ]
+}

@@ -1,0 +1,381 @@
+//! The embedded default store: one SQLite file in WAL mode, a single writer and a pool of readers.
+
+use super::{
+    Fact, FactQuery, FactStore, StoreError,
+    codec::{
+        Code, OPEN_CLEARS_KEY, decode, kinds_from_text, kinds_to_text, time_from_key, time_key,
+    },
+};
+use crate::engine::model::{
+    AccountStatus, ExpectedPayment, Facts, MaintenanceWindow, NetworkCondition, Transaction,
+};
+use anyhow::Context as _;
+use async_trait::async_trait;
+use chrono::TimeDelta;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::{path::Path, time::Duration};
+
+type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_init.sql")];
+
+/// Every connection: WAL so readers never wait for the writer, FULL sync so that an
+/// acknowledged write survives a power loss, and a bounded wait for the write lock.
+const PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
+
+/// A [`FactStore`] on a SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: Pool,
+    readers: Pool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `path`, with `readers` read connections.
+    pub async fn open(path: &Path, readers: u32) -> anyhow::Result<Self> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || Self::open_blocking(&path, readers))
+            .await
+            .context("opening the SQLite store")?
+    }
+
+    fn open_blocking(path: &Path, readers: u32) -> anyhow::Result<Self> {
+        let manager =
+            || SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(PRAGMAS));
+        let pool = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .connection_timeout(Duration::from_secs(5))
+                // A local file does not drop connections; testing each checkout would double its cost.
+                .test_on_check_out(false)
+                .build(manager())
+        };
+        let writer =
+            pool(1).with_context(|| format!("opening SQLite database {}", path.display()))?;
+        migrate(&mut *writer.get()?).context("migrating the SQLite schema")?;
+        let readers = pool(readers.max(1))?;
+        Ok(Self { writer, readers })
+    }
+
+    async fn with_reader<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let pool = self.readers.clone();
+        run_blocking(move || f(&*pool.get().map_err(unavailable)?).map_err(classify)).await
+    }
+
+    async fn with_writer<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let pool = self.writer.clone();
+        run_blocking(move || f(&mut *pool.get().map_err(unavailable)?).map_err(classify)).await
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Internal(anyhow::Error::new(e).context("store task failed")))?
+}
+
+fn unavailable(e: r2d2::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+/// A busy or locked database is a passing condition; anything else is internal.
+fn classify(e: anyhow::Error) -> StoreError {
+    match e
+        .downcast_ref::<rusqlite::Error>()
+        .and_then(rusqlite::Error::sqlite_error_code)
+    {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(format!("{e:#}"))
+        }
+        _ => StoreError::Internal(e),
+    }
+}
+
+fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let tx = conn.transaction()?;
+    let applied: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let applied = usize::try_from(applied).context("negative schema version")?;
+    anyhow::ensure!(
+        applied <= MIGRATIONS.len(),
+        "the database has schema version {applied}, newer than this paydiag ({}): upgrade paydiag",
+        MIGRATIONS.len()
+    );
+    for (n, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("applying migration {}", n + 1))?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[async_trait]
+impl FactStore for SqliteStore {
+    async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
+        self.with_writer(move |conn| {
+            let tx = conn.transaction()?;
+            for fact in &facts {
+                put(&tx, fact)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.with_writer(move |conn| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM maintenance_windows WHERE id = ?1")?
+                .execute([id])?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
+        let query = query.clone();
+        self.with_reader(move |conn| load(conn, &query)).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.with_reader(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+}
+
+fn put(conn: &Connection, fact: &Fact) -> anyhow::Result<()> {
+    match fact {
+        Fact::Transaction(t) => put_transaction(conn, t),
+        Fact::AccountStatus(s) => put_account_status(conn, s),
+        Fact::MaintenanceWindow(w) => put_window(conn, w),
+        Fact::NetworkCondition(c) => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO network_conditions (network, observed_at, congestion_factor)
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![c.network, time_key(c.observed_at), c.congestion_factor])?;
+            Ok(())
+        }
+    }
+}
+
+fn put_transaction(conn: &Connection, t: &Transaction) -> anyhow::Result<()> {
+    let e = &t.expected;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO transactions (reference, account_id, kind, network, asset, amount,
+             destination, memo, status, failure_reason, confirmations, required_confirmations,
+             created_at, updated_at, completed_at, expected_amount, expected_asset,
+             expected_network, expected_destination, expected_memo)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?
+    .execute(params![
+        t.reference,
+        t.account_id,
+        t.kind.code(),
+        t.network,
+        t.asset,
+        t.amount.to_string(),
+        t.destination,
+        t.memo,
+        t.status.code(),
+        t.failure_reason.map(Code::code),
+        t.confirmations,
+        t.required_confirmations,
+        time_key(t.created_at),
+        t.updated_at.map(time_key),
+        t.completed_at.map(time_key),
+        e.amount.map(|a| a.to_string()),
+        e.asset,
+        e.network,
+        e.destination,
+        e.memo,
+    ])?;
+    Ok(())
+}
+
+fn put_account_status(conn: &Connection, s: &AccountStatus) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO account_statuses (account_id, state, reason, restricted_kinds, effective_from,
+             effective_until, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        s.account_id,
+        s.state.code(),
+        s.reason.map(Code::code),
+        kinds_to_text(&s.restricted_kinds),
+        time_key(s.effective_from),
+        s.effective_until.map(time_key),
+        s.note,
+    ])?;
+    Ok(())
+}
+
+fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
+    let drain_ns = w
+        .backlog_drain
+        .num_nanoseconds()
+        .context("backlog drain out of range")?;
+    let clears_key = w
+        .clears_at()
+        .map_or_else(|| OPEN_CLEARS_KEY.to_owned(), time_key);
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO maintenance_windows (id, network, kinds, type, starts_at, ends_at,
+             backlog_drain_ns, clears_key, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        w.id,
+        w.network,
+        kinds_to_text(&w.kinds),
+        w.maintenance_type.code(),
+        time_key(w.starts_at),
+        w.ends_at.map(time_key),
+        drain_ns,
+        clears_key,
+        w.title,
+    ])?;
+    Ok(())
+}
+
+fn load(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
+    let as_of = time_key(q.as_of);
+    let transaction = conn
+        .prepare_cached("SELECT * FROM transactions WHERE reference = ?1")?
+        .query_row([&q.reference], |row| Ok(read_transaction(row)))
+        .optional()?
+        .transpose()?;
+    let network = transaction
+        .as_ref()
+        .map(|t| t.network.clone())
+        .or_else(|| q.claim_network.clone());
+    let mut facts = Facts {
+        transaction,
+        ..Facts::default()
+    };
+    if let Some(tx) = &facts.transaction {
+        facts.account_history = conn
+            .prepare_cached(
+                "SELECT * FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
+                 ORDER BY effective_from DESC, seq DESC LIMIT 1",
+            )?
+            .query_map(params![tx.account_id, as_of], |row| Ok(read_status(row)))?
+            .map(|r| r?)
+            .collect::<anyhow::Result<_>>()?;
+    }
+    let Some(network) = network else {
+        return Ok(facts);
+    };
+    facts.maintenance_windows = conn
+        .prepare_cached(
+            "SELECT * FROM maintenance_windows
+             WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?2",
+        )?
+        .query_map(params![network, as_of], |row| Ok(read_window(row)))?
+        .map(|r| r?)
+        .collect::<anyhow::Result<_>>()?;
+    facts.network_conditions = conn
+        .prepare_cached(
+            "SELECT * FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
+             ORDER BY observed_at DESC LIMIT 1",
+        )?
+        .query_map(params![network, as_of], |row| Ok(read_condition(row)))?
+        .map(|r| r?)
+        .collect::<anyhow::Result<_>>()?;
+    Ok(facts)
+}
+
+fn read_transaction(row: &Row<'_>) -> anyhow::Result<Transaction> {
+    let text = |name: &str| -> anyhow::Result<Option<String>> { Ok(row.get(name)?) };
+    let time = |name: &str| text(name)?.as_deref().map(time_from_key).transpose();
+    let decimal = |name: &str| -> anyhow::Result<_> {
+        text(name)?
+            .map(|s| {
+                s.parse()
+                    .with_context(|| format!("bad decimal {s:?} in {name}"))
+            })
+            .transpose()
+    };
+    Ok(Transaction {
+        reference: row.get("reference")?,
+        account_id: row.get("account_id")?,
+        kind: decode(&row.get::<_, String>("kind")?)?,
+        network: row.get("network")?,
+        asset: row.get("asset")?,
+        amount: decimal("amount")?.context("amount missing")?,
+        destination: row.get("destination")?,
+        memo: row.get("memo")?,
+        status: decode(&row.get::<_, String>("status")?)?,
+        failure_reason: text("failure_reason")?.as_deref().map(decode).transpose()?,
+        confirmations: row.get("confirmations")?,
+        required_confirmations: row.get("required_confirmations")?,
+        created_at: time_from_key(&row.get::<_, String>("created_at")?)?,
+        updated_at: time("updated_at")?,
+        completed_at: time("completed_at")?,
+        expected: ExpectedPayment {
+            amount: decimal("expected_amount")?,
+            asset: text("expected_asset")?,
+            network: text("expected_network")?,
+            destination: text("expected_destination")?,
+            memo: text("expected_memo")?,
+        },
+    })
+}
+
+fn read_status(row: &Row<'_>) -> anyhow::Result<AccountStatus> {
+    Ok(AccountStatus {
+        account_id: row.get("account_id")?,
+        state: decode(&row.get::<_, String>("state")?)?,
+        reason: row
+            .get::<_, Option<String>>("reason")?
+            .as_deref()
+            .map(decode)
+            .transpose()?,
+        restricted_kinds: kinds_from_text(&row.get::<_, String>("restricted_kinds")?)?,
+        effective_from: time_from_key(&row.get::<_, String>("effective_from")?)?,
+        effective_until: row
+            .get::<_, Option<String>>("effective_until")?
+            .as_deref()
+            .map(time_from_key)
+            .transpose()?,
+        note: row.get("note")?,
+    })
+}
+
+fn read_window(row: &Row<'_>) -> anyhow::Result<MaintenanceWindow> {
+    Ok(MaintenanceWindow {
+        id: row.get("id")?,
+        network: row.get("network")?,
+        kinds: kinds_from_text(&row.get::<_, String>("kinds")?)?,
+        maintenance_type: decode(&row.get::<_, String>("type")?)?,
+        starts_at: time_from_key(&row.get::<_, String>("starts_at")?)?,
+        ends_at: row
+            .get::<_, Option<String>>("ends_at")?
+            .as_deref()
+            .map(time_from_key)
+            .transpose()?,
+        backlog_drain: TimeDelta::nanoseconds(row.get("backlog_drain_ns")?),
+        title: row.get("title")?,
+    })
+}
+
+fn read_condition(row: &Row<'_>) -> anyhow::Result<NetworkCondition> {
+    Ok(NetworkCondition {
+        network: row.get("network")?,
+        congestion_factor: row.get("congestion_factor")?,
+        observed_at: time_from_key(&row.get::<_, String>("observed_at")?)?,
+    })
+}

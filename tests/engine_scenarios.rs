@@ -1,0 +1,1205 @@
+//! Rule-engine scenarios as data: each row is facts, a claim, an evaluation time and what the
+//! diagnosis must say. Adding a case is adding a row to [`scenarios`].
+//!
+//! Every row is also rendered in every locale, and its customer message is checked for things a
+//! customer must never see (the full account id, internal notes, review and risk reasons).
+//!
+//! UNDETERMINED has no row: it cannot be reached through `evaluate`. Without a transaction
+//! NOT_FOUND always matches; with one, a FAILED transaction is REJECTED, a COMPLETED one is
+//! NO_INCIDENT, and an in-flight one is either within the stall bound (CONFIRMATION_DELAY) or
+//! beyond it (CONFIRMATION_STALLED).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use paydiag::engine::{
+    self,
+    diagnosis::{Action, Arg, Cause, Cause::*, Diagnosis, Outcome, Text},
+    model::{
+        AccountState, AccountStatus, Claim, ExpectedPayment, Facts, FailureReason,
+        FailureReason::*, FreezeReason, FreezeReason::*, MaintenanceType, MaintenanceWindow,
+        NetworkCondition, Transaction, TransactionKind, TransactionKind::*, TransactionStatus,
+    },
+    policy::RuleSet,
+};
+use paydiag::i18n::{Catalog, Locale};
+use rust_decimal::Decimal;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+const REFERENCE: &str = "TX-20261122-0001";
+const ACCOUNT: &str = "acct-0001234567";
+const NOTE: &str = "linked to case FR-7781 (mule ring)";
+const BTC_ADDRESS: &str = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh";
+const TRON_ADDRESS: &str = "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf";
+const EVM_ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
+const IBAN: &str = "DE89 3704 0044 0532 0130 00";
+
+/// The rules in precedence order, as every diagnosis must list its findings.
+const RULE_ORDER: [&str; 8] = [
+    "not_found",
+    "account_frozen",
+    "rejected",
+    "input_mismatch",
+    "maintenance",
+    "confirmation_stalled",
+    "confirmation_delay",
+    "no_incident",
+];
+
+/// Words that would tip a customer off about a review or a risk decline, beyond the catalogs'
+/// own wording of those reasons (checked case-insensitively).
+const TIPPING_OFF: &[&str] = &[
+    "compliance",
+    "unusual activity",
+    "abnormal",
+    "risk",
+    "合规",
+    "异常活动",
+    "风控",
+];
+
+#[rustfmt::skip]
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        // NOT_FOUND, and payments that never arrived because their network was down.
+        case("a_reference_the_platform_never_saw_is_not_found", "22 10:00")
+            .expect(NotFound, Action::CheckReference)
+            .evidence("not_found", "reference", REFERENCE),
+        case("a_transaction_created_after_the_evaluation_time_did_not_exist_yet", "22 10:00")
+            .tx(tx("22 12:00"))
+            .expect(NotFound, Action::CheckReference)
+            .evidence("not_found", "created_at", "2026-11-22T12:00:00Z"),
+        case("a_payment_claimed_during_an_open_ended_outage_on_its_network_is_waiting_not_missing", "22 10:00")
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("tron-halt", "TRON", "22 09:00").unplanned())
+            .expect(Maintenance, Action::Wait).contributing(&[NotFound])
+            .no_resolution().recheck_at("22 10:30")
+            .evidence("maintenance", "window_id", "tron-halt")
+            .evidence("maintenance", "claimed.paid_at", "2026-11-22T09:30:00Z"),
+        case("a_payment_claimed_during_maintenance_on_every_network_waits_for_the_backlog_to_drain", "22 11:00")
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("all-upgrade", "*", "22 09:00").ends("22 10:00").drain(120))
+            .expect(Maintenance, Action::Wait).contributing(&[NotFound])
+            .resolves_at("22 12:00").recheck_at("22 12:00"),
+        case("a_payment_claimed_during_maintenance_on_another_network_is_not_found", "22 10:00")
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("eth-fork", "ETH", "22 09:00"))
+            .expect(NotFound, Action::CheckReference),
+        case("a_payment_claimed_during_maintenance_that_drained_before_the_evaluation_time_is_not_found", "22 11:30")
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:00").drain(60))
+            .expect(NotFound, Action::CheckReference),
+        case("a_payment_claimed_just_as_the_backlog_cleared_is_not_found", "22 11:00")
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:00").drain(60))
+            .expect(NotFound, Action::CheckReference),
+        case("a_payment_claimed_before_the_maintenance_started_is_not_found", "22 10:00")
+            .claim(claim().network("TRON").paid_at("22 08:30"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(NotFound, Action::CheckReference),
+        case("a_claim_without_a_network_cannot_be_placed_in_a_maintenance_window", "22 10:00")
+            .claim(claim().paid_at("22 09:30"))
+            .window(window("all-halt", "*", "22 09:00"))
+            .expect(NotFound, Action::CheckReference),
+        case("a_transaction_recorded_after_the_evaluation_time_but_paid_during_an_outage_was_waiting", "22 10:00")
+            .tx(tx("22 12:00").on("TRON", "USDT"))
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(Maintenance, Action::Wait).contributing(&[NotFound])
+            .no_resolution().recheck_at("22 10:30"),
+
+        // ACCOUNT_FROZEN: every freeze reason, restrictions, and completed transactions.
+        case("an_account_frozen_for_missing_identity_verification_holds_the_deposit_until_verified", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .no_resolution()
+            .evidence("account_frozen", "state", "frozen")
+            .evidence("account_frozen", "reason", "identity_unverified")
+            .evidence("account_frozen", "note", NOTE),
+        case("an_account_frozen_at_the_customers_request_needs_their_identity_to_lift_it", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(UserRequested, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "reason", "user_requested"),
+        case("an_account_frozen_after_an_unusual_sign_in_must_be_secured", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(AbnormalLogin, "22 08:00")])
+            .expect(AccountFrozen, Action::SecureAccount).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "reason", "abnormal_login"),
+        case("an_account_frozen_for_unusual_activity_goes_to_support_without_telling_the_customer_why", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(AbnormalActivity, "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "reason", "abnormal_activity"),
+        case("an_account_under_compliance_review_goes_to_support_without_telling_the_customer_why", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(ComplianceReview, "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "reason", "compliance_review"),
+        case("a_withdrawal_restriction_under_review_holds_a_withdrawal", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([restricted(ComplianceReview, &[Withdrawal], "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "state", "restricted")
+            .evidence("account_frozen", "restricted_kinds", "withdrawal"),
+        case("a_payment_restriction_for_missing_verification_holds_a_payment", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment))
+            .history([restricted(IdentityUnverified, &[Withdrawal, Payment], "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "restricted_kinds", "withdrawal,payment"),
+        case("a_withdrawal_restriction_does_not_hold_a_deposit", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([restricted(AbnormalActivity, &[Withdrawal], "22 08:00")])
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30"),
+        case("a_freeze_with_an_announced_end_is_expected_to_resolve_then", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(IdentityUnverified, "22 08:00").until("23 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .resolves_at("23 08:00")
+            .evidence("account_frozen", "effective_until", "2026-11-23T08:00:00Z"),
+        case("a_freeze_does_not_hold_a_transaction_that_had_already_completed", "22 10:05")
+            .tx(tx("22 10:00").completed("22 10:03"))
+            .history([frozen(AbnormalActivity, "22 10:04")])
+            .expect(NoIncident, Action::None)
+            .evidence("account_frozen", "reason", "abnormal_activity"),
+
+        // As-of replay of the account status history.
+        case("a_freeze_in_force_at_the_evaluation_time_applies_although_it_was_lifted_later", "21 10:05")
+            .tx(tx("21 10:00"))
+            .history([frozen(AbnormalLogin, "21 08:00"), active("22 08:00")])
+            .expect(AccountFrozen, Action::SecureAccount).contributing(&[ConfirmationDelay])
+            .evidence("account_frozen", "effective_from", "2026-11-21T08:00:00Z"),
+        case("a_freeze_lifted_before_the_evaluation_time_no_longer_applies", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(AbnormalLogin, "21 08:00"), active("22 08:00")])
+            .expect(ConfirmationDelay, Action::Wait)
+            .evidence("account_frozen", "state", "active"),
+        case("history_entries_handed_over_out_of_order_are_replayed_by_when_they_take_effect", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([active("22 08:00"), frozen(AbnormalLogin, "21 08:00")])
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_freeze_whose_end_has_passed_leaves_the_account_active", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(IdentityUnverified, "22 08:00").until("22 09:00")])
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_lapsed_entry_leaves_the_account_active_rather_than_restoring_the_freeze_it_replaced", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([
+                frozen(AbnormalLogin, "21 08:00"),
+                frozen(IdentityUnverified, "22 08:00").until("22 09:00"),
+            ])
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_freeze_taking_effect_after_the_evaluation_time_does_not_apply_yet", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(AbnormalLogin, "22 11:00")])
+            .expect(ConfirmationDelay, Action::Wait),
+        case("of_two_entries_taking_effect_together_the_later_recorded_reactivation_wins", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(ComplianceReview, "22 08:00"), active("22 08:00")])
+            .expect(ConfirmationDelay, Action::Wait),
+        case("of_two_entries_taking_effect_together_the_later_recorded_freeze_wins", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([active("22 08:00"), frozen(AbnormalLogin, "22 08:00")])
+            .expect(AccountFrozen, Action::SecureAccount).contributing(&[ConfirmationDelay]),
+
+        // REJECTED: every failure reason.
+        case("a_withdrawal_rejected_for_insufficient_balance_is_topped_up_and_retried", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(InsufficientBalance))
+            .expect(Rejected, Action::TopUpAndRetry)
+            .evidence("rejected", "failure_reason", "insufficient_balance")
+            .summary_says("add funds"),
+        case("a_withdrawal_rejected_for_invalid_details_is_corrected_and_retried", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(InvalidDetails))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .evidence("rejected", "failure_reason", "invalid_details")
+            .summary_says("correct the details"),
+        case("a_withdrawal_over_the_limit_is_corrected_and_retried", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(LimitExceeded))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .evidence("rejected", "failure_reason", "limit_exceeded")
+            .summary_says("stay within the limit"),
+        case("a_payment_for_an_expired_order_is_retried_with_a_new_order", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).failed(Expired))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .evidence("rejected", "failure_reason", "expired")
+            .summary_says("start a new order"),
+        case("a_risk_declined_withdrawal_goes_to_support_without_telling_the_customer_why", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(RiskDeclined))
+            .expect(Rejected, Action::ContactSupport)
+            .evidence("rejected", "failure_reason", "risk_declined")
+            .summary_says("Support must review it"),
+
+        // INPUT_MISMATCH against what the order or deposit address asked for.
+        case("usdt_sent_on_bsc_to_an_eth_deposit_address_needs_a_recovery", "22 10:00:30")
+            .tx(tx("22 10:00").on("BSC", "USDT").expecting(want().network("ETH")))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "mismatched_fields", "network")
+            .evidence("input_mismatch", "expected.network", "ETH")
+            .evidence("input_mismatch", "actual.network", "BSC"),
+        case("usdc_sent_where_usdt_was_asked_for_needs_a_recovery", "22 10:01")
+            .tx(tx("22 10:00").on("ETH", "USDC").expecting(want().asset("USDT")))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "expected.asset", "USDT")
+            .evidence("input_mismatch", "actual.asset", "USDC"),
+        case("an_xrp_deposit_with_the_wrong_destination_tag_needs_a_recovery", "22 10:05")
+            .tx(tx("22 10:00").on("XRP", "XRP").memo("100243").expecting(want().memo("100234")).completed("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .evidence("input_mismatch", "expected.memo", "100234")
+            .evidence("input_mismatch", "actual.memo", "100243"),
+        case("an_xrp_deposit_without_the_required_tag_needs_a_recovery", "22 10:05")
+            .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .evidence("input_mismatch", "mismatched_fields", "memo")
+            .evidence("input_mismatch", "expected.memo", "required")
+            .evidence("input_mismatch", "actual.memo", "-"),
+        case("an_xrp_withdrawal_without_a_tag_is_not_a_mismatch", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).on("XRP", "XRP").completed("22 10:00:04"))
+            .expect(NoIncident, Action::None),
+        case("a_short_payment_goes_to_support_to_settle_the_difference", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("99.5").expecting(want().amount("100.00")))
+            .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "mismatched_fields", "amount")
+            .evidence("input_mismatch", "expected.amount", "100.00")
+            .evidence("input_mismatch", "actual.amount", "99.5"),
+        case("an_amount_written_with_trailing_zeros_is_the_same_amount", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("100.00").expecting(want().amount("100")))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_payment_to_another_tron_address_goes_to_support", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").to("TJRabPrwbZy45sbavfcjinPJC18kjpRTv8").expecting(want().to(TRON_ADDRESS)))
+            .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "expected.destination", TRON_ADDRESS)
+            .evidence("input_mismatch", "actual.destination", "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"),
+        case("a_tron_address_differing_only_in_case_is_another_address", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").to(&TRON_ADDRESS.to_lowercase()).expecting(want().to(TRON_ADDRESS)))
+            .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "mismatched_fields", "destination"),
+        case("an_eth_address_differing_only_in_checksum_case_is_the_same_address", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("ETH", "USDT").to(&EVM_ADDRESS.to_lowercase()).expecting(want().to(EVM_ADDRESS)))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_bsc_address_differing_only_in_checksum_case_is_the_same_address", "22 10:00:30")
+            .tx(tx("22 10:00").kind(Payment).on("BSC", "USDT").to(EVM_ADDRESS).expecting(want().to(&EVM_ADDRESS.to_lowercase())))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("an_iban_written_with_spaces_is_the_same_iban", "22 10:00")
+            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(&IBAN.replace(' ', "")).expecting(want().to(IBAN)))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_wrong_network_and_amount_need_a_recovery_first", "22 10:00:30")
+            .tx(tx("22 10:00").on("BSC", "USDT").amount("50").expecting(want().network("ETH").amount("100")))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "mismatched_fields", "network,amount"),
+        case("a_mismatch_with_the_order_is_reported_instead_of_the_customers_claim", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("99.5").expecting(want().amount("100")))
+            .claim(claim().amount("120"))
+            .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("input_mismatch", "mismatched_fields", "amount")
+            .evidence("input_mismatch", "expected.amount", "100")
+            .lacks("input_mismatch", "claimed.amount"),
+
+        // INPUT_MISMATCH between the customer's claim and the record.
+        case("a_customer_claiming_another_amount_on_a_completed_deposit_checks_the_reference", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().amount("0.45"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .evidence("input_mismatch", "mismatched_fields", "amount")
+            .evidence("input_mismatch", "claimed.amount", "0.45")
+            .evidence("input_mismatch", "recorded.amount", "0.5"),
+        case("a_claimed_amount_with_trailing_zeros_matches_the_record", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().amount("0.50"))
+            .expect(NoIncident, Action::None),
+        case("a_claimed_payment_time_more_than_a_day_off_is_a_mismatch", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().paid_at("21 09:00"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .evidence("input_mismatch", "mismatched_fields", "paid_at")
+            .evidence("input_mismatch", "claimed.paid_at", "2026-11-21T09:00:00Z")
+            .evidence("input_mismatch", "recorded.created_at", "2026-11-22T10:00:00Z"),
+        case("a_claimed_payment_time_within_a_day_matches_the_record", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().paid_at("21 11:00"))
+            .expect(NoIncident, Action::None),
+        case("a_customer_claiming_another_network_checks_the_reference", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().network("ETH"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .evidence("input_mismatch", "claimed.network", "ETH")
+            .evidence("input_mismatch", "recorded.network", "BTC"),
+        case("a_customer_claiming_another_asset_and_tag_sees_both_differences", "22 11:00")
+            .tx(tx("22 10:00").on("XRP", "XRP").memo("100234").completed("22 10:00:04"))
+            .claim(claim().asset("XLM").memo("77"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .evidence("input_mismatch", "mismatched_fields", "asset,memo")
+            .evidence("input_mismatch", "claimed.asset", "XLM")
+            .evidence("input_mismatch", "recorded.asset", "XRP")
+            .evidence("input_mismatch", "claimed.memo", "77")
+            .evidence("input_mismatch", "recorded.memo", "100234"),
+        case("a_customer_claiming_another_destination_checks_the_reference", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().to("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .evidence("input_mismatch", "claimed.destination", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")
+            .evidence("input_mismatch", "recorded.destination", BTC_ADDRESS),
+        case("a_claimed_evm_destination_in_another_case_matches_the_record", "22 11:00")
+            .tx(tx("22 10:00").kind(Withdrawal).on("BSC", "USDT").to(&EVM_ADDRESS.to_lowercase()).completed("22 10:01"))
+            .claim(claim().to(EVM_ADDRESS))
+            .expect(NoIncident, Action::None),
+        case("a_claim_matching_the_record_in_every_field_is_no_incident", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().amount("0.500").asset("BTC").network("BTC").to(BTC_ADDRESS).paid_at("22 09:58"))
+            .expect(NoIncident, Action::None),
+
+        // MAINTENANCE holding a transaction.
+        case("a_deposit_held_by_an_open_ended_outage_waits_even_when_its_age_looks_stalled", "22 10:30")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-halt", "TRON", "22 09:00").unplanned())
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationStalled])
+            .no_resolution().recheck_at("22 11:00")
+            .evidence("maintenance", "ends_at", "open"),
+        case("a_window_that_ended_but_is_still_draining_holds_the_deposit_until_the_backlog_clears", "22 10:45")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:15").drain(60))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationStalled])
+            .resolves_at("22 11:15").recheck_at("22 11:15")
+            .evidence("maintenance", "expected_resolution_at", "2026-11-22T11:15:00Z")
+            .evidence("maintenance", "backlog_drain", "3600s"),
+        case("maintenance_on_every_network_holds_the_deposit", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("all-upgrade", "*", "22 09:00").ends("22 11:00").drain(30))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("22 11:30").recheck_at("22 11:30")
+            .evidence("maintenance", "window_network", "*"),
+        case("a_window_for_withdrawals_holds_a_withdrawal", "22 10:01")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT"))
+            .window(window("tron-wd", "TRON", "22 09:00").ends("22 11:00").for_kinds(&[Withdrawal]))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("22 11:00"),
+        case("a_window_for_withdrawals_does_not_hold_a_deposit", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-wd", "TRON", "22 09:00").ends("22 11:00").for_kinds(&[Withdrawal]))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:01"),
+        case("maintenance_on_another_network_does_not_hold_the_deposit", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("eth-fork", "ETH", "22 09:00"))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_deposit_still_pending_after_the_backlog_drained_is_stalled_not_in_maintenance", "22 10:00:30")
+            .tx(tx("22 09:15").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 09:30").drain(30))
+            .expect(ConfirmationStalled, Action::Escalate),
+        // The window itself must overlap [created_at, T]; its backlog alone does not hold a
+        // transaction created after it ended.
+        case("a_window_that_ended_before_the_deposit_was_created_does_not_hold_it", "22 09:31")
+            .tx(tx("22 09:30").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 08:00").ends("22 09:00").drain(120))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("a_window_that_has_not_started_by_the_evaluation_time_does_not_hold_the_deposit", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 11:00").ends("22 12:00"))
+            .expect(ConfirmationDelay, Action::Wait),
+        case("of_two_windows_holding_the_deposit_the_one_clearing_last_sets_the_time", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-a", "TRON", "22 09:00").ends("22 10:30").drain(30))
+            .window(window("all-b", "*", "22 09:30").ends("22 11:00").drain(60))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("22 12:00")
+            .evidence("maintenance", "window_id", "all-b"),
+        case("an_open_ended_window_outlasts_one_with_an_announced_end", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("all-b", "*", "22 09:30").ends("22 11:00").drain(60))
+            .window(window("tron-halt", "TRON", "22 09:50"))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .no_resolution().recheck_at("22 10:31")
+            .evidence("maintenance", "window_id", "tron-halt"),
+        case("a_completed_deposit_is_not_held_by_maintenance", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDT").completed("22 10:01"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(NoIncident, Action::None),
+
+        // CONFIRMATION_STALLED.
+        case("a_bitcoin_deposit_waiting_beyond_three_times_its_expected_time_is_escalated", "22 10:00")
+            .tx(tx("22 08:00"))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .no_resolution().no_recheck()
+            .evidence("confirmation_stalled", "expected_time", "1800s")
+            .evidence("confirmation_stalled", "stall_factor", "3")
+            .evidence("confirmation_stalled", "stall_after", "5400s")
+            .evidence("confirmation_stalled", "age", "7200s"),
+        case("an_eth_deposit_stuck_at_three_of_twelve_confirmations_is_escalated", "22 10:10")
+            .tx(tx("22 10:00").on("ETH", "ETH").confirming(3, "22 10:03"))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "expected_time", "144s")
+            .evidence("confirmation_stalled", "stall_after", "432s"),
+        case("a_sepa_transfer_past_its_own_stall_factor_of_two_is_escalated", "22 09:01")
+            .tx(tx("20 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "stall_factor", "2")
+            .evidence("confirmation_stalled", "stall_after", "172800s"),
+        case("a_deposit_exactly_at_the_stall_bound_is_still_a_delay", "22 10:00")
+            .tx(tx("22 08:30"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:00").recheck_at("22 10:00"),
+        case("a_deposit_on_a_network_without_a_policy_stalls_after_three_fallback_hours", "22 10:00")
+            .tx(tx("22 06:00").on("DOGE", "DOGE"))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "policy", "fallback")
+            .evidence("confirmation_stalled", "stall_after", "10800s"),
+        case("fresh_congestion_widens_the_stall_bound", "22 10:00")
+            .tx(tx("22 08:00"))
+            .condition("BTC", 2.0, "22 09:30")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:00")
+            .evidence("confirmation_delay", "congestion_factor", "2")
+            .evidence("confirmation_delay", "stall_after", "10800s"),
+        case("stale_congestion_does_not_widen_the_stall_bound", "22 10:00")
+            .tx(tx("22 08:00"))
+            .condition("BTC", 2.0, "22 08:30")
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "congestion_factor", "1")
+            .evidence("confirmation_stalled", "congestion_ignored_stale_at", "2026-11-22T08:30:00Z"),
+
+        // CONFIRMATION_DELAY and its expected time.
+        case("a_deposit_with_one_of_three_confirmations_waits_for_the_other_two_blocks", "22 10:15")
+            .tx(tx("22 10:00").confirming(1, "22 10:10"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30").recheck_at("22 10:30")
+            .evidence("confirmation_delay", "policy", "BTC")
+            .evidence("confirmation_delay", "confirmations", "1")
+            .evidence("confirmation_delay", "required_confirmations", "3")
+            .evidence("confirmation_delay", "expected_resolution_at", "2026-11-22T10:30:00Z"),
+        case("a_pending_deposit_never_updated_counts_from_its_creation", "22 10:05")
+            .tx(tx("22 10:00"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30").recheck_at("22 10:30"),
+        case("a_deposit_needing_more_confirmations_than_the_policy_waits_for_all_of_them", "22 10:05")
+            .tx(tx("22 10:00").needs(6))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 11:00")
+            .evidence("confirmation_delay", "required_confirmations", "6"),
+        case("a_deposit_whose_confirmations_should_already_be_in_is_expected_now_not_in_the_past", "22 10:40")
+            .tx(tx("22 10:00").confirming(3, "22 10:20"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:40").recheck_at("22 10:40"),
+        case("an_eth_deposit_waits_for_its_remaining_blocks_from_the_last_update", "22 10:01:30")
+            .tx(tx("22 10:00").on("ETH", "ETH").confirming(4, "22 10:01"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:02:36"),
+        case("fresh_congestion_slows_the_expected_blocks", "22 10:05")
+            .tx(tx("22 10:00"))
+            .condition("BTC", 2.0, "22 09:30")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 11:00")
+            .evidence("confirmation_delay", "congestion_factor", "2")
+            .evidence("confirmation_delay", "congestion_observed_at", "2026-11-22T09:30:00Z"),
+        case("the_latest_congestion_at_or_before_the_evaluation_time_on_the_network_applies", "22 10:05")
+            .tx(tx("22 10:00"))
+            .condition("BTC", 1.5, "22 09:00")
+            .condition("BTC", 2.0, "22 09:30")
+            .condition("BTC", 4.0, "22 10:30")
+            .condition("ETH", 5.0, "22 10:00")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 11:00")
+            .evidence("confirmation_delay", "congestion_observed_at", "2026-11-22T09:30:00Z"),
+        case("congestion_observed_more_than_an_hour_before_is_ignored", "22 10:05")
+            .tx(tx("22 10:00"))
+            .condition("BTC", 2.0, "22 08:30")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .evidence("confirmation_delay", "congestion_factor", "1")
+            .evidence("confirmation_delay", "congestion_ignored_stale_at", "2026-11-22T08:30:00Z")
+            .lacks("confirmation_delay", "congestion_observed_at"),
+        case("congestion_observed_exactly_an_hour_before_still_applies", "22 10:05")
+            .tx(tx("22 10:00"))
+            .condition("BTC", 2.0, "22 09:05")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 11:00"),
+        case("a_sepa_transfer_takes_its_one_day_processing_time", "22 10:00")
+            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("23 09:00").recheck_at("23 09:00")
+            .evidence("confirmation_delay", "policy", "SEPA")
+            .evidence("confirmation_delay", "processing_time", "86400s"),
+        case("congestion_slows_a_rail_too", "22 10:00")
+            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .condition("SEPA", 1.5, "22 09:30")
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("23 21:00"),
+        case("a_deposit_on_a_network_without_a_policy_uses_the_fallback_processing_time", "22 10:05")
+            .tx(tx("22 10:00").on("DOGE", "DOGE"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 11:00")
+            .evidence("confirmation_delay", "policy", "fallback")
+            .evidence("confirmation_delay", "processing_time", "3600s"),
+
+        // NO_INCIDENT, and replaying a transaction that completed after the evaluation time.
+        case("a_completed_deposit_is_no_incident", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:40"))
+            .expect(NoIncident, Action::None)
+            .no_resolution().no_recheck()
+            .evidence("no_incident", "completed_at", "2026-11-22T10:40:00Z"),
+        case("a_deposit_that_completed_after_the_evaluation_time_was_still_confirming_then", "22 10:20")
+            .tx(tx("22 10:00").confirming(3, "22 10:40").completed("22 10:40"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .evidence("confirmation_delay", "confirmations", "0"),
+        case("a_deposit_that_completed_late_was_stalled_before_it_completed", "22 11:45")
+            .tx(tx("22 10:00").completed("22 12:00"))
+            .expect(ConfirmationStalled, Action::Escalate),
+
+        // Precedence between rules.
+        case("a_frozen_account_explains_a_rejection_first", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(LimitExceeded))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[Rejected]),
+        case("a_rejection_during_maintenance_is_a_rejection_with_maintenance_contributing", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT").failed(InsufficientBalance))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(Rejected, Action::TopUpAndRetry).contributing(&[Maintenance]),
+        case("a_rejected_payment_that_was_also_short_is_a_rejection_first", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("90").expecting(want().amount("100")).failed(Expired))
+            .expect(Rejected, Action::CorrectAndRetry).contributing(&[InputMismatch]),
+        case("a_frozen_account_outranks_a_wrong_tag", "22 10:00:02")
+            .tx(tx("22 10:00").on("XRP", "XRP"))
+            .history([frozen(ComplianceReview, "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[InputMismatch, ConfirmationDelay]),
+        case("a_wrong_network_outranks_maintenance", "22 10:00:30")
+            .tx(tx("22 10:00").on("BSC", "USDT").expecting(want().network("ETH")))
+            .window(window("bsc-halt", "BSC", "22 09:00"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[Maintenance, ConfirmationDelay]),
+        case("a_frozen_account_outranks_maintenance_and_a_stall", "22 12:00")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT"))
+            .history([frozen(AbnormalActivity, "22 08:00")])
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[Maintenance, ConfirmationStalled]),
+    ]
+}
+
+#[test]
+fn every_scenario_gets_its_expected_diagnosis_and_renders_safely_in_every_locale() {
+    let rules = RuleSet::shipped();
+    let catalog = Catalog::load().expect("the shipped catalogs load");
+    let table = scenarios();
+    let mut failures = Vec::new();
+    let mut failing_rows = 0;
+    for (i, row) in table.iter().enumerate() {
+        let mut problems = run(&rules, &catalog, row);
+        if table[..i].iter().any(|earlier| earlier.name == row.name) {
+            problems.push("another row has the same name".into());
+        }
+        if !problems.is_empty() {
+            failing_rows += 1;
+        }
+        failures.extend(problems.into_iter().map(|p| format!("{}: {p}", row.name)));
+    }
+    assert!(
+        failures.is_empty(),
+        "{failing_rows} of {} scenarios failed:\n{}",
+        table.len(),
+        failures.join("\n")
+    );
+}
+
+// ---- Checks -------------------------------------------------------------------------------
+
+/// Evaluates one row and lists everything wrong with the diagnosis; empty = the row passes.
+fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
+    let evaluated = catch_unwind(AssertUnwindSafe(|| {
+        engine::evaluate(rules, REFERENCE, &row.claim, &row.facts, row.as_of)
+    }));
+    let Ok(diagnosis) = evaluated else {
+        return vec!["the engine panicked".into()];
+    };
+    let mut problems = Vec::new();
+    check_expectations(row, &diagnosis, &mut problems);
+    check_invariants(&diagnosis, &mut problems);
+    check_rendering(catalog, &diagnosis, &mut problems);
+    if let Some(phrase) = row.summary_says {
+        match catalog.try_render(Locale::DEFAULT, &diagnosis.next_step.summary) {
+            Ok(summary) if summary.contains(phrase) => {}
+            rendered => problems.push(format!("summary should say {phrase:?}, got {rendered:?}")),
+        }
+    }
+    problems
+}
+
+fn check_expectations(row: &Scenario, d: &Diagnosis, problems: &mut Vec<String>) {
+    same(problems, "cause", &d.cause, &row.cause);
+    same(problems, "action", &d.next_step.action, &row.action);
+    same(
+        problems,
+        "contributing causes",
+        &d.contributing_causes,
+        &row.contributing,
+    );
+    if let Some(want) = &row.resolution_at {
+        same(
+            problems,
+            "expected_resolution_at",
+            &d.next_step.expected_resolution_at,
+            want,
+        );
+    }
+    if let Some(want) = &row.recheck_at {
+        same(problems, "recheck_at", &d.next_step.recheck_at, want);
+    }
+    for (rule, key, value) in &row.evidence {
+        let values = evidence_values(d, rule, key);
+        if !values.contains(&value.as_str()) {
+            problems.push(format!(
+                "{rule} evidence {key}: want {value:?}, got {values:?}"
+            ));
+        }
+    }
+    for (rule, key) in &row.absent_evidence {
+        let values = evidence_values(d, rule, key);
+        if !values.is_empty() {
+            problems.push(format!(
+                "{rule} evidence should not have {key}, got {values:?}"
+            ));
+        }
+    }
+}
+
+/// What holds for every diagnosis, whatever the facts.
+fn check_invariants(d: &Diagnosis, problems: &mut Vec<String>) {
+    let rules: Vec<&str> = d.findings.iter().map(|f| f.rule).collect();
+    same(
+        problems,
+        "findings in precedence order",
+        &rules,
+        &RULE_ORDER.to_vec(),
+    );
+    let matched: Vec<Cause> = d
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Matched)
+        .map(|f| f.cause)
+        .collect();
+    let mut explained = d.contributing_causes.clone();
+    explained.push(d.cause);
+    let missing = |a: &[Cause], b: &[Cause]| a.iter().any(|c| !b.contains(c));
+    if missing(&matched, &explained) || missing(&explained, &matched) {
+        problems.push(format!(
+            "matched findings {matched:?} differ from cause and contributing causes {explained:?}"
+        ));
+    }
+    same(problems, "reference", &d.reference.as_str(), &REFERENCE);
+    let step = &d.next_step;
+    if let Some(resolved) = step.expected_resolution_at {
+        if resolved < d.as_of {
+            problems.push(format!(
+                "expected resolution {resolved} is before the evaluation time"
+            ));
+        }
+        if step.recheck_at.is_some_and(|recheck| recheck > resolved) {
+            problems.push(format!(
+                "recheck {:?} is after the expected resolution",
+                step.recheck_at
+            ));
+        }
+    }
+}
+
+/// Renders every text of the diagnosis in every locale; customer messages must be safe to forward.
+fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>) {
+    let mut texts: Vec<(String, &Text)> = d
+        .findings
+        .iter()
+        .map(|f| (format!("{} detail", f.rule), &f.detail))
+        .collect();
+    texts.push(("next step summary".into(), &d.next_step.summary));
+    texts.push(("customer message".into(), &d.customer_message));
+    for locale in Catalog::locales() {
+        let tag = locale.tag();
+        for (what, text) in &texts {
+            let rendered = match catalog.try_render(locale, text) {
+                Ok(rendered) => rendered,
+                Err(errors) => {
+                    problems.push(format!(
+                        "{what} ({tag}, {}) failed to render: {errors:?}",
+                        text.id
+                    ));
+                    continue;
+                }
+            };
+            if rendered.contains('{') {
+                problems.push(format!("{what} ({tag}) has a placeholder left: {rendered}"));
+            }
+            for id in message_ids(text) {
+                if rendered.contains(id) {
+                    problems.push(format!("{what} ({tag}) shows the raw id {id}: {rendered}"));
+                }
+            }
+        }
+        let customer = catalog
+            .try_render(locale, &d.customer_message)
+            .unwrap_or_default();
+        for secret in secrets(catalog, locale) {
+            if customer.to_lowercase().contains(&secret.to_lowercase()) {
+                problems.push(format!(
+                    "customer message ({tag}) reveals {secret:?}: {customer}"
+                ));
+            }
+        }
+    }
+}
+
+/// The id of `text` and of every message nested in its list arguments.
+fn message_ids(text: &Text) -> Vec<&'static str> {
+    let mut ids = vec![text.id];
+    for (_, arg) in &text.args {
+        if let Arg::List(items) = arg {
+            ids.extend(items.iter().flat_map(message_ids));
+        }
+    }
+    ids
+}
+
+/// What a customer message must never contain in `locale`.
+fn secrets(catalog: &Catalog, locale: Locale) -> Vec<String> {
+    let undisclosed = [
+        "freeze-reason-abnormal_activity",
+        "freeze-reason-compliance_review",
+        "failure-reason-risk_declined",
+    ];
+    let mut secrets: Vec<String> = undisclosed
+        .iter()
+        .map(|id| {
+            catalog
+                .try_render(locale, &Text::new(id))
+                .unwrap_or_else(|e| panic!("{id} must render: {e:?}"))
+        })
+        .collect();
+    secrets.extend(["abnormal_activity", "compliance_review", "risk_declined"].map(String::from));
+    secrets.extend(TIPPING_OFF.iter().map(|s| s.to_string()));
+    secrets.extend([ACCOUNT.to_owned(), NOTE.to_owned()]);
+    secrets
+}
+
+fn evidence_values<'a>(d: &'a Diagnosis, rule: &str, key: &str) -> Vec<&'a str> {
+    d.finding(rule)
+        .map(|f| {
+            f.evidence
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn same<T: PartialEq + std::fmt::Debug>(problems: &mut Vec<String>, what: &str, got: &T, want: &T) {
+    if got != want {
+        problems.push(format!("{what}: want {want:?}, got {got:?}"));
+    }
+}
+
+// ---- Rows ---------------------------------------------------------------------------------
+
+/// One scenario: the facts, the claim, the evaluation time and what the diagnosis must say.
+struct Scenario {
+    name: &'static str,
+    as_of: DateTime<Utc>,
+    claim: Claim,
+    facts: Facts,
+    cause: Cause,
+    action: Action,
+    contributing: Vec<Cause>,
+    /// `None` = not checked; `Some(None)` = must be unset.
+    resolution_at: Option<Option<DateTime<Utc>>>,
+    /// `None` = not checked; `Some(None)` = must be unset.
+    recheck_at: Option<Option<DateTime<Utc>>>,
+    /// (rule, key, value) that the rule's finding must report.
+    evidence: Vec<(&'static str, &'static str, String)>,
+    /// (rule, key) that the rule's finding must not report.
+    absent_evidence: Vec<(&'static str, &'static str)>,
+    /// A phrase the English next-step summary must contain.
+    summary_says: Option<&'static str>,
+}
+
+/// A row named `name`, evaluated at `as_of` (see [`at`]), with no facts and an empty claim.
+fn case(name: &'static str, as_of: &str) -> Scenario {
+    Scenario {
+        name,
+        as_of: at(as_of),
+        claim: Claim::default(),
+        facts: Facts::default(),
+        cause: Undetermined,
+        action: Action::Escalate,
+        contributing: Vec::new(),
+        resolution_at: None,
+        recheck_at: None,
+        evidence: Vec::new(),
+        absent_evidence: Vec::new(),
+        summary_says: None,
+    }
+}
+
+impl Scenario {
+    fn tx(mut self, tx: Transaction) -> Self {
+        self.facts.transaction = Some(tx);
+        self
+    }
+
+    fn claim(mut self, claim: Claim) -> Self {
+        self.claim = claim;
+        self
+    }
+
+    fn history(mut self, entries: impl IntoIterator<Item = AccountStatus>) -> Self {
+        self.facts.account_history.extend(entries);
+        self
+    }
+
+    fn window(mut self, window: MaintenanceWindow) -> Self {
+        self.facts.maintenance_windows.push(window);
+        self
+    }
+
+    fn condition(mut self, network: &str, congestion_factor: f64, observed_at: &str) -> Self {
+        self.facts.network_conditions.push(NetworkCondition {
+            network: network.into(),
+            congestion_factor,
+            observed_at: at(observed_at),
+        });
+        self
+    }
+
+    fn expect(mut self, cause: Cause, action: Action) -> Self {
+        self.cause = cause;
+        self.action = action;
+        self
+    }
+
+    fn contributing(mut self, causes: &[Cause]) -> Self {
+        self.contributing = causes.to_vec();
+        self
+    }
+
+    fn resolves_at(mut self, t: &str) -> Self {
+        self.resolution_at = Some(Some(at(t)));
+        self
+    }
+
+    fn no_resolution(mut self) -> Self {
+        self.resolution_at = Some(None);
+        self
+    }
+
+    fn recheck_at(mut self, t: &str) -> Self {
+        self.recheck_at = Some(Some(at(t)));
+        self
+    }
+
+    fn no_recheck(mut self) -> Self {
+        self.recheck_at = Some(None);
+        self
+    }
+
+    fn evidence(mut self, rule: &'static str, key: &'static str, value: &str) -> Self {
+        self.evidence.push((rule, key, value.to_owned()));
+        self
+    }
+
+    fn lacks(mut self, rule: &'static str, key: &'static str) -> Self {
+        self.absent_evidence.push((rule, key));
+        self
+    }
+
+    fn summary_says(mut self, phrase: &'static str) -> Self {
+        self.summary_says = Some(phrase);
+        self
+    }
+}
+
+// ---- Facts --------------------------------------------------------------------------------
+
+/// A moment in November 2026 (UTC), written `"22 10:00"` or `"22 10:00:30"`.
+fn at(s: &str) -> DateTime<Utc> {
+    let (day, time) = s
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("bad moment {s:?}"));
+    let seconds = if time.len() == 5 { ":00" } else { "" };
+    DateTime::parse_from_rfc3339(&format!("2026-11-{day}T{time}{seconds}Z"))
+        .unwrap_or_else(|e| panic!("bad moment {s:?}: {e}"))
+        .to_utc()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad amount {s:?}: {e}"))
+}
+
+/// A pending BTC deposit of 0.5 BTC created at `created_at`, with nothing asked for.
+fn tx(created_at: &str) -> Transaction {
+    Transaction {
+        reference: REFERENCE.into(),
+        account_id: ACCOUNT.into(),
+        kind: Deposit,
+        network: "BTC".into(),
+        asset: "BTC".into(),
+        amount: dec("0.5"),
+        destination: BTC_ADDRESS.into(),
+        memo: String::new(),
+        status: TransactionStatus::Pending,
+        failure_reason: None,
+        confirmations: 0,
+        required_confirmations: 0,
+        created_at: at(created_at),
+        updated_at: None,
+        completed_at: None,
+        expected: ExpectedPayment::default(),
+    }
+}
+
+trait TxBuilder {
+    fn kind(self, kind: TransactionKind) -> Self;
+    fn on(self, network: &str, asset: &str) -> Self;
+    fn amount(self, amount: &str) -> Self;
+    fn to(self, destination: &str) -> Self;
+    fn memo(self, memo: &str) -> Self;
+    fn confirming(self, confirmations: u32, updated_at: &str) -> Self;
+    fn needs(self, required_confirmations: u32) -> Self;
+    fn failed(self, reason: FailureReason) -> Self;
+    fn completed(self, completed_at: &str) -> Self;
+    fn expecting(self, expected: ExpectedPayment) -> Self;
+}
+
+impl TxBuilder for Transaction {
+    fn kind(self, kind: TransactionKind) -> Self {
+        Self { kind, ..self }
+    }
+
+    fn on(self, network: &str, asset: &str) -> Self {
+        Self {
+            network: network.into(),
+            asset: asset.into(),
+            ..self
+        }
+    }
+
+    fn amount(self, amount: &str) -> Self {
+        Self {
+            amount: dec(amount),
+            ..self
+        }
+    }
+
+    fn to(self, destination: &str) -> Self {
+        Self {
+            destination: destination.into(),
+            ..self
+        }
+    }
+
+    fn memo(self, memo: &str) -> Self {
+        Self {
+            memo: memo.into(),
+            ..self
+        }
+    }
+
+    fn confirming(self, confirmations: u32, updated_at: &str) -> Self {
+        Self {
+            status: TransactionStatus::Confirming,
+            confirmations,
+            updated_at: Some(at(updated_at)),
+            ..self
+        }
+    }
+
+    fn needs(self, required_confirmations: u32) -> Self {
+        Self {
+            required_confirmations,
+            ..self
+        }
+    }
+
+    fn failed(self, reason: FailureReason) -> Self {
+        Self {
+            status: TransactionStatus::Failed,
+            failure_reason: Some(reason),
+            ..self
+        }
+    }
+
+    fn completed(self, completed_at: &str) -> Self {
+        Self {
+            status: TransactionStatus::Completed,
+            completed_at: Some(at(completed_at)),
+            ..self
+        }
+    }
+
+    fn expecting(self, expected: ExpectedPayment) -> Self {
+        Self { expected, ..self }
+    }
+}
+
+/// What the order or deposit address asked for; nothing until set.
+fn want() -> ExpectedPayment {
+    ExpectedPayment::default()
+}
+
+/// What the customer says; nothing until set.
+fn claim() -> Claim {
+    Claim::default()
+}
+
+/// The fields an order and a claim share, set the same way on both.
+trait PaymentFields: Sized {
+    fn amount(self, amount: &str) -> Self;
+    fn asset(self, asset: &str) -> Self;
+    fn network(self, network: &str) -> Self;
+    fn to(self, destination: &str) -> Self;
+    fn memo(self, memo: &str) -> Self;
+}
+
+macro_rules! payment_fields {
+    ($ty:ty) => {
+        impl PaymentFields for $ty {
+            fn amount(self, amount: &str) -> Self {
+                Self {
+                    amount: Some(dec(amount)),
+                    ..self
+                }
+            }
+
+            fn asset(self, asset: &str) -> Self {
+                Self {
+                    asset: Some(asset.into()),
+                    ..self
+                }
+            }
+
+            fn network(self, network: &str) -> Self {
+                Self {
+                    network: Some(network.into()),
+                    ..self
+                }
+            }
+
+            fn to(self, destination: &str) -> Self {
+                Self {
+                    destination: Some(destination.into()),
+                    ..self
+                }
+            }
+
+            fn memo(self, memo: &str) -> Self {
+                Self {
+                    memo: Some(memo.into()),
+                    ..self
+                }
+            }
+        }
+    };
+}
+
+payment_fields!(ExpectedPayment);
+payment_fields!(Claim);
+
+trait ClaimBuilder {
+    fn paid_at(self, paid_at: &str) -> Self;
+}
+
+impl ClaimBuilder for Claim {
+    fn paid_at(self, paid_at: &str) -> Self {
+        Self {
+            paid_at: Some(at(paid_at)),
+            ..self
+        }
+    }
+}
+
+fn status(state: AccountState, reason: Option<FreezeReason>, from: &str) -> AccountStatus {
+    AccountStatus {
+        account_id: ACCOUNT.into(),
+        state,
+        reason,
+        restricted_kinds: Vec::new(),
+        effective_from: at(from),
+        effective_until: None,
+        note: NOTE.into(),
+    }
+}
+
+fn frozen(reason: FreezeReason, from: &str) -> AccountStatus {
+    status(AccountState::Frozen, Some(reason), from)
+}
+
+fn restricted(reason: FreezeReason, kinds: &[TransactionKind], from: &str) -> AccountStatus {
+    AccountStatus {
+        restricted_kinds: kinds.to_vec(),
+        ..status(AccountState::Restricted, Some(reason), from)
+    }
+}
+
+fn active(from: &str) -> AccountStatus {
+    AccountStatus {
+        note: String::new(),
+        ..status(AccountState::Active, None, from)
+    }
+}
+
+trait StatusBuilder {
+    fn until(self, effective_until: &str) -> Self;
+}
+
+impl StatusBuilder for AccountStatus {
+    fn until(self, effective_until: &str) -> Self {
+        Self {
+            effective_until: Some(at(effective_until)),
+            ..self
+        }
+    }
+}
+
+/// A scheduled, open-ended window on `network` (or "*") for every kind, with no backlog.
+fn window(id: &str, network: &str, starts_at: &str) -> MaintenanceWindow {
+    MaintenanceWindow {
+        id: id.into(),
+        network: network.into(),
+        kinds: Vec::new(),
+        maintenance_type: MaintenanceType::Scheduled,
+        starts_at: at(starts_at),
+        ends_at: None,
+        backlog_drain: TimeDelta::zero(),
+        title: format!("{network} upgrade"),
+    }
+}
+
+trait WindowBuilder {
+    fn ends(self, ends_at: &str) -> Self;
+    fn drain(self, minutes: i64) -> Self;
+    fn for_kinds(self, kinds: &[TransactionKind]) -> Self;
+    fn unplanned(self) -> Self;
+}
+
+impl WindowBuilder for MaintenanceWindow {
+    fn ends(self, ends_at: &str) -> Self {
+        Self {
+            ends_at: Some(at(ends_at)),
+            ..self
+        }
+    }
+
+    fn drain(self, minutes: i64) -> Self {
+        Self {
+            backlog_drain: TimeDelta::minutes(minutes),
+            ..self
+        }
+    }
+
+    fn for_kinds(self, kinds: &[TransactionKind]) -> Self {
+        Self {
+            kinds: kinds.to_vec(),
+            ..self
+        }
+    }
+
+    fn unplanned(self) -> Self {
+        Self {
+            maintenance_type: MaintenanceType::Unplanned,
+            ..self
+        }
+    }
+}
