@@ -144,7 +144,7 @@ impl RuleSet {
     }
 
     fn validate(&self) -> Result<(), RulesError> {
-        if !(self.settings.stall_factor >= 1.0) {
+        if !valid_stall_factor(self.settings.stall_factor) {
             return Err(RulesError::Invalid(
                 "settings.stall_factor must be >= 1".into(),
             ));
@@ -204,9 +204,14 @@ fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError>
         }
     }
     match policy.stall_factor {
-        Some(f) if !(f >= 1.0) => invalid("stall_factor must be >= 1"),
+        Some(f) if !valid_stall_factor(f) => invalid("stall_factor must be >= 1"),
         _ => Ok(()),
     }
+}
+
+/// Whether `f` can scale an expected time into a stall bound: at least 1, and not NaN.
+fn valid_stall_factor(f: f64) -> bool {
+    f >= 1.0
 }
 
 /// `std` duration to chrono, saturating (rules files hold small durations).
