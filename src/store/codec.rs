@@ -4,7 +4,7 @@ use crate::engine::model::{
     AccountState, FailureReason, FreezeReason, MaintenanceType, TransactionKind, TransactionStatus,
 };
 use anyhow::{Context as _, anyhow};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 
 /// A fixed set of values written as stable text codes.
 pub trait Code: Sized + Copy + 'static {
@@ -79,3 +79,14 @@ pub fn time_from_key(text: &str) -> anyhow::Result<DateTime<Utc>> {
 
 /// The `clears_key` of an open-ended window: sorts after every time key.
 pub const OPEN_CLEARS_KEY: &str = "~";
+
+/// When a window stops holding transactions up (`None` = open-ended), as a key that sorts in
+/// time order against [`time_key`]s.
+pub fn clears_key(clears_at: Option<DateTime<Utc>>) -> String {
+    match clears_at {
+        // Past year 9999 a time key gains a sign and would sort before every other; no
+        // evaluation time is that late, so the window holds at every one, like an open one.
+        Some(t) if t.year() <= 9999 => time_key(t),
+        _ => OPEN_CLEARS_KEY.to_owned(),
+    }
+}

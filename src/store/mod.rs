@@ -28,7 +28,8 @@ pub enum Fact {
 pub struct FactQuery {
     /// The transaction reference.
     pub reference: String,
-    /// The network to look up maintenance and congestion for when the reference is unknown.
+    /// The network to look up maintenance and congestion for when the reference is unknown, or
+    /// its transaction was created after `as_of` (so did not exist yet).
     pub claim_network: Option<String>,
     /// The evaluation time.
     pub as_of: DateTime<Utc>,
@@ -58,6 +59,7 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     /// Loads what bears on a diagnosis at `query.as_of`: the transaction, the account status
     /// entry in force, the maintenance windows that may hold it (or the claim's network) up,
     /// and the latest congestion observation. The engine narrows these further itself.
+    /// Everything comes from one snapshot: a concurrent `put_facts` shows whole or not at all.
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError>;
 
     /// Checks that the store answers.

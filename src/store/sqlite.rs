@@ -2,9 +2,7 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
-    codec::{
-        Code, OPEN_CLEARS_KEY, decode, kinds_from_text, kinds_to_text, time_from_key, time_key,
-    },
+    codec::{Code, clears_key, decode, kinds_from_text, kinds_to_text, time_from_key, time_key},
 };
 use crate::engine::model::{
     AccountStatus, ExpectedPayment, Facts, MaintenanceWindow, NetworkCondition, Transaction,
@@ -229,9 +227,6 @@ fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
         .backlog_drain
         .num_nanoseconds()
         .context("backlog drain out of range")?;
-    let clears_key = w
-        .clears_at()
-        .map_or_else(|| OPEN_CLEARS_KEY.to_owned(), time_key);
     conn.prepare_cached(
         "INSERT OR REPLACE INTO maintenance_windows (id, network, kinds, type, starts_at, ends_at,
              backlog_drain_ns, clears_key, title)
@@ -245,21 +240,32 @@ fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
         time_key(w.starts_at),
         w.ends_at.map(time_key),
         drain_ns,
-        clears_key,
+        clears_key(w.clears_at()),
         w.title,
     ])?;
     Ok(())
 }
 
 fn load(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
+    // One read transaction, so every query sees the same snapshot: a batch written meanwhile
+    // shows up whole or not at all.
+    let snapshot = conn.unchecked_transaction()?;
+    let facts = load_from(&snapshot, q)?;
+    snapshot.commit()?;
+    Ok(facts)
+}
+
+fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
     let as_of = time_key(q.as_of);
     let transaction = conn
         .prepare_cached("SELECT * FROM transactions WHERE reference = ?1")?
         .query_row([&q.reference], |row| Ok(read_transaction(row)))
         .optional()?
         .transpose()?;
+    // A transaction created after as_of did not exist yet: the engine then goes by the claim.
     let network = transaction
         .as_ref()
+        .filter(|t| t.created_at <= q.as_of)
         .map(|t| t.network.clone())
         .or_else(|| q.claim_network.clone());
     let mut facts = Facts {
