@@ -1,0 +1,1321 @@
+//! The conformance suite every [`FactStore`](paydiag::store::FactStore) backend must pass.
+//!
+//! Each check in [`checks`] is a backend-agnostic async function handed a fresh, empty store
+//! (or, for restarts, the [`Backend`] itself). `conformance_suite!` expands every check into a
+//! `#[tokio::test]` for one backend. Adding a backend is an `impl Backend` that creates a fresh
+//! database and one line:
+//!
+//! ```ignore
+//! conformance_suite!(postgres => PostgresBackend::create());
+//! ```
+//!
+//! The engine narrows the facts it is handed itself, so the checks assert what the trait
+//! documents and no more: the account history may hold older entries, but must hold the one in
+//! force at `as_of` and nothing later; windows of other kinds may come along.
+//!
+//! Time is always an explicit evaluation time ([`as_of`]), never the wall clock.
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use paydiag::engine::model::{
+    AccountState, AccountStatus, ExpectedPayment, Facts, FailureReason, FreezeReason,
+    MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+    TransactionStatus,
+};
+use paydiag::store::{Fact, FactQuery, SharedStore, StoreError};
+use rust_decimal::Decimal;
+use std::{collections::BTreeSet, fmt::Debug, path::PathBuf, sync::Arc};
+
+// ---------------------------------------------------------------------------------------------
+// Harness: one `Backend` per store implementation, and the macro that runs every check on it.
+// ---------------------------------------------------------------------------------------------
+
+/// A backend under test, owning one fresh database for the duration of a test.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// Opens a store on this backend's database, running its migrations. Opening again after
+    /// dropping the previous store is a restart.
+    async fn open(&self) -> SharedStore;
+}
+
+/// Expands every check into a `#[tokio::test]` in a module named after the backend, each on a
+/// fresh backend made by `$create` (an expression yielding a future of a [`Backend`]).
+macro_rules! conformance_suite {
+    ($backend:ident => $create:expr) => {
+        mod $backend {
+            use super::*;
+
+            conformance_suite!(@store $create;
+                ping_answers_on_a_fresh_store,
+                an_empty_store_loads_no_facts,
+                an_empty_batch_succeeds_and_stores_nothing,
+                a_transaction_round_trips_every_field_exactly,
+                a_transaction_with_every_optional_field_unset_round_trips,
+                every_code_round_trips,
+                decimals_keep_their_scale_and_precision,
+                nanosecond_and_extreme_timestamps_round_trip,
+                a_second_put_of_a_reference_replaces_the_transaction_entirely,
+                facts_in_one_batch_are_applied_in_order,
+                account_status_fields_round_trip,
+                the_account_status_in_force_is_the_latest_to_take_effect_by_as_of,
+                account_statuses_taking_effect_after_as_of_are_not_loaded,
+                of_two_statuses_taking_effect_together_the_later_recorded_wins,
+                a_lapsed_account_status_is_still_loaded_so_it_hides_older_ones,
+                only_the_history_of_the_transactions_account_is_loaded,
+                an_unknown_reference_loads_no_account_history,
+                a_maintenance_window_round_trips_every_field,
+                maintenance_windows_load_for_the_transactions_network_or_every_network,
+                maintenance_windows_load_only_while_they_hold_transactions_up,
+                maintenance_windows_at_the_ends_of_time_still_load,
+                a_maintenance_window_put_again_with_its_id_replaces_it,
+                deleting_a_maintenance_window_reports_whether_it_existed,
+                a_deleted_maintenance_window_is_no_longer_loaded,
+                an_unknown_reference_loads_facts_for_the_claims_network,
+                an_unknown_reference_without_a_claim_network_loads_no_network_facts,
+                a_known_reference_loads_facts_for_its_own_network_not_the_claims,
+                a_transaction_created_after_as_of_loads_facts_for_the_claims_network,
+                only_the_latest_network_condition_by_as_of_is_loaded,
+                a_network_condition_observed_again_at_the_same_moment_replaces_it,
+                a_batch_that_fails_part_way_stores_none_of_it,
+                concurrent_writers_all_land,
+                concurrent_readers_see_each_batch_whole_or_not_at_all,
+            );
+
+            conformance_suite!(@backend $create;
+                facts_survive_a_restart,
+                reopening_a_migrated_database_changes_nothing,
+            );
+        }
+    };
+    (@store $create:expr; $($check:ident),+ $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $check() {
+            let backend = $create.await;
+            let store = backend.open().await;
+            super::checks::$check(&store).await;
+        }
+    )+};
+    (@backend $create:expr; $($check:ident),+ $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $check() {
+            let backend = $create.await;
+            super::checks::$check(&backend).await;
+        }
+    )+};
+}
+
+/// A SQLite file in a temporary directory, removed when the test ends.
+struct SqliteBackend {
+    dir: tempfile::TempDir,
+}
+
+impl SqliteBackend {
+    async fn create() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("creating a temporary directory"),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("facts.db")
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    async fn open(&self) -> SharedStore {
+        let store = paydiag::store::sqlite::SqliteStore::open(&self.path(), 4)
+            .await
+            .expect("opening the SQLite store");
+        Arc::new(store)
+    }
+}
+
+conformance_suite!(sqlite => SqliteBackend::create());
+
+/// What only the SQLite backend promises on top of the suite.
+mod sqlite_only {
+    use super::*;
+
+    /// The schema version and every table and index definition.
+    fn schema(backend: &SqliteBackend) -> (i64, Vec<(String, Option<String>)>) {
+        let conn = rusqlite::Connection::open(backend.path()).expect("opening the file");
+        let version = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("reading user_version");
+        let objects = conn
+            .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .expect("reading the schema");
+        (version, objects)
+    }
+
+    #[tokio::test]
+    async fn reopening_a_sqlite_file_applies_no_migration_twice() {
+        let backend = SqliteBackend::create().await;
+        drop(backend.open().await);
+        let migrated = schema(&backend);
+        assert!(migrated.0 >= 1, "no migration recorded: {migrated:?}");
+        drop(backend.open().await);
+        assert_eq!(schema(&backend), migrated);
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_from_a_newer_paydiag_is_refused() {
+        let backend = SqliteBackend::create().await;
+        drop(backend.open().await);
+        rusqlite::Connection::open(backend.path())
+            .and_then(|c| c.pragma_update(None, "user_version", 9_999))
+            .expect("bumping user_version");
+        let opened = paydiag::store::sqlite::SqliteStore::open(&backend.path(), 1).await;
+        assert!(opened.is_err(), "opened a database of an unknown schema");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures.
+// ---------------------------------------------------------------------------------------------
+
+const ACCOUNT: &str = "acct-0001234567";
+const OTHER_ACCOUNT: &str = "acct-0007654321";
+
+/// The evaluation time of most checks.
+fn as_of() -> DateTime<Utc> {
+    at("2026-11-22T10:00:00Z")
+}
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("a valid RFC 3339 time")
+        .with_timezone(&Utc)
+}
+
+fn hours(n: i64) -> TimeDelta {
+    TimeDelta::hours(n)
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().expect("a valid decimal")
+}
+
+/// A confirming TRON deposit created two hours before [`as_of`], optional fields unset.
+fn transaction(reference: &str) -> Transaction {
+    Transaction {
+        reference: reference.to_owned(),
+        account_id: ACCOUNT.to_owned(),
+        kind: TransactionKind::Deposit,
+        network: "TRON".to_owned(),
+        asset: "USDT".to_owned(),
+        amount: dec("100.50"),
+        destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".to_owned(),
+        memo: String::new(),
+        status: TransactionStatus::Confirming,
+        failure_reason: None,
+        confirmations: 3,
+        required_confirmations: 20,
+        created_at: as_of() - hours(2),
+        updated_at: None,
+        completed_at: None,
+        expected: ExpectedPayment::default(),
+    }
+}
+
+/// A transaction with every optional field set and text that trips up naive storage.
+fn full_transaction(reference: &str) -> Transaction {
+    Transaction {
+        kind: TransactionKind::Withdrawal,
+        network: "XLM".to_owned(),
+        asset: "USDC".to_owned(),
+        destination: "GB7…目的地 'O''Brien'; DROP TABLE transactions; -- 🚀".to_owned(),
+        memo: "备注 Ünïcödé \"quoted\" \\ 💸".to_owned(),
+        status: TransactionStatus::Failed,
+        failure_reason: Some(FailureReason::RiskDeclined),
+        confirmations: u32::MAX,
+        required_confirmations: u32::MAX,
+        created_at: at("2026-11-22T07:59:59.123456789Z"),
+        updated_at: Some(at("2026-11-22T08:00:00.000000001Z")),
+        completed_at: Some(at("2026-11-22T09:30:00.999999999Z")),
+        expected: ExpectedPayment {
+            amount: Some(dec("100.500")),
+            asset: Some("USDC".to_owned()),
+            network: Some("XLM".to_owned()),
+            destination: Some("GB7…目的地".to_owned()),
+            // Asked for no memo, which is not the same as not saying.
+            memo: Some(String::new()),
+        },
+        ..transaction(reference)
+    }
+}
+
+fn status(account: &str, state: AccountState, effective_from: DateTime<Utc>) -> AccountStatus {
+    AccountStatus {
+        account_id: account.to_owned(),
+        state,
+        reason: None,
+        restricted_kinds: Vec::new(),
+        effective_from,
+        effective_until: None,
+        note: String::new(),
+    }
+}
+
+/// A window on `network` from `starts_at`, open-ended, every kind, no backlog.
+fn window(id: &str, network: &str, starts_at: DateTime<Utc>) -> MaintenanceWindow {
+    MaintenanceWindow {
+        id: id.to_owned(),
+        network: network.to_owned(),
+        kinds: Vec::new(),
+        maintenance_type: MaintenanceType::Scheduled,
+        starts_at,
+        ends_at: None,
+        backlog_drain: TimeDelta::zero(),
+        title: format!("{network} maintenance"),
+    }
+}
+
+fn condition(network: &str, observed_at: DateTime<Utc>, factor: f64) -> NetworkCondition {
+    NetworkCondition {
+        network: network.to_owned(),
+        congestion_factor: factor,
+        observed_at,
+    }
+}
+
+/// A window no backend can store: its backlog drain overflows every duration column
+/// (i64 nanoseconds, or PostgreSQL's `interval`).
+fn unstorable_window() -> MaintenanceWindow {
+    MaintenanceWindow {
+        ends_at: Some(as_of()),
+        backlog_drain: TimeDelta::MAX,
+        ..window("W-UNSTORABLE", "TRON", as_of() - hours(1))
+    }
+}
+
+async fn put(store: &SharedStore, facts: Vec<Fact>) {
+    store.put_facts(facts).await.expect("put_facts");
+}
+
+async fn load_at(
+    store: &SharedStore,
+    reference: &str,
+    claim_network: Option<&str>,
+    as_of: DateTime<Utc>,
+) -> Facts {
+    let query = FactQuery {
+        reference: reference.to_owned(),
+        claim_network: claim_network.map(str::to_owned),
+        as_of,
+    };
+    store.load_facts(&query).await.expect("load_facts")
+}
+
+async fn load(store: &SharedStore, reference: &str) -> Facts {
+    load_at(store, reference, None, as_of()).await
+}
+
+/// Equal, and with the same text: `Decimal` equality ignores scale (100.5 == 100.50) but its
+/// `Debug` keeps it, so this also catches a backend that drops trailing zeros.
+#[track_caller]
+fn assert_same<T: PartialEq + Debug>(actual: &T, expected: &T) {
+    assert_eq!(actual, expected);
+    assert_eq!(
+        format!("{actual:?}"),
+        format!("{expected:?}"),
+        "equal but not identical"
+    );
+}
+
+fn window_ids(facts: &Facts) -> BTreeSet<&str> {
+    facts
+        .maintenance_windows
+        .iter()
+        .map(|w| w.id.as_str())
+        .collect()
+}
+
+fn ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    ids.into_iter().collect()
+}
+
+/// The entry in force at `as_of` as the trait promises it, after checking every loaded entry is
+/// of `account` and took effect by `as_of`: the latest to take effect, the later listed on a tie
+/// (the history comes in recording order).
+#[track_caller]
+fn status_in_force(facts: &Facts, account: &str, as_of: DateTime<Utc>) -> Option<AccountStatus> {
+    let mut current: Option<&AccountStatus> = None;
+    for entry in &facts.account_history {
+        assert_eq!(entry.account_id, account, "another account's history");
+        assert!(
+            entry.effective_from <= as_of,
+            "loaded a future entry: {entry:?}"
+        );
+        if current.is_none_or(|c| entry.effective_from >= c.effective_from) {
+            current = Some(entry);
+        }
+    }
+    current.cloned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: each gets a fresh store (or backend) and must pass on every backend.
+// ---------------------------------------------------------------------------------------------
+
+mod checks {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::task::JoinSet;
+
+    pub async fn ping_answers_on_a_fresh_store(store: &SharedStore) {
+        store.ping().await.expect("ping");
+    }
+
+    pub async fn an_empty_store_loads_no_facts(store: &SharedStore) {
+        assert_eq!(load(store, "TX-NONE").await, Facts::default());
+        assert_eq!(
+            load_at(store, "TX-NONE", Some("TRON"), as_of()).await,
+            Facts::default()
+        );
+        assert!(!store.delete_maintenance_window("W-NONE").await.unwrap());
+    }
+
+    pub async fn an_empty_batch_succeeds_and_stores_nothing(store: &SharedStore) {
+        put(store, Vec::new()).await;
+        assert_eq!(
+            load_at(store, "TX-NONE", Some("TRON"), as_of()).await,
+            Facts::default()
+        );
+    }
+
+    pub async fn a_transaction_round_trips_every_field_exactly(store: &SharedStore) {
+        let tx = full_transaction("TX-20261122-0001 ☃");
+        put(store, vec![Fact::Transaction(tx.clone())]).await;
+        assert_same(&load(store, &tx.reference).await.transaction, &Some(tx));
+    }
+
+    pub async fn a_transaction_with_every_optional_field_unset_round_trips(store: &SharedStore) {
+        let tx = Transaction {
+            destination: String::new(),
+            confirmations: 0,
+            required_confirmations: 0,
+            ..transaction("TX-BARE")
+        };
+        put(store, vec![Fact::Transaction(tx.clone())]).await;
+        assert_same(&load(store, "TX-BARE").await.transaction, &Some(tx));
+    }
+
+    pub async fn every_code_round_trips(store: &SharedStore) {
+        use TransactionKind as K;
+        use TransactionStatus as S;
+        let kinds = [K::Deposit, K::Withdrawal, K::Payment, K::Transfer];
+        let reasons = [
+            None,
+            Some(FailureReason::InsufficientBalance),
+            Some(FailureReason::InvalidDetails),
+            Some(FailureReason::LimitExceeded),
+            Some(FailureReason::RiskDeclined),
+            Some(FailureReason::Expired),
+        ];
+        let mut txs = Vec::new();
+        for (k, kind) in kinds.into_iter().enumerate() {
+            for status in [S::Pending, S::Confirming, S::Completed, S::Failed] {
+                for (r, failure_reason) in reasons.into_iter().enumerate() {
+                    txs.push(Transaction {
+                        kind,
+                        status,
+                        failure_reason,
+                        ..transaction(&format!("TX-{k}-{status:?}-{r}"))
+                    });
+                }
+            }
+        }
+        let states = [
+            AccountState::Active,
+            AccountState::Frozen,
+            AccountState::Restricted,
+        ];
+        let freeze_reasons = [
+            None,
+            Some(FreezeReason::AbnormalLogin),
+            Some(FreezeReason::AbnormalActivity),
+            Some(FreezeReason::IdentityUnverified),
+            Some(FreezeReason::UserRequested),
+            Some(FreezeReason::ComplianceReview),
+        ];
+        let mut statuses = Vec::new();
+        for state in states {
+            for (r, reason) in freeze_reasons.into_iter().enumerate() {
+                let account = format!("acct-{state:?}-{r}");
+                txs.push(Transaction {
+                    account_id: account.clone(),
+                    ..transaction(&format!("TX-{account}"))
+                });
+                statuses.push(AccountStatus {
+                    reason,
+                    restricted_kinds: kinds.to_vec(),
+                    ..status(&account, state, as_of() - hours(1))
+                });
+            }
+        }
+        let windows =
+            [MaintenanceType::Scheduled, MaintenanceType::Unplanned].map(|t| MaintenanceWindow {
+                maintenance_type: t,
+                ..window(&format!("W-{t:?}"), "TRON", as_of() - hours(1))
+            });
+
+        let mut batch: Vec<Fact> = txs.iter().cloned().map(Fact::Transaction).collect();
+        batch.extend(statuses.iter().cloned().map(Fact::AccountStatus));
+        batch.extend(windows.iter().cloned().map(Fact::MaintenanceWindow));
+        put(store, batch).await;
+
+        for tx in &txs {
+            assert_same(
+                &load(store, &tx.reference).await.transaction,
+                &Some(tx.clone()),
+            );
+        }
+        for entry in &statuses {
+            let facts = load(store, &format!("TX-{}", entry.account_id)).await;
+            assert_same(
+                &status_in_force(&facts, &entry.account_id, as_of()),
+                &Some(entry.clone()),
+            );
+        }
+        let mut loaded = load(store, "TX-0-Pending-0").await.maintenance_windows;
+        loaded.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_same(&loaded, &windows.to_vec());
+    }
+
+    pub async fn decimals_keep_their_scale_and_precision(store: &SharedStore) {
+        let amounts = [
+            "100.50",
+            "100.5",
+            "0",
+            "0.00",
+            "0.00000001",
+            "1.000000000000000000",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "123456789012345678.9012345678",
+        ];
+        let txs: Vec<_> = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, amount)| Transaction {
+                amount: dec(amount),
+                // A different amount in each column, so that no two columns can be swapped.
+                expected: ExpectedPayment {
+                    amount: Some(dec(amounts[amounts.len() - 1 - i])),
+                    ..ExpectedPayment::default()
+                },
+                ..transaction(&format!("TX-DEC-{i}"))
+            })
+            .collect();
+        put(store, txs.iter().cloned().map(Fact::Transaction).collect()).await;
+        for (i, tx) in txs.iter().enumerate() {
+            let loaded = load(store, &tx.reference).await.transaction.unwrap();
+            assert_eq!(loaded.amount.to_string(), amounts[i]);
+            assert_eq!(
+                loaded.expected.amount.map(|a| a.to_string()).as_deref(),
+                Some(amounts[amounts.len() - 1 - i])
+            );
+        }
+    }
+
+    pub async fn nanosecond_and_extreme_timestamps_round_trip(store: &SharedStore) {
+        let times = [
+            at("0001-01-01T00:00:00Z"),
+            at("0001-01-01T00:00:00.000000001Z"),
+            at("1969-12-31T23:59:59.999999999Z"),
+            at("1970-01-01T00:00:00Z"),
+            at("2026-11-22T10:00:00.123456789Z"),
+            at("9999-12-31T23:59:59Z"),
+            at("9999-12-31T23:59:59.999999999Z"),
+        ];
+        let txs: Vec<_> = times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| Transaction {
+                created_at: t,
+                updated_at: Some(times[(i + 1) % times.len()]),
+                completed_at: Some(times[(i + 2) % times.len()]),
+                ..transaction(&format!("TX-TIME-{i}"))
+            })
+            .collect();
+        put(store, txs.iter().cloned().map(Fact::Transaction).collect()).await;
+        for tx in &txs {
+            assert_same(
+                &load(store, &tx.reference).await.transaction,
+                &Some(tx.clone()),
+            );
+        }
+    }
+
+    pub async fn a_second_put_of_a_reference_replaces_the_transaction_entirely(
+        store: &SharedStore,
+    ) {
+        let first = full_transaction("TX-REPLACED");
+        put(store, vec![Fact::Transaction(first)]).await;
+        let second = Transaction {
+            account_id: OTHER_ACCOUNT.to_owned(),
+            amount: dec("7.25"),
+            ..transaction("TX-REPLACED")
+        };
+        put(store, vec![Fact::Transaction(second.clone())]).await;
+        // Every optional field the first version set is cleared, not kept.
+        assert_same(&load(store, "TX-REPLACED").await.transaction, &Some(second));
+    }
+
+    pub async fn facts_in_one_batch_are_applied_in_order(store: &SharedStore) {
+        let first = transaction("TX-ORDER");
+        let last = Transaction {
+            memo: "last".to_owned(),
+            ..transaction("TX-ORDER")
+        };
+        let frozen = status(ACCOUNT, AccountState::Frozen, as_of() - hours(1));
+        let active = status(ACCOUNT, AccountState::Active, as_of() - hours(1));
+        let drained = MaintenanceWindow {
+            ends_at: Some(as_of() - hours(2)),
+            ..window("W-ORDER", "TRON", as_of() - hours(3))
+        };
+        let reopened = window("W-ORDER", "TRON", as_of() - hours(3));
+        let observed = as_of() - hours(1);
+        put(
+            store,
+            vec![
+                Fact::Transaction(first),
+                Fact::AccountStatus(frozen),
+                Fact::MaintenanceWindow(reopened.clone()),
+                Fact::NetworkCondition(condition("TRON", observed, 3.0)),
+                Fact::Transaction(last.clone()),
+                Fact::AccountStatus(active.clone()),
+                Fact::MaintenanceWindow(drained),
+                Fact::NetworkCondition(condition("TRON", observed, 1.5)),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-ORDER").await;
+        assert_same(&facts.transaction, &Some(last));
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(active));
+        // The later put closed the window, so it no longer holds anything up.
+        assert!(facts.maintenance_windows.is_empty(), "{facts:?}");
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("TRON", observed, 1.5)],
+        );
+        // And the reverse order leaves the window open.
+        put(store, vec![Fact::MaintenanceWindow(reopened.clone())]).await;
+        assert_same(
+            &load(store, "TX-ORDER").await.maintenance_windows,
+            &vec![reopened],
+        );
+    }
+
+    pub async fn account_status_fields_round_trip(store: &SharedStore) {
+        let restricted = AccountStatus {
+            account_id: ACCOUNT.to_owned(),
+            state: AccountState::Restricted,
+            reason: Some(FreezeReason::ComplianceReview),
+            restricted_kinds: vec![TransactionKind::Withdrawal, TransactionKind::Transfer],
+            effective_from: at("2026-11-20T10:00:00.000000001Z"),
+            effective_until: Some(at("9999-12-31T23:59:59.999999999Z")),
+            note: "案件 FR-7781 'mule ring' 🚩".to_owned(),
+        };
+        let single_kind = AccountStatus {
+            restricted_kinds: vec![TransactionKind::Payment],
+            effective_from: at("2026-11-21T10:00:00Z"),
+            ..restricted.clone()
+        };
+        let bare = status(ACCOUNT, AccountState::Active, at("2026-11-22T09:00:00Z"));
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-STATUS")),
+                Fact::AccountStatus(restricted.clone()),
+                Fact::AccountStatus(single_kind.clone()),
+                Fact::AccountStatus(bare.clone()),
+            ],
+        )
+        .await;
+        for entry in [restricted, single_kind, bare] {
+            let t = entry.effective_from;
+            let facts = load_at(store, "TX-STATUS", None, t).await;
+            assert_same(&status_in_force(&facts, ACCOUNT, t), &Some(entry));
+        }
+    }
+
+    pub async fn the_account_status_in_force_is_the_latest_to_take_effect_by_as_of(
+        store: &SharedStore,
+    ) {
+        let t = as_of();
+        let oldest = status(ACCOUNT, AccountState::Frozen, t - hours(72));
+        let latest = status(ACCOUNT, AccountState::Restricted, t - hours(24));
+        let middle = status(ACCOUNT, AccountState::Active, t - hours(48));
+        let exactly_now = status(ACCOUNT, AccountState::Frozen, t);
+        // Recorded out of order: the one in force is the latest to take effect, not the last recorded.
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-HISTORY")),
+                Fact::AccountStatus(oldest.clone()),
+                Fact::AccountStatus(latest.clone()),
+                Fact::AccountStatus(middle.clone()),
+            ],
+        )
+        .await;
+        let cases = [
+            (t - hours(73), None),
+            (t - hours(72), Some(&oldest)),
+            (t - hours(48) - TimeDelta::nanoseconds(1), Some(&oldest)),
+            (t - hours(48), Some(&middle)),
+            (t - hours(30), Some(&middle)),
+            (t, Some(&latest)),
+        ];
+        for (when, expected) in cases {
+            let facts = load_at(store, "TX-HISTORY", None, when).await;
+            assert_same(&status_in_force(&facts, ACCOUNT, when), &expected.cloned());
+        }
+        // One taking effect exactly at as_of is in force at as_of.
+        put(store, vec![Fact::AccountStatus(exactly_now.clone())]).await;
+        let facts = load(store, "TX-HISTORY").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, t), &Some(exactly_now));
+    }
+
+    pub async fn account_statuses_taking_effect_after_as_of_are_not_loaded(store: &SharedStore) {
+        let current = status(ACCOUNT, AccountState::Active, as_of() - hours(1));
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-FUTURE")),
+                Fact::AccountStatus(current.clone()),
+                Fact::AccountStatus(status(
+                    ACCOUNT,
+                    AccountState::Frozen,
+                    as_of() + TimeDelta::nanoseconds(1),
+                )),
+                Fact::AccountStatus(status(ACCOUNT, AccountState::Frozen, as_of() + hours(1))),
+            ],
+        )
+        .await;
+        // `status_in_force` fails on any entry after as_of.
+        let facts = load(store, "TX-FUTURE").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(current));
+        let early = as_of() - hours(2);
+        let facts = load_at(store, "TX-FUTURE", None, early).await;
+        assert_eq!(status_in_force(&facts, ACCOUNT, early), None);
+    }
+
+    pub async fn of_two_statuses_taking_effect_together_the_later_recorded_wins(
+        store: &SharedStore,
+    ) {
+        let from = as_of() - hours(1);
+        let frozen = status(ACCOUNT, AccountState::Frozen, from);
+        let active = status(ACCOUNT, AccountState::Active, from);
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-TIE")),
+                Fact::AccountStatus(frozen.clone()),
+                Fact::AccountStatus(active.clone()),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-TIE").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(active));
+        // Across batches too.
+        put(store, vec![Fact::AccountStatus(frozen.clone())]).await;
+        let facts = load(store, "TX-TIE").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(frozen));
+    }
+
+    pub async fn a_lapsed_account_status_is_still_loaded_so_it_hides_older_ones(
+        store: &SharedStore,
+    ) {
+        // The restriction replaced the freeze and then lapsed: the account is active again,
+        // which the engine can only tell if the lapsed entry comes along.
+        let freeze = status(ACCOUNT, AccountState::Frozen, as_of() - hours(48));
+        let lapsed = AccountStatus {
+            restricted_kinds: vec![TransactionKind::Withdrawal],
+            effective_until: Some(as_of() - hours(1)),
+            ..status(ACCOUNT, AccountState::Restricted, as_of() - hours(24))
+        };
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-LAPSED")),
+                Fact::AccountStatus(freeze),
+                Fact::AccountStatus(lapsed.clone()),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-LAPSED").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(lapsed));
+    }
+
+    pub async fn only_the_history_of_the_transactions_account_is_loaded(store: &SharedStore) {
+        let own = status(ACCOUNT, AccountState::Active, as_of() - hours(24));
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-OWN")),
+                Fact::AccountStatus(own.clone()),
+                Fact::AccountStatus(status(OTHER_ACCOUNT, AccountState::Frozen, as_of())),
+                Fact::AccountStatus(status(
+                    &format!("{ACCOUNT}0"),
+                    AccountState::Frozen,
+                    as_of(),
+                )),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-OWN").await;
+        assert_same(&status_in_force(&facts, ACCOUNT, as_of()), &Some(own));
+    }
+
+    pub async fn an_unknown_reference_loads_no_account_history(store: &SharedStore) {
+        put(
+            store,
+            vec![Fact::AccountStatus(status(
+                ACCOUNT,
+                AccountState::Frozen,
+                as_of() - hours(1),
+            ))],
+        )
+        .await;
+        let facts = load_at(store, "TX-UNKNOWN", Some("TRON"), as_of()).await;
+        assert!(facts.account_history.is_empty(), "{facts:?}");
+    }
+
+    pub async fn a_maintenance_window_round_trips_every_field(store: &SharedStore) {
+        use TransactionKind::*;
+        let closed = MaintenanceWindow {
+            id: "W-FULL ☃".to_owned(),
+            network: "TRON".to_owned(),
+            kinds: vec![Deposit, Withdrawal, Payment],
+            maintenance_type: MaintenanceType::Unplanned,
+            starts_at: at("2026-11-22T08:00:00.000000001Z"),
+            ends_at: Some(at("2026-11-22T09:59:59.999999999Z")),
+            backlog_drain: TimeDelta::new(5400, 123_456_789).unwrap(),
+            title: "节点升级 — 'node' upgrade 🛠".to_owned(),
+        };
+        let open = MaintenanceWindow {
+            kinds: vec![Deposit],
+            backlog_drain: TimeDelta::days(30),
+            ..window("W-OPEN", "*", at("0001-01-01T00:00:00Z"))
+        };
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-W")),
+                Fact::MaintenanceWindow(closed.clone()),
+                Fact::MaintenanceWindow(open.clone()),
+            ],
+        )
+        .await;
+        let mut loaded = load(store, "TX-W").await.maintenance_windows;
+        loaded.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_same(&loaded, &vec![closed, open]);
+    }
+
+    pub async fn maintenance_windows_load_for_the_transactions_network_or_every_network(
+        store: &SharedStore,
+    ) {
+        let start = as_of() - hours(1);
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-NET")),
+                Fact::MaintenanceWindow(window("W-TRON", "TRON", start)),
+                Fact::MaintenanceWindow(window("W-ALL", "*", start)),
+                Fact::MaintenanceWindow(window("W-ETH", "ETH", start)),
+                Fact::MaintenanceWindow(window("W-LOWER", "tron", start)),
+                Fact::MaintenanceWindow(window("W-PREFIX", "TRON2", start)),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-NET").await;
+        assert_eq!(window_ids(&facts), ids(["W-TRON", "W-ALL"]));
+    }
+
+    pub async fn maintenance_windows_load_only_while_they_hold_transactions_up(
+        store: &SharedStore,
+    ) {
+        let t = as_of();
+        let ns = TimeDelta::nanoseconds;
+        // (id, starts, ends, backlog drain, holds at as_of)
+        let cases = [
+            ("open-started-earlier", t - hours(3), None, hours(0), true),
+            ("open-starting-at-as-of", t, None, hours(0), true),
+            (
+                "open-starting-after-as-of",
+                t + ns(1),
+                None,
+                hours(0),
+                false,
+            ),
+            (
+                "ending-after-as-of",
+                t - hours(1),
+                Some(t + hours(1)),
+                hours(0),
+                true,
+            ),
+            (
+                "ended-still-draining",
+                t - hours(3),
+                Some(t - hours(1)),
+                hours(2),
+                true,
+            ),
+            (
+                "clearing-1ns-after",
+                t - hours(3),
+                Some(t - hours(1)),
+                hours(1) + ns(1),
+                true,
+            ),
+            (
+                "cleared-at-as-of",
+                t - hours(3),
+                Some(t - hours(1)),
+                hours(1),
+                false,
+            ),
+            ("ended-at-as-of", t - hours(3), Some(t), hours(0), false),
+            (
+                "cleared-before",
+                t - hours(5),
+                Some(t - hours(3)),
+                hours(1),
+                false,
+            ),
+            (
+                "future-closed",
+                t + hours(1),
+                Some(t + hours(2)),
+                hours(1),
+                false,
+            ),
+        ];
+        let mut batch = vec![Fact::Transaction(transaction("TX-HOLD"))];
+        for (id, starts_at, ends_at, backlog_drain, _) in cases {
+            batch.push(Fact::MaintenanceWindow(MaintenanceWindow {
+                ends_at,
+                backlog_drain,
+                ..window(id, "TRON", starts_at)
+            }));
+        }
+        put(store, batch).await;
+        let expected = cases.iter().filter(|c| c.4).map(|c| c.0);
+        assert_eq!(window_ids(&load(store, "TX-HOLD").await), ids(expected));
+    }
+
+    pub async fn maintenance_windows_at_the_ends_of_time_still_load(store: &SharedStore) {
+        let first = at("0001-01-01T00:00:00Z");
+        let last = at("9999-12-31T23:59:59.999999999Z");
+        put(
+            store,
+            vec![
+                Fact::MaintenanceWindow(window("W-SINCE-EVER", "TRON", first)),
+                // Clears in year 10000, past the last valid timestamp: it holds until then.
+                Fact::MaintenanceWindow(MaintenanceWindow {
+                    ends_at: Some(at("9999-12-31T23:00:00Z")),
+                    backlog_drain: TimeDelta::days(30),
+                    ..window("W-DRAINS-PAST-9999", "TRON", at("9999-12-31T22:00:00Z"))
+                }),
+                Fact::MaintenanceWindow(MaintenanceWindow {
+                    ends_at: Some(at("9999-12-31T23:00:00Z")),
+                    backlog_drain: hours(0),
+                    ..window("W-CLEARED-IN-9999", "TRON", at("9999-12-31T22:00:00Z"))
+                }),
+            ],
+        )
+        .await;
+        let facts = load_at(store, "TX-NONE", Some("TRON"), first).await;
+        assert_eq!(window_ids(&facts), ids(["W-SINCE-EVER"]));
+        let facts = load_at(store, "TX-NONE", Some("TRON"), last).await;
+        assert_eq!(
+            window_ids(&facts),
+            ids(["W-SINCE-EVER", "W-DRAINS-PAST-9999"])
+        );
+    }
+
+    pub async fn a_maintenance_window_put_again_with_its_id_replaces_it(store: &SharedStore) {
+        let first = MaintenanceWindow {
+            kinds: vec![TransactionKind::Deposit],
+            ends_at: Some(as_of() + hours(1)),
+            backlog_drain: hours(1),
+            ..window("W-MOVED", "TRON", as_of() - hours(1))
+        };
+        let moved = MaintenanceWindow {
+            title: "moved to ETH".to_owned(),
+            maintenance_type: MaintenanceType::Unplanned,
+            ..window("W-MOVED", "ETH", as_of() - hours(2))
+        };
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-TRON")),
+                Fact::MaintenanceWindow(first),
+            ],
+        )
+        .await;
+        put(store, vec![Fact::MaintenanceWindow(moved.clone())]).await;
+        assert!(load(store, "TX-TRON").await.maintenance_windows.is_empty());
+        let on_eth = load_at(store, "TX-NONE", Some("ETH"), as_of()).await;
+        // Replaced entirely: the closing time and kinds are cleared too.
+        assert_same(&on_eth.maintenance_windows, &vec![moved]);
+    }
+
+    pub async fn deleting_a_maintenance_window_reports_whether_it_existed(store: &SharedStore) {
+        put(
+            store,
+            vec![Fact::MaintenanceWindow(window("W-DEL", "TRON", as_of()))],
+        )
+        .await;
+        assert!(!store.delete_maintenance_window("W-OTHER").await.unwrap());
+        assert!(store.delete_maintenance_window("W-DEL").await.unwrap());
+        assert!(!store.delete_maintenance_window("W-DEL").await.unwrap());
+    }
+
+    pub async fn a_deleted_maintenance_window_is_no_longer_loaded(store: &SharedStore) {
+        let start = as_of() - hours(1);
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-DEL")),
+                Fact::MaintenanceWindow(window("W-DEL", "TRON", start)),
+                Fact::MaintenanceWindow(window("W-KEEP", "TRON", start)),
+            ],
+        )
+        .await;
+        assert!(store.delete_maintenance_window("W-DEL").await.unwrap());
+        assert_eq!(window_ids(&load(store, "TX-DEL").await), ids(["W-KEEP"]));
+        // Putting it again brings it back.
+        put(
+            store,
+            vec![Fact::MaintenanceWindow(window("W-DEL", "TRON", start))],
+        )
+        .await;
+        assert_eq!(
+            window_ids(&load(store, "TX-DEL").await),
+            ids(["W-DEL", "W-KEEP"])
+        );
+    }
+
+    /// Windows and conditions on TRON, ETH and every network, all in force at [`as_of`].
+    fn network_facts() -> Vec<Fact> {
+        let start = as_of() - hours(1);
+        vec![
+            Fact::MaintenanceWindow(window("W-TRON", "TRON", start)),
+            Fact::MaintenanceWindow(window("W-ETH", "ETH", start)),
+            Fact::MaintenanceWindow(window("W-ALL", "*", start)),
+            Fact::NetworkCondition(condition("TRON", start, 2.0)),
+            Fact::NetworkCondition(condition("ETH", start, 3.0)),
+        ]
+    }
+
+    pub async fn an_unknown_reference_loads_facts_for_the_claims_network(store: &SharedStore) {
+        put(store, network_facts()).await;
+        let facts = load_at(store, "TX-UNKNOWN", Some("ETH"), as_of()).await;
+        assert_eq!(facts.transaction, None);
+        assert_eq!(window_ids(&facts), ids(["W-ETH", "W-ALL"]));
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("ETH", as_of() - hours(1), 3.0)],
+        );
+    }
+
+    pub async fn an_unknown_reference_without_a_claim_network_loads_no_network_facts(
+        store: &SharedStore,
+    ) {
+        put(store, network_facts()).await;
+        assert_eq!(load(store, "TX-UNKNOWN").await, Facts::default());
+    }
+
+    pub async fn a_known_reference_loads_facts_for_its_own_network_not_the_claims(
+        store: &SharedStore,
+    ) {
+        let mut batch = network_facts();
+        batch.push(Fact::Transaction(transaction("TX-TRON")));
+        put(store, batch).await;
+        let facts = load_at(store, "TX-TRON", Some("ETH"), as_of()).await;
+        assert_eq!(window_ids(&facts), ids(["W-TRON", "W-ALL"]));
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("TRON", as_of() - hours(1), 2.0)],
+        );
+    }
+
+    pub async fn a_transaction_created_after_as_of_loads_facts_for_the_claims_network(
+        store: &SharedStore,
+    ) {
+        // At as_of the transaction did not exist yet, so the diagnosis rests on the claim; the
+        // transaction still comes along so the engine can say when it was created.
+        let later = Transaction {
+            created_at: as_of() + hours(1),
+            ..transaction("TX-LATER")
+        };
+        let mut batch = network_facts();
+        batch.push(Fact::Transaction(later.clone()));
+        put(store, batch).await;
+        let facts = load_at(store, "TX-LATER", Some("ETH"), as_of()).await;
+        assert_same(&facts.transaction, &Some(later));
+        assert_eq!(window_ids(&facts), ids(["W-ETH", "W-ALL"]));
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("ETH", as_of() - hours(1), 3.0)],
+        );
+    }
+
+    pub async fn only_the_latest_network_condition_by_as_of_is_loaded(store: &SharedStore) {
+        let t = as_of();
+        let latest = condition("TRON", t - hours(1), 1.234_567_890_123_456_7);
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-COND")),
+                Fact::NetworkCondition(condition("TRON", t - hours(3), 4.0)),
+                Fact::NetworkCondition(latest.clone()),
+                Fact::NetworkCondition(condition("TRON", t - hours(2), 5.0)),
+                Fact::NetworkCondition(condition("TRON", t + TimeDelta::nanoseconds(1), 6.0)),
+                Fact::NetworkCondition(condition("ETH", t - TimeDelta::minutes(1), 7.0)),
+                Fact::NetworkCondition(condition("*", t - TimeDelta::minutes(1), 8.0)),
+            ],
+        )
+        .await;
+        let facts = load(store, "TX-COND").await;
+        assert_same(&facts.network_conditions, &vec![latest]);
+        // One observed exactly at as_of is the latest.
+        let now = condition("TRON", t, 9.0);
+        put(store, vec![Fact::NetworkCondition(now.clone())]).await;
+        assert_same(&load(store, "TX-COND").await.network_conditions, &vec![now]);
+        // Before every observation there is none.
+        let early = t - hours(4);
+        let facts = load_at(store, "TX-COND", None, early).await;
+        assert!(facts.network_conditions.is_empty(), "{facts:?}");
+    }
+
+    pub async fn a_network_condition_observed_again_at_the_same_moment_replaces_it(
+        store: &SharedStore,
+    ) {
+        let observed = as_of() - hours(1);
+        let corrected = condition("TRON", observed, 1.5);
+        put(
+            store,
+            vec![
+                Fact::Transaction(transaction("TX-COND")),
+                Fact::NetworkCondition(condition("TRON", observed, 9.0)),
+                Fact::NetworkCondition(condition("ETH", observed, 9.0)),
+            ],
+        )
+        .await;
+        put(store, vec![Fact::NetworkCondition(corrected.clone())]).await;
+        assert_same(
+            &load(store, "TX-COND").await.network_conditions,
+            &vec![corrected],
+        );
+        let eth = load_at(store, "TX-NONE", Some("ETH"), as_of()).await;
+        assert_same(
+            &eth.network_conditions,
+            &vec![condition("ETH", observed, 9.0)],
+        );
+    }
+
+    pub async fn a_batch_that_fails_part_way_stores_none_of_it(store: &SharedStore) {
+        let kept = transaction("TX-KEPT");
+        put(store, vec![Fact::Transaction(kept.clone())]).await;
+        let batch = vec![
+            Fact::Transaction(Transaction {
+                memo: "changed".to_owned(),
+                ..kept.clone()
+            }),
+            Fact::Transaction(transaction("TX-NEW")),
+            Fact::AccountStatus(status(ACCOUNT, AccountState::Frozen, as_of() - hours(1))),
+            Fact::MaintenanceWindow(window("W-NEW", "TRON", as_of() - hours(1))),
+            Fact::NetworkCondition(condition("TRON", as_of() - hours(1), 2.0)),
+            Fact::MaintenanceWindow(unstorable_window()),
+        ];
+        let err = store
+            .put_facts(batch)
+            .await
+            .expect_err("stored the unstorable");
+        // Retrying cannot help, so the caller must not be told to.
+        assert!(!matches!(err, StoreError::Unavailable(_)), "{err:?}");
+
+        let untouched = Facts {
+            transaction: Some(kept.clone()),
+            ..Facts::default()
+        };
+        assert_same(&load(store, "TX-KEPT").await, &untouched);
+        assert_eq!(load(store, "TX-NEW").await.transaction, None);
+
+        // The store still takes writes afterwards.
+        put(store, vec![Fact::Transaction(transaction("TX-NEW"))]).await;
+        assert!(load(store, "TX-NEW").await.transaction.is_some());
+    }
+
+    pub async fn concurrent_writers_all_land(store: &SharedStore) {
+        const WRITERS: usize = 8;
+        const EACH: usize = 200;
+        let numbered = |w: usize, i: usize| Transaction {
+            confirmations: i as u32,
+            ..transaction(&format!("TX-W{w}-{i}"))
+        };
+        let mut writers = JoinSet::new();
+        for w in 0..WRITERS {
+            let store = store.clone();
+            writers.spawn(async move {
+                for i in 0..EACH {
+                    store
+                        .put_facts(vec![Fact::Transaction(numbered(w, i))])
+                        .await?;
+                }
+                Ok::<_, StoreError>(())
+            });
+        }
+        while let Some(done) = writers.join_next().await {
+            done.expect("writer panicked").expect("put_facts");
+        }
+        for w in 0..WRITERS {
+            for i in 0..EACH {
+                let tx = numbered(w, i);
+                assert_same(&load(store, &tx.reference).await.transaction, &Some(tx));
+            }
+        }
+    }
+
+    /// Version `v` of a transaction, its network's window and congestion, written as one batch.
+    fn version(v: u32) -> Vec<Fact> {
+        let since = as_of() - hours(24);
+        vec![
+            Fact::Transaction(Transaction {
+                confirmations: v,
+                ..transaction("TX-VERSIONED")
+            }),
+            Fact::MaintenanceWindow(MaintenanceWindow {
+                title: format!("v{v}"),
+                ..window("W-VERSIONED", "TRON", since)
+            }),
+            Fact::NetworkCondition(condition(
+                "TRON",
+                since + TimeDelta::seconds(v.into()),
+                1.0 + f64::from(v),
+            )),
+        ]
+    }
+
+    /// Which version a load saw, after checking it saw all of that version and nothing newer.
+    fn version_seen(facts: &Facts) -> u32 {
+        let v = facts
+            .transaction
+            .as_ref()
+            .expect("the transaction")
+            .confirmations;
+        let titles: Vec<_> = facts.maintenance_windows.iter().map(|w| &w.title).collect();
+        assert_eq!(titles, [&format!("v{v}")], "torn read of version {v}");
+        let observed: Vec<_> = facts
+            .network_conditions
+            .iter()
+            .map(|c| c.observed_at)
+            .collect();
+        let expected = as_of() - hours(24) + TimeDelta::seconds(v.into());
+        assert_eq!(observed, [expected], "torn read of version {v}");
+        v
+    }
+
+    pub async fn concurrent_readers_see_each_batch_whole_or_not_at_all(store: &SharedStore) {
+        const VERSIONS: u32 = 150;
+        const READERS: usize = 3;
+        put(store, version(0)).await;
+        let writing_done = Arc::new(AtomicBool::new(false));
+        let mut readers = JoinSet::new();
+        for _ in 0..READERS {
+            let (store, writing_done) = (store.clone(), writing_done.clone());
+            readers.spawn(async move {
+                let mut last = 0;
+                loop {
+                    let done = writing_done.load(Ordering::Acquire);
+                    let v = version_seen(&load(&store, "TX-VERSIONED").await);
+                    assert!(v >= last, "went back from version {last} to {v}");
+                    last = v;
+                    if done {
+                        return last;
+                    }
+                }
+            });
+        }
+        for v in 1..=VERSIONS {
+            put(store, version(v)).await;
+        }
+        writing_done.store(true, Ordering::Release);
+        while let Some(read) = readers.join_next().await {
+            let last = read.expect("reader failed");
+            assert_eq!(
+                last, VERSIONS,
+                "a read after the last write saw an older one"
+            );
+        }
+    }
+
+    /// One fact of each kind, and the query that loads them all back.
+    fn one_of_each() -> (Vec<Fact>, FactQuery) {
+        let facts = vec![
+            Fact::Transaction(full_transaction("TX-DURABLE")),
+            Fact::AccountStatus(AccountStatus {
+                restricted_kinds: vec![TransactionKind::Withdrawal],
+                ..status(ACCOUNT, AccountState::Restricted, as_of() - hours(1))
+            }),
+            Fact::MaintenanceWindow(MaintenanceWindow {
+                backlog_drain: TimeDelta::new(60, 1).unwrap(),
+                ..window("W-DURABLE", "XLM", as_of() - hours(1))
+            }),
+            Fact::NetworkCondition(condition("XLM", as_of() - hours(1), 2.5)),
+        ];
+        let query = FactQuery {
+            reference: "TX-DURABLE".to_owned(),
+            claim_network: None,
+            as_of: as_of(),
+        };
+        (facts, query)
+    }
+
+    pub async fn facts_survive_a_restart(backend: &dyn Backend) {
+        let (batch, query) = one_of_each();
+        let before = {
+            let store = backend.open().await;
+            put(&store, batch).await;
+            store.load_facts(&query).await.expect("load_facts")
+        };
+        assert!(before.transaction.is_some() && !before.network_conditions.is_empty());
+        let store = backend.open().await;
+        store.ping().await.expect("ping after restart");
+        assert_same(
+            &store.load_facts(&query).await.expect("load_facts"),
+            &before,
+        );
+    }
+
+    pub async fn reopening_a_migrated_database_changes_nothing(backend: &dyn Backend) {
+        let (batch, query) = one_of_each();
+        let store = backend.open().await;
+        put(&store, batch).await;
+        let before = store.load_facts(&query).await.expect("load_facts");
+        drop(store);
+        for round in 0..3 {
+            let store = backend.open().await;
+            assert_same(
+                &store.load_facts(&query).await.expect("load_facts"),
+                &before,
+            );
+            // Still writable, and a further open keeps what was written.
+            let reference = format!("TX-ROUND-{round}");
+            put(&store, vec![Fact::Transaction(transaction(&reference))]).await;
+        }
+        let store = backend.open().await;
+        for round in 0..3 {
+            let reference = format!("TX-ROUND-{round}");
+            assert!(load(&store, &reference).await.transaction.is_some());
+        }
+    }
+}
