@@ -94,6 +94,9 @@ mismatch-none = The transaction matches what was asked for and what the customer
 mismatch-expected-item = { $field }: asked for { $wanted }, sent { $got }
 mismatch-claim-item = { $field }: customer says { $wanted }, record shows { $got }
 mismatch-memo-required-item = { $field }: required on this network, sent { $got }
+mismatch-expected-item-customer = { $field }: { $wanted } was required, { $got } was sent
+mismatch-memo-required-item-customer = { $field }: required on this network, but none was sent
+mismatch-claim-item-customer = { $field }: you told us { $wanted }, our record shows { $got }
 mismatch-expected-detail = The transaction differs from what was asked for: { $diffs }.
 mismatch-claim-detail = The customer's claim differs from the record: { $diffs }.
 mismatch-summary-recovery = Funds were sent with the wrong details ({ $diffs }). The customer should file a recovery request; funds sent this way are not credited automatically.
@@ -108,7 +111,7 @@ mismatch-customer-claim = The details you gave differ from our record of this pa
 maintenance-completed = The transaction completed, so no maintenance holds it up.
 maintenance-none = No maintenance on { $network } holds this transaction up.
 maintenance-claim-none = No maintenance on { $network } was under way at { $paid_at }, when the customer says they paid.
-maintenance-detail = { $type } on { $network } ("{ $title }", since { $starts_at }) holds the transaction up; { $open ->
+maintenance-detail = Held up by { $type } on { $network } ("{ $title }", since { $starts_at }); { $open ->
     [yes] its end is not announced yet.
    *[no] the backlog should clear by { $clears_at }.
 }
@@ -120,7 +123,7 @@ maintenance-summary = Wait: { $type } "{ $title }" is holding transactions. { $o
     [yes] No end is announced; check again at { $recheck_at }.
    *[no] The backlog should clear by { $clears_at }.
 }
-maintenance-customer = { $network } is under { $type }, so transactions on it are delayed. { $open ->
+maintenance-customer = Transactions on { $network } are delayed by { $type }. { $open ->
     [yes] Your funds are safe; we will process the transaction as soon as the network is back.
    *[no] Your funds are safe; we expect it to complete by { $clears_at }.
 }

@@ -112,7 +112,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .map(|json| json::from_json::<pb::Claim>(&json, "paydiag.v1.Claim"))
                 .transpose()
                 .context("reading --claim")?;
-            let as_of = as_of.map(|t| paydiag::api::fact_codec::timestamp(t));
+            let as_of = as_of.map(paydiag::api::fact_codec::timestamp);
             let request = pb::DiagnoseRequest {
                 reference,
                 as_of,

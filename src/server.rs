@@ -7,16 +7,35 @@ use crate::pb::{
         diagnosis_service_server::DiagnosisServiceServer, fact_service_server::FactServiceServer,
     },
 };
-use std::future::Future;
+use std::{future::Future, time::Duration};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic_health::ServingStatus;
 
+/// How the server behaves, beyond what it serves.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// After shutdown begins, how long calls in flight may take to finish before the remaining
+    /// connections are closed. Long-lived streams (a health watch) would otherwise hold the
+    /// process open forever.
+    pub drain_grace: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            drain_grace: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Serves on `listener` until `shutdown` completes, then stops taking calls and lets the
-/// calls in flight finish. Health turns NOT_SERVING as soon as shutdown begins.
+/// calls in flight finish, for at most `options.drain_grace`. Health turns NOT_SERVING as soon
+/// as shutdown begins.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
+    options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -30,18 +49,26 @@ pub async fn run(
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            // google.rpc.BadRequest, RetryInfo…: lets reflection clients decode error details.
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let shutdown = async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing calls in flight");
-        for service in services {
-            health
-                .set_service_status(service, ServingStatus::NotServing)
-                .await;
+    let draining = std::sync::Arc::new(tokio::sync::Notify::new());
+    let grace = options.drain_grace;
+    let shutdown = {
+        let draining = draining.clone();
+        async move {
+            shutdown.await;
+            tracing::info!(?grace, "shutting down: finishing calls in flight");
+            for service in services {
+                health
+                    .set_service_status(service, ServingStatus::NotServing)
+                    .await;
+            }
+            draining.notify_one();
         }
     };
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
-    tonic::transport::Server::builder()
+    let serve = tonic::transport::Server::builder()
         .tcp_nodelay(true)
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
@@ -51,8 +78,14 @@ pub async fn run(
             state.clone(),
         )))
         .add_service(FactServiceServer::new(FactApi::new(state)))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
+    tokio::pin!(serve);
+    tokio::select! {
+        served = &mut serve => served?,
+        () = async { draining.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("drain grace period over: closing the remaining connections");
+        }
+    }
     Ok(())
 }
 
@@ -99,5 +132,5 @@ pub async fn serve(
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
-    run(listener, state, shutdown).await
+    run(listener, state, ServerOptions::default(), shutdown).await
 }

@@ -30,7 +30,6 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let summary = Text::new("rejected-summary")
         .word("reason", "failure-reason", reason)
         .str("code", reason)
-        .str("code", reason)
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.as_str());
     // Risk declines are never explained to the customer.

@@ -1,0 +1,195 @@
+use crate::helpers::{at, spawn_app, transaction, violated_fields, violations};
+use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
+use tonic::Code;
+
+async fn diagnose_error(reference: &str) -> tonic::Status {
+    let mut app = spawn_app().await;
+    app.diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: reference.into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("should be rejected")
+}
+
+#[tokio::test]
+async fn empty_over_long_and_control_character_references_are_invalid_arguments_naming_the_field() {
+    for reference in ["", "   ", &"R".repeat(129), "REF\u{0}1", "REF\n1"] {
+        let status = diagnose_error(reference).await;
+        assert_eq!(status.code(), Code::InvalidArgument, "{reference:?}");
+        assert_eq!(violated_fields(&status), ["reference"], "{reference:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_reference_of_exactly_128_characters_is_accepted() {
+    let mut app = spawn_app().await;
+    let d = app.diagnose_at(&"R".repeat(128), at(0)).await;
+    assert_eq!(d.cause(), pb::Cause::NotFound);
+}
+
+#[tokio::test]
+async fn every_bad_field_of_a_transaction_is_reported_at_once() {
+    let mut app = spawn_app().await;
+    let bad = pb::Transaction {
+        reference: String::new(),
+        kind: 99,
+        network: "TRON MAINNET".into(),
+        amount: "1e5".into(),
+        status: pb::TransactionStatus::Pending.into(),
+        failure_reason: pb::FailureReason::Expired.into(),
+        created_at: Some(prost_types::Timestamp {
+            seconds: 0,
+            nanos: -1,
+        }),
+        ..transaction("x")
+    };
+
+    let status = app
+        .facts
+        .put_transaction(pb::PutTransactionRequest {
+            transaction: Some(bad),
+        })
+        .await
+        .expect_err("invalid");
+
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let mut fields = violated_fields(&status);
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "transaction.amount",
+            "transaction.created_at",
+            "transaction.failure_reason",
+            "transaction.kind",
+            "transaction.network",
+            "transaction.reference",
+        ]
+    );
+    let kind = violations(&status)
+        .into_iter()
+        .find(|(f, _)| f == "transaction.kind")
+        .expect("kind");
+    assert!(kind.1.contains("99"), "{}", kind.1);
+}
+
+#[tokio::test]
+async fn missing_messages_bad_windows_and_slow_congestion_are_invalid_arguments() {
+    let mut app = spawn_app().await;
+
+    let missing = app
+        .facts
+        .put_transaction(pb::PutTransactionRequest { transaction: None })
+        .await
+        .expect_err("missing");
+    let window = pb::MaintenanceWindow {
+        id: "w".into(),
+        network: "ETH".into(),
+        r#type: pb::MaintenanceType::Scheduled.into(),
+        starts_at: Some(timestamp(at(10))),
+        ends_at: Some(timestamp(at(5))),
+        ..Default::default()
+    };
+    let backwards = app
+        .facts
+        .put_maintenance_window(pb::PutMaintenanceWindowRequest {
+            maintenance_window: Some(window),
+        })
+        .await
+        .expect_err("ends before it starts");
+    let condition = pb::NetworkCondition {
+        network: "ETH".into(),
+        congestion_factor: 0.9,
+        observed_at: Some(timestamp(at(0))),
+    };
+    let slow = app
+        .facts
+        .put_network_condition(pb::PutNetworkConditionRequest {
+            network_condition: Some(condition),
+        })
+        .await
+        .expect_err("factor below 1");
+    let frozen_without_reason = pb::AccountStatus {
+        account_id: "a".into(),
+        state: pb::AccountState::Frozen.into(),
+        effective_from: Some(timestamp(at(0))),
+        ..Default::default()
+    };
+    let no_reason = app
+        .facts
+        .put_account_status(pb::PutAccountStatusRequest {
+            account_status: Some(frozen_without_reason),
+        })
+        .await
+        .expect_err("frozen needs a reason");
+
+    assert_eq!(violated_fields(&missing), ["transaction"]);
+    assert_eq!(violated_fields(&backwards), ["maintenance_window.ends_at"]);
+    assert_eq!(
+        violated_fields(&slow),
+        ["network_condition.congestion_factor"]
+    );
+    assert_eq!(violated_fields(&no_reason), ["account_status.reason"]);
+    for status in [missing, backwards, slow, no_reason] {
+        assert_eq!(status.code(), Code::InvalidArgument);
+    }
+}
+
+#[tokio::test]
+async fn malformed_claims_and_timestamps_out_of_range_name_their_fields() {
+    let mut app = spawn_app().await;
+    let request = pb::DiagnoseRequest {
+        reference: "TX".into(),
+        as_of: Some(prost_types::Timestamp {
+            seconds: 253_402_300_800,
+            nanos: 0,
+        }),
+        claim: Some(pb::Claim {
+            amount: "ten".into(),
+            network: "?".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+
+    let status = app.diagnosis.diagnose(request).await.expect_err("invalid");
+
+    let mut fields = violated_fields(&status);
+    fields.sort();
+    assert_eq!(fields, ["as_of", "claim.amount", "claim.network"]);
+}
+
+#[tokio::test]
+async fn batches_must_hold_one_to_five_hundred_requests() {
+    let mut app = spawn_app().await;
+    let item = pb::DiagnoseRequest {
+        reference: "R".into(),
+        ..Default::default()
+    };
+
+    let empty = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest { requests: vec![] })
+        .await
+        .expect_err("empty");
+    let too_many = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: vec![item.clone(); 501],
+        })
+        .await
+        .expect_err("501");
+    let full = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: vec![item; 500],
+        })
+        .await
+        .expect("500 is allowed");
+
+    assert_eq!(violated_fields(&empty), ["requests"]);
+    assert_eq!(violated_fields(&too_many), ["requests"]);
+    assert_eq!(full.into_inner().results.len(), 500);
+}

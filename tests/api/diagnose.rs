@@ -1,0 +1,301 @@
+use crate::helpers::{at, spawn_app, t0, transaction};
+use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
+
+#[tokio::test]
+async fn a_confirming_transaction_is_diagnosed_as_delayed_with_when_it_should_complete() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-DELAY")).await;
+
+    let d = app.diagnose_at("TX-DELAY", at(1)).await;
+
+    assert_eq!(d.cause(), pb::Cause::ConfirmationDelay);
+    let step = d.next_step.expect("next step");
+    assert_eq!(step.action(), pb::Action::Wait);
+    // 9 confirmations of 12 remain at 12 s each from creation: 108 s after t0.
+    assert_eq!(
+        step.expected_resolution_at,
+        Some(timestamp(t0() + chrono::TimeDelta::seconds(108)))
+    );
+    assert_eq!(
+        step.recheck_at, step.expected_resolution_at,
+        "recheck when it should be done"
+    );
+    assert_eq!(d.findings.len(), 8, "one finding per rule");
+    let delay = d
+        .findings
+        .iter()
+        .find(|f| f.rule == "confirmation_delay")
+        .expect("delay finding");
+    assert_eq!(delay.outcome(), pb::FindingOutcome::Matched);
+    assert_eq!(
+        delay.evidence.get("confirmations").map(String::as_str),
+        Some("3")
+    );
+    assert_eq!(
+        delay
+            .evidence
+            .get("required_confirmations")
+            .map(String::as_str),
+        Some("12")
+    );
+    assert!(
+        d.ruleset_version.starts_with("2026.11+"),
+        "{}",
+        d.ruleset_version
+    );
+    assert_eq!(d.locale, "en");
+}
+
+#[tokio::test]
+async fn an_unknown_reference_is_a_not_found_diagnosis_not_an_error() {
+    let mut app = spawn_app().await;
+
+    let d = app.diagnose_at("NO-SUCH-REF", t0()).await;
+
+    assert_eq!(d.cause(), pb::Cause::NotFound);
+    assert_eq!(
+        d.next_step.expect("step").action(),
+        pb::Action::CheckReference
+    );
+    assert!(d.customer_message.contains("NO-SUCH-REF"));
+}
+
+#[tokio::test]
+async fn an_unknown_reference_paid_during_maintenance_on_the_claimed_network_is_maintenance() {
+    let mut app = spawn_app().await;
+    let window = pb::MaintenanceWindow {
+        id: "tron-upgrade".into(),
+        network: "TRON".into(),
+        r#type: pb::MaintenanceType::Unplanned.into(),
+        starts_at: Some(timestamp(at(-60))),
+        ..Default::default()
+    };
+    app.facts
+        .put_maintenance_window(pb::PutMaintenanceWindowRequest {
+            maintenance_window: Some(window),
+        })
+        .await
+        .expect("put window");
+    let claim = pb::Claim {
+        network: "tron".into(),
+        paid_at: Some(timestamp(at(-30))),
+        ..Default::default()
+    };
+
+    let d = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "NEVER-ARRIVED".into(),
+            as_of: Some(timestamp(t0())),
+            claim: Some(claim),
+            ..Default::default()
+        })
+        .await
+        .expect("diagnose")
+        .into_inner();
+
+    assert_eq!(d.cause(), pb::Cause::Maintenance);
+    assert_eq!(
+        d.contributing_causes().collect::<Vec<_>>(),
+        [pb::Cause::NotFound]
+    );
+    let step = d.next_step.expect("step");
+    assert_eq!(step.action(), pb::Action::Wait);
+    assert_eq!(
+        step.expected_resolution_at, None,
+        "an open-ended window has no known end"
+    );
+    assert_eq!(step.recheck_at, Some(timestamp(at(30))));
+}
+
+#[tokio::test]
+async fn account_status_history_is_replayed_as_of_the_evaluation_time() {
+    let mut app = spawn_app().await;
+    app.put_transaction(pb::Transaction {
+        created_at: Some(timestamp(at(-10))),
+        ..transaction("TX-FROZEN")
+    })
+    .await;
+    for (state, reason, from) in [
+        (
+            pb::AccountState::Frozen,
+            pb::FreezeReason::AbnormalLogin,
+            at(-5),
+        ),
+        (
+            pb::AccountState::Active,
+            pb::FreezeReason::Unspecified,
+            at(60),
+        ),
+    ] {
+        let status = pb::AccountStatus {
+            account_id: "acct-0000012345".into(),
+            state: state.into(),
+            reason: reason.into(),
+            effective_from: Some(timestamp(from)),
+            ..Default::default()
+        };
+        app.facts
+            .put_account_status(pb::PutAccountStatusRequest {
+                account_status: Some(status),
+            })
+            .await
+            .expect("put status");
+    }
+
+    let during = app.diagnose_at("TX-FROZEN", at(30)).await;
+    let after = app.diagnose_at("TX-FROZEN", at(61)).await;
+
+    assert_eq!(during.cause(), pb::Cause::AccountFrozen);
+    assert_eq!(
+        during.next_step.expect("step").action(),
+        pb::Action::SecureAccount
+    );
+    assert!(
+        !during.customer_message.contains("acct-0000012345"),
+        "account id must be masked"
+    );
+    assert_ne!(after.cause(), pb::Cause::AccountFrozen);
+}
+
+#[tokio::test]
+async fn a_claim_that_differs_from_the_record_is_an_input_mismatch_naming_both_values() {
+    let mut app = spawn_app().await;
+    app.put_transaction(pb::Transaction {
+        status: pb::TransactionStatus::Completed.into(),
+        completed_at: Some(timestamp(at(5))),
+        ..transaction("TX-CLAIM")
+    })
+    .await;
+    let claim = pb::Claim {
+        amount: "100.5000".into(),
+        asset: "USDC".into(),
+        ..Default::default()
+    };
+
+    let d = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "TX-CLAIM".into(),
+            as_of: Some(timestamp(at(10))),
+            claim: Some(claim),
+            ..Default::default()
+        })
+        .await
+        .expect("diagnose")
+        .into_inner();
+
+    assert_eq!(d.cause(), pb::Cause::InputMismatch);
+    assert_eq!(
+        d.contributing_causes().collect::<Vec<_>>(),
+        [pb::Cause::NoIncident]
+    );
+    assert_eq!(
+        d.next_step.expect("step").action(),
+        pb::Action::CheckReference
+    );
+    let finding = d
+        .findings
+        .iter()
+        .find(|f| f.rule == "input_mismatch")
+        .expect("finding");
+    // "100.5000" equals "100.50" as a decimal: only the asset differs.
+    assert_eq!(
+        finding
+            .evidence
+            .get("mismatched_fields")
+            .map(String::as_str),
+        Some("asset")
+    );
+    assert_eq!(
+        finding.evidence.get("claimed.asset").map(String::as_str),
+        Some("USDC")
+    );
+    assert_eq!(
+        finding.evidence.get("recorded.asset").map(String::as_str),
+        Some("USDT")
+    );
+}
+
+#[tokio::test]
+async fn texts_come_in_simplified_chinese_and_unknown_locales_fall_back_to_english() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-LOCALE")).await;
+    let request = |locale: &str| pb::DiagnoseRequest {
+        reference: "TX-LOCALE".into(),
+        as_of: Some(timestamp(at(1))),
+        locale: locale.into(),
+        ..Default::default()
+    };
+
+    let zh = app
+        .diagnosis
+        .diagnose(request("zh_CN"))
+        .await
+        .expect("zh")
+        .into_inner();
+    let fr = app
+        .diagnosis
+        .diagnose(request("fr-FR"))
+        .await
+        .expect("fr")
+        .into_inner();
+
+    assert_eq!(zh.locale, "zh-CN");
+    assert!(
+        zh.customer_message.contains("确认"),
+        "{}",
+        zh.customer_message
+    );
+    assert!(zh.next_step.expect("step").summary.contains("请等待"));
+    assert_eq!(fr.locale, "en");
+    assert!(
+        fr.customer_message.contains("confirmations"),
+        "{}",
+        fr.customer_message
+    );
+}
+
+#[tokio::test]
+async fn batch_results_come_back_in_request_order_and_a_bad_item_does_not_fail_the_batch() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-A")).await;
+    let item = |reference: &str| pb::DiagnoseRequest {
+        reference: reference.into(),
+        as_of: Some(timestamp(at(1))),
+        ..Default::default()
+    };
+
+    let response = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: vec![item("TX-A"), item(""), item("TX-MISSING")],
+        })
+        .await
+        .expect("batch")
+        .into_inner();
+
+    use pb::batch_diagnose_result::Result as R;
+    let results = response.results;
+    assert_eq!(results.len(), 3);
+    assert!(
+        matches!(&results[0].result, Some(R::Diagnosis(d)) if d.cause() == pb::Cause::ConfirmationDelay)
+    );
+    let Some(R::Error(error)) = &results[1].result else {
+        panic!("second item should fail: {:?}", results[1])
+    };
+    assert_eq!(error.code, tonic::Code::InvalidArgument as i32);
+    let detail = error
+        .details
+        .iter()
+        .find(|d| d.type_url.ends_with("google.rpc.BadRequest"))
+        .expect("BadRequest detail");
+    let bad_request =
+        <tonic_types::pb::BadRequest as prost::Message>::decode(detail.value.as_slice())
+            .expect("decode");
+    assert_eq!(bad_request.field_violations[0].field, "reference");
+    assert!(
+        matches!(&results[2].result, Some(R::Diagnosis(d)) if d.cause() == pb::Cause::NotFound)
+    );
+    assert_eq!(results[2].reference, "TX-MISSING");
+}

@@ -1,0 +1,177 @@
+//! Shared test harness: a real paydiag server on a random loopback port, with a real SQLite
+//! file, talked to by the generated clients.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use paydiag::{
+    api::{AppState, fact_codec::timestamp},
+    engine::policy::RuleSet,
+    pb::v1::{
+        self as pb, diagnosis_service_client::DiagnosisServiceClient,
+        fact_service_client::FactServiceClient,
+    },
+    server,
+    store::{SharedStore, sqlite::SqliteStore},
+};
+use std::{net::SocketAddr, sync::Arc};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+use tonic_health::pb::health_client::HealthClient;
+
+/// A running server and clients connected to it. Dropping it shuts the server down.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub diagnosis: DiagnosisServiceClient<Channel>,
+    pub facts: FactServiceClient<Channel>,
+    pub health: HealthClient<Channel>,
+    pub store: SharedStore,
+    pub channel: Channel,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: TempDir,
+}
+
+/// Starts a server on a fresh SQLite file.
+pub async fn spawn_app() -> TestApp {
+    let dir = TempDir::new().expect("temp dir");
+    let store: SharedStore = Arc::new(
+        SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+            .await
+            .expect("open store"),
+    );
+    spawn_with_store(store, dir).await
+}
+
+/// Starts a server over `store`; `dir` is kept alive as long as the app.
+pub async fn spawn_with_store(store: SharedStore, dir: TempDir) -> TestApp {
+    let state = AppState::new(store.clone(), RuleSet::shipped()).expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel();
+    let options = server::ServerOptions {
+        drain_grace: std::time::Duration::from_millis(300),
+    };
+    let server = tokio::spawn(server::run(listener, state, options, async {
+        let _ = rx.await;
+    }));
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    TestApp {
+        addr,
+        diagnosis: DiagnosisServiceClient::new(channel.clone()),
+        facts: FactServiceClient::new(channel.clone()),
+        health: HealthClient::new(channel.clone()),
+        store,
+        channel,
+        shutdown: Some(tx),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Tells the server to shut down, without waiting.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Stops the server and waits until it has finished.
+    pub async fn stop(&mut self) {
+        self.begin_shutdown();
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server result");
+        }
+    }
+
+    /// Diagnoses `reference` as of `as_of` in English.
+    pub async fn diagnose_at(&mut self, reference: &str, as_of: DateTime<Utc>) -> pb::Diagnosis {
+        self.diagnosis
+            .diagnose(pb::DiagnoseRequest {
+                reference: reference.into(),
+                as_of: Some(timestamp(as_of)),
+                ..Default::default()
+            })
+            .await
+            .expect("diagnose")
+            .into_inner()
+    }
+
+    /// Stores a transaction.
+    pub async fn put_transaction(&mut self, transaction: pb::Transaction) -> pb::Transaction {
+        self.facts
+            .put_transaction(pb::PutTransactionRequest {
+                transaction: Some(transaction),
+            })
+            .await
+            .expect("put transaction")
+            .into_inner()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A fixed moment tests are placed around: 2026-11-22T10:00:00Z.
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+/// `t0` plus `minutes`.
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::minutes(minutes)
+}
+
+/// A valid confirming ETH withdrawal created at `t0`.
+pub fn transaction(reference: &str) -> pb::Transaction {
+    pb::Transaction {
+        reference: reference.into(),
+        account_id: "acct-0000012345".into(),
+        kind: pb::TransactionKind::Withdrawal.into(),
+        network: "eth".into(),
+        asset: "usdt".into(),
+        amount: "100.50".into(),
+        destination: "0x52908400098527886E0F7030069857D2E4169EE7".into(),
+        status: pb::TransactionStatus::Confirming.into(),
+        confirmations: 3,
+        created_at: Some(timestamp(t0())),
+        ..Default::default()
+    }
+}
+
+/// The field violations of a status's `google.rpc.BadRequest` detail, as (field, description).
+pub fn violations(status: &tonic::Status) -> Vec<(String, String)> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .map(|br| {
+            br.field_violations
+                .into_iter()
+                .map(|v| (v.field, v.description))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The fields named by a status's violations.
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    violations(status)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect()
+}

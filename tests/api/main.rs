@@ -1,0 +1,8 @@
+//! Integration tests over real gRPC connections to a real server on a real SQLite file.
+
+mod bad_input;
+mod cli;
+mod diagnose;
+mod facts;
+mod helpers;
+mod serving;
