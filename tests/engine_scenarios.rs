@@ -348,16 +348,17 @@ fn scenarios() -> Vec<Scenario> {
             .expect(NoIncident, Action::None),
 
         // MAINTENANCE holding a transaction.
-        case("a_deposit_held_by_an_open_ended_outage_waits_even_when_its_age_looks_stalled", "22 10:30")
+        // Time held up by maintenance is not a stall: the clock restarts when processing resumes.
+        case("a_deposit_held_by_an_open_ended_outage_waits_and_is_not_counted_as_stalled", "22 10:30")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-halt", "TRON", "22 09:00").unplanned())
-            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationStalled])
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
             .no_resolution().recheck_at("22 11:00")
             .evidence("maintenance", "ends_at", "open"),
         case("a_window_that_ended_but_is_still_draining_holds_the_deposit_until_the_backlog_clears", "22 10:45")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:15").drain(60))
-            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationStalled])
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
             .resolves_at("22 11:15").recheck_at("22 11:15")
             .evidence("maintenance", "expected_resolution_at", "2026-11-22T11:15:00Z")
             .evidence("maintenance", "backlog_drain", "3600s"),
@@ -381,10 +382,19 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("eth-fork", "ETH", "22 09:00"))
             .expect(ConfirmationDelay, Action::Wait),
-        case("a_deposit_still_pending_after_the_backlog_drained_is_stalled_not_in_maintenance", "22 10:00:30")
+        case("a_deposit_pending_just_after_the_backlog_drained_is_delayed_not_stalled", "22 10:00:30")
             .tx(tx("22 09:15").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 09:30").drain(30))
-            .expect(ConfirmationStalled, Action::Escalate),
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:00:57")
+            .evidence("confirmation_delay", "held_by_maintenance_until", "2026-11-22T10:00:00Z")
+            .evidence("confirmation_delay", "waiting", "30s"),
+        case("a_deposit_pending_long_after_the_backlog_drained_is_stalled_not_in_maintenance", "22 10:05")
+            .tx(tx("22 09:15").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 09:30").drain(30))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "age", "3000s")
+            .evidence("confirmation_stalled", "waiting", "300s"),
         // The window itself must overlap [created_at, T]; its backlog alone does not hold a
         // transaction created after it ended.
         case("a_window_that_ended_before_the_deposit_was_created_does_not_hold_it", "22 09:31")
@@ -564,11 +574,11 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("BSC", "USDT").expecting(want().network("ETH")))
             .window(window("bsc-halt", "BSC", "22 09:00"))
             .expect(InputMismatch, Action::RequestRecovery).contributing(&[Maintenance, ConfirmationDelay]),
-        case("a_frozen_account_outranks_maintenance_and_a_stall", "22 12:00")
+        case("a_frozen_account_outranks_maintenance_and_a_delay", "22 12:00")
             .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT"))
             .history([frozen(AbnormalActivity, "22 08:00")])
             .window(window("tron-halt", "TRON", "22 09:00"))
-            .expect(AccountFrozen, Action::ContactSupport).contributing(&[Maintenance, ConfirmationStalled]),
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[Maintenance, ConfirmationDelay]),
     ]
 }
 

@@ -65,7 +65,7 @@ macro_rules! conformance_suite {
                 an_unknown_reference_loads_no_account_history,
                 a_maintenance_window_round_trips_every_field,
                 maintenance_windows_load_for_the_transactions_network_or_every_network,
-                maintenance_windows_load_only_while_they_hold_transactions_up,
+                maintenance_windows_load_when_they_held_the_transaction_up_since_its_creation,
                 maintenance_windows_at_the_ends_of_time_still_load,
                 a_maintenance_window_put_again_with_its_id_replaces_it,
                 deleting_a_maintenance_window_reports_whether_it_existed,
@@ -837,12 +837,13 @@ mod checks {
         assert_eq!(window_ids(&facts), ids(["W-TRON", "W-ALL"]));
     }
 
-    pub async fn maintenance_windows_load_only_while_they_hold_transactions_up(
+    pub async fn maintenance_windows_load_when_they_held_the_transaction_up_since_its_creation(
         store: &SharedStore,
     ) {
         let t = as_of();
         let ns = TimeDelta::nanoseconds;
-        // (id, starts, ends, backlog drain, holds at as_of)
+        // (id, starts, ends, backlog drain, loaded). The transaction was created at as_of - 2 h:
+        // windows load when they started by as_of and cleared after that creation.
         let cases = [
             ("open-started-earlier", t - hours(3), None, hours(0), true),
             ("open-starting-at-as-of", t, None, hours(0), true),
@@ -879,11 +880,18 @@ mod checks {
                 t - hours(3),
                 Some(t - hours(1)),
                 hours(1),
-                false,
+                true,
             ),
-            ("ended-at-as-of", t - hours(3), Some(t), hours(0), false),
+            ("ended-at-as-of", t - hours(3), Some(t), hours(0), true),
             (
-                "cleared-before",
+                "cleared-after-creation",
+                t - hours(5),
+                Some(t - hours(3)),
+                hours(1) + ns(1),
+                true,
+            ),
+            (
+                "cleared-at-creation",
                 t - hours(5),
                 Some(t - hours(3)),
                 hours(1),

@@ -224,6 +224,14 @@ impl MaintenanceWindow {
             .map(|end| super::time::add(end, self.backlog_drain))
     }
 
+    /// Whether the window held `tx` up at some point up to `t`: it covers the transaction's
+    /// network and kind, had started by `t`, and had not ended when the transaction was created.
+    pub fn held_up(&self, tx: &Transaction, t: DateTime<Utc>) -> bool {
+        self.covers(&tx.network, Some(tx.kind))
+            && self.starts_at <= t
+            && self.ends_at.is_none_or(|end| end >= tx.created_at)
+    }
+
     /// Whether, at `t`, the window still holds transactions up: started, and not yet cleared.
     pub fn holds_at(&self, t: DateTime<Utc>) -> bool {
         self.starts_at <= t && self.clears_at().is_none_or(|clear| t < clear)

@@ -57,8 +57,10 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError>;
 
     /// Loads what bears on a diagnosis at `query.as_of`: the transaction, the account status
-    /// entry in force, the maintenance windows that may hold it (or the claim's network) up,
-    /// and the latest congestion observation. The engine narrows these further itself.
+    /// entry in force, the maintenance windows on its network (or every network) that started
+    /// by `as_of` and had not cleared when it was created (for an unknown reference: windows on
+    /// the claim's network still holding at `as_of`), and the latest congestion observation.
+    /// The engine narrows these further itself.
     /// Everything comes from one snapshot: a concurrent `put_facts` shows whole or not at all.
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError>;
 

@@ -263,11 +263,13 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
         .optional()?
         .transpose()?;
     // A transaction created after as_of did not exist yet: the engine then goes by the claim.
-    let network = transaction
-        .as_ref()
-        .filter(|t| t.created_at <= q.as_of)
+    let existing = transaction.as_ref().filter(|t| t.created_at <= q.as_of);
+    let network = existing
         .map(|t| t.network.clone())
         .or_else(|| q.claim_network.clone());
+    // Windows matter from the transaction's creation on: one that cleared since still explains
+    // time the transaction spent waiting. Without a transaction, only those holding at as_of.
+    let since = time_key(existing.map_or(q.as_of, |t| t.created_at));
     let mut facts = Facts {
         transaction,
         ..Facts::default()
@@ -288,9 +290,9 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
     facts.maintenance_windows = conn
         .prepare_cached(
             "SELECT * FROM maintenance_windows
-             WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?2",
+             WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
         )?
-        .query_map(params![network, as_of], |row| Ok(read_window(row)))?
+        .query_map(params![network, since, as_of], |row| Ok(read_window(row)))?
         .map(|r| r?)
         .collect::<anyhow::Result<_>>()?;
     facts.network_conditions = conn

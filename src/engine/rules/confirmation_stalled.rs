@@ -7,13 +7,10 @@ use crate::engine::{
 };
 
 pub fn evaluate(ctx: &Context<'_>) -> Verdict {
-    let Some(tx) = ctx.tx() else {
-        return Verdict::no_transaction();
+    let (tx, timing) = match Timing::in_flight(ctx) {
+        Ok(found) => found,
+        Err(verdict) => return *verdict,
     };
-    if !tx.in_flight() {
-        return Verdict::not_matched(Text::new("confirmation-not-in-flight"), Vec::new());
-    }
-    let timing = Timing::of(ctx, tx);
     if !timing.stalled() {
         return Verdict::not_matched(
             timing.args(Text::new("stalled-within-bound"), tx),

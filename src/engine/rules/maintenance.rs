@@ -25,12 +25,12 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
         return Verdict::not_matched(Text::new("maintenance-completed"), Vec::new());
     }
     let t = ctx.as_of;
-    // Overlaps [created_at, T] and still holds transactions up at T.
-    let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
-        w.covers(&tx.network, Some(tx.kind))
-            && w.ends_at.is_none_or(|end| end >= tx.created_at)
-            && w.holds_at(t)
-    });
+    // Held it up since its creation, and still holds transactions up at T.
+    let held_by = ctx
+        .facts
+        .maintenance_windows
+        .iter()
+        .filter(|w| w.held_up(tx, t) && w.holds_at(t));
     match longest(held_by) {
         Some(window) => hold(
             ctx,

@@ -1,8 +1,10 @@
 //! How long a transaction should take on its network, shared by the stalled and delay rules.
 //!
 //! Expected time = required confirmations × block interval × congestion factor, or, for rails
-//! without confirmations, processing time × congestion factor.
+//! without confirmations, processing time × congestion factor. The clock starts when the network
+//! last resumed processing the transaction, so maintenance never counts towards a stall.
 
+use super::Verdict;
 use crate::engine::{
     context::Context,
     diagnosis::{Evidence, Text},
@@ -11,6 +13,18 @@ use crate::engine::{
     time::{add, fmt_secs, fmt_time, scale},
 };
 use chrono::{DateTime, TimeDelta, Utc};
+
+/// When the network last resumed processing `tx`: its creation, or when the latest maintenance
+/// window that held it up clears (the evaluation time, for a window with no announced end).
+/// Time spent held up by maintenance is the maintenance's, not a stall.
+fn resumed_at(ctx: &Context<'_>, tx: &Transaction) -> DateTime<Utc> {
+    ctx.facts
+        .maintenance_windows
+        .iter()
+        .filter(|w| w.held_up(tx, ctx.as_of))
+        .map(|w| w.clears_at().unwrap_or(ctx.as_of))
+        .fold(tx.created_at, DateTime::max)
+}
 
 /// The timing of one in-flight transaction at the evaluation time.
 pub struct Timing {
@@ -24,8 +38,8 @@ pub struct Timing {
     pub expected_time: TimeDelta,
     /// Age beyond which it counts as stalled.
     pub stall_after: TimeDelta,
-    /// How long since it was created.
-    pub age: TimeDelta,
+    /// How long it has waited since processing last resumed (negative while still held up).
+    pub waiting: TimeDelta,
     /// When it should be done; never before the evaluation time.
     pub expected_done: DateTime<Utc>,
     /// Whether the network has no policy of its own.
@@ -34,12 +48,28 @@ pub struct Timing {
 }
 
 impl Timing {
+    /// The in-flight transaction and its timing, or the verdict for a transaction that is
+    /// missing or no longer waiting (both confirmation rules start the same way).
+    pub fn in_flight<'c>(ctx: &'c Context<'_>) -> Result<(&'c Transaction, Self), Box<Verdict>> {
+        let Some(tx) = ctx.tx() else {
+            return Err(Box::new(Verdict::no_transaction()));
+        };
+        if !tx.in_flight() {
+            return Err(Box::new(Verdict::not_matched(
+                Text::new("confirmation-not-in-flight"),
+                Vec::new(),
+            )));
+        }
+        Ok((tx, Self::of(ctx, tx)))
+    }
+
     /// Computes the timing of `tx` under its network's policy.
     pub fn of(ctx: &Context<'_>, tx: &Transaction) -> Self {
         let policy_ref = ctx.rules.policy(&tx.network);
         let policy = policy_ref.policy;
         let congestion = ctx.congestion();
         let stall_factor = ctx.rules.stall_factor(policy);
+        let resumed = resumed_at(ctx, tx);
         let mut evidence: Evidence = vec![
             ("network", tx.network.clone()),
             (
@@ -64,14 +94,15 @@ impl Timing {
                 evidence.push(("required_confirmations", required.to_string()));
                 evidence.push(("block_interval", format!("{}ms", interval.as_millis())));
                 // The confirmation count was observed at the last update; the rest follow from there.
-                let done = add(tx.observed_at(), scale(per_block, f64::from(remaining)));
+                let base = tx.observed_at().max(resumed);
+                let done = add(base, scale(per_block, f64::from(remaining)));
                 (required, scale(per_block, f64::from(required)), done)
             }
             None => {
                 let processing = policy.processing_time.map(to_delta).unwrap_or_default();
                 evidence.push(("processing_time", fmt_secs(processing)));
                 let expected = scale(processing, congestion);
-                (0, expected, add(tx.created_at, expected))
+                (0, expected, add(resumed, expected))
             }
         };
         match (ctx.condition, ctx.stale_condition) {
@@ -82,14 +113,18 @@ impl Timing {
             (None, None) => {}
         }
         let stall_after = scale(expected_time, stall_factor);
-        let age = ctx.as_of - tx.created_at;
+        let waiting = ctx.as_of - resumed;
         let expected_done = done.max(ctx.as_of);
+        if resumed > tx.created_at {
+            evidence.push(("held_by_maintenance_until", fmt_time(resumed)));
+        }
         evidence.extend([
             ("congestion_factor", congestion.to_string()),
             ("expected_time", fmt_secs(expected_time)),
             ("stall_factor", stall_factor.to_string()),
             ("stall_after", fmt_secs(stall_after)),
-            ("age", fmt_secs(age)),
+            ("age", fmt_secs(ctx.as_of - tx.created_at)),
+            ("waiting", fmt_secs(waiting)),
         ]);
         Self {
             required,
@@ -97,7 +132,7 @@ impl Timing {
             congestion,
             expected_time,
             stall_after,
-            age,
+            waiting,
             expected_done,
             fallback: policy_ref.fallback,
             evidence,
@@ -106,7 +141,7 @@ impl Timing {
 
     /// Whether it has waited longer than the stall bound.
     pub fn stalled(&self) -> bool {
-        self.age > self.stall_after
+        self.waiting > self.stall_after
     }
 
     /// The evidence both rules report.
@@ -123,7 +158,7 @@ impl Timing {
             .num("confirmations", self.confirmations)
             .num("required", self.required)
             .duration("expected_time", self.expected_time)
-            .duration("age", self.age);
+            .duration("age", self.waiting.max(TimeDelta::zero()));
         text.str(
             "congested",
             if self.congestion > 1.0 { "yes" } else { "no" },
