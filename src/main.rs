@@ -2,8 +2,8 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use paydiag::{client, json, pb::v1 as pb, server, telemetry};
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use paydiag::{client, json, pb::v1 as pb, server, store::StoreConfig, telemetry};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 /// Payment-incident diagnosis: why a transaction is late, missing or refused, and what to do next.
 #[derive(Parser)]
@@ -20,8 +20,13 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "PAYDIAG_LISTEN", default_value = "127.0.0.1:50051")]
         listen: SocketAddr,
-        /// The fact store: a SQLite file path (created if missing).
-        #[arg(long, env = "PAYDIAG_DB", default_value = "paydiag.db")]
+        /// The fact store: a SQLite file path (created if missing), or a postgres:// URL.
+        #[arg(
+            long,
+            env = "PAYDIAG_DB",
+            default_value = "paydiag.db",
+            hide_env_values = true
+        )]
         db: String,
         /// A rules file (TOML) replacing the shipped network policies.
         #[arg(long, env = "PAYDIAG_RULES")]
@@ -29,9 +34,21 @@ enum Command {
         /// Load the demo data set (one transaction per cause) at start.
         #[arg(long, env = "PAYDIAG_DEMO")]
         demo: bool,
-        /// Read connections to the SQLite store.
-        #[arg(long, env = "PAYDIAG_SQLITE_READERS", default_value_t = 4)]
-        sqlite_readers: u32,
+        /// Most connections to the store (SQLite: read connections).
+        #[arg(long, env = "PAYDIAG_DB_POOL_SIZE", default_value_t = 16)]
+        db_pool_size: usize,
+        /// Longest wait for a store connection, e.g. "2s".
+        #[arg(long, env = "PAYDIAG_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+        db_acquire_timeout: Duration,
+        /// Longest a PostgreSQL operation may take before the call is answered UNAVAILABLE.
+        #[arg(long, env = "PAYDIAG_DB_OPERATION_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+        db_operation_timeout: Duration,
+        /// How often the store is probed to keep health up to date.
+        #[arg(long, env = "PAYDIAG_HEALTH_PROBE_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+        health_probe_interval: Duration,
+        /// How long calls in flight may take to finish after shutdown begins.
+        #[arg(long, env = "PAYDIAG_DRAIN_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
+        drain_grace: Duration,
     },
     /// Stream an NDJSON file of ImportFactsRequest (protobuf JSON) to a running server.
     Import {
@@ -79,14 +96,28 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             db,
             rules,
             demo,
-            sqlite_readers,
+            db_pool_size,
+            db_acquire_timeout,
+            db_operation_timeout,
+            health_probe_interval,
+            drain_grace,
         } => {
+            let store = StoreConfig {
+                db,
+                pool_size: db_pool_size,
+                acquire_timeout: db_acquire_timeout,
+                operation_timeout: db_operation_timeout,
+            };
+            let options = server::ServerOptions {
+                drain_grace,
+                health_probe_interval,
+            };
             let config = server::ServeConfig {
                 listen,
-                db,
+                store,
                 rules,
                 demo,
-                sqlite_readers,
+                options,
             };
             server::serve(config, telemetry::shutdown_signal()).await?;
         }

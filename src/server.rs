@@ -7,10 +7,16 @@ use crate::pb::{
         diagnosis_service_server::DiagnosisServiceServer, fact_service_server::FactServiceServer,
     },
 };
-use std::{future::Future, time::Duration};
+use crate::store::{SharedStore, StoreConfig};
+use anyhow::Context as _;
+use std::{future::Future, path::PathBuf, time::Duration};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
-use tonic_health::ServingStatus;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tonic_health::{ServingStatus, server::HealthReporter};
+
+/// The names health is reported for: the whole server ("") and each service.
+const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.v1.FactService"];
 
 /// How the server behaves, beyond what it serves.
 #[derive(Debug, Clone)]
@@ -19,19 +25,22 @@ pub struct ServerOptions {
     /// connections are closed. Long-lived streams (a health watch) would otherwise hold the
     /// process open forever.
     pub drain_grace: Duration,
+    /// How often the store is probed; health is NOT_SERVING while the probe fails.
+    pub health_probe_interval: Duration,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
         Self {
             drain_grace: Duration::from_secs(30),
+            health_probe_interval: Duration::from_secs(1),
         }
     }
 }
 
 /// Serves on `listener` until `shutdown` completes, then stops taking calls and lets the
-/// calls in flight finish, for at most `options.drain_grace`. Health turns NOT_SERVING as soon
-/// as shutdown begins.
+/// calls in flight finish, for at most `options.drain_grace`. Health follows the store while
+/// serving and turns NOT_SERVING as soon as shutdown begins.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -39,12 +48,16 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    let services = ["", "paydiag.v1.DiagnosisService", "paydiag.v1.FactService"];
-    for service in services {
-        health
-            .set_service_status(service, ServingStatus::Serving)
-            .await;
-    }
+    set_health(&health, ServingStatus::Serving).await;
+    let stopping = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    tasks.spawn(probe_store(
+        state.store.clone(),
+        health.clone(),
+        options.health_probe_interval,
+        stopping.clone(),
+    ));
+
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -52,19 +65,14 @@ pub async fn run(
             // google.rpc.BadRequest, RetryInfo…: lets reflection clients decode error details.
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let draining = std::sync::Arc::new(tokio::sync::Notify::new());
     let grace = options.drain_grace;
     let shutdown = {
-        let draining = draining.clone();
+        let stopping = stopping.clone();
         async move {
             shutdown.await;
             tracing::info!(?grace, "shutting down: finishing calls in flight");
-            for service in services {
-                health
-                    .set_service_status(service, ServingStatus::NotServing)
-                    .await;
-            }
-            draining.notify_one();
+            stopping.cancel();
+            set_health(&health, ServingStatus::NotServing).await;
         }
     };
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
@@ -80,13 +88,57 @@ pub async fn run(
         .add_service(FactServiceServer::new(FactApi::new(state)))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
     tokio::pin!(serve);
-    tokio::select! {
-        served = &mut serve => served?,
-        () = async { draining.notified().await; tokio::time::sleep(grace).await } => {
+    let served = tokio::select! {
+        served = &mut serve => served.map_err(anyhow::Error::from),
+        () = async { stopping.cancelled().await; tokio::time::sleep(grace).await } => {
             tracing::warn!("drain grace period over: closing the remaining connections");
+            Ok(())
+        }
+    };
+    stopping.cancel();
+    tasks.close();
+    tasks.wait().await;
+    served
+}
+
+async fn set_health(health: &HealthReporter, status: ServingStatus) {
+    for service in HEALTH_SERVICES {
+        health.set_service_status(service, status).await;
+    }
+}
+
+/// Keeps health in step with the store: NOT_SERVING while it cannot be reached, SERVING again
+/// once it answers.
+async fn probe_store(
+    store: SharedStore,
+    health: HealthReporter,
+    every: Duration,
+    stopping: CancellationToken,
+) {
+    let mut healthy = true;
+    loop {
+        tokio::select! {
+            () = stopping.cancelled() => return,
+            () = tokio::time::sleep(every) => {}
+        }
+        let probe = tokio::time::timeout(every.max(Duration::from_millis(500)), store.ping()).await;
+        let ok = matches!(probe, Ok(Ok(())));
+        if ok == healthy || stopping.is_cancelled() {
+            continue;
+        }
+        healthy = ok;
+        if ok {
+            tracing::info!("fact store reachable again: serving");
+            set_health(&health, ServingStatus::Serving).await;
+        } else {
+            let cause = match probe {
+                Ok(Err(e)) => e.to_string(),
+                _ => "no answer".to_owned(),
+            };
+            tracing::warn!(%cause, "fact store unreachable: not serving");
+            set_health(&health, ServingStatus::NotServing).await;
         }
     }
-    Ok(())
 }
 
 /// How to run `paydiag serve`.
@@ -94,14 +146,14 @@ pub async fn run(
 pub struct ServeConfig {
     /// Address to listen on.
     pub listen: std::net::SocketAddr,
-    /// The store: a SQLite file path.
-    pub db: String,
+    /// The store.
+    pub store: StoreConfig,
     /// A rules file replacing the shipped rules.
-    pub rules: Option<std::path::PathBuf>,
+    pub rules: Option<PathBuf>,
     /// Load the demo data set at start.
     pub demo: bool,
-    /// Read connections to a SQLite store.
-    pub sqlite_readers: u32,
+    /// Server behaviour.
+    pub options: ServerOptions,
 }
 
 /// Opens the store, loads the rules (and the demo data if asked), binds and serves until `shutdown`.
@@ -109,7 +161,6 @@ pub async fn serve(
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    use anyhow::Context as _;
     let rules = match &config.rules {
         Some(path) => {
             let source = std::fs::read_to_string(path)
@@ -119,7 +170,7 @@ pub async fn serve(
         }
         None => crate::engine::policy::RuleSet::shipped(),
     };
-    let store = crate::store::open(&config.db, config.sqlite_readers).await?;
+    let store = crate::store::open(&config.store).await?;
     if config.demo {
         store
             .put_facts(crate::demo::facts(chrono::Utc::now()))
@@ -128,9 +179,9 @@ pub async fn serve(
         tracing::info!(?references, "demo data loaded");
     }
     let state = AppState::new(store, rules)?;
-    tracing::info!(ruleset_version = %state.rules.version(), db = %config.db, "rules and store ready");
+    tracing::info!(ruleset_version = %state.rules.version(), store = %config.store.display(), "rules and store ready");
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
-    run(listener, state, ServerOptions::default(), shutdown).await
+    run(listener, state, config.options, shutdown).await
 }

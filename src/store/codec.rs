@@ -1,7 +1,8 @@
 //! How domain values are written to and read from columns, shared by every SQL backend.
 
 use crate::engine::model::{
-    AccountState, FailureReason, FreezeReason, MaintenanceType, TransactionKind, TransactionStatus,
+    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
+    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
 };
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -89,4 +90,132 @@ pub fn clears_key(clears_at: Option<DateTime<Utc>>) -> String {
         Some(t) if t.year() <= 9999 => time_key(t),
         _ => OPEN_CLEARS_KEY.to_owned(),
     }
+}
+
+/// A result row of any backend, read by column name.
+pub trait Columns {
+    /// A nullable text column.
+    fn opt_text(&self, name: &str) -> anyhow::Result<Option<String>>;
+    /// An integer column.
+    fn int(&self, name: &str) -> anyhow::Result<i64>;
+    /// A floating-point column.
+    fn float(&self, name: &str) -> anyhow::Result<f64>;
+
+    /// A text column that must not be null.
+    fn text(&self, name: &str) -> anyhow::Result<String> {
+        self.opt_text(name)?
+            .with_context(|| format!("{name} is null in store"))
+    }
+
+    /// A nullable time column.
+    fn opt_time(&self, name: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+        self.opt_text(name)?
+            .as_deref()
+            .map(time_from_key)
+            .transpose()
+    }
+
+    /// A time column that must not be null.
+    fn time(&self, name: &str) -> anyhow::Result<DateTime<Utc>> {
+        time_from_key(&self.text(name)?)
+    }
+
+    /// A nullable code column.
+    fn opt_code<T: Code>(&self, name: &str) -> anyhow::Result<Option<T>> {
+        self.opt_text(name)?.as_deref().map(decode).transpose()
+    }
+
+    /// A code column that must not be null.
+    fn code<T: Code>(&self, name: &str) -> anyhow::Result<T> {
+        decode(&self.text(name)?)
+    }
+
+    /// A nullable decimal column.
+    fn opt_decimal(&self, name: &str) -> anyhow::Result<Option<rust_decimal::Decimal>> {
+        self.opt_text(name)?
+            .map(|s| {
+                s.parse()
+                    .with_context(|| format!("bad decimal {s:?} in {name}"))
+            })
+            .transpose()
+    }
+
+    /// A count column that must fit a `u32`.
+    fn count(&self, name: &str) -> anyhow::Result<u32> {
+        let n = self.int(name)?;
+        u32::try_from(n).with_context(|| format!("{name} {n} out of range in store"))
+    }
+}
+
+/// Reads a `transactions` row.
+pub fn transaction(row: &impl Columns) -> anyhow::Result<Transaction> {
+    Ok(Transaction {
+        reference: row.text("reference")?,
+        account_id: row.text("account_id")?,
+        kind: row.code("kind")?,
+        network: row.text("network")?,
+        asset: row.text("asset")?,
+        amount: row
+            .opt_decimal("amount")?
+            .context("amount is null in store")?,
+        destination: row.text("destination")?,
+        memo: row.text("memo")?,
+        status: row.code("status")?,
+        failure_reason: row.opt_code("failure_reason")?,
+        confirmations: row.count("confirmations")?,
+        required_confirmations: row.count("required_confirmations")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.opt_time("updated_at")?,
+        completed_at: row.opt_time("completed_at")?,
+        expected: ExpectedPayment {
+            amount: row.opt_decimal("expected_amount")?,
+            asset: row.opt_text("expected_asset")?,
+            network: row.opt_text("expected_network")?,
+            destination: row.opt_text("expected_destination")?,
+            memo: row.opt_text("expected_memo")?,
+        },
+    })
+}
+
+/// Reads an `account_statuses` row.
+pub fn account_status(row: &impl Columns) -> anyhow::Result<AccountStatus> {
+    Ok(AccountStatus {
+        account_id: row.text("account_id")?,
+        state: row.code("state")?,
+        reason: row.opt_code("reason")?,
+        restricted_kinds: kinds_from_text(&row.text("restricted_kinds")?)?,
+        effective_from: row.time("effective_from")?,
+        effective_until: row.opt_time("effective_until")?,
+        note: row.text("note")?,
+    })
+}
+
+/// Reads a `maintenance_windows` row.
+pub fn maintenance_window(row: &impl Columns) -> anyhow::Result<MaintenanceWindow> {
+    Ok(MaintenanceWindow {
+        id: row.text("id")?,
+        network: row.text("network")?,
+        kinds: kinds_from_text(&row.text("kinds")?)?,
+        maintenance_type: row.code("type")?,
+        starts_at: row.time("starts_at")?,
+        ends_at: row.opt_time("ends_at")?,
+        backlog_drain: chrono::TimeDelta::nanoseconds(row.int("backlog_drain_ns")?),
+        title: row.text("title")?,
+    })
+}
+
+/// Reads a `network_conditions` row.
+pub fn network_condition(row: &impl Columns) -> anyhow::Result<NetworkCondition> {
+    Ok(NetworkCondition {
+        network: row.text("network")?,
+        congestion_factor: row.float("congestion_factor")?,
+        observed_at: row.time("observed_at")?,
+    })
+}
+
+/// A window's backlog drain in nanoseconds, as stored.
+pub fn drain_nanos(w: &MaintenanceWindow) -> anyhow::Result<i64> {
+    w.backlog_drain
+        .num_nanoseconds()
+        .context("backlog drain out of range")
 }

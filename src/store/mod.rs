@@ -1,6 +1,7 @@
 //! Where facts live: the [`FactStore`] trait and one module per backend.
 
 pub mod codec;
+pub mod postgres;
 pub mod sqlite;
 
 use crate::engine::model::{
@@ -71,15 +72,56 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
 /// A store shared by the server's tasks.
 pub type SharedStore = Arc<dyn FactStore>;
 
-/// Opens the store named by `db`: a SQLite file path (optionally as `sqlite://PATH`).
-pub async fn open(db: &str, sqlite_readers: u32) -> anyhow::Result<SharedStore> {
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        anyhow::bail!(
-            "PostgreSQL is not supported by this build of paydiag; use a SQLite file path"
-        );
+/// Which store to open and how to use it.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `postgres://…` (or `postgresql://…`) for PostgreSQL; otherwise a SQLite file path,
+    /// optionally written `sqlite://PATH`.
+    pub db: String,
+    /// Most connections (SQLite: read connections; writes take one more).
+    pub pool_size: usize,
+    /// Longest wait for a connection.
+    pub acquire_timeout: std::time::Duration,
+    /// Longest a PostgreSQL operation may take before the call is answered UNAVAILABLE.
+    pub operation_timeout: std::time::Duration,
+}
+
+impl StoreConfig {
+    /// Whether this names a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.db.starts_with("postgres://") || self.db.starts_with("postgresql://")
     }
-    let path = db.strip_prefix("sqlite://").unwrap_or(db);
-    Ok(Arc::new(
-        sqlite::SqliteStore::open(std::path::Path::new(path), sqlite_readers).await?,
-    ))
+
+    /// What to log about the store: PostgreSQL URLs lose any password.
+    pub fn display(&self) -> String {
+        match self.db.parse::<tokio_postgres::Config>() {
+            Ok(pg) if self.is_postgres() => {
+                let hosts: Vec<String> = pg.get_hosts().iter().map(|h| format!("{h:?}")).collect();
+                format!(
+                    "postgres (hosts {}, database {})",
+                    hosts.join(","),
+                    pg.get_dbname().unwrap_or("-")
+                )
+            }
+            _ if self.is_postgres() => "postgres".to_owned(),
+            _ => self.db.clone(),
+        }
+    }
+}
+
+/// Opens (and migrates) the store `config` names.
+pub async fn open(config: &StoreConfig) -> anyhow::Result<SharedStore> {
+    if config.is_postgres() {
+        let pg = postgres::PostgresConfig {
+            url: config.db.clone(),
+            pool_size: config.pool_size,
+            acquire_timeout: config.acquire_timeout,
+            operation_timeout: config.operation_timeout,
+        };
+        return Ok(Arc::new(postgres::PostgresStore::connect(&pg).await?));
+    }
+    let path = config.db.strip_prefix("sqlite://").unwrap_or(&config.db);
+    let readers = u32::try_from(config.pool_size).unwrap_or(u32::MAX);
+    let store = sqlite::SqliteStore::open(std::path::Path::new(path), readers).await?;
+    Ok(Arc::new(store))
 }

@@ -2,14 +2,11 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
-    codec::{Code, clears_key, decode, kinds_from_text, kinds_to_text, time_from_key, time_key},
+    codec::{self, Code, Columns, clears_key, kinds_to_text, time_key},
 };
-use crate::engine::model::{
-    AccountStatus, ExpectedPayment, Facts, MaintenanceWindow, NetworkCondition, Transaction,
-};
+use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::TimeDelta;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::{path::Path, time::Duration};
@@ -223,10 +220,7 @@ fn put_account_status(conn: &Connection, s: &AccountStatus) -> anyhow::Result<()
 }
 
 fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
-    let drain_ns = w
-        .backlog_drain
-        .num_nanoseconds()
-        .context("backlog drain out of range")?;
+    let drain_ns = codec::drain_nanos(w)?;
     conn.prepare_cached(
         "INSERT OR REPLACE INTO maintenance_windows (id, network, kinds, type, starts_at, ends_at,
              backlog_drain_ns, clears_key, title)
@@ -259,7 +253,7 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
     let as_of = time_key(q.as_of);
     let transaction = conn
         .prepare_cached("SELECT * FROM transactions WHERE reference = ?1")?
-        .query_row([&q.reference], |row| Ok(read_transaction(row)))
+        .query_row([&q.reference], |row| Ok(codec::transaction(row)))
         .optional()?
         .transpose()?;
     // A transaction created after as_of did not exist yet: the engine then goes by the claim.
@@ -280,7 +274,9 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
                 "SELECT * FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
                  ORDER BY effective_from DESC, seq DESC LIMIT 1",
             )?
-            .query_map(params![tx.account_id, as_of], |row| Ok(read_status(row)))?
+            .query_map(params![tx.account_id, as_of], |row| {
+                Ok(codec::account_status(row))
+            })?
             .map(|r| r?)
             .collect::<anyhow::Result<_>>()?;
     }
@@ -292,7 +288,9 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
             "SELECT * FROM maintenance_windows
              WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
         )?
-        .query_map(params![network, since, as_of], |row| Ok(read_window(row)))?
+        .query_map(params![network, since, as_of], |row| {
+            Ok(codec::maintenance_window(row))
+        })?
         .map(|r| r?)
         .collect::<anyhow::Result<_>>()?;
     facts.network_conditions = conn
@@ -300,90 +298,25 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
             "SELECT * FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
              ORDER BY observed_at DESC LIMIT 1",
         )?
-        .query_map(params![network, as_of], |row| Ok(read_condition(row)))?
+        .query_map(params![network, as_of], |row| {
+            Ok(codec::network_condition(row))
+        })?
         .map(|r| r?)
         .collect::<anyhow::Result<_>>()?;
     Ok(facts)
 }
 
-fn read_transaction(row: &Row<'_>) -> anyhow::Result<Transaction> {
-    let text = |name: &str| -> anyhow::Result<Option<String>> { Ok(row.get(name)?) };
-    let time = |name: &str| text(name)?.as_deref().map(time_from_key).transpose();
-    let decimal = |name: &str| -> anyhow::Result<_> {
-        text(name)?
-            .map(|s| {
-                s.parse()
-                    .with_context(|| format!("bad decimal {s:?} in {name}"))
-            })
-            .transpose()
-    };
-    Ok(Transaction {
-        reference: row.get("reference")?,
-        account_id: row.get("account_id")?,
-        kind: decode(&row.get::<_, String>("kind")?)?,
-        network: row.get("network")?,
-        asset: row.get("asset")?,
-        amount: decimal("amount")?.context("amount missing")?,
-        destination: row.get("destination")?,
-        memo: row.get("memo")?,
-        status: decode(&row.get::<_, String>("status")?)?,
-        failure_reason: text("failure_reason")?.as_deref().map(decode).transpose()?,
-        confirmations: row.get("confirmations")?,
-        required_confirmations: row.get("required_confirmations")?,
-        created_at: time_from_key(&row.get::<_, String>("created_at")?)?,
-        updated_at: time("updated_at")?,
-        completed_at: time("completed_at")?,
-        expected: ExpectedPayment {
-            amount: decimal("expected_amount")?,
-            asset: text("expected_asset")?,
-            network: text("expected_network")?,
-            destination: text("expected_destination")?,
-            memo: text("expected_memo")?,
-        },
-    })
-}
+/// SQLite rows read through the shared decoders in [`super::codec`].
+impl Columns for Row<'_> {
+    fn opt_text(&self, name: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.get(name)?)
+    }
 
-fn read_status(row: &Row<'_>) -> anyhow::Result<AccountStatus> {
-    Ok(AccountStatus {
-        account_id: row.get("account_id")?,
-        state: decode(&row.get::<_, String>("state")?)?,
-        reason: row
-            .get::<_, Option<String>>("reason")?
-            .as_deref()
-            .map(decode)
-            .transpose()?,
-        restricted_kinds: kinds_from_text(&row.get::<_, String>("restricted_kinds")?)?,
-        effective_from: time_from_key(&row.get::<_, String>("effective_from")?)?,
-        effective_until: row
-            .get::<_, Option<String>>("effective_until")?
-            .as_deref()
-            .map(time_from_key)
-            .transpose()?,
-        note: row.get("note")?,
-    })
-}
+    fn int(&self, name: &str) -> anyhow::Result<i64> {
+        Ok(self.get(name)?)
+    }
 
-fn read_window(row: &Row<'_>) -> anyhow::Result<MaintenanceWindow> {
-    Ok(MaintenanceWindow {
-        id: row.get("id")?,
-        network: row.get("network")?,
-        kinds: kinds_from_text(&row.get::<_, String>("kinds")?)?,
-        maintenance_type: decode(&row.get::<_, String>("type")?)?,
-        starts_at: time_from_key(&row.get::<_, String>("starts_at")?)?,
-        ends_at: row
-            .get::<_, Option<String>>("ends_at")?
-            .as_deref()
-            .map(time_from_key)
-            .transpose()?,
-        backlog_drain: TimeDelta::nanoseconds(row.get("backlog_drain_ns")?),
-        title: row.get("title")?,
-    })
-}
-
-fn read_condition(row: &Row<'_>) -> anyhow::Result<NetworkCondition> {
-    Ok(NetworkCondition {
-        network: row.get("network")?,
-        congestion_factor: row.get("congestion_factor")?,
-        observed_at: time_from_key(&row.get::<_, String>("observed_at")?)?,
-    })
+    fn float(&self, name: &str) -> anyhow::Result<f64> {
+        Ok(self.get(name)?)
+    }
 }

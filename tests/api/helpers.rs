@@ -54,6 +54,7 @@ pub async fn spawn_with_store(store: SharedStore, dir: TempDir) -> TestApp {
     let (tx, rx) = oneshot::channel();
     let options = server::ServerOptions {
         drain_grace: std::time::Duration::from_millis(300),
+        health_probe_interval: std::time::Duration::from_millis(100),
     };
     let server = tokio::spawn(server::run(listener, state, options, async {
         let _ = rx.await;

@@ -1,0 +1,483 @@
+//! The store for many replicas: PostgreSQL through a connection pool.
+//!
+//! Replicas hold nothing durable and cache nothing: every diagnosis reads the database, so a fact
+//! written through one replica is seen by the next diagnosis on any other.
+
+use super::{
+    Fact, FactQuery, FactStore, StoreError,
+    codec::{self, Code, Columns, clears_key, kinds_to_text, time_key},
+};
+use crate::engine::model::{
+    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Transaction,
+};
+use anyhow::Context as _;
+use async_trait::async_trait;
+use deadpool_postgres::{
+    GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
+};
+use std::{future::Future, time::Duration};
+use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState, types::ToSql};
+
+/// Schema migrations, applied in order; `paydiag_migrations` records which ran.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_init.sql")];
+
+/// Advisory lock held while migrating, so replicas starting together migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x7061_7964_6961_6701;
+
+/// How to reach PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresConfig {
+    /// `postgres://user@host:port/database` (any libpq-style URL tokio-postgres accepts).
+    pub url: String,
+    /// Most connections this replica opens.
+    pub pool_size: usize,
+    /// Longest wait for a free connection, or for a new one to open.
+    pub acquire_timeout: Duration,
+    /// Longest any store operation may take before it counts as unavailable.
+    pub operation_timeout: Duration,
+}
+
+/// A [`FactStore`] on PostgreSQL.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    operation_timeout: Duration,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password: never print it.
+        f.debug_struct("PostgresStore")
+            .field("pool", &self.pool.status())
+            .finish()
+    }
+}
+
+impl PostgresStore {
+    /// Connects and applies any missing migrations.
+    pub async fn connect(config: &PostgresConfig) -> anyhow::Result<Self> {
+        let mut pg: tokio_postgres::Config =
+            config.url.parse().context("parsing the PostgreSQL URL")?;
+        pg.connect_timeout(config.acquire_timeout)
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(30));
+        let manager = Manager::from_config(
+            pg,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(config.pool_size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(config.acquire_timeout))
+            .create_timeout(Some(config.acquire_timeout))
+            .recycle_timeout(Some(config.acquire_timeout))
+            .build()
+            .context("building the PostgreSQL pool")?;
+        let store = Self {
+            pool,
+            operation_timeout: config.operation_timeout,
+        };
+        store
+            .migrate()
+            .await
+            .context("migrating the PostgreSQL schema")?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // Released at commit; a replica that waited finds the migrations applied.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS paydiag_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .await?;
+        let applied: i64 = tx
+            .query_one("SELECT count(*) FROM paydiag_migrations", &[])
+            .await?
+            .get(0);
+        let applied = usize::try_from(applied)?;
+        anyhow::ensure!(
+            applied <= MIGRATIONS.len(),
+            "the database has schema version {applied}, newer than this paydiag ({}): upgrade paydiag",
+            MIGRATIONS.len()
+        );
+        for (n, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let version = i32::try_from(n + 1)?;
+            tx.batch_execute(sql)
+                .await
+                .with_context(|| format!("applying migration {version}"))?;
+            tx.execute(
+                "INSERT INTO paydiag_migrations (version) VALUES ($1)",
+                &[&version],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Runs a store operation within the operation timeout: a database that stopped answering
+    /// makes the call unavailable instead of hanging it.
+    async fn bounded<T>(
+        &self,
+        operation: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        tokio::time::timeout(self.operation_timeout, operation)
+            .await
+            .unwrap_or_else(|_| {
+                Err(StoreError::Unavailable(format!(
+                    "PostgreSQL did not answer within {:?}",
+                    self.operation_timeout
+                )))
+            })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(pool_error)
+    }
+}
+
+#[async_trait]
+impl FactStore for PostgresStore {
+    async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
+        self.bounded(async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(pg_error)?;
+            // Sent back to back without waiting for each answer (pipelined), in order.
+            futures_util::future::try_join_all(facts.iter().map(|fact| put(&tx, fact))).await?;
+            tx.commit().await.map_err(pg_error)
+        })
+        .await
+    }
+
+    async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            let deleted = client
+                .execute("DELETE FROM maintenance_windows WHERE id = $1", &[&id])
+                .await
+                .map_err(pg_error)?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
+        self.bounded(async {
+            let mut client = self.client().await?;
+            // One snapshot: a batch written meanwhile shows up whole or not at all.
+            let tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await
+                .map_err(pg_error)?;
+            let facts = load(&tx, query).await?;
+            tx.commit().await.map_err(pg_error)?;
+            Ok(facts)
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            client.simple_query("SELECT 1").await.map_err(pg_error)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+async fn put(client: &impl GenericClient, fact: &Fact) -> Result<(), StoreError> {
+    let done = match fact {
+        Fact::Transaction(t) => put_transaction(client, t).await,
+        Fact::AccountStatus(s) => put_account_status(client, s).await,
+        Fact::MaintenanceWindow(w) => put_window(client, w).await,
+        Fact::NetworkCondition(c) => put_condition(client, c).await,
+    };
+    done.map(|_| ())
+}
+
+async fn put_transaction(client: &impl GenericClient, t: &Transaction) -> Result<u64, StoreError> {
+    let e = &t.expected;
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO transactions (reference, account_id, kind, network, asset, amount,
+                 destination, memo, status, failure_reason, confirmations, required_confirmations,
+                 created_at, updated_at, completed_at, expected_amount, expected_asset,
+                 expected_network, expected_destination, expected_memo)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+             ON CONFLICT (reference) DO UPDATE SET
+                 account_id = EXCLUDED.account_id, kind = EXCLUDED.kind, network = EXCLUDED.network,
+                 asset = EXCLUDED.asset, amount = EXCLUDED.amount, destination = EXCLUDED.destination,
+                 memo = EXCLUDED.memo, status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason,
+                 confirmations = EXCLUDED.confirmations,
+                 required_confirmations = EXCLUDED.required_confirmations,
+                 created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                 completed_at = EXCLUDED.completed_at, expected_amount = EXCLUDED.expected_amount,
+                 expected_asset = EXCLUDED.expected_asset, expected_network = EXCLUDED.expected_network,
+                 expected_destination = EXCLUDED.expected_destination,
+                 expected_memo = EXCLUDED.expected_memo",
+        )
+        .await
+        .map_err(pg_error)?;
+    client
+        .execute(
+            &statement,
+            &[
+                &t.reference,
+                &t.account_id,
+                &t.kind.code(),
+                &t.network,
+                &t.asset,
+                &t.amount.to_string(),
+                &t.destination,
+                &t.memo,
+                &t.status.code(),
+                &t.failure_reason.map(Code::code),
+                &i64::from(t.confirmations),
+                &i64::from(t.required_confirmations),
+                &time_key(t.created_at),
+                &t.updated_at.map(time_key),
+                &t.completed_at.map(time_key),
+                &e.amount.map(|a| a.to_string()),
+                &e.asset,
+                &e.network,
+                &e.destination,
+                &e.memo,
+            ],
+        )
+        .await
+        .map_err(pg_error)
+}
+
+async fn put_account_status(
+    client: &impl GenericClient,
+    s: &AccountStatus,
+) -> Result<u64, StoreError> {
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO account_statuses (account_id, state, reason, restricted_kinds,
+                 effective_from, effective_until, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .await
+        .map_err(pg_error)?;
+    client
+        .execute(
+            &statement,
+            &[
+                &s.account_id,
+                &s.state.code(),
+                &s.reason.map(Code::code),
+                &kinds_to_text(&s.restricted_kinds),
+                &time_key(s.effective_from),
+                &s.effective_until.map(time_key),
+                &s.note,
+            ],
+        )
+        .await
+        .map_err(pg_error)
+}
+
+async fn put_window(client: &impl GenericClient, w: &MaintenanceWindow) -> Result<u64, StoreError> {
+    let drain_ns = codec::drain_nanos(w)?;
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO maintenance_windows (id, network, kinds, type, starts_at, ends_at,
+                 backlog_drain_ns, clears_key, title)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (id) DO UPDATE SET
+                 network = EXCLUDED.network, kinds = EXCLUDED.kinds, type = EXCLUDED.type,
+                 starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+                 backlog_drain_ns = EXCLUDED.backlog_drain_ns, clears_key = EXCLUDED.clears_key,
+                 title = EXCLUDED.title",
+        )
+        .await
+        .map_err(pg_error)?;
+    client
+        .execute(
+            &statement,
+            &[
+                &w.id,
+                &w.network,
+                &kinds_to_text(&w.kinds),
+                &w.maintenance_type.code(),
+                &time_key(w.starts_at),
+                &w.ends_at.map(time_key),
+                &drain_ns,
+                &clears_key(w.clears_at()),
+                &w.title,
+            ],
+        )
+        .await
+        .map_err(pg_error)
+}
+
+async fn put_condition(
+    client: &impl GenericClient,
+    c: &NetworkCondition,
+) -> Result<u64, StoreError> {
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO network_conditions (network, observed_at, congestion_factor)
+             VALUES ($1, $2, $3)
+             ON CONFLICT (network, observed_at) DO UPDATE SET congestion_factor = EXCLUDED.congestion_factor",
+        )
+        .await
+        .map_err(pg_error)?;
+    client
+        .execute(
+            &statement,
+            &[&c.network, &time_key(c.observed_at), &c.congestion_factor],
+        )
+        .await
+        .map_err(pg_error)
+}
+
+async fn load(client: &impl GenericClient, q: &FactQuery) -> Result<Facts, StoreError> {
+    let as_of = time_key(q.as_of);
+    let statement = client
+        .prepare_cached("SELECT * FROM transactions WHERE reference = $1")
+        .await
+        .map_err(pg_error)?;
+    let row = client
+        .query_opt(&statement, &[&q.reference])
+        .await
+        .map_err(pg_error)?;
+    let transaction = row.as_ref().map(codec::transaction).transpose()?;
+    // The same choices as the SQLite store: see `FactStore::load_facts`.
+    let existing = transaction.as_ref().filter(|t| t.created_at <= q.as_of);
+    let network = existing
+        .map(|t| t.network.clone())
+        .or_else(|| q.claim_network.clone());
+    let since = time_key(existing.map_or(q.as_of, |t| t.created_at));
+    let account = transaction.as_ref().map(|t| t.account_id.as_str());
+    // The three lookups are independent: pipelined, they cost one round trip.
+    let (account_history, maintenance_windows, network_conditions) = tokio::try_join!(
+        async {
+            match account {
+                Some(account) => {
+                    rows(
+                        client,
+                        STATUS_IN_FORCE,
+                        &[&account, &as_of],
+                        codec::account_status,
+                    )
+                    .await
+                }
+                None => Ok(Vec::new()),
+            }
+        },
+        async {
+            match &network {
+                Some(n) => {
+                    rows(
+                        client,
+                        WINDOWS_SINCE,
+                        &[n, &since, &as_of],
+                        codec::maintenance_window,
+                    )
+                    .await
+                }
+                None => Ok(Vec::new()),
+            }
+        },
+        async {
+            match &network {
+                Some(n) => {
+                    rows(
+                        client,
+                        LATEST_CONDITION,
+                        &[n, &as_of],
+                        codec::network_condition,
+                    )
+                    .await
+                }
+                None => Ok(Vec::new()),
+            }
+        },
+    )?;
+    Ok(Facts {
+        transaction,
+        account_history,
+        maintenance_windows,
+        network_conditions,
+    })
+}
+
+const STATUS_IN_FORCE: &str =
+    "SELECT * FROM account_statuses WHERE account_id = $1 AND effective_from <= $2
+     ORDER BY effective_from DESC, seq DESC LIMIT 1";
+const WINDOWS_SINCE: &str = "SELECT * FROM maintenance_windows
+     WHERE network IN ($1, '*') AND clears_key > $2 AND starts_at <= $3";
+const LATEST_CONDITION: &str =
+    "SELECT * FROM network_conditions WHERE network = $1 AND observed_at <= $2
+     ORDER BY observed_at DESC LIMIT 1";
+
+/// Runs `sql` with `params` and decodes every row.
+async fn rows<T>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    decode: fn(&Row) -> anyhow::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
+    let rows = client.query(&statement, params).await.map_err(pg_error)?;
+    Ok(rows.iter().map(decode).collect::<anyhow::Result<_>>()?)
+}
+
+/// PostgreSQL rows read through the shared decoders in [`super::codec`].
+impl Columns for Row {
+    fn opt_text(&self, name: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.try_get(name)?)
+    }
+
+    fn int(&self, name: &str) -> anyhow::Result<i64> {
+        Ok(self.try_get(name)?)
+    }
+
+    fn float(&self, name: &str) -> anyhow::Result<f64> {
+        Ok(self.try_get(name)?)
+    }
+}
+
+/// Lost connections and a database that is shutting down, overloaded or in recovery are
+/// passing conditions; anything else is internal.
+fn pg_error(e: tokio_postgres::Error) -> StoreError {
+    let transient_state = e.code().is_some_and(|state| {
+        let class = state.code();
+        class.starts_with("08") // connection exception
+            || class.starts_with("53") // insufficient resources
+            || class.starts_with("57P") // operator intervention: shutdown, crash recovery
+            || *state == SqlState::T_R_SERIALIZATION_FAILURE
+            || *state == SqlState::T_R_DEADLOCK_DETECTED
+    });
+    let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io || transient_state {
+        StoreError::Unavailable(format!("PostgreSQL: {e}"))
+    } else {
+        StoreError::Internal(anyhow::Error::new(e).context("PostgreSQL"))
+    }
+}
+
+fn pool_error(e: PoolError) -> StoreError {
+    match e {
+        PoolError::Backend(e) => pg_error(e),
+        PoolError::Timeout(kind) => {
+            StoreError::Unavailable(format!("no PostgreSQL connection ({kind:?} timed out)"))
+        }
+        other => StoreError::Unavailable(format!("PostgreSQL pool: {other}")),
+    }
+}
