@@ -11,8 +11,18 @@ const PROTOS: &[&str] = &[
     "paydiag/v1/fact_service.proto",
 ];
 
+/// Set to a PostgreSQL URL to run the tests that need PostgreSQL (see `tests/`).
+const POSTGRES_TEST_URL: &str = "PAYDIAG_TEST_POSTGRES_URL";
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
+    // Tests that need PostgreSQL are ignored, with a reason saying how to run them, unless the
+    // URL is set when building: then they run like every other test.
+    println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
+    println!("cargo:rerun-if-env-changed={POSTGRES_TEST_URL}");
+    if env::var_os(POSTGRES_TEST_URL).is_some() {
+        println!("cargo:rustc-cfg=postgres_tests");
+    }
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
 
     let mut compiler = protox::Compiler::new(["proto"])?;
