@@ -9,16 +9,23 @@ use anyhow::Context as _;
 use std::path::Path;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_stream::wrappers::ReceiverStream;
+use tonic::{
+    Request, Status,
+    metadata::{Ascii, MetadataValue},
+    transport::Channel,
+};
 
 /// Streams an NDJSON file of `ImportFactsRequest`s (protobuf JSON, one per line) to the server.
 ///
 /// Line N is item N-1 of the stream, so the server's rejected indices point at lines. A line
 /// that is not valid JSON is reported here and sent as an empty item, which the server rejects
 /// at the same index, keeping the numbering intact.
-pub async fn import(server: &str, file: &Path) -> anyhow::Result<pb::ImportFactsResponse> {
-    let mut client = FactServiceClient::connect(endpoint(server))
-        .await
-        .with_context(|| format!("connecting to {server}"))?;
+pub async fn import(
+    server: &str,
+    token: Option<&str>,
+    file: &Path,
+) -> anyhow::Result<pb::ImportFactsResponse> {
+    let mut client = FactServiceClient::with_interceptor(connect(server).await?, bearer(token)?);
     let input = tokio::fs::File::open(file)
         .await
         .with_context(|| format!("opening {}", file.display()))?;
@@ -48,18 +55,45 @@ pub async fn import(server: &str, file: &Path) -> anyhow::Result<pb::ImportFacts
 }
 
 /// Diagnoses one reference on the server.
-pub async fn diagnose(server: &str, request: pb::DiagnoseRequest) -> anyhow::Result<pb::Diagnosis> {
-    let mut client = DiagnosisServiceClient::connect(endpoint(server))
-        .await
-        .with_context(|| format!("connecting to {server}"))?;
+pub async fn diagnose(
+    server: &str,
+    token: Option<&str>,
+    request: pb::DiagnoseRequest,
+) -> anyhow::Result<pb::Diagnosis> {
+    let mut client =
+        DiagnosisServiceClient::with_interceptor(connect(server).await?, bearer(token)?);
     Ok(client.diagnose(request).await?.into_inner())
 }
 
-/// `host:port` or a full URL.
-fn endpoint(server: &str) -> String {
-    if server.contains("://") {
+/// Connects to `host:port` or a full URL.
+async fn connect(server: &str) -> anyhow::Result<Channel> {
+    let url = if server.contains("://") {
         server.to_owned()
     } else {
         format!("http://{server}")
-    }
+    };
+    let endpoint =
+        Channel::from_shared(url).with_context(|| format!("bad server address {server:?}"))?;
+    endpoint
+        .connect()
+        .await
+        .with_context(|| format!("connecting to {server}"))
+}
+
+/// Adds `authorization: Bearer <token>` to every call, when there is a token.
+fn bearer(
+    token: Option<&str>,
+) -> anyhow::Result<impl FnMut(Request<()>) -> Result<Request<()>, Status> + use<>> {
+    let value: Option<MetadataValue<Ascii>> = token
+        .map(|t| format!("Bearer {t}").parse())
+        .transpose()
+        .context("the token is not valid metadata")?;
+    Ok(move |mut request: Request<()>| {
+        if let Some(value) = &value {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    })
 }

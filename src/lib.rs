@@ -7,11 +7,13 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod auth;
 pub mod client;
 pub mod demo;
 pub mod engine;
 pub mod i18n;
 pub mod json;
+pub mod layers;
 pub mod mask;
 pub mod pb;
 pub mod server;

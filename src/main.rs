@@ -1,9 +1,9 @@
-//! The `paydiag` command line: `serve`, `import` and `diagnose`.
+//! The `paydiag` command line: `serve`, `import`, `diagnose` and `token`.
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
-use paydiag::{client, json, pb::v1 as pb, server, store::StoreConfig, telemetry};
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+use clap::{Args, Parser, Subcommand};
+use paydiag::{auth, client, json, pb::v1 as pb, server, store::StoreConfig, telemetry};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 /// Payment-incident diagnosis: why a transaction is late, missing or refused, and what to do next.
 #[derive(Parser)]
@@ -16,40 +16,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the gRPC API.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "PAYDIAG_LISTEN", default_value = "127.0.0.1:50051")]
-        listen: SocketAddr,
-        /// The fact store: a SQLite file path (created if missing), or a postgres:// URL.
-        #[arg(
-            long,
-            env = "PAYDIAG_DB",
-            default_value = "paydiag.db",
-            hide_env_values = true
-        )]
-        db: String,
-        /// A rules file (TOML) replacing the shipped network policies.
-        #[arg(long, env = "PAYDIAG_RULES")]
-        rules: Option<PathBuf>,
-        /// Load the demo data set (one transaction per cause) at start.
-        #[arg(long, env = "PAYDIAG_DEMO")]
-        demo: bool,
-        /// Most connections to the store (SQLite: read connections).
-        #[arg(long, env = "PAYDIAG_DB_POOL_SIZE", default_value_t = 16)]
-        db_pool_size: usize,
-        /// Longest wait for a store connection, e.g. "2s".
-        #[arg(long, env = "PAYDIAG_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
-        db_acquire_timeout: Duration,
-        /// Longest a PostgreSQL operation may take before the call is answered UNAVAILABLE.
-        #[arg(long, env = "PAYDIAG_DB_OPERATION_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
-        db_operation_timeout: Duration,
-        /// How often the store is probed to keep health up to date.
-        #[arg(long, env = "PAYDIAG_HEALTH_PROBE_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
-        health_probe_interval: Duration,
-        /// How long calls in flight may take to finish after shutdown begins.
-        #[arg(long, env = "PAYDIAG_DRAIN_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
-        drain_grace: Duration,
-    },
+    Serve(Box<ServeArgs>),
     /// Stream an NDJSON file of ImportFactsRequest (protobuf JSON) to a running server.
     Import {
         /// The file: one ImportFactsRequest per line.
@@ -57,6 +24,9 @@ enum Command {
         /// The server's address.
         #[arg(long, env = "PAYDIAG_SERVER", default_value = "127.0.0.1:50051")]
         server: String,
+        /// Bearer token to call with.
+        #[arg(long, env = "PAYDIAG_TOKEN", hide_env_values = true)]
+        token: Option<String>,
     },
     /// Diagnose a transaction on a running server and print the diagnosis as JSON.
     Diagnose {
@@ -65,6 +35,9 @@ enum Command {
         /// The server's address.
         #[arg(long, env = "PAYDIAG_SERVER", default_value = "127.0.0.1:50051")]
         server: String,
+        /// Bearer token to call with.
+        #[arg(long, env = "PAYDIAG_TOKEN", hide_env_values = true)]
+        token: Option<String>,
         /// Language of the texts: en or zh-CN.
         #[arg(long, default_value = "en")]
         locale: String,
@@ -75,6 +48,113 @@ enum Command {
         #[arg(long)]
         claim: Option<String>,
     },
+    /// Create a new caller token: prints the token (give it to the caller) and the callers-file
+    /// entry holding only its hash.
+    Token {
+        /// The caller's name.
+        #[arg(long)]
+        name: String,
+        /// Its roles: reader, writer.
+        #[arg(long, value_delimiter = ',', default_value = "reader")]
+        roles: Vec<String>,
+    },
+}
+
+/// `paydiag serve` settings; every flag can also be set by its PAYDIAG_* variable.
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PAYDIAG_LISTEN", default_value = "127.0.0.1:50051")]
+    listen: SocketAddr,
+    /// The fact store: a SQLite file path (created if missing), or a postgres:// URL.
+    #[arg(
+        long,
+        env = "PAYDIAG_DB",
+        default_value = "paydiag.db",
+        hide_env_values = true
+    )]
+    db: String,
+    /// A rules file (TOML) replacing the shipped network policies.
+    #[arg(long, env = "PAYDIAG_RULES")]
+    rules: Option<PathBuf>,
+    /// Load the demo data set (one transaction per cause) at start.
+    #[arg(long, env = "PAYDIAG_DEMO")]
+    demo: bool,
+    /// Callers file (TOML): who may call, by token hash and roles. Without it every call is
+    /// anonymous, which is allowed only on loopback addresses.
+    #[arg(long, env = "PAYDIAG_CALLERS")]
+    callers: Option<PathBuf>,
+    /// Serve anonymous callers on a non-loopback address. Anyone who can connect can then read
+    /// and write facts.
+    #[arg(long, env = "PAYDIAG_INSECURE_ALLOW_ANONYMOUS")]
+    insecure_allow_anonymous: bool,
+    /// Most connections to the store (SQLite: read connections).
+    #[arg(long, env = "PAYDIAG_DB_POOL_SIZE", default_value_t = 16)]
+    db_pool_size: usize,
+    /// Longest wait for a store connection, e.g. "2s".
+    #[arg(long, env = "PAYDIAG_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+    db_acquire_timeout: Duration,
+    /// Longest a PostgreSQL operation may take before the call is answered UNAVAILABLE.
+    #[arg(long, env = "PAYDIAG_DB_OPERATION_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    db_operation_timeout: Duration,
+    /// Largest request message accepted, in bytes.
+    #[arg(long, env = "PAYDIAG_MAX_REQUEST_BYTES", default_value_t = 1024 * 1024)]
+    max_request_bytes: usize,
+    /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "PAYDIAG_MAX_CALLS_PER_CONNECTION", default_value_t = 128)]
+    max_calls_per_connection: usize,
+    /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "PAYDIAG_MAX_CALLS_IN_FLIGHT", default_value_t = 2048)]
+    max_calls_in_flight: usize,
+    /// Longest a call may run; a shorter deadline set by the caller wins.
+    #[arg(long, env = "PAYDIAG_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    request_timeout: Duration,
+    /// How often idle connections are pinged (half-open ones are then closed).
+    #[arg(long, env = "PAYDIAG_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    keepalive_interval: Duration,
+    /// How long a keepalive ping may go unanswered before the connection is closed.
+    #[arg(long, env = "PAYDIAG_KEEPALIVE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    keepalive_timeout: Duration,
+    /// How often the store is probed to keep health up to date.
+    #[arg(long, env = "PAYDIAG_HEALTH_PROBE_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+    health_probe_interval: Duration,
+    /// How long calls in flight may take to finish after shutdown begins.
+    #[arg(long, env = "PAYDIAG_DRAIN_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
+    drain_grace: Duration,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> anyhow::Result<server::ServeConfig> {
+        let callers = match &self.callers {
+            Some(path) => auth::Callers::load(path)?,
+            None => auth::Callers::default(),
+        };
+        let store = StoreConfig {
+            db: self.db,
+            pool_size: self.db_pool_size,
+            acquire_timeout: self.db_acquire_timeout,
+            operation_timeout: self.db_operation_timeout,
+        };
+        let options = server::ServerOptions {
+            callers: Arc::new(callers),
+            max_request_bytes: self.max_request_bytes,
+            max_calls_per_connection: self.max_calls_per_connection,
+            max_calls_in_flight: self.max_calls_in_flight,
+            request_timeout: self.request_timeout,
+            keepalive_interval: self.keepalive_interval,
+            keepalive_timeout: self.keepalive_timeout,
+            drain_grace: self.drain_grace,
+            health_probe_interval: self.health_probe_interval,
+        };
+        Ok(server::ServeConfig {
+            listen: self.listen,
+            store,
+            rules: self.rules,
+            demo: self.demo,
+            options,
+            insecure_allow_anonymous: self.insecure_allow_anonymous,
+        })
+    }
 }
 
 #[tokio::main]
@@ -91,38 +171,15 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve {
-            listen,
-            db,
-            rules,
-            demo,
-            db_pool_size,
-            db_acquire_timeout,
-            db_operation_timeout,
-            health_probe_interval,
-            drain_grace,
-        } => {
-            let store = StoreConfig {
-                db,
-                pool_size: db_pool_size,
-                acquire_timeout: db_acquire_timeout,
-                operation_timeout: db_operation_timeout,
-            };
-            let options = server::ServerOptions {
-                drain_grace,
-                health_probe_interval,
-            };
-            let config = server::ServeConfig {
-                listen,
-                store,
-                rules,
-                demo,
-                options,
-            };
-            server::serve(config, telemetry::shutdown_signal()).await?;
+        Command::Serve(args) => {
+            server::serve(args.into_config()?, telemetry::shutdown_signal()).await?
         }
-        Command::Import { file, server } => {
-            let response = client::import(&server, &file).await?;
+        Command::Import {
+            file,
+            server,
+            token,
+        } => {
+            let response = client::import(&server, token.as_deref(), &file).await?;
             println!(
                 "{}",
                 json::to_json(&response, "paydiag.v1.ImportFactsResponse")?
@@ -135,6 +192,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Diagnose {
             reference,
             server,
+            token,
             locale,
             as_of,
             claim,
@@ -151,8 +209,17 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 locale,
                 ticket_id: String::new(),
             };
-            let diagnosis = client::diagnose(&server, request).await?;
+            let diagnosis = client::diagnose(&server, token.as_deref(), request).await?;
             println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);
+        }
+        Command::Token { name, roles } => {
+            let (token, hash) = auth::new_token()?;
+            let roles: Vec<String> = roles.iter().map(|r| format!("{:?}", r.trim())).collect();
+            println!("# Give this token to {name:?} (it is shown only now):\n# {token}\n");
+            println!(
+                "[[callers]]\nname = {name:?}\ntoken_sha256 = \"{hash}\"\nroles = [{}]",
+                roles.join(", ")
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

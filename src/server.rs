@@ -1,6 +1,8 @@
 //! The gRPC server: paydiag's services plus health checking and reflection.
 
 use crate::api::{AppState, DiagnosisApi, FactApi};
+use crate::auth::Callers;
+use crate::layers::{auth::AuthLayer, inflight::InFlightLayer};
 use crate::pb::{
     self,
     v1::{
@@ -9,7 +11,7 @@ use crate::pb::{
 };
 use crate::store::{SharedStore, StoreConfig};
 use anyhow::Context as _;
-use std::{future::Future, path::PathBuf, time::Duration};
+use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -21,6 +23,21 @@ const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.
 /// How the server behaves, beyond what it serves.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
+    /// Who may call; empty = anonymous calls, allowed only on loopback addresses.
+    pub callers: Arc<Callers>,
+    /// Largest request message accepted, in bytes.
+    pub max_request_bytes: usize,
+    /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
+    pub max_calls_per_connection: usize,
+    /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
+    pub max_calls_in_flight: usize,
+    /// Longest a call may run (a shorter deadline from the caller wins).
+    pub request_timeout: Duration,
+    /// How often an idle connection is pinged; one that does not answer within
+    /// `keepalive_timeout` is closed, so half-open connections are reaped.
+    pub keepalive_interval: Duration,
+    /// How long a keepalive ping may go unanswered.
+    pub keepalive_timeout: Duration,
     /// After shutdown begins, how long calls in flight may take to finish before the remaining
     /// connections are closed. Long-lived streams (a health watch) would otherwise hold the
     /// process open forever.
@@ -32,6 +49,13 @@ pub struct ServerOptions {
 impl Default for ServerOptions {
     fn default() -> Self {
         Self {
+            callers: Arc::new(Callers::default()),
+            max_request_bytes: 1024 * 1024,
+            max_calls_per_connection: 128,
+            max_calls_in_flight: 2048,
+            request_timeout: Duration::from_secs(30),
+            keepalive_interval: Duration::from_secs(30),
+            keepalive_timeout: Duration::from_secs(10),
             drain_grace: Duration::from_secs(30),
             health_probe_interval: Duration::from_secs(1),
         }
@@ -76,16 +100,26 @@ pub async fn run(
         }
     };
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
+    let limit = options.max_request_bytes;
     let serve = tonic::transport::Server::builder()
         .tcp_nodelay(true)
+        // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
+        .concurrency_limit_per_connection(options.max_calls_per_connection)
+        .load_shed(true)
+        .timeout(options.request_timeout)
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
+        .layer(InFlightLayer::new(options.max_calls_in_flight))
+        .layer(AuthLayer::new(options.callers.clone()))
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
         // grpcurl 1.8 and other older tools speak only v1alpha.
         .add_service(reflection().build_v1alpha()?)
-        .add_service(DiagnosisServiceServer::new(DiagnosisApi::new(
-            state.clone(),
-        )))
-        .add_service(FactServiceServer::new(FactApi::new(state)))
+        .add_service(
+            DiagnosisServiceServer::new(DiagnosisApi::new(state.clone()))
+                .max_decoding_message_size(limit),
+        )
+        .add_service(FactServiceServer::new(FactApi::new(state)).max_decoding_message_size(limit))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
     tokio::pin!(serve);
     let served = tokio::select! {
@@ -154,6 +188,25 @@ pub struct ServeConfig {
     pub demo: bool,
     /// Server behaviour.
     pub options: ServerOptions,
+    /// Serve anonymous callers on a non-loopback address (no callers file).
+    pub insecure_allow_anonymous: bool,
+}
+
+/// Anonymous access is safe only where nobody else can connect: refuse to expose it unless told to.
+fn check_exposure(config: &ServeConfig) -> anyhow::Result<()> {
+    if !config.options.callers.is_empty() || config.listen.ip().is_loopback() {
+        return Ok(());
+    }
+    if !config.insecure_allow_anonymous {
+        anyhow::bail!(
+            "refusing to serve {} without callers: anyone who can reach it could read account \
+             freezes and payment details. Configure callers with --callers FILE (see \
+             `paydiag token`), listen on a loopback address, or pass --insecure-allow-anonymous",
+            config.listen
+        );
+    }
+    tracing::warn!(listen = %config.listen, "serving anonymous callers on a non-loopback address (--insecure-allow-anonymous)");
+    Ok(())
 }
 
 /// Opens the store, loads the rules (and the demo data if asked), binds and serves until `shutdown`.
@@ -161,6 +214,7 @@ pub async fn serve(
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
+    check_exposure(&config)?;
     let rules = match &config.rules {
         Some(path) => {
             let source = std::fs::read_to_string(path)

@@ -44,18 +44,32 @@ pub async fn spawn_app() -> TestApp {
     spawn_with_store(store, dir).await
 }
 
+/// Server options for tests: quick health probes and a short drain.
+pub fn test_options() -> server::ServerOptions {
+    server::ServerOptions {
+        drain_grace: std::time::Duration::from_millis(300),
+        health_probe_interval: std::time::Duration::from_millis(100),
+        ..server::ServerOptions::default()
+    }
+}
+
 /// Starts a server over `store`; `dir` is kept alive as long as the app.
 pub async fn spawn_with_store(store: SharedStore, dir: TempDir) -> TestApp {
+    spawn_with(store, dir, test_options()).await
+}
+
+/// Starts a server over `store` with `options`.
+pub async fn spawn_with(
+    store: SharedStore,
+    dir: TempDir,
+    options: server::ServerOptions,
+) -> TestApp {
     let state = AppState::new(store.clone(), RuleSet::shipped()).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = oneshot::channel();
-    let options = server::ServerOptions {
-        drain_grace: std::time::Duration::from_millis(300),
-        health_probe_interval: std::time::Duration::from_millis(100),
-    };
     let server = tokio::spawn(server::run(listener, state, options, async {
         let _ = rx.await;
     }));

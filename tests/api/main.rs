@@ -5,4 +5,6 @@ mod cli;
 mod diagnose;
 mod facts;
 mod helpers;
+mod limits;
+mod security;
 mod serving;

@@ -1,0 +1,149 @@
+//! Authentication and per-method authorization.
+
+use super::{BoxFuture, method_of};
+use crate::auth::{AuthFailure, Caller, Callers, Role};
+use http::{Request, Response};
+use std::{
+    sync::Arc,
+    task::{Context, Poll},
+};
+use tonic::Status;
+use tower::{Layer, Service};
+
+/// The role a method needs; `None` for the open services (health, reflection).
+pub fn required_role(path: &str) -> Option<Role> {
+    if path.starts_with("/grpc.health.v1.Health/") || path.starts_with("/grpc.reflection.") {
+        None
+    } else if path.starts_with("/paydiag.v1.FactService/") {
+        Some(Role::Writer)
+    } else {
+        // Diagnoses, and anything unknown: deny by default to callers without a role.
+        Some(Role::Reader)
+    }
+}
+
+/// Checks the caller's token and role, and records who is calling in the request's extensions
+/// (as `Arc<Caller>`) for the handlers and the layers behind it.
+#[derive(Debug, Clone)]
+pub struct AuthLayer {
+    callers: Arc<Callers>,
+}
+
+impl AuthLayer {
+    /// A layer admitting `callers`; with none configured, every call is anonymous.
+    pub fn new(callers: Arc<Callers>) -> Self {
+        Self { callers }
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService {
+            inner,
+            callers: self.callers.clone(),
+        }
+    }
+}
+
+/// The service [`AuthLayer`] builds.
+#[derive(Debug, Clone)]
+pub struct AuthService<S> {
+    inner: S,
+    callers: Arc<Callers>,
+}
+
+impl<S> AuthService<S> {
+    fn admit<B>(&self, request: &mut Request<B>) -> Result<(), Status> {
+        let path = request.uri().path();
+        let Some(role) = required_role(path) else {
+            return Ok(());
+        };
+        let caller = if self.callers.is_empty() {
+            Caller::anonymous()
+        } else {
+            let authorization = request
+                .headers()
+                .get(http::header::AUTHORIZATION)
+                .map(|v| v.as_bytes());
+            match self.callers.authenticate(authorization) {
+                Ok(caller) => caller,
+                Err(failure) => {
+                    return Err(denied(
+                        path,
+                        None,
+                        failure.label(),
+                        unauthenticated(failure),
+                    ));
+                }
+            }
+        };
+        if !caller.has(role) {
+            let message = format!(
+                "caller {:?} lacks the {} role this method needs",
+                caller.name,
+                role.name()
+            );
+            return Err(denied(
+                path,
+                Some(&caller.name),
+                "missing_role",
+                Status::permission_denied(message),
+            ));
+        }
+        request.extensions_mut().insert(caller);
+        Ok(())
+    }
+}
+
+fn unauthenticated(failure: AuthFailure) -> Status {
+    Status::unauthenticated(match failure {
+        AuthFailure::MissingToken => {
+            "missing authorization metadata: send \"authorization: Bearer <token>\""
+        }
+        AuthFailure::MalformedToken => {
+            "malformed authorization metadata: expected \"Bearer <token>\""
+        }
+        AuthFailure::UnknownToken => "unknown token",
+    })
+}
+
+/// Audits and counts a refused call.
+fn denied(path: &str, caller: Option<&str>, reason: &'static str, status: Status) -> Status {
+    metrics::counter!("paydiag_auth_failures_total", "reason" => reason).increment(1);
+    tracing::warn!(
+        target: "paydiag::audit",
+        caller = caller.unwrap_or("-"),
+        method = method_of(path),
+        resource = "-",
+        outcome = "denied",
+        reason,
+        "call refused"
+    );
+    status
+}
+
+impl<S, B, R> Service<Request<B>> for AuthService<S>
+where
+    S: Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    B: Send + 'static,
+    R: Default + Send + 'static,
+{
+    type Response = Response<R>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Response<R>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        match self.admit(&mut request) {
+            Ok(()) => Box::pin(self.inner.call(request)),
+            Err(status) => Box::pin(std::future::ready(Ok(status.into_http()))),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Tower layers on the request path, in front of every service.
+//!
+//! They see the HTTP/2 request (so the method path and metadata) before any message is decoded,
+//! which is what lets them refuse a call before anything about its subject is looked up.
+
+pub mod auth;
+pub mod inflight;
+
+use std::{future::Future, pin::Pin};
+
+/// The boxed future the layers return.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// The gRPC method of a request path: `/paydiag.v1.FactService/PutTransaction` →
+/// `paydiag.v1.FactService/PutTransaction`.
+pub fn method_of(path: &str) -> &str {
+    path.strip_prefix('/').unwrap_or(path)
+}

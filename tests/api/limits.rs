@@ -1,0 +1,178 @@
+use crate::helpers::{spawn_with, test_options, transaction};
+use paydiag::{
+    pb::v1::{self as pb, fact_service_client::FactServiceClient},
+    server::ServerOptions,
+    store::sqlite::SqliteStore,
+};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Code;
+
+async fn app_with(options: ServerOptions) -> crate::helpers::TestApp {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+        .await
+        .expect("store");
+    spawn_with(Arc::new(store), dir, options).await
+}
+
+/// Opens an ImportFacts stream and keeps it open (and so in flight) until the sender is dropped.
+async fn hold_a_call(
+    client: &mut FactServiceClient<tonic::transport::Channel>,
+) -> mpsc::Sender<pb::ImportFactsRequest> {
+    let (tx, rx) = mpsc::channel(1);
+    let mut client = client.clone();
+    tokio::spawn(async move {
+        let _ = client.import_facts(ReceiverStream::new(rx)).await;
+    });
+    tx.send(pb::ImportFactsRequest {
+        fact: Some(pb::import_facts_request::Fact::Transaction(transaction(
+            "HOLD",
+        ))),
+    })
+    .await
+    .expect("send");
+    // Let the call reach the server.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    tx
+}
+
+#[tokio::test]
+async fn calls_beyond_the_global_in_flight_limit_are_refused_not_queued() {
+    let mut app = app_with(ServerOptions {
+        max_calls_in_flight: 1,
+        ..test_options()
+    })
+    .await;
+    let held = hold_a_call(&mut app.facts).await;
+
+    let started = std::time::Instant::now();
+    let refused = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "TX".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("over the limit");
+
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused at once, not queued"
+    );
+    use tonic_types::StatusExt;
+    assert!(
+        refused.get_details_retry_info().is_some(),
+        "carries RetryInfo"
+    );
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "TX".into(),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        after.is_ok(),
+        "served again once the held call ended: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn calls_beyond_the_per_connection_limit_are_shed_with_resource_exhausted() {
+    let mut app = app_with(ServerOptions {
+        max_calls_per_connection: 1,
+        ..test_options()
+    })
+    .await;
+    let _held = hold_a_call(&mut app.facts).await;
+
+    let refused = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "TX".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("over the per-connection limit");
+
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+}
+
+#[tokio::test]
+async fn requests_over_the_size_limit_are_refused_and_the_server_stays_healthy() {
+    let mut app = app_with(ServerOptions {
+        max_request_bytes: 64 * 1024,
+        ..test_options()
+    })
+    .await;
+
+    let big = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "R".repeat(100 * 1024),
+            ..Default::default()
+        })
+        .await
+        .expect_err("too large");
+    let next = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "TX".into(),
+            ..Default::default()
+        })
+        .await;
+
+    assert_eq!(big.code(), Code::OutOfRange, "{big:?}");
+    assert!(big.message().contains("too large"), "{}", big.message());
+    assert!(next.is_ok(), "{next:?}");
+}
+
+#[tokio::test]
+async fn a_call_running_past_the_server_timeout_is_ended() {
+    let mut app = app_with(ServerOptions {
+        request_timeout: Duration::from_millis(300),
+        ..test_options()
+    })
+    .await;
+    let (tx, rx) = mpsc::channel::<pb::ImportFactsRequest>(1);
+
+    let started = std::time::Instant::now();
+    let ended = app
+        .facts
+        .import_facts(ReceiverStream::new(rx))
+        .await
+        .expect_err("timed out");
+
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "ended by the server timeout"
+    );
+    assert!(
+        matches!(ended.code(), Code::Cancelled | Code::DeadlineExceeded),
+        "{ended:?}"
+    );
+    drop(tx);
+}
+
+#[tokio::test]
+async fn a_caller_deadline_shorter_than_the_server_timeout_wins() {
+    let mut app = app_with(test_options()).await;
+    let (tx, rx) = mpsc::channel::<pb::ImportFactsRequest>(1);
+    let mut request = tonic::Request::new(ReceiverStream::new(rx));
+    request.set_timeout(Duration::from_millis(300));
+
+    let started = std::time::Instant::now();
+    let ended = app.facts.import_facts(request).await.expect_err("deadline");
+
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        matches!(ended.code(), Code::Cancelled | Code::DeadlineExceeded),
+        "{ended:?}"
+    );
+    drop(tx);
+}

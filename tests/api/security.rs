@@ -1,0 +1,255 @@
+use crate::helpers::{at, spawn_with, test_options, transaction};
+use async_trait::async_trait;
+use paydiag::{
+    auth::{Callers, token_hash},
+    engine::model::Facts,
+    pb::v1::{
+        self as pb, diagnosis_service_client::DiagnosisServiceClient,
+        fact_service_client::FactServiceClient,
+    },
+    server::{self, ServeConfig},
+    store::{
+        Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError, sqlite::SqliteStore,
+    },
+};
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+use tonic::{Code, Request, transport::Channel};
+use tonic_health::pb::HealthCheckRequest;
+
+const READER: &str = "reader-token-0123456789";
+const WRITER: &str = "writer-token-9876543210";
+
+fn callers() -> Arc<Callers> {
+    let file = format!(
+        "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
+         [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
+        token_hash(READER),
+        token_hash(WRITER)
+    );
+    Arc::new(Callers::parse(&file).expect("callers"))
+}
+
+/// The real SQLite store, counting the lookups made through it.
+#[derive(Debug)]
+struct CountingStore {
+    inner: SqliteStore,
+    loads: AtomicUsize,
+}
+
+#[async_trait]
+impl FactStore for CountingStore {
+    async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
+        self.inner.put_facts(facts).await
+    }
+    async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_maintenance_window(id).await
+    }
+    async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.load_facts(query).await
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
+    }
+}
+
+async fn secured_app() -> (crate::helpers::TestApp, Arc<CountingStore>) {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let inner = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+        .await
+        .expect("store");
+    let store = Arc::new(CountingStore {
+        inner,
+        loads: AtomicUsize::new(0),
+    });
+    let options = server::ServerOptions {
+        callers: callers(),
+        ..test_options()
+    };
+    let app = spawn_with(store.clone() as SharedStore, dir, options).await;
+    (app, store)
+}
+
+fn with_token<T>(message: T, token: &str) -> Request<T> {
+    let mut request = Request::new(message);
+    let value = format!("Bearer {token}").parse().expect("metadata");
+    request.metadata_mut().insert("authorization", value);
+    request
+}
+
+fn diagnose_request(reference: &str) -> pb::DiagnoseRequest {
+    pb::DiagnoseRequest {
+        reference: reference.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn calls_without_a_known_token_are_unauthenticated_before_anything_is_looked_up() {
+    let (mut app, store) = secured_app().await;
+
+    let missing = app
+        .diagnosis
+        .diagnose(diagnose_request("TX"))
+        .await
+        .expect_err("no token");
+    let unknown = app
+        .diagnosis
+        .diagnose(with_token(diagnose_request("TX"), "guess"))
+        .await
+        .expect_err("bad token");
+    let mut malformed = Request::new(diagnose_request("TX"));
+    malformed
+        .metadata_mut()
+        .insert("authorization", READER.parse().expect("metadata"));
+    let malformed = app
+        .diagnosis
+        .diagnose(malformed)
+        .await
+        .expect_err("no Bearer scheme");
+
+    for status in [&missing, &unknown, &malformed] {
+        assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    }
+    assert_eq!(
+        store.loads.load(Ordering::SeqCst),
+        0,
+        "no lookup may happen for a refused call"
+    );
+}
+
+#[tokio::test]
+async fn each_role_may_call_only_its_own_service() {
+    let (mut app, store) = secured_app().await;
+    let put = |token: &str| {
+        with_token(
+            pb::PutTransactionRequest {
+                transaction: Some(transaction("TX-AUTH")),
+            },
+            token,
+        )
+    };
+
+    let reader_writes = app
+        .facts
+        .put_transaction(put(READER))
+        .await
+        .expect_err("reader may not write");
+    let writer_diagnoses = app
+        .diagnosis
+        .diagnose(with_token(diagnose_request("TX-AUTH"), WRITER))
+        .await
+        .expect_err("writer");
+    app.facts
+        .put_transaction(put(WRITER))
+        .await
+        .expect("writer may write");
+    let diagnosis = app
+        .diagnosis
+        .diagnose(with_token(diagnose_request("TX-AUTH"), READER))
+        .await
+        .expect("reader may diagnose")
+        .into_inner();
+
+    assert_eq!(reader_writes.code(), Code::PermissionDenied);
+    assert!(
+        reader_writes.message().contains("writer"),
+        "{}",
+        reader_writes.message()
+    );
+    assert_eq!(writer_diagnoses.code(), Code::PermissionDenied);
+    assert_eq!(
+        store.loads.load(Ordering::SeqCst),
+        1,
+        "only the permitted diagnosis looked anything up"
+    );
+    assert_eq!(diagnosis.reference, "TX-AUTH");
+}
+
+#[tokio::test]
+async fn health_and_reflection_stay_open_without_a_token() {
+    let (mut app, _) = secured_app().await;
+
+    let health = app
+        .health
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await;
+    use tonic_reflection::pb::v1alpha::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest,
+    };
+    let mut reflection = ServerReflectionClient::new(app.channel.clone());
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let listed = reflection
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await;
+
+    assert!(health.is_ok(), "{health:?}");
+    assert!(listed.is_ok(), "{listed:?}");
+}
+
+#[tokio::test]
+async fn without_callers_the_server_refuses_to_listen_beyond_loopback_unless_told_to() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let config = |listen: &str, insecure: bool| ServeConfig {
+        listen: listen.parse().expect("address"),
+        store: StoreConfig {
+            db: dir.path().join("p.db").to_string_lossy().into_owned(),
+            pool_size: 2,
+            acquire_timeout: std::time::Duration::from_secs(1),
+            operation_timeout: std::time::Duration::from_secs(1),
+        },
+        rules: None,
+        demo: false,
+        options: test_options(),
+        insecure_allow_anonymous: insecure,
+    };
+
+    let refused = server::serve(config("0.0.0.0:0", false), std::future::ready(())).await;
+    let loopback = server::serve(config("127.0.0.1:0", false), std::future::ready(())).await;
+    let allowed = server::serve(config("0.0.0.0:0", true), std::future::ready(())).await;
+
+    let message = format!("{:#}", refused.expect_err("must refuse"));
+    assert!(
+        message.contains("--callers") && message.contains("--insecure-allow-anonymous"),
+        "{message}"
+    );
+    assert!(loopback.is_ok(), "{loopback:?}");
+    assert!(allowed.is_ok(), "{allowed:?}");
+}
+
+#[tokio::test]
+async fn a_client_carrying_a_token_for_every_call_is_served() {
+    let (app, _) = secured_app().await;
+    let token: tonic::metadata::MetadataValue<_> =
+        format!("Bearer {READER}").parse().expect("metadata");
+    let channel: Channel = app.channel.clone();
+    let mut client =
+        DiagnosisServiceClient::with_interceptor(channel.clone(), move |mut r: Request<()>| {
+            r.metadata_mut().insert("authorization", token.clone());
+            Ok(r)
+        });
+    let mut unauthenticated_writer = FactServiceClient::new(channel);
+
+    let d = client
+        .diagnose(diagnose_request("NOPE"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+    let w = unauthenticated_writer
+        .delete_maintenance_window(pb::DeleteMaintenanceWindowRequest { id: "x".into() })
+        .await
+        .expect_err("no token");
+
+    assert_eq!(d.cause(), pb::Cause::NotFound);
+    assert_eq!(w.code(), Code::Unauthenticated);
+    let _ = at(0);
+}
