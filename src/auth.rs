@@ -158,6 +158,11 @@ impl Callers {
         Ok(Self { known })
     }
 
+    /// The configured callers.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Caller>> {
+        self.known.iter().map(|k| &k.caller)
+    }
+
     /// Whether no callers are configured (anonymous, loopback-only mode).
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()

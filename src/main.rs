@@ -9,6 +9,9 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Du
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
+    /// How log lines are written to stderr.
+    #[arg(long, global = true, env = "PAYDIAG_LOG_FORMAT", value_enum, default_value_t = telemetry::LogFormat::Text)]
+    log_format: telemetry::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -88,6 +91,12 @@ struct ServeArgs {
     /// and write facts.
     #[arg(long, env = "PAYDIAG_INSECURE_ALLOW_ANONYMOUS")]
     insecure_allow_anonymous: bool,
+    /// Calls per second each caller may make, unless the callers file sets its own; 0 = no limit.
+    #[arg(long, env = "PAYDIAG_RATE_LIMIT_PER_SECOND", default_value_t = 1000)]
+    rate_limit_per_second: u32,
+    /// Where to serve Prometheus metrics over HTTP ("off" for nowhere). Keep it private.
+    #[arg(long, env = "PAYDIAG_METRICS_LISTEN", default_value = "127.0.0.1:9464", value_parser = parse_listen)]
+    metrics_listen: Option<SocketAddr>,
     /// Most connections to the store (SQLite: read connections).
     #[arg(long, env = "PAYDIAG_DB_POOL_SIZE", default_value_t = 16)]
     db_pool_size: usize,
@@ -137,6 +146,7 @@ impl ServeArgs {
         };
         let options = server::ServerOptions {
             callers: Arc::new(callers),
+            rate_limit_per_second: self.rate_limit_per_second,
             max_request_bytes: self.max_request_bytes,
             max_calls_per_connection: self.max_calls_per_connection,
             max_calls_in_flight: self.max_calls_in_flight,
@@ -148,6 +158,7 @@ impl ServeArgs {
         };
         Ok(server::ServeConfig {
             listen: self.listen,
+            metrics_listen: self.metrics_listen,
             store,
             rules: self.rules,
             demo: self.demo,
@@ -157,10 +168,22 @@ impl ServeArgs {
     }
 }
 
+/// An address, or "off".
+fn parse_listen(value: &str) -> Result<Option<SocketAddr>, String> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    value
+        .parse()
+        .map(Some)
+        .map_err(|e| format!("{e}: expected host:port or \"off\""))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init_logging();
-    match run(Cli::parse().command).await {
+    let cli = Cli::parse();
+    telemetry::init_logging(cli.log_format);
+    match run(cli.command).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("paydiag: {e:#}");

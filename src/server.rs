@@ -2,7 +2,10 @@
 
 use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
-use crate::layers::{auth::AuthLayer, inflight::InFlightLayer};
+use crate::layers::{
+    auth::AuthLayer, inflight::InFlightLayer, rate_limit::RateLimits, request_id::RequestIdLayer,
+    rpc_metrics::RpcMetricsLayer,
+};
 use crate::pb::{
     self,
     v1::{
@@ -25,6 +28,8 @@ const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.
 pub struct ServerOptions {
     /// Who may call; empty = anonymous calls, allowed only on loopback addresses.
     pub callers: Arc<Callers>,
+    /// Calls per second each caller may make unless the callers file says otherwise; 0 = no limit.
+    pub rate_limit_per_second: u32,
     /// Largest request message accepted, in bytes.
     pub max_request_bytes: usize,
     /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
@@ -50,6 +55,7 @@ impl Default for ServerOptions {
     fn default() -> Self {
         Self {
             callers: Arc::new(Callers::default()),
+            rate_limit_per_second: 1000,
             max_request_bytes: 1024 * 1024,
             max_calls_per_connection: 128,
             max_calls_in_flight: 2048,
@@ -101,6 +107,7 @@ pub async fn run(
     };
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
     let limit = options.max_request_bytes;
+    let limits = RateLimits::new(&options.callers, options.rate_limit_per_second);
     let serve = tonic::transport::Server::builder()
         .tcp_nodelay(true)
         // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
@@ -109,8 +116,11 @@ pub async fn run(
         .timeout(options.request_timeout)
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
+        // Outermost first: every call gets an id and is timed, even when it is then refused.
+        .layer(RequestIdLayer)
+        .layer(RpcMetricsLayer)
         .layer(InFlightLayer::new(options.max_calls_in_flight))
-        .layer(AuthLayer::new(options.callers.clone()))
+        .layer(AuthLayer::new(options.callers.clone(), limits))
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
         // grpcurl 1.8 and other older tools speak only v1alpha.
@@ -180,6 +190,8 @@ async fn probe_store(
 pub struct ServeConfig {
     /// Address to listen on.
     pub listen: std::net::SocketAddr,
+    /// Where to serve Prometheus metrics; `None` for nowhere.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// The store.
     pub store: StoreConfig,
     /// A rules file replacing the shipped rules.
@@ -215,6 +227,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     check_exposure(&config)?;
+    if let Some(listen) = config.metrics_listen {
+        crate::telemetry::install_metrics(listen)?;
+        tracing::info!(%listen, "serving Prometheus metrics");
+    }
     let rules = match &config.rules {
         Some(path) => {
             let source = std::fs::read_to_string(path)

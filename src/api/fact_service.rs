@@ -8,6 +8,8 @@ use super::{
 };
 use crate::pb::v1::{self as pb, fact_service_server::FactService};
 use crate::store::Fact;
+use crate::{auth::Caller, mask::mask};
+use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 /// Facts stored per store transaction during an import: large enough to amortize commits,
@@ -48,79 +50,120 @@ impl FactService for FactApi {
         &self,
         request: Request<pb::PutTransactionRequest>,
     ) -> Result<Response<pb::Transaction>, Status> {
-        let p = present("transaction", request.get_ref().transaction.as_ref())?;
-        let transaction = fact_codec::transaction(p, "transaction").map_err(ServiceError::from)?;
-        let stored = fact_codec::transaction_pb(&transaction);
-        self.put(Fact::Transaction(transaction)).await?;
-        Ok(Response::new(stored))
+        let resource = request
+            .get_ref()
+            .transaction
+            .as_ref()
+            .map(|t| clip(&t.reference));
+        audited(&request, "PutTransaction", resource, async {
+            let p = present("transaction", request.get_ref().transaction.as_ref())?;
+            let transaction =
+                fact_codec::transaction(p, "transaction").map_err(ServiceError::from)?;
+            let stored = fact_codec::transaction_pb(&transaction);
+            self.put(Fact::Transaction(transaction)).await?;
+            Ok(Response::new(stored))
+        })
+        .await
     }
 
     async fn put_account_status(
         &self,
         request: Request<pb::PutAccountStatusRequest>,
     ) -> Result<Response<pb::AccountStatus>, Status> {
-        let p = present("account_status", request.get_ref().account_status.as_ref())?;
-        let status = fact_codec::account_status(p, "account_status").map_err(ServiceError::from)?;
-        let stored = fact_codec::account_status_pb(&status);
-        self.put(Fact::AccountStatus(status)).await?;
-        Ok(Response::new(stored))
+        // Account ids are personal data: the log keeps only a masked form.
+        let resource = request
+            .get_ref()
+            .account_status
+            .as_ref()
+            .map(|s| mask(&s.account_id));
+        audited(&request, "PutAccountStatus", resource, async {
+            let p = present("account_status", request.get_ref().account_status.as_ref())?;
+            let status =
+                fact_codec::account_status(p, "account_status").map_err(ServiceError::from)?;
+            let stored = fact_codec::account_status_pb(&status);
+            self.put(Fact::AccountStatus(status)).await?;
+            Ok(Response::new(stored))
+        })
+        .await
     }
 
     async fn put_maintenance_window(
         &self,
         request: Request<pb::PutMaintenanceWindowRequest>,
     ) -> Result<Response<pb::MaintenanceWindow>, Status> {
-        let p = present(
-            "maintenance_window",
-            request.get_ref().maintenance_window.as_ref(),
-        )?;
-        let window =
-            fact_codec::maintenance_window(p, "maintenance_window").map_err(ServiceError::from)?;
-        let stored = fact_codec::maintenance_window_pb(&window);
-        self.put(Fact::MaintenanceWindow(window)).await?;
-        Ok(Response::new(stored))
+        let resource = request
+            .get_ref()
+            .maintenance_window
+            .as_ref()
+            .map(|w| clip(&w.id));
+        audited(&request, "PutMaintenanceWindow", resource, async {
+            let p = present(
+                "maintenance_window",
+                request.get_ref().maintenance_window.as_ref(),
+            )?;
+            let window = fact_codec::maintenance_window(p, "maintenance_window")
+                .map_err(ServiceError::from)?;
+            let stored = fact_codec::maintenance_window_pb(&window);
+            self.put(Fact::MaintenanceWindow(window)).await?;
+            Ok(Response::new(stored))
+        })
+        .await
     }
 
     async fn delete_maintenance_window(
         &self,
         request: Request<pb::DeleteMaintenanceWindowRequest>,
     ) -> Result<Response<()>, Status> {
-        let mut check = Check::new("");
-        let id = check.id("id", &request.get_ref().id);
-        check.finish().map_err(ServiceError::from)?;
-        if !self
-            .state
-            .store
-            .delete_maintenance_window(&id)
-            .await
-            .map_err(ServiceError::from)?
-        {
-            return Err(
-                ServiceError::NotFound(format!("no maintenance window has id {id:?}")).into(),
-            );
-        }
-        Ok(Response::new(()))
+        let resource = Some(clip(&request.get_ref().id));
+        audited(&request, "DeleteMaintenanceWindow", resource, async {
+            let mut check = Check::new("");
+            let id = check.id("id", &request.get_ref().id);
+            check.finish().map_err(ServiceError::from)?;
+            let store = &self.state.store;
+            if !store
+                .delete_maintenance_window(&id)
+                .await
+                .map_err(ServiceError::from)?
+            {
+                let message = format!("no maintenance window has id {id:?}");
+                return Err(ServiceError::NotFound(message).into());
+            }
+            Ok(Response::new(()))
+        })
+        .await
     }
 
     async fn put_network_condition(
         &self,
         request: Request<pb::PutNetworkConditionRequest>,
     ) -> Result<Response<pb::NetworkCondition>, Status> {
-        let p = present(
-            "network_condition",
-            request.get_ref().network_condition.as_ref(),
-        )?;
-        let condition =
-            fact_codec::network_condition(p, "network_condition").map_err(ServiceError::from)?;
-        let stored = fact_codec::network_condition_pb(&condition);
-        self.put(Fact::NetworkCondition(condition)).await?;
-        Ok(Response::new(stored))
+        let resource = request
+            .get_ref()
+            .network_condition
+            .as_ref()
+            .map(|c| clip(&c.network));
+        audited(&request, "PutNetworkCondition", resource, async {
+            let p = present(
+                "network_condition",
+                request.get_ref().network_condition.as_ref(),
+            )?;
+            let condition = fact_codec::network_condition(p, "network_condition")
+                .map_err(ServiceError::from)?;
+            let stored = fact_codec::network_condition_pb(&condition);
+            self.put(Fact::NetworkCondition(condition)).await?;
+            Ok(Response::new(stored))
+        })
+        .await
     }
 
     async fn import_facts(
         &self,
         request: Request<Streaming<pb::ImportFactsRequest>>,
     ) -> Result<Response<pb::ImportFactsResponse>, Status> {
+        let caller = request
+            .extensions()
+            .get::<Arc<Caller>>()
+            .map(|c| c.name.clone());
         let mut stream = request.into_inner();
         let mut import = Import::default();
         let mut index = 0u64;
@@ -144,8 +187,52 @@ impl FactService for FactApi {
             rejected = import.response.rejected_count,
             "import finished"
         );
+        tracing::info!(
+            target: "paydiag::audit",
+            caller = caller.as_deref().unwrap_or("-"),
+            method = "ImportFacts",
+            resource = "-",
+            outcome = "ok",
+            stored = import.stored(),
+            rejected = import.response.rejected_count,
+            "fact write"
+        );
         Ok(Response::new(import.response))
     }
+}
+
+/// Records a write in the audit log: who made it, on what, and how it ended.
+async fn audited<M, T>(
+    request: &Request<M>,
+    method: &'static str,
+    resource: Option<String>,
+    write: impl Future<Output = Result<T, Status>>,
+) -> Result<T, Status> {
+    let result = write.await;
+    let caller = request.extensions().get::<Arc<Caller>>();
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(status) => code_name(status.code()),
+    };
+    tracing::info!(
+        target: "paydiag::audit",
+        caller = caller.map_or("-", |c| c.name.as_str()),
+        method,
+        resource = resource.as_deref().unwrap_or("-"),
+        outcome,
+        "fact write"
+    );
+    result
+}
+
+/// A resource id as logged: at most 64 characters, so that no request floods the log.
+fn clip(id: &str) -> String {
+    id.chars().take(64).collect()
+}
+
+/// The canonical name of a gRPC code, as in logs and metrics.
+pub fn code_name(code: tonic::Code) -> &'static str {
+    crate::layers::rpc_metrics::code_name(code)
 }
 
 /// An import in progress: the facts not yet stored and the running response.
@@ -156,6 +243,15 @@ struct Import {
 }
 
 impl Import {
+    /// Facts stored so far.
+    fn stored(&self) -> u64 {
+        let r = &self.response;
+        r.transactions_stored
+            + r.account_statuses_stored
+            + r.maintenance_windows_stored
+            + r.network_conditions_stored
+    }
+
     /// Counts a rejected item and lists it (up to the cap): its first bad field, and every
     /// violation in the reason.
     fn reject(&mut self, index: u64, violations: Vec<super::validate::Violation>) {

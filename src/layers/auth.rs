@@ -1,5 +1,6 @@
 //! Authentication and per-method authorization.
 
+use super::rate_limit::RateLimits;
 use super::{BoxFuture, method_of};
 use crate::auth::{AuthFailure, Caller, Callers, Role};
 use http::{Request, Response};
@@ -27,12 +28,14 @@ pub fn required_role(path: &str) -> Option<Role> {
 #[derive(Debug, Clone)]
 pub struct AuthLayer {
     callers: Arc<Callers>,
+    limits: Arc<RateLimits>,
 }
 
 impl AuthLayer {
-    /// A layer admitting `callers`; with none configured, every call is anonymous.
-    pub fn new(callers: Arc<Callers>) -> Self {
-        Self { callers }
+    /// A layer admitting `callers` within their rate limits; with no callers configured,
+    /// every call is anonymous.
+    pub fn new(callers: Arc<Callers>, limits: Arc<RateLimits>) -> Self {
+        Self { callers, limits }
     }
 }
 
@@ -43,6 +46,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthService {
             inner,
             callers: self.callers.clone(),
+            limits: self.limits.clone(),
         }
     }
 }
@@ -52,6 +56,7 @@ impl<S> Layer<S> for AuthLayer {
 pub struct AuthService<S> {
     inner: S,
     callers: Arc<Callers>,
+    limits: Arc<RateLimits>,
 }
 
 impl<S> AuthService<S> {
@@ -92,6 +97,7 @@ impl<S> AuthService<S> {
                 Status::permission_denied(message),
             ));
         }
+        self.limits.check(&caller)?;
         request.extensions_mut().insert(caller);
         Ok(())
     }

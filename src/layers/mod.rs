@@ -5,6 +5,9 @@
 
 pub mod auth;
 pub mod inflight;
+pub mod rate_limit;
+pub mod request_id;
+pub mod rpc_metrics;
 
 use std::{future::Future, pin::Pin};
 

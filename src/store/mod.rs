@@ -1,6 +1,7 @@
 //! Where facts live: the [`FactStore`] trait and one module per backend.
 
 pub mod codec;
+pub mod instrumented;
 pub mod postgres;
 pub mod sqlite;
 
@@ -118,10 +119,11 @@ pub async fn open(config: &StoreConfig) -> anyhow::Result<SharedStore> {
             acquire_timeout: config.acquire_timeout,
             operation_timeout: config.operation_timeout,
         };
-        return Ok(Arc::new(postgres::PostgresStore::connect(&pg).await?));
+        let store: SharedStore = Arc::new(postgres::PostgresStore::connect(&pg).await?);
+        return Ok(Arc::new(instrumented::Instrumented::new(store)));
     }
     let path = config.db.strip_prefix("sqlite://").unwrap_or(&config.db);
     let readers = u32::try_from(config.pool_size).unwrap_or(u32::MAX);
     let store = sqlite::SqliteStore::open(std::path::Path::new(path), readers).await?;
-    Ok(Arc::new(store))
+    Ok(Arc::new(instrumented::Instrumented::new(Arc::new(store))))
 }

@@ -201,6 +201,7 @@ async fn without_callers_the_server_refuses_to_listen_beyond_loopback_unless_tol
     let dir = tempfile::TempDir::new().expect("dir");
     let config = |listen: &str, insecure: bool| ServeConfig {
         listen: listen.parse().expect("address"),
+        metrics_listen: None,
         store: StoreConfig {
             db: dir.path().join("p.db").to_string_lossy().into_owned(),
             pool_size: 2,
@@ -252,4 +253,57 @@ async fn a_client_carrying_a_token_for_every_call_is_served() {
     assert_eq!(d.cause(), pb::Cause::NotFound);
     assert_eq!(w.code(), Code::Unauthenticated);
     let _ = at(0);
+}
+
+#[tokio::test]
+async fn a_callers_rate_limit_is_shared_across_its_connections() {
+    let file = format!(
+        "[[callers]]\nname = \"bursty\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\nrate_limit_per_second = 2\n",
+        token_hash(READER)
+    );
+    let options = server::ServerOptions {
+        callers: Arc::new(Callers::parse(&file).expect("callers")),
+        ..test_options()
+    };
+    let dir = tempfile::TempDir::new().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("p.db"), 2)
+        .await
+        .expect("store");
+    let app = spawn_with(Arc::new(store), dir, options).await;
+    let second_connection = Channel::from_shared(format!("http://{}", app.addr))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    let mut clients = [
+        DiagnosisServiceClient::new(app.channel.clone()),
+        DiagnosisServiceClient::new(second_connection),
+    ];
+
+    let mut outcomes = Vec::new();
+    for i in 0..4 {
+        outcomes.push(
+            clients[i % 2]
+                .diagnose(with_token(diagnose_request("TX"), READER))
+                .await,
+        );
+    }
+
+    let refused: Vec<&tonic::Status> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert!(
+        !refused.is_empty(),
+        "4 calls at once exceed 2 per second across both connections"
+    );
+    use tonic_types::StatusExt;
+    for status in refused {
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        let quota = status
+            .get_details_quota_failure()
+            .expect("QuotaFailure detail");
+        assert_eq!(quota.violations[0].subject, "caller:bursty");
+        assert!(
+            status.get_details_retry_info().is_some(),
+            "RetryInfo detail"
+        );
+    }
 }

@@ -158,3 +158,49 @@ async fn health_turns_not_serving_when_shutdown_begins() {
         .await
         .expect("shutdown is bounded");
 }
+
+#[tokio::test]
+async fn a_request_id_is_echoed_back_or_generated() {
+    let mut app = spawn_app().await;
+    let mut request = tonic::Request::new(pb::DiagnoseRequest {
+        reference: "X".into(),
+        ..Default::default()
+    });
+    request
+        .metadata_mut()
+        .insert("x-request-id", "ticket-4711-a".parse().expect("metadata"));
+
+    let echoed = app.diagnosis.diagnose(request).await.expect("diagnose");
+    let generated = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "X".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("diagnose");
+    let mut forged = tonic::Request::new(pb::DiagnoseRequest {
+        reference: "X".into(),
+        ..Default::default()
+    });
+    forged
+        .metadata_mut()
+        .insert("x-request-id", "a b".parse().expect("metadata"));
+    let replaced = app.diagnosis.diagnose(forged).await.expect("diagnose");
+
+    let id = |r: &tonic::Response<pb::Diagnosis>| {
+        r.metadata()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(id(&echoed).as_deref(), Some("ticket-4711-a"));
+    let generated = id(&generated).expect("generated id");
+    assert_eq!(generated.len(), 32);
+    assert!(generated.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_ne!(
+        id(&replaced).as_deref(),
+        Some("a b"),
+        "ids with spaces are replaced"
+    );
+}
