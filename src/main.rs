@@ -95,8 +95,8 @@ struct ServeArgs {
     #[arg(long, env = "PAYDIAG_RATE_LIMIT_PER_SECOND", default_value_t = 1000)]
     rate_limit_per_second: u32,
     /// Where to serve Prometheus metrics over HTTP ("off" for nowhere). Keep it private.
-    #[arg(long, env = "PAYDIAG_METRICS_LISTEN", default_value = "127.0.0.1:9464", value_parser = parse_listen)]
-    metrics_listen: Option<SocketAddr>,
+    #[arg(long, env = "PAYDIAG_METRICS_LISTEN", default_value = "127.0.0.1:9464")]
+    metrics_listen: OptionalAddr,
     /// Most connections to the store (SQLite: read connections).
     #[arg(long, env = "PAYDIAG_DB_POOL_SIZE", default_value_t = 16)]
     db_pool_size: usize,
@@ -158,7 +158,7 @@ impl ServeArgs {
         };
         Ok(server::ServeConfig {
             listen: self.listen,
-            metrics_listen: self.metrics_listen,
+            metrics_listen: self.metrics_listen.0,
             store,
             rules: self.rules,
             demo: self.demo,
@@ -168,15 +168,22 @@ impl ServeArgs {
     }
 }
 
-/// An address, or "off".
-fn parse_listen(value: &str) -> Result<Option<SocketAddr>, String> {
-    if value.eq_ignore_ascii_case("off") {
-        return Ok(None);
+/// An address, or "off" for none.
+#[derive(Debug, Clone, Copy)]
+struct OptionalAddr(Option<SocketAddr>);
+
+impl std::str::FromStr for OptionalAddr {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.eq_ignore_ascii_case("off") {
+            return Ok(Self(None));
+        }
+        let addr = value
+            .parse()
+            .map_err(|e| format!("{e}: expected host:port or \"off\""))?;
+        Ok(Self(Some(addr)))
     }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|e| format!("{e}: expected host:port or \"off\""))
 }
 
 #[tokio::main]

@@ -1,0 +1,350 @@
+//! The real `paydiag` binary as operators run it: JSON logs, metrics over HTTP, audit lines,
+//! masking, and a graceful drain on SIGTERM.
+
+use paydiag::{
+    api::fact_codec::timestamp,
+    auth::token_hash,
+    pb::v1::{
+        self as pb, diagnosis_service_client::DiagnosisServiceClient,
+        fact_service_client::FactServiceClient,
+    },
+};
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tonic::{Request, transport::Channel};
+
+const READER: &str = "reader-token-for-process-test";
+const WRITER: &str = "writer-token-for-process-test";
+const ACCOUNT: &str = "acct-SECRET-0001234567";
+const ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn authorized<T>(message: T, token: &str, request_id: Option<&str>) -> Request<T> {
+    let mut request = Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("metadata"),
+    );
+    if let Some(id) = request_id {
+        request
+            .metadata_mut()
+            .insert("x-request-id", id.parse().expect("metadata"));
+    }
+    request
+}
+
+async fn connect(port: u16) -> Channel {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match Channel::from_shared(format!("http://127.0.0.1:{port}"))
+            .expect("uri")
+            .connect()
+            .await
+        {
+            Ok(channel) => return channel,
+            Err(e) if Instant::now() > deadline => panic!("server did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+async fn scrape(port: u16) -> String {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("metrics listener");
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("response");
+    response
+}
+
+/// The value of the first sample of `name` whose labels contain every one of `labels`.
+fn sample(metrics: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    metrics
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter(|line| line.starts_with(name) && labels.iter().all(|l| line.contains(l)))
+        .find_map(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+#[tokio::test]
+async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let callers = dir.path().join("callers.toml");
+    std::fs::write(
+        &callers,
+        format!(
+            "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
+             [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
+            token_hash(READER),
+            token_hash(WRITER)
+        ),
+    )
+    .expect("callers file");
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_paydiag"))
+            .args([
+                "--log-format",
+                "json",
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
+            .args([
+                "--callers",
+                callers.to_str().expect("path"),
+                "--drain-grace",
+                "10s",
+            ])
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start paydiag"),
+    );
+    let stderr = server.0.stderr.take().expect("stderr");
+    let log_lines = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let channel = connect(port).await;
+    let mut facts = FactServiceClient::new(channel.clone());
+    let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
+
+    // Facts carrying personal data, then a diagnosis with our request id, and one refused call.
+    let transaction = pb::Transaction {
+        reference: "TX-OPS-1".into(),
+        account_id: ACCOUNT.into(),
+        kind: pb::TransactionKind::Withdrawal.into(),
+        network: "ETH".into(),
+        asset: "USDT".into(),
+        amount: "10".into(),
+        destination: ADDRESS.into(),
+        status: pb::TransactionStatus::Pending.into(),
+        created_at: Some(timestamp(chrono::Utc::now())),
+        ..Default::default()
+    };
+    facts
+        .put_transaction(authorized(
+            pb::PutTransactionRequest {
+                transaction: Some(transaction),
+            },
+            WRITER,
+            None,
+        ))
+        .await
+        .expect("put transaction");
+    let frozen = pb::AccountStatus {
+        account_id: ACCOUNT.into(),
+        state: pb::AccountState::Frozen.into(),
+        reason: pb::FreezeReason::ComplianceReview.into(),
+        effective_from: Some(timestamp(
+            chrono::Utc::now() - chrono::TimeDelta::minutes(1),
+        )),
+        note: "internal case 991".into(),
+        ..Default::default()
+    };
+    facts
+        .put_account_status(authorized(
+            pb::PutAccountStatusRequest {
+                account_status: Some(frozen),
+            },
+            WRITER,
+            None,
+        ))
+        .await
+        .expect("put status");
+    let request = pb::DiagnoseRequest {
+        reference: "TX-OPS-1".into(),
+        ..Default::default()
+    };
+    let diagnosed = diagnosis
+        .diagnose(authorized(request.clone(), READER, Some("req-ops-0001")))
+        .await
+        .expect("diagnose");
+    assert_eq!(diagnosed.get_ref().cause(), pb::Cause::AccountFrozen);
+    let refused = diagnosis
+        .diagnose(authorized(request, "wrong-token", None))
+        .await
+        .expect_err("bad token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+
+    // Metrics, scraped over HTTP and parsed.
+    let metrics = scrape(metrics_port).await;
+    assert!(
+        metrics.starts_with("HTTP/1.1 200") || metrics.starts_with("HTTP/1.0 200"),
+        "{metrics}"
+    );
+    let diagnose_calls = sample(
+        &metrics,
+        "rpc_server_call_duration_seconds_count",
+        &[
+            "rpc_method=\"paydiag.v1.DiagnosisService/Diagnose\"",
+            "rpc_grpc_status_code=\"OK\"",
+        ],
+    );
+    assert_eq!(diagnose_calls, Some(1.0), "{metrics}");
+    assert!(
+        sample(
+            &metrics,
+            "rpc_server_call_duration_seconds_bucket",
+            &[
+                "rpc_method=\"paydiag.v1.DiagnosisService/Diagnose\"",
+                "le=\"0.0001\""
+            ]
+        )
+        .is_some(),
+        "histogram buckets: {metrics}"
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "paydiag_diagnoses_total",
+            &["cause=\"CAUSE_ACCOUNT_FROZEN\""]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "paydiag_auth_failures_total",
+            &["reason=\"unknown_token\""]
+        ),
+        Some(1.0)
+    );
+    assert!(
+        sample(
+            &metrics,
+            "paydiag_store_operation_duration_seconds_count",
+            &["operation=\"load_facts\""]
+        )
+        .is_some()
+    );
+
+    // SIGTERM with an import in flight: it completes, then the process exits cleanly.
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut import_client = facts.clone();
+    let import = tokio::spawn(async move {
+        import_client
+            .import_facts(authorized(
+                tokio_stream::wrappers::ReceiverStream::new(rx),
+                WRITER,
+                None,
+            ))
+            .await
+    });
+    let condition = |n: i64| pb::ImportFactsRequest {
+        fact: Some(pb::import_facts_request::Fact::NetworkCondition(
+            pb::NetworkCondition {
+                network: "ETH".into(),
+                congestion_factor: 1.5,
+                observed_at: Some(timestamp(
+                    chrono::Utc::now() - chrono::TimeDelta::seconds(n),
+                )),
+            },
+        )),
+    };
+    tx.send(condition(1)).await.expect("send");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let status = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    tx.send(condition(2)).await.expect("send after SIGTERM");
+    drop(tx);
+    let imported = import
+        .await
+        .expect("import task")
+        .expect("the in-flight import completes")
+        .into_inner();
+    assert_eq!(
+        imported.network_conditions_stored, 2,
+        "no accepted write is lost"
+    );
+    let exit = tokio::task::spawn_blocking(move || server.0.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(exit.success(), "clean exit after the drain: {exit:?}");
+
+    // Logs: JSON, request id on every line of that call, audit lines, nothing personal in full.
+    let lines = log_lines.join().expect("log reader");
+    let parsed: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let of_request: Vec<&serde_json::Value> = parsed
+        .iter()
+        .filter(|v| v["span"]["request_id"] == "req-ops-0001")
+        .collect();
+    assert!(
+        !of_request.is_empty(),
+        "lines of the diagnose call carry its request id"
+    );
+    let diagnosed_lines: Vec<&serde_json::Value> = parsed
+        .iter()
+        .filter(|v| v["fields"]["message"] == "diagnosed")
+        .collect();
+    assert!(
+        diagnosed_lines
+            .iter()
+            .all(|v| v["span"]["request_id"].is_string()),
+        "every line logged inside a call names its request id"
+    );
+    let audit: Vec<&serde_json::Value> = parsed
+        .iter()
+        .filter(|v| v["target"] == "paydiag::audit")
+        .collect();
+    let status_write = audit
+        .iter()
+        .find(|v| v["fields"]["method"] == "PutAccountStatus")
+        .expect("audited status write");
+    assert_eq!(status_write["fields"]["caller"], "feeder");
+    assert_eq!(status_write["fields"]["outcome"], "ok");
+    assert!(
+        status_write["fields"]["resource"]
+            .as_str()
+            .is_some_and(|r| r.contains("****"))
+    );
+    assert!(
+        audit.iter().any(|v| v["fields"]["outcome"] == "denied"),
+        "refused call audited"
+    );
+    for line in &lines {
+        for secret in [ACCOUNT, ADDRESS, READER, WRITER, "internal case 991"] {
+            assert!(!line.contains(secret), "log line leaks {secret:?}: {line}");
+        }
+    }
+}
