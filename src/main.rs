@@ -87,6 +87,15 @@ struct ServeArgs {
     /// anonymous, which is allowed only on loopback addresses.
     #[arg(long, env = "PAYDIAG_CALLERS")]
     callers: Option<PathBuf>,
+    /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "PAYDIAG_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "PAYDIAG_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Require client certificates signed by this CA (PEM): mutual TLS. Needs --tls-cert.
+    #[arg(long, env = "PAYDIAG_TLS_CLIENT_CA", requires = "tls_cert")]
+    tls_client_ca: Option<PathBuf>,
     /// Serve anonymous callers on a non-loopback address. Anyone who can connect can then read
     /// and write facts.
     #[arg(long, env = "PAYDIAG_INSECURE_ALLOW_ANONYMOUS")]
@@ -109,6 +118,9 @@ struct ServeArgs {
     /// Largest request message accepted, in bytes.
     #[arg(long, env = "PAYDIAG_MAX_REQUEST_BYTES", default_value_t = 1024 * 1024)]
     max_request_bytes: usize,
+    /// Most items one ImportFacts call may stream.
+    #[arg(long, env = "PAYDIAG_MAX_IMPORT_ITEMS", default_value_t = 5_000_000)]
+    max_import_items: u64,
     /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
     #[arg(long, env = "PAYDIAG_MAX_CALLS_PER_CONNECTION", default_value_t = 128)]
     max_calls_per_connection: usize,
@@ -144,10 +156,18 @@ impl ServeArgs {
             acquire_timeout: self.db_acquire_timeout,
             operation_timeout: self.db_operation_timeout,
         };
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                Some(server::Tls::load(cert, key, self.tls_client_ca.as_deref())?)
+            }
+            _ => None,
+        };
         let options = server::ServerOptions {
+            tls,
             callers: Arc::new(callers),
             rate_limit_per_second: self.rate_limit_per_second,
             max_request_bytes: self.max_request_bytes,
+            max_import_items: self.max_import_items,
             max_calls_per_connection: self.max_calls_per_connection,
             max_calls_in_flight: self.max_calls_in_flight,
             request_timeout: self.request_timeout,

@@ -14,24 +14,77 @@ use crate::pb::{
 };
 use crate::store::{SharedStore, StoreConfig};
 use anyhow::Context as _;
-use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 use tonic_health::{ServingStatus, server::HealthReporter};
 
 /// The names health is reported for: the whole server ("") and each service.
 const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.v1.FactService"];
 
+/// TLS material, PEM-encoded.
+#[derive(Clone)]
+pub struct Tls {
+    /// The server's certificate chain.
+    pub cert: Vec<u8>,
+    /// The server's private key.
+    pub key: Vec<u8>,
+    /// CA certificates client certificates must chain to; when set, every client must present one
+    /// (mutual TLS).
+    pub client_ca: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.debug_struct("Tls")
+            .field("client_ca", &self.client_ca.is_some())
+            .finish()
+    }
+}
+
+impl Tls {
+    /// Reads the PEM files.
+    pub fn load(cert: &Path, key: &Path, client_ca: Option<&Path>) -> anyhow::Result<Self> {
+        let read = |path: &Path| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
+        Ok(Self {
+            cert: read(cert)?,
+            key: read(key)?,
+            client_ca: client_ca.map(read).transpose()?,
+        })
+    }
+
+    fn config(&self) -> ServerTlsConfig {
+        let config = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert, &self.key));
+        match &self.client_ca {
+            Some(ca) => config.client_ca_root(Certificate::from_pem(ca)),
+            None => config,
+        }
+    }
+}
+
 /// How the server behaves, beyond what it serves.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
+    /// Serve over TLS (and require client certificates when it names a client CA).
+    pub tls: Option<Tls>,
     /// Who may call; empty = anonymous calls, allowed only on loopback addresses.
     pub callers: Arc<Callers>,
     /// Calls per second each caller may make unless the callers file says otherwise; 0 = no limit.
     pub rate_limit_per_second: u32,
     /// Largest request message accepted, in bytes.
     pub max_request_bytes: usize,
+    /// Most items one ImportFacts call may stream.
+    pub max_import_items: u64,
     /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
     pub max_calls_per_connection: usize,
     /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
@@ -54,9 +107,11 @@ pub struct ServerOptions {
 impl Default for ServerOptions {
     fn default() -> Self {
         Self {
+            tls: None,
             callers: Arc::new(Callers::default()),
             rate_limit_per_second: 1000,
             max_request_bytes: 1024 * 1024,
+            max_import_items: 5_000_000,
             max_calls_per_connection: 128,
             max_calls_in_flight: 2048,
             request_timeout: Duration::from_secs(30),
@@ -108,7 +163,13 @@ pub async fn run(
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
     let limit = options.max_request_bytes;
     let limits = RateLimits::new(&options.callers, options.rate_limit_per_second);
-    let serve = tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = &options.tls {
+        builder = builder
+            .tls_config(tls.config())
+            .context("configuring TLS")?;
+    }
+    let serve = builder
         .tcp_nodelay(true)
         // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
         .concurrency_limit_per_connection(options.max_calls_per_connection)
@@ -129,7 +190,10 @@ pub async fn run(
             DiagnosisServiceServer::new(DiagnosisApi::new(state.clone()))
                 .max_decoding_message_size(limit),
         )
-        .add_service(FactServiceServer::new(FactApi::new(state)).max_decoding_message_size(limit))
+        .add_service(
+            FactServiceServer::new(FactApi::new(state, options.max_import_items))
+                .max_decoding_message_size(limit),
+        )
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
     tokio::pin!(serve);
     let served = tokio::select! {

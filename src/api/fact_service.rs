@@ -22,12 +22,16 @@ pub const MAX_REJECTED_LISTED: usize = 1_000;
 #[derive(Debug, Clone)]
 pub struct FactApi {
     state: AppState,
+    max_import_items: u64,
 }
 
 impl FactApi {
-    /// A service over `state`.
-    pub fn new(state: AppState) -> Self {
-        Self { state }
+    /// A service over `state`, taking at most `max_import_items` items per ImportFacts call.
+    pub fn new(state: AppState, max_import_items: u64) -> Self {
+        Self {
+            state,
+            max_import_items,
+        }
     }
 
     async fn put(&self, fact: Fact) -> Result<(), ServiceError> {
@@ -168,6 +172,11 @@ impl FactService for FactApi {
         let mut import = Import::default();
         let mut index = 0u64;
         while let Some(item) = stream.message().await? {
+            if index == self.max_import_items {
+                // What came before the cap is stored; the caller sends the rest in another call.
+                import.flush(&self.state).await?;
+                return Err(too_long(self.max_import_items, &import));
+            }
             match fact_codec::import_item(&item) {
                 Ok(fact) => import.pending.push(fact),
                 Err(violations) => import.reject(index, violations),
@@ -199,6 +208,22 @@ impl FactService for FactApi {
         );
         Ok(Response::new(import.response))
     }
+}
+
+/// The error for a stream past the cap, saying what was done with the items before it.
+fn too_long(cap: u64, import: &Import) -> Status {
+    use tonic_types::{ErrorDetails, QuotaViolation, StatusExt};
+    let message = format!(
+        "an ImportFacts call takes at most {cap} items: the first {cap} were processed \
+         ({} stored, {} rejected); send the rest in another call",
+        import.stored(),
+        import.response.rejected_count
+    );
+    let details = ErrorDetails::with_quota_failure(vec![QuotaViolation::new(
+        "ImportFacts items per call",
+        format!("at most {cap}"),
+    )]);
+    Status::with_error_details(tonic::Code::ResourceExhausted, message, details)
 }
 
 /// Records a write in the audit log: who made it, on what, and how it ended.

@@ -73,11 +73,10 @@ pub async fn spawn_with(
     let server = tokio::spawn(server::run(listener, state, options, async {
         let _ = rx.await;
     }));
+    // Lazy: a TLS server refuses a plaintext handshake, and TLS tests bring their own channels.
     let channel = Channel::from_shared(format!("http://{addr}"))
         .expect("uri")
-        .connect()
-        .await
-        .expect("connect");
+        .connect_lazy();
     TestApp {
         addr,
         diagnosis: DiagnosisServiceClient::new(channel.clone()),

@@ -176,3 +176,34 @@ async fn a_caller_deadline_shorter_than_the_server_timeout_wins() {
     );
     drop(tx);
 }
+
+#[tokio::test]
+async fn an_import_stream_past_its_cap_is_refused_after_storing_what_came_before() {
+    let mut app = app_with(ServerOptions {
+        max_import_items: 3,
+        ..test_options()
+    })
+    .await;
+    let items = (0..5).map(|i| pb::ImportFactsRequest {
+        fact: Some(pb::import_facts_request::Fact::Transaction(transaction(
+            &format!("CAP-{i}"),
+        ))),
+    });
+
+    let refused = app
+        .facts
+        .import_facts(tokio_stream::iter(items))
+        .await
+        .expect_err("over the cap");
+
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+    assert!(
+        refused.message().contains("3 stored"),
+        "{}",
+        refused.message()
+    );
+    let stored = app.diagnose_at("CAP-2", crate::helpers::at(1)).await;
+    let beyond = app.diagnose_at("CAP-3", crate::helpers::at(1)).await;
+    assert_ne!(stored.cause(), pb::Cause::NotFound);
+    assert_eq!(beyond.cause(), pb::Cause::NotFound);
+}

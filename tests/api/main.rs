@@ -5,6 +5,8 @@ mod cli;
 mod diagnose;
 mod facts;
 mod helpers;
+mod hostile;
 mod limits;
 mod security;
 mod serving;
+mod tls;
