@@ -19,14 +19,6 @@ const MAX_CONGESTION: f64 = 1000.0;
 /// Most confirmations a transaction may report or require.
 const MAX_CONFIRMATIONS: u32 = 1_000_000;
 
-/// Checks a required sub-message, or records that it is missing.
-pub fn required<'a, T>(check: &mut Check, field: &str, value: Option<&'a T>) -> Option<&'a T> {
-    if value.is_none() {
-        check.violation(field, "is required");
-    }
-    value
-}
-
 /// Checks and converts a transaction; `prefix` is its path in the request.
 pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec<Violation>> {
     let mut c = Check::new(prefix);
