@@ -2,12 +2,16 @@
 //!
 //! Each check in [`checks`] is a backend-agnostic async function handed a fresh, empty store
 //! (or, for restarts, the [`Backend`] itself). `conformance_suite!` expands every check into a
-//! `#[tokio::test]` for one backend. Adding a backend is an `impl Backend` that creates a fresh
-//! database and one line:
+//! `#[tokio::test]` for one backend, with any attributes given before its name. Adding a backend
+//! is an `impl Backend` that creates a fresh database and one line:
 //!
 //! ```ignore
-//! conformance_suite!(postgres => PostgresBackend::create());
+//! conformance_suite!(sqlite => SqliteBackend::create());
 //! ```
+//!
+//! The PostgreSQL suite runs when `PAYDIAG_TEST_POSTGRES_URL` names a database (set when
+//! building; see `build.rs`); each check then works in a schema of its own, dropped afterwards.
+//! Without the variable its checks are ignored, saying how to run them.
 //!
 //! The engine narrows the facts it is handed itself, so the checks assert what the trait
 //! documents and no more: the account history may hold older entries, but must hold the one in
@@ -22,7 +26,7 @@ use paydiag::engine::model::{
     MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
     TransactionStatus,
 };
-use paydiag::store::{Fact, FactQuery, SharedStore, StoreError};
+use paydiag::store::{Fact, FactQuery, SharedStore, StoreError, postgres::PostgresStore};
 use rust_decimal::Decimal;
 use std::{collections::BTreeSet, fmt::Debug, path::PathBuf, sync::Arc};
 
@@ -41,11 +45,11 @@ pub trait Backend: Send + Sync {
 /// Expands every check into a `#[tokio::test]` in a module named after the backend, each on a
 /// fresh backend made by `$create` (an expression yielding a future of a [`Backend`]).
 macro_rules! conformance_suite {
-    ($backend:ident => $create:expr) => {
+    ($(#[$attr:meta])* $backend:ident => $create:expr) => {
         mod $backend {
             use super::*;
 
-            conformance_suite!(@store $create;
+            conformance_suite!(@store [$(#[$attr])*] $create;
                 ping_answers_on_a_fresh_store,
                 an_empty_store_loads_no_facts,
                 an_empty_batch_succeeds_and_stores_nothing,
@@ -56,6 +60,7 @@ macro_rules! conformance_suite {
                 nanosecond_and_extreme_timestamps_round_trip,
                 a_second_put_of_a_reference_replaces_the_transaction_entirely,
                 facts_in_one_batch_are_applied_in_order,
+                a_large_batch_is_applied_in_order,
                 account_status_fields_round_trip,
                 the_account_status_in_force_is_the_latest_to_take_effect_by_as_of,
                 account_statuses_taking_effect_after_as_of_are_not_loaded,
@@ -81,27 +86,31 @@ macro_rules! conformance_suite {
                 concurrent_readers_see_each_batch_whole_or_not_at_all,
             );
 
-            conformance_suite!(@backend $create;
+            conformance_suite!(@backend [$(#[$attr])*] $create;
                 facts_survive_a_restart,
                 reopening_a_migrated_database_changes_nothing,
             );
         }
     };
-    (@store $create:expr; $($check:ident),+ $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $check() {
+    // `$attrs` is the bracketed attribute list, passed whole into each check's repetition.
+    (@store $attrs:tt $create:expr; $($check:ident),+ $(,)?) => {$(
+        conformance_suite!(@test $attrs $check {
             let backend = $create.await;
             let store = backend.open().await;
             super::checks::$check(&store).await;
-        }
+        });
     )+};
-    (@backend $create:expr; $($check:ident),+ $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $check() {
+    (@backend $attrs:tt $create:expr; $($check:ident),+ $(,)?) => {$(
+        conformance_suite!(@test $attrs $check {
             let backend = $create.await;
             super::checks::$check(&backend).await;
-        }
+        });
     )+};
+    (@test [$(#[$attr:meta])*] $check:ident $body:block) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $check() $body
+    };
 }
 
 /// A SQLite file in a temporary directory, removed when the test ends.
@@ -169,6 +178,137 @@ mod sqlite_only {
             .expect("bumping user_version");
         let opened = paydiag::store::sqlite::SqliteStore::open(&backend.path(), 1).await;
         assert!(opened.is_err(), "opened a database of an unknown schema");
+    }
+}
+
+#[path = "postgres/schema.rs"]
+mod pg_schema;
+
+/// A PostgreSQL schema of its own, dropped when the check ends (however it ends).
+struct PostgresBackend {
+    schema: pg_schema::TestSchema,
+}
+
+impl PostgresBackend {
+    async fn create() -> Self {
+        Self {
+            schema: pg_schema::TestSchema::create().await,
+        }
+    }
+
+    async fn connect(&self) -> anyhow::Result<PostgresStore> {
+        PostgresStore::connect(&self.schema.store_config()).await
+    }
+}
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    async fn open(&self) -> SharedStore {
+        Arc::new(self.connect().await.expect("opening the PostgreSQL store"))
+    }
+}
+
+conformance_suite!(
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
+    postgres => PostgresBackend::create()
+);
+
+/// What only the PostgreSQL backend promises on top of the suite: replicas share one database
+/// and may start together.
+mod postgres_only {
+    use super::*;
+
+    /// The migrations paydiag ships: one file each.
+    fn shipped_migrations() -> i32 {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations/postgres");
+        let files = std::fs::read_dir(dir).expect("reading the migrations directory");
+        let sql = files
+            .map(|f| f.expect("a directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .count();
+        i32::try_from(sql).expect("a few migrations")
+    }
+
+    /// Every `paydiag_migrations` row: (version, applied_at as text).
+    async fn applied(backend: &PostgresBackend) -> Vec<(i32, String)> {
+        let client = backend.schema.client().await;
+        let rows = client
+            .query(
+                "SELECT version, applied_at::text FROM paydiag_migrations ORDER BY version",
+                &[],
+            )
+            .await
+            .expect("reading paydiag_migrations");
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
+    async fn replicas_starting_together_on_a_fresh_schema_all_migrate_it_once() {
+        const REPLICAS: usize = 6;
+        let backend = PostgresBackend::create().await;
+        let starting = (0..REPLICAS).map(|_| backend.connect());
+        let stores = futures_util::future::join_all(starting).await;
+        let stores: Vec<PostgresStore> = stores
+            .into_iter()
+            .map(|s| s.expect("a replica failed to start"))
+            .collect();
+        let migrated = applied(&backend).await;
+        let versions: Vec<i32> = migrated.iter().map(|(v, _)| *v).collect();
+        let shipped: Vec<i32> = (1..=shipped_migrations()).collect();
+        assert_eq!(versions, shipped, "one row per migration");
+        // Every replica works on the one schema: what one writes, another reads.
+        let store = |i: usize| -> SharedStore { Arc::new(stores[i].clone()) };
+        put(&store(0), vec![Fact::Transaction(transaction("TX-SHARED"))]).await;
+        assert!(
+            load(&store(REPLICAS - 1), "TX-SHARED")
+                .await
+                .transaction
+                .is_some()
+        );
+        drop(stores);
+
+        // Restarting, together again, applies nothing a second time.
+        let restarting = (0..REPLICAS).map(|_| backend.connect());
+        for store in futures_util::future::join_all(restarting).await {
+            store.expect("a replica failed to restart");
+        }
+        assert_eq!(applied(&backend).await, migrated);
+        assert!(
+            load(&backend.open().await, "TX-SHARED")
+                .await
+                .transaction
+                .is_some()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
+    async fn a_schema_from_a_newer_paydiag_is_refused() {
+        let backend = PostgresBackend::create().await;
+        drop(backend.open().await);
+        let newer = shipped_migrations() + 1;
+        backend
+            .schema
+            .client()
+            .await
+            .execute(
+                "INSERT INTO paydiag_migrations (version) VALUES ($1)",
+                &[&newer],
+            )
+            .await
+            .expect("recording a newer migration");
+        let opened = backend.connect().await;
+        assert!(opened.is_err(), "opened a schema of an unknown version");
     }
 }
 
@@ -609,6 +749,49 @@ mod checks {
             &load(store, "TX-ORDER").await.maintenance_windows,
             &vec![reopened],
         );
+    }
+
+    /// Hundreds of facts about the same few things, in versions: only the last version of each
+    /// may be left. A backend that pipelines a batch's statements must still apply them in order,
+    /// with and without its statements prepared.
+    pub async fn a_large_batch_is_applied_in_order(store: &SharedStore) {
+        const VERSIONS: u32 = 150;
+        let since = as_of() - hours(1);
+        for batch in 0..2 {
+            let versions = batch * VERSIONS..(batch + 1) * VERSIONS;
+            let facts = versions.flat_map(|v| {
+                [
+                    Fact::Transaction(Transaction {
+                        confirmations: v,
+                        ..transaction("TX-LARGE")
+                    }),
+                    Fact::AccountStatus(AccountStatus {
+                        note: format!("v{v}"),
+                        ..status(ACCOUNT, AccountState::Active, since)
+                    }),
+                    Fact::MaintenanceWindow(MaintenanceWindow {
+                        title: format!("v{v}"),
+                        ..window("W-LARGE", "TRON", since)
+                    }),
+                    Fact::NetworkCondition(condition("TRON", since, f64::from(v))),
+                ]
+            });
+            put(store, facts.collect()).await;
+            let last = (batch + 1) * VERSIONS - 1;
+            let facts = load(store, "TX-LARGE").await;
+            let confirmations = facts.transaction.as_ref().map(|t| t.confirmations);
+            assert_eq!(confirmations, Some(last), "batch {batch}");
+            let in_force = status_in_force(&facts, ACCOUNT, as_of()).map(|s| s.note);
+            assert_eq!(in_force, Some(format!("v{last}")), "batch {batch}");
+            let titles: Vec<_> = facts.maintenance_windows.iter().map(|w| &w.title).collect();
+            assert_eq!(titles, [&format!("v{last}")], "batch {batch}");
+            let factors: Vec<_> = facts
+                .network_conditions
+                .iter()
+                .map(|c| c.congestion_factor)
+                .collect();
+            assert_eq!(factors, [f64::from(last)], "batch {batch}");
+        }
     }
 
     pub async fn account_status_fields_round_trip(store: &SharedStore) {
