@@ -61,6 +61,18 @@ impl PostgresStore {
         pg.connect_timeout(config.acquire_timeout)
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30));
+        // An operation given up on mid-write (its replica cut off from the database) leaves its
+        // transaction open on the server, holding row locks every other replica would wait for
+        // until the server noticed the connection was gone, hours later. No operation idles in a
+        // transaction for longer than it may take as a whole, so the server may end any that
+        // does. Options from the URL come after, so an operator's own setting wins. (0 would
+        // turn the limit off; PostgreSQL takes at most i32::MAX milliseconds.)
+        let idle_ms = config.operation_timeout.as_millis().clamp(1, 2_147_483_647);
+        let options = format!(
+            "-c idle_in_transaction_session_timeout={idle_ms} {}",
+            pg.get_options().unwrap_or_default()
+        );
+        pg.options(options.trim_end());
         let manager = Manager::from_config(
             pg,
             NoTls,
