@@ -209,8 +209,11 @@ impl std::str::FromStr for OptionalAddr {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init_logging(cli.log_format);
-    match run(cli.command).await {
+    let logs = telemetry::init_logging(cli.log_format);
+    let outcome = run(cli.command).await;
+    // Flush queued log lines before anything else is printed or the process ends.
+    drop(logs);
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("paydiag: {e:#}");

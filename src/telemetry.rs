@@ -14,14 +14,27 @@ pub enum LogFormat {
     Json,
 }
 
+/// Keeps the log writer running; dropping it flushes every line still queued.
+#[must_use = "logs are flushed when the guard is dropped"]
+pub struct LogGuard {
+    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-pub fn init_logging(format: LogFormat) {
+///
+/// Lines are handed to a writer thread, so a call never waits on the terminal or a slow log
+/// collector. The writer does not drop lines: when its queue is full, callers wait for it,
+/// because audit lines must not be lost.
+pub fn init_logging(format: LogFormat) -> LogGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     // A second initialization (e.g. in tests) keeps the first subscriber.
-    let _ = match format {
+    let installed = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder
             .json()
@@ -29,6 +42,9 @@ pub fn init_logging(format: LogFormat) {
             .with_span_list(false)
             .try_init(),
     };
+    LogGuard {
+        _writer: installed.is_ok().then_some(guard),
+    }
 }
 
 /// Latency buckets, in seconds: from 100 µs (a diagnosis on loopback) to 10 s.
