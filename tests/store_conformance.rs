@@ -76,6 +76,7 @@ macro_rules! conformance_suite {
                 deleting_a_maintenance_window_reports_whether_it_existed,
                 a_deleted_maintenance_window_is_no_longer_loaded,
                 an_unknown_reference_loads_facts_for_the_claims_network,
+                loading_many_queries_answers_each_in_order_as_loading_one_would,
                 an_unknown_reference_without_a_claim_network_loads_no_network_facts,
                 a_known_reference_loads_facts_for_its_own_network_not_the_claims,
                 a_transaction_created_after_as_of_loads_facts_for_the_claims_network,
@@ -1215,6 +1216,34 @@ mod checks {
             &facts.network_conditions,
             &vec![condition("ETH", as_of() - hours(1), 3.0)],
         );
+    }
+
+    pub async fn loading_many_queries_answers_each_in_order_as_loading_one_would(
+        store: &SharedStore,
+    ) {
+        let mut batch = network_facts();
+        batch.push(Fact::Transaction(transaction("TX-TRON")));
+        put(store, batch).await;
+        let query = |reference: &str, network: Option<&str>| FactQuery {
+            reference: reference.into(),
+            claim_network: network.map(str::to_owned),
+            as_of: as_of(),
+        };
+        let queries = [
+            query("TX-TRON", Some("ETH")),
+            query("TX-UNKNOWN", Some("ETH")),
+            query("TX-UNKNOWN", None),
+            query("TX-TRON", None),
+        ];
+
+        let many = store.load_many(&queries).await.expect("load many");
+
+        assert_eq!(many.len(), queries.len());
+        for (query, facts) in queries.iter().zip(&many) {
+            let one = store.load_facts(query).await.expect("load one");
+            assert_eq!(facts, &one, "{query:?}");
+        }
+        assert!(store.load_many(&[]).await.expect("no queries").is_empty());
     }
 
     pub async fn an_unknown_reference_without_a_claim_network_loads_no_network_facts(

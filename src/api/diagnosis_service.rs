@@ -2,10 +2,10 @@
 
 use super::{
     AppState,
-    diagnosis_codec::{diagnose_input, diagnosis_pb},
+    diagnosis_codec::{DiagnoseInput, diagnose_input, diagnosis_pb},
     error::{ServiceError, rpc_status},
 };
-use crate::engine;
+use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
 use crate::store::FactQuery;
 use chrono::{DateTime, Utc};
@@ -32,17 +32,17 @@ impl DiagnosisApi {
         now: DateTime<Utc>,
     ) -> Result<pb::Diagnosis, ServiceError> {
         let input = diagnose_input(request, now)?;
-        let query = FactQuery {
-            reference: input.reference.clone(),
-            claim_network: input.claim.network.clone(),
-            as_of: input.as_of,
-        };
-        let facts = self.state.store.load_facts(&query).await?;
+        let facts = self.state.store.load_facts(&query_of(&input)).await?;
+        Ok(self.diagnose_with(&input, &facts))
+    }
+
+    /// Evaluates and renders one diagnosis from facts already loaded.
+    fn diagnose_with(&self, input: &DiagnoseInput, facts: &Facts) -> pb::Diagnosis {
         let diagnosis = engine::evaluate(
             &self.state.rules,
             &input.reference,
             &input.claim,
-            &facts,
+            facts,
             input.as_of,
         );
         let rendered = diagnosis_pb(&diagnosis, &self.state.catalog, input.locale);
@@ -58,7 +58,15 @@ impl DiagnosisApi {
             cause = rendered.cause().as_str_name(),
             "diagnosed"
         );
-        Ok(rendered)
+        rendered
+    }
+}
+
+fn query_of(input: &DiagnoseInput) -> FactQuery {
+    FactQuery {
+        reference: input.reference.clone(),
+        claim_network: input.claim.network.clone(),
+        as_of: input.as_of,
     }
 }
 
@@ -87,13 +95,27 @@ impl DiagnosisService for DiagnosisApi {
         }
         // One clock reading for the whole batch, so that items are evaluated as of the same moment.
         let now = Utc::now();
+        let inputs: Vec<Result<DiagnoseInput, ServiceError>> = requests
+            .iter()
+            .map(|r| diagnose_input(r, now).map_err(ServiceError::from))
+            .collect();
+        // Every valid item's facts in one store round trip and one snapshot.
+        let queries: Vec<FactQuery> = inputs.iter().flatten().map(query_of).collect();
+        let mut loaded = match self.state.store.load_many(&queries).await {
+            Ok(facts) => Ok(facts.into_iter()),
+            Err(e) => Err(Status::from(ServiceError::from(e))),
+        };
         let mut results = Vec::with_capacity(requests.len());
-        for item in requests {
-            let result = match self.diagnose_one(item, now).await {
-                Ok(diagnosis) => pb::batch_diagnose_result::Result::Diagnosis(diagnosis),
-                Err(error) => {
-                    pb::batch_diagnose_result::Result::Error(rpc_status(&Status::from(error)))
-                }
+        for (item, input) in requests.iter().zip(inputs) {
+            use pb::batch_diagnose_result::Result as Outcome;
+            let result = match (input, &mut loaded) {
+                (Err(invalid), _) => Outcome::Error(rpc_status(&Status::from(invalid))),
+                (Ok(input), Ok(facts)) => match facts.next() {
+                    Some(facts) => Outcome::Diagnosis(self.diagnose_with(&input, &facts)),
+                    None => Outcome::Error(rpc_status(&Status::internal("internal error"))),
+                },
+                // The store failed: every item that needed it carries that error.
+                (Ok(_), Err(status)) => Outcome::Error(rpc_status(status)),
             };
             results.push(pb::BatchDiagnoseResult {
                 reference: item.reference.clone(),

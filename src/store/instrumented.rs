@@ -56,6 +56,10 @@ impl FactStore for Instrumented {
         timed("load_facts", self.inner.load_facts(query)).await
     }
 
+    async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
+        timed("load_many", self.inner.load_many(queries)).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         timed("ping", self.inner.ping()).await
     }

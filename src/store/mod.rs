@@ -66,6 +66,16 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     /// Everything comes from one snapshot: a concurrent `put_facts` shows whole or not at all.
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError>;
 
+    /// [`FactStore::load_facts`] for many queries at once, in order, from one snapshot.
+    /// Backends override it to answer in one round trip.
+    async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
+        let mut all = Vec::with_capacity(queries.len());
+        for query in queries {
+            all.push(self.load_facts(query).await?);
+        }
+        Ok(all)
+    }
+
     /// Checks that the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -184,9 +184,15 @@ impl FactStore for PostgresStore {
     }
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
+        let mut facts = self.load_many(std::slice::from_ref(query)).await?;
+        facts
+            .pop()
+            .ok_or_else(|| StoreError::Internal(anyhow::anyhow!("no facts loaded")))
+    }
+
+    async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
         self.bounded(async {
             let mut client = self.client().await?;
-            // One snapshot: a batch written meanwhile shows up whole or not at all.
             let tx = client
                 .build_transaction()
                 .isolation_level(IsolationLevel::RepeatableRead)
@@ -194,7 +200,9 @@ impl FactStore for PostgresStore {
                 .start()
                 .await
                 .map_err(pg_error)?;
-            let facts = load(&tx, query).await?;
+            // Every lookup of every query is sent without waiting for the others (pipelined).
+            let facts =
+                futures_util::future::try_join_all(queries.iter().map(|q| load(&tx, q))).await?;
             tx.commit().await.map_err(pg_error)?;
             Ok(facts)
         })

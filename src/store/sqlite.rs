@@ -142,7 +142,17 @@ impl FactStore for SqliteStore {
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         let query = query.clone();
-        self.with_reader(move |conn| load(conn, &query)).await
+        self.with_reader(move |conn| {
+            load(conn, std::slice::from_ref(&query))?
+                .pop()
+                .context("no facts")
+        })
+        .await
+    }
+
+    async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
+        let queries = queries.to_vec();
+        self.with_reader(move |conn| load(conn, &queries)).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -240,11 +250,14 @@ fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn load(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
+fn load(conn: &Connection, queries: &[FactQuery]) -> anyhow::Result<Vec<Facts>> {
     // One read transaction, so every query sees the same snapshot: a batch written meanwhile
     // shows up whole or not at all.
     let snapshot = conn.unchecked_transaction()?;
-    let facts = load_from(&snapshot, q)?;
+    let facts = queries
+        .iter()
+        .map(|q| load_from(&snapshot, q))
+        .collect::<anyhow::Result<_>>()?;
     snapshot.commit()?;
     Ok(facts)
 }
