@@ -1,0 +1,266 @@
+//! The measurements, in order: seeding, the Diagnose/empty scenarios, BatchDiagnose against
+//! single calls, and ImportFacts throughput. Each prints its result as soon as it has one.
+
+use super::{
+    Options, Scenario,
+    load::{self, Call, Run},
+    report,
+    seed::{self, Shape},
+    servers::memory_mib,
+};
+use anyhow::Context as _;
+use paydiag::pb::v1::{
+    self as pb, batch_diagnose_result::Result as BatchResult,
+    diagnosis_service_client::DiagnosisServiceClient, fact_service_client::FactServiceClient,
+};
+use std::{
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+/// The cause every diagnosed reference must give.
+const CAUSE: pb::Cause = pb::Cause::Maintenance;
+
+/// One ImportFacts stream, end to end.
+pub struct Import {
+    /// Items streamed.
+    pub items: u64,
+    /// Transactions among them.
+    pub transactions: u64,
+    /// From the first item sent to the response.
+    pub elapsed: Duration,
+    /// Items the server did not store.
+    pub failures: u64,
+    /// Process memory (resident, peak) after the import, MiB.
+    pub memory: (f64, f64),
+}
+
+/// One scenario: Diagnose and the empty RPC, every round merged.
+pub struct ScenarioRuns {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Diagnose.
+    pub diagnose: Run,
+    /// The empty RPC.
+    pub empty: Run,
+}
+
+/// BatchDiagnose against single calls of the same references on one connection.
+pub struct Batch {
+    /// References per batch.
+    pub size: usize,
+    /// References diagnosed per second by BatchDiagnose.
+    pub batched: f64,
+    /// References diagnosed per second by sequential single calls.
+    pub single: f64,
+    /// Calls or batch items that failed.
+    pub failures: u64,
+}
+
+/// Everything measured.
+pub struct Measured {
+    /// Transactions in the store during the scenarios.
+    pub transactions: u64,
+    /// Seeding the store.
+    pub seed: Import,
+    /// The scenarios.
+    pub scenarios: Vec<ScenarioRuns>,
+    /// BatchDiagnose.
+    pub batch: Batch,
+    /// ImportFacts throughput.
+    pub import: Import,
+}
+
+impl Measured {
+    /// Every failure, of any measurement.
+    pub fn failures(&self) -> u64 {
+        let runs: u64 = self
+            .scenarios
+            .iter()
+            .map(|s| s.diagnose.failures + s.empty.failures)
+            .sum();
+        runs + self.seed.failures + self.batch.failures + self.import.failures
+    }
+}
+
+/// Runs every measurement against the Diagnose server at `target` and the empty one at `empty`.
+pub async fn all(
+    options: &Options,
+    shape: Shape,
+    scenarios: &[Scenario],
+    target: SocketAddr,
+    empty: SocketAddr,
+) -> anyhow::Result<Measured> {
+    let seed = import(target, shape.items(), shape.transactions, shape.facts())
+        .await
+        .context("seeding the store")?;
+    report::seeded(&seed);
+    let requests = Arc::new(shape.requests());
+    precheck(target, &requests).await?;
+    let mut runs = Vec::new();
+    for scenario in scenarios {
+        let measured = scenario_runs(options, *scenario, &requests, target, empty).await?;
+        report::scenario(&measured);
+        runs.push(measured);
+    }
+    let batch = batch(options, &requests, target).await?;
+    report::batch(&batch);
+    let extra = seed::extra_transactions(options.import_transactions, shape.accounts);
+    let import = import(
+        target,
+        options.import_transactions,
+        options.import_transactions,
+        extra,
+    )
+    .await
+    .context("measuring ImportFacts")?;
+    report::imported(&import);
+    Ok(Measured {
+        transactions: shape.transactions,
+        seed,
+        scenarios: runs,
+        batch,
+        import,
+    })
+}
+
+/// Streams `facts` (`items` of them, `transactions` of which are transactions) in one call.
+async fn import(
+    addr: SocketAddr,
+    items: u64,
+    transactions: u64,
+    facts: impl Iterator<Item = pb::ImportFactsRequest> + Send + 'static,
+) -> anyhow::Result<Import> {
+    let channel = load::connect(addr, 1).await?.remove(0);
+    let mut client = FactServiceClient::new(channel);
+    let started = Instant::now();
+    let response = client
+        .import_facts(tokio_stream::iter(facts))
+        .await
+        .context("ImportFacts")?
+        .into_inner();
+    let elapsed = started.elapsed();
+    let stored = response.transactions_stored
+        + response.account_statuses_stored
+        + response.maintenance_windows_stored
+        + response.network_conditions_stored;
+    if let Some(first) = response.rejected.first() {
+        eprintln!(
+            "ImportFacts rejected {} items, the first (#{}) at {}: {}",
+            response.rejected_count, first.index, first.field, first.reason
+        );
+    }
+    Ok(Import {
+        items,
+        transactions,
+        elapsed,
+        failures: items.saturating_sub(stored),
+        memory: memory_mib(),
+    })
+}
+
+/// Makes sure the first reference gives the expected cause before anything is timed.
+async fn precheck(addr: SocketAddr, requests: &[pb::DiagnoseRequest]) -> anyhow::Result<()> {
+    let channel = load::connect(addr, 1).await?.remove(0);
+    let mut client = DiagnosisServiceClient::new(channel);
+    let first = requests.first().context("no reference to diagnose")?;
+    load::diagnose(&mut client, first.clone(), CAUSE)
+        .await
+        .map_err(|e| anyhow::anyhow!("the generated data set is not as intended: {e}"))
+}
+
+/// Alternates Diagnose and empty runs, after a short unrecorded warm-up of each.
+async fn scenario_runs(
+    options: &Options,
+    scenario: Scenario,
+    requests: &Arc<Vec<pb::DiagnoseRequest>>,
+    target: SocketAddr,
+    empty: SocketAddr,
+) -> anyhow::Result<ScenarioRuns> {
+    let diagnose_channels = load::connect(target, scenario.connections).await?;
+    let empty_channels = load::connect(empty, scenario.connections).await?;
+    let diagnose = Call::Diagnose(requests.clone(), CAUSE);
+    let length = options.run_length();
+    let warm_up = (length / 5).min(Duration::from_secs(1));
+    let k = scenario.in_flight;
+    load::drive(&diagnose_channels, k, &diagnose, warm_up).await?;
+    load::drive(&empty_channels, k, &Call::Health, warm_up).await?;
+    let mut runs = ScenarioRuns {
+        scenario,
+        diagnose: load::empty_run()?,
+        empty: load::empty_run()?,
+    };
+    for round in 1..=options.rounds {
+        let a = load::drive(&diagnose_channels, k, &diagnose, length).await?;
+        let b = load::drive(&empty_channels, k, &Call::Health, length).await?;
+        report::round(round, &a, &b);
+        runs.diagnose.absorb(a)?;
+        runs.empty.absorb(b)?;
+    }
+    Ok(runs)
+}
+
+/// BatchDiagnose of `options.batch` references, then as many single calls, one after another
+/// on one connection, each for the run length (at least once).
+async fn batch(
+    options: &Options,
+    requests: &[pb::DiagnoseRequest],
+    addr: SocketAddr,
+) -> anyhow::Result<Batch> {
+    let channel = load::connect(addr, 1).await?.remove(0);
+    let mut client = DiagnosisServiceClient::new(channel);
+    let items: Vec<pb::DiagnoseRequest> = requests
+        .iter()
+        .cycle()
+        .take(options.batch)
+        .cloned()
+        .collect();
+    let length = options.run_length();
+    let mut failures = 0;
+
+    let started = Instant::now();
+    let mut batched = 0u64;
+    while batched == 0 || started.elapsed() < length {
+        let request = pb::BatchDiagnoseRequest {
+            requests: items.clone(),
+        };
+        match client.batch_diagnose(request).await {
+            Ok(response) => failures += wrong_items(&response.into_inner()),
+            Err(status) => {
+                eprintln!("BatchDiagnose: {status}");
+                failures += items.len() as u64;
+            }
+        }
+        batched += items.len() as u64;
+    }
+    let batched = batched as f64 / started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let mut single = 0u64;
+    while single == 0 || started.elapsed() < length {
+        for item in &items {
+            if let Err(e) = load::diagnose(&mut client, item.clone(), CAUSE).await {
+                eprintln!("{e}");
+                failures += 1;
+            }
+        }
+        single += items.len() as u64;
+    }
+    let single = single as f64 / started.elapsed().as_secs_f64();
+    Ok(Batch {
+        size: items.len(),
+        batched,
+        single,
+        failures,
+    })
+}
+
+/// Items of a batch response that are not a diagnosis with the expected cause.
+fn wrong_items(response: &pb::BatchDiagnoseResponse) -> u64 {
+    let wrong = response.results.iter().filter(|r| match &r.result {
+        Some(BatchResult::Diagnosis(d)) => d.cause() != CAUSE,
+        _ => true,
+    });
+    wrong.count() as u64
+}

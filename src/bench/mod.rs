@@ -1,0 +1,203 @@
+//! Load benchmark of paydiag: seeds a SQLite store through ImportFacts, then drives Diagnose on
+//! one real server and the empty unary RPC (`grpc.health.v1.Health/Check`) on a second,
+//! identically configured one, with the same client code, and compares them.
+//!
+//! Servers and load generator share this process (and the machine): the servers run on a
+//! runtime of their own, the load generator on another, as two processes would.
+
+mod load;
+mod measure;
+mod report;
+mod seed;
+mod servers;
+
+use anyhow::Context as _;
+use std::{path::PathBuf, time::Duration};
+
+/// Load benchmark of a real paydiag server, started in this process. See BENCHMARKS.md.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "paydiag-bench")]
+pub struct Options {
+    /// Transactions in the store.
+    #[arg(long, default_value_t = 1_000)]
+    pub transactions: u64,
+    /// Accounts the transactions belong to, two status entries each (default: transactions / 10).
+    #[arg(long)]
+    pub accounts: Option<u64>,
+    /// Maintenance windows, spread over the 12 shipped networks (at least 24).
+    #[arg(long, default_value_t = 100)]
+    pub windows: u64,
+    /// Distinct references diagnosed, spread evenly over the store.
+    #[arg(long, default_value_t = 1_000)]
+    pub references: u64,
+    /// Connections of a single scenario (default: two scenarios, 1×1 and 16×16).
+    #[arg(long)]
+    pub connections: Option<usize>,
+    /// Calls kept in flight on each connection of a single scenario.
+    #[arg(long)]
+    pub in_flight: Option<usize>,
+    /// Length of each measured run, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Diagnose/empty run pairs per scenario, alternating.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: u32,
+    /// References per BatchDiagnose call, compared with as many single calls.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+    /// Transactions streamed in the ImportFacts throughput measurement.
+    #[arg(long, default_value_t = 100_000)]
+    pub import_transactions: u64,
+    /// Keep the servers' log here (default: a temporary file, deleted at the end).
+    #[arg(long)]
+    pub log_file: Option<PathBuf>,
+    /// A quick check that every scenario runs and every call succeeds (tiny store, ~2 s); its
+    /// figures mean nothing.
+    #[arg(long)]
+    pub smoke: bool,
+}
+
+/// One load scenario: connections × calls in flight on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scenario {
+    /// HTTP/2 connections.
+    pub connections: usize,
+    /// Calls in flight on each.
+    pub in_flight: usize,
+}
+
+impl Options {
+    /// The options `--smoke` stands for.
+    fn smoked(&self) -> Self {
+        Self {
+            transactions: 200,
+            accounts: Some(20),
+            windows: seed::MIN_WINDOWS,
+            references: 50,
+            seconds: 0.15,
+            rounds: 1,
+            // Single calls are timed one after another: keep them few.
+            batch: 20,
+            import_transactions: 1_000,
+            ..self.clone()
+        }
+    }
+
+    fn shape(&self) -> anyhow::Result<seed::Shape> {
+        anyhow::ensure!(self.transactions > 0, "--transactions must be at least 1");
+        anyhow::ensure!(
+            self.windows >= seed::MIN_WINDOWS,
+            "--windows must be at least {} (two current windows on each network)",
+            seed::MIN_WINDOWS
+        );
+        anyhow::ensure!((1..=500).contains(&self.batch), "--batch must be 1 to 500");
+        anyhow::ensure!(
+            self.seconds > 0.0 && self.seconds.is_finite(),
+            "--seconds must be positive"
+        );
+        anyhow::ensure!(self.rounds > 0, "--rounds must be at least 1");
+        Ok(seed::Shape {
+            transactions: self.transactions,
+            accounts: self.accounts.unwrap_or(self.transactions / 10).max(1),
+            windows: self.windows,
+            references: self.references.clamp(1, self.transactions),
+        })
+    }
+
+    fn scenarios(&self) -> anyhow::Result<Vec<Scenario>> {
+        let scenarios = match (self.connections, self.in_flight) {
+            (None, None) => vec![
+                Scenario {
+                    connections: 1,
+                    in_flight: 1,
+                },
+                Scenario {
+                    connections: 16,
+                    in_flight: 16,
+                },
+            ],
+            (c, k) => vec![Scenario {
+                connections: c.unwrap_or(1),
+                in_flight: k.unwrap_or(1),
+            }],
+        };
+        anyhow::ensure!(
+            scenarios
+                .iter()
+                .all(|s| s.connections > 0 && s.in_flight > 0),
+            "--connections and --in-flight must be at least 1"
+        );
+        Ok(scenarios)
+    }
+
+    fn run_length(&self) -> Duration {
+        Duration::from_secs_f64(self.seconds)
+    }
+}
+
+/// How the benchmark ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    /// Calls (and imported items) that failed.
+    pub failures: u64,
+}
+
+/// Runs the whole benchmark and prints its report.
+pub fn run(options: &Options) -> anyhow::Result<Outcome> {
+    let options = if options.smoke {
+        options.smoked()
+    } else {
+        options.clone()
+    };
+    let shape = options.shape()?;
+    let scenarios = options.scenarios()?;
+    let dir = tempfile::Builder::new()
+        .prefix("paydiag-bench-")
+        .tempdir()
+        .context("creating the store directory")?;
+    let log_path = options
+        .log_file
+        .clone()
+        .unwrap_or_else(|| dir.path().join("paydiag.log"));
+    let log_guard = servers::init_logging(&log_path)?;
+    let server_runtime = runtime("paydiag-server")?;
+    let client_runtime = runtime("bench-client")?;
+    server_runtime.block_on(async {
+        // As `paydiag serve` does by default, so that every call pays for its metrics.
+        paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
+    })?;
+    let diagnose_server = servers::Server::start(&server_runtime, &dir.path().join("facts.db"))?;
+    let empty_server = servers::Server::start(&server_runtime, &dir.path().join("empty.db"))?;
+
+    report::header(&options, &shape, &scenarios);
+    let measured = client_runtime.block_on(measure::all(
+        &options,
+        shape,
+        &scenarios,
+        diagnose_server.addr,
+        empty_server.addr,
+    ));
+    let stopped = [
+        diagnose_server.stop(&server_runtime),
+        empty_server.stop(&server_runtime),
+    ];
+    drop(log_guard);
+    let measured = measured?;
+    for result in stopped {
+        result?;
+    }
+    report::log_size(&log_path, options.log_file.is_some());
+    report::summary(&measured);
+    Ok(Outcome {
+        failures: measured.failures(),
+    })
+}
+
+/// A multi-threaded runtime like `#[tokio::main]`'s: one worker per core.
+fn runtime(name: &str) -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .with_context(|| format!("starting the {name} runtime"))
+}

@@ -1,0 +1,257 @@
+//! What the benchmark prints: each result as it comes, then the issue's targets.
+
+use super::{
+    Options, Scenario,
+    load::Run,
+    measure::{Batch, Import, Measured, ScenarioRuns},
+    seed::Shape,
+};
+use std::path::Path;
+
+/// Diagnose throughput at 16×16 against the empty RPC: at least this.
+const THROUGHPUT_TARGET: f64 = 0.8;
+/// Diagnose p99 at 16×16 against the empty RPC: at most this.
+const P99_TARGET: f64 = 1.5;
+/// Diagnose median at 1×1 against the empty RPC: at most this.
+const MEDIAN_TARGET: f64 = 1.25;
+/// BatchDiagnose references/s against single calls: at least this.
+const BATCH_TARGET: f64 = 5.0;
+/// ImportFacts transactions/s: at least this.
+const IMPORT_TARGET: f64 = 100_000.0;
+/// Server resident memory, MiB: under this.
+const MEMORY_TARGET: f64 = 150.0;
+
+const SMALL: Scenario = Scenario {
+    connections: 1,
+    in_flight: 1,
+};
+const LARGE: Scenario = Scenario {
+    connections: 16,
+    in_flight: 16,
+};
+
+/// What is about to run.
+pub fn header(options: &Options, shape: &Shape, scenarios: &[Scenario]) {
+    if options.smoke {
+        println!(
+            "smoke run: checks that everything runs and every call succeeds; figures mean nothing"
+        );
+    }
+    println!(
+        "store: {} transactions, {} accounts (2 status entries each), {} maintenance windows, \
+         {} diagnosed references",
+        thousands(shape.transactions as f64),
+        thousands(shape.accounts as f64),
+        shape.windows,
+        shape.references
+    );
+    let scenarios: Vec<String> = scenarios.iter().map(|s| name(*s)).collect();
+    println!(
+        "scenarios: {} (connections × calls in flight on each); {} rounds of {} s per call; \
+         servers and load generator in this process",
+        scenarios.join(", "),
+        options.rounds,
+        options.seconds
+    );
+}
+
+/// The seeding import.
+pub fn seeded(seed: &Import) {
+    let seconds = seed.elapsed.as_secs_f64();
+    println!(
+        "seeded {} items ({} transactions) through ImportFacts in {seconds:.1} s: {} items/s; \
+         process memory {:.0} MiB resident (peak {:.0} MiB)",
+        thousands(seed.items as f64),
+        thousands(seed.transactions as f64),
+        thousands(seed.items as f64 / seconds),
+        seed.memory.0,
+        seed.memory.1
+    );
+}
+
+/// One Diagnose/empty pair of runs.
+pub fn round(round: u32, diagnose: &Run, empty: &Run) {
+    println!(
+        "  round {round}: Diagnose {} calls/s, empty {} calls/s",
+        thousands(diagnose.rate()),
+        thousands(empty.rate())
+    );
+}
+
+/// A scenario's merged rounds and ratios.
+pub fn scenario(s: &ScenarioRuns) {
+    println!("scenario {}:", name(s.scenario));
+    println!(
+        "  {:<10} {:>12} {:>10} {:>10} {:>10} {:>9}",
+        "", "calls/s", "p50", "p99", "p99.9", "failures"
+    );
+    for (label, run) in [("Diagnose", &s.diagnose), ("empty", &s.empty)] {
+        println!(
+            "  {label:<10} {:>12} {:>10} {:>10} {:>10} {:>9}",
+            thousands(run.rate()),
+            micros(run, 0.5),
+            micros(run, 0.99),
+            micros(run, 0.999),
+            run.failures
+        );
+        if let Some(error) = &run.first_error {
+            println!("  first failure: {error}");
+        }
+    }
+    let r = Ratios::of(s);
+    println!(
+        "  Diagnose/empty: throughput {:.2}×, p50 {:.2}×, p99 {:.2}×",
+        r.throughput, r.median, r.p99
+    );
+}
+
+/// BatchDiagnose against single calls.
+pub fn batch(b: &Batch) {
+    println!(
+        "BatchDiagnose({}): {} references/s; {} single calls in sequence: {} references/s; \
+         ratio {:.2}×",
+        b.size,
+        thousands(b.batched),
+        b.size,
+        thousands(b.single),
+        b.batched / b.single
+    );
+}
+
+/// The ImportFacts throughput measurement.
+pub fn imported(import: &Import) {
+    println!(
+        "ImportFacts: {} transactions in one stream in {:.2} s: {} transactions/s; \
+         process memory {:.0} MiB resident (peak {:.0} MiB)",
+        thousands(import.transactions as f64),
+        import.elapsed.as_secs_f64(),
+        thousands(import.transactions as f64 / import.elapsed.as_secs_f64()),
+        import.memory.0,
+        import.memory.1
+    );
+}
+
+/// How much the servers logged.
+pub fn log_size(path: &Path, kept: bool) {
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    let lines = std::fs::read(path).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count());
+    let kept = if kept {
+        format!(" to {}", path.display())
+    } else {
+        String::new()
+    };
+    println!(
+        "servers logged {} lines ({:.1} MiB){kept}",
+        thousands(lines as f64),
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+}
+
+/// The issue's targets, each met or not.
+pub fn summary(m: &Measured) {
+    println!(
+        "targets at {} transactions:",
+        thousands(m.transactions as f64)
+    );
+    for s in &m.scenarios {
+        let r = Ratios::of(s);
+        if s.scenario == LARGE {
+            target(
+                "Diagnose/empty throughput at 16×16",
+                r.throughput,
+                "≥",
+                THROUGHPUT_TARGET,
+            );
+            target("Diagnose/empty p99 at 16×16", r.p99, "≤", P99_TARGET);
+        }
+        if s.scenario == SMALL {
+            target("Diagnose/empty median at 1×1", r.median, "≤", MEDIAN_TARGET);
+        }
+    }
+    let b = &m.batch;
+    target(
+        "BatchDiagnose/single references/s",
+        b.batched / b.single,
+        "≥",
+        BATCH_TARGET,
+    );
+    let import = m.import.transactions as f64 / m.import.elapsed.as_secs_f64();
+    target("ImportFacts transactions/s", import, "≥", IMPORT_TARGET);
+    let peak = m.seed.memory.1.max(m.import.memory.1);
+    target(
+        "peak process memory, MiB (client included)",
+        peak,
+        "<",
+        MEMORY_TARGET,
+    );
+    println!("failures: {}", m.failures());
+}
+
+fn target(what: &str, value: f64, relation: &str, goal: f64) {
+    let met = match relation {
+        "≥" => value >= goal,
+        "≤" => value <= goal,
+        _ => value < goal,
+    };
+    let verdict = if met { "met" } else { "NOT met" };
+    let shown = if goal >= 100.0 {
+        thousands(value)
+    } else {
+        format!("{value:.2}")
+    };
+    println!("  {what}: {shown} (target {relation} {goal}): {verdict}");
+}
+
+/// Diagnose against the empty RPC.
+struct Ratios {
+    throughput: f64,
+    median: f64,
+    p99: f64,
+}
+
+impl Ratios {
+    fn of(s: &ScenarioRuns) -> Self {
+        let quantile = |q| {
+            s.diagnose.latency.value_at_quantile(q) as f64
+                / s.empty.latency.value_at_quantile(q).max(1) as f64
+        };
+        Self {
+            throughput: s.diagnose.rate() / s.empty.rate(),
+            median: quantile(0.5),
+            p99: quantile(0.99),
+        }
+    }
+}
+
+fn name(s: Scenario) -> String {
+    format!("{}×{}", s.connections, s.in_flight)
+}
+
+/// A latency quantile in µs (ms above 10 ms).
+fn micros(run: &Run, q: f64) -> String {
+    if run.calls == 0 {
+        return "-".into();
+    }
+    let nanos = run.latency.value_at_quantile(q) as f64;
+    if nanos >= 10_000_000.0 {
+        format!("{:.1} ms", nanos / 1e6)
+    } else {
+        format!("{:.0} µs", nanos / 1e3)
+    }
+}
+
+/// A count or rate with thousands separators, rounded to a whole number.
+fn thousands(value: f64) -> String {
+    if !value.is_finite() {
+        return "-".into();
+    }
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! The servers under test: real paydiag servers on loopback, in this process, configured the
+//! way `paydiag serve` configures them, with logs and metrics switched on.
+
+use anyhow::Context as _;
+use paydiag::{
+    api::AppState,
+    engine::policy::RuleSet,
+    server::{self, ServerOptions},
+    store::{self, StoreConfig},
+};
+use std::{net::SocketAddr, path::Path, time::Duration};
+use tokio::{runtime::Runtime, sync::oneshot, task::JoinHandle};
+use tracing_appender::non_blocking::WorkerGuard;
+
+/// The options both servers run with: the defaults, without the per-caller rate limit and with
+/// in-flight limits far above the offered load, so that nothing is shed.
+pub fn options() -> ServerOptions {
+    ServerOptions {
+        rate_limit_per_second: 0,
+        max_calls_per_connection: 100_000,
+        max_calls_in_flight: 1_000_000,
+        ..ServerOptions::default()
+    }
+}
+
+/// Logs at `info` (or `RUST_LOG`) to `path` through the same non-blocking, never-dropping
+/// writer `paydiag serve` uses for stderr: every call still pays for its log lines, but no
+/// terminal slows the writer down.
+pub fn init_logging(path: &Path) -> anyhow::Result<WorkerGuard> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("creating the log file {}", path.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("installing the log subscriber: {e}"))?;
+    Ok(guard)
+}
+
+/// A server running on `runtime`.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Server {
+    /// Opens (creating) the SQLite store at `db` with the `paydiag serve` defaults, and serves it
+    /// on 127.0.0.1, port chosen by the system.
+    pub fn start(runtime: &Runtime, db: &Path) -> anyhow::Result<Self> {
+        let config = StoreConfig {
+            db: db.display().to_string(),
+            pool_size: 16,
+            acquire_timeout: Duration::from_secs(2),
+            operation_timeout: Duration::from_secs(5),
+        };
+        runtime.block_on(async {
+            let store = store::open(&config).await?;
+            let state = AppState::new(store, RuleSet::shipped())?;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let addr = listener.local_addr()?;
+            let (stop, stopped) = oneshot::channel::<()>();
+            let task = tokio::spawn(server::run(listener, state, options(), async {
+                let _ = stopped.await;
+            }));
+            Ok(Self { addr, stop, task })
+        })
+    }
+
+    /// Shuts the server down and waits for it (at most a few seconds).
+    pub fn stop(self, runtime: &Runtime) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        runtime.block_on(async {
+            match tokio::time::timeout(Duration::from_secs(10), self.task).await {
+                Ok(joined) => joined.context("server task")?,
+                Err(_) => anyhow::bail!("the server did not stop within 10 s"),
+            }
+        })
+    }
+}
+
+/// Resident and peak resident memory of this process, in MiB (`/proc/self/status`). The
+/// servers and the load generator share the process, so this is an upper bound for the server.
+pub fn memory_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(f64::NAN, |kib| kib / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}

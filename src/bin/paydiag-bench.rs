@@ -1,0 +1,27 @@
+//! `paydiag-bench`: load benchmark of a real paydiag server started in this process.
+//!
+//! Command line only; the benchmark itself lives in `src/bench/`. See BENCHMARKS.md.
+
+#![forbid(unsafe_code)]
+
+// The benchmark is not part of the library: it is compiled into this binary only.
+#[path = "../bench/mod.rs"]
+mod bench;
+
+use clap::Parser as _;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let options = bench::Options::parse();
+    match bench::run(&options) {
+        Ok(outcome) if outcome.failures == 0 => ExitCode::SUCCESS,
+        Ok(outcome) => {
+            eprintln!("paydiag-bench: {} calls failed", outcome.failures);
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("paydiag-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
