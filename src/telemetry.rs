@@ -14,6 +14,10 @@ pub enum LogFormat {
     Json,
 }
 
+/// The log target of audit events (fact writes and refused calls).
+pub const AUDIT_TARGET: &str = "paydiag::audit";
+const AUDIT_DIRECTIVE: &str = "paydiag::audit=info";
+
 /// Keeps the log writer running; dropping it flushes every line still queued.
 #[must_use = "logs are flushed when the guard is dropped"]
 pub struct LogGuard {
@@ -26,7 +30,10 @@ pub struct LogGuard {
 /// collector. The writer does not drop lines: when its queue is full, callers wait for it,
 /// because audit lines must not be lost.
 pub fn init_logging(format: LogFormat) -> LogGuard {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info"))
+        // Audit lines are kept whatever the filter says.
+        .add_directive(AUDIT_DIRECTIVE.parse().expect("a valid directive"));
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .finish(std::io::stderr());
