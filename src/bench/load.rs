@@ -5,7 +5,7 @@ use hdrhistogram::Histogram;
 use paydiag::pb::v1::{self as pb, diagnosis_service_client::DiagnosisServiceClient};
 use std::{
     net::SocketAddr,
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 use tonic::transport::{Channel, Endpoint};
@@ -93,38 +93,55 @@ pub async fn drive(
     call: &Call,
     duration: Duration,
 ) -> anyhow::Result<Run> {
+    // One histogram for every worker: a histogram each would make the load generator's memory
+    // grow with the number of calls in flight, and the process's memory is what is reported.
+    let latency = Arc::new(Mutex::new(histogram()?));
     let started = Instant::now();
     let deadline = started + duration;
     let mut workers = Vec::with_capacity(channels.len() * in_flight);
     for (c, channel) in channels.iter().enumerate() {
         for k in 0..in_flight {
             let offset = c * in_flight + k;
-            workers.push(tokio::spawn(worker(
+            let worker = worker(
                 channel.clone(),
                 call.clone(),
                 deadline,
                 offset,
-            )));
+                latency.clone(),
+            );
+            workers.push(tokio::spawn(worker));
         }
     }
     let mut total = empty_run()?;
     for worker in workers {
-        total.absorb(worker.await.context("load worker")??)?;
+        let (calls, failures, first_error) = worker.await.context("load worker")?;
+        total.calls += calls;
+        total.failures += failures;
+        total.first_error = total.first_error.take().or(first_error);
     }
     total.elapsed = started.elapsed();
+    let latency = latency
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a load worker panicked"))?;
+    total
+        .latency
+        .add(&*latency)
+        .context("collecting latencies")?;
     Ok(total)
 }
 
 /// Calls one after another until `deadline`; `offset` staggers the requests between workers.
+/// Returns the calls that succeeded, those that failed, and the first failure.
 async fn worker(
     channel: Channel,
     call: Call,
     deadline: Instant,
     offset: usize,
-) -> anyhow::Result<Run> {
+    latency: Arc<Mutex<Histogram<u64>>>,
+) -> (u64, u64, Option<String>) {
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
     let mut health = HealthClient::new(channel);
-    let mut run = empty_run()?;
+    let (mut calls, mut failures, mut first_error) = (0, 0, None);
     let mut next = offset;
     while Instant::now() < deadline {
         let started = Instant::now();
@@ -139,16 +156,18 @@ async fn worker(
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         match outcome {
             Ok(()) => {
-                run.calls += 1;
-                run.latency.saturating_record(nanos.max(1));
+                calls += 1;
+                if let Ok(mut latency) = latency.lock() {
+                    latency.saturating_record(nanos.max(1));
+                }
             }
             Err(e) => {
-                run.failures += 1;
-                run.first_error.get_or_insert(e);
+                failures += 1;
+                first_error.get_or_insert(e);
             }
         }
     }
-    Ok(run)
+    (calls, failures, first_error)
 }
 
 /// One Diagnose call, which must succeed with `cause`.

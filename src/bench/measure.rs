@@ -44,6 +44,8 @@ pub struct ScenarioRuns {
     pub diagnose: Run,
     /// The empty RPC.
     pub empty: Run,
+    /// Process memory (resident, peak) after the last round, MiB.
+    pub memory: (f64, f64),
 }
 
 /// BatchDiagnose against single calls of the same references on one connection.
@@ -190,6 +192,7 @@ async fn scenario_runs(
         scenario,
         diagnose: load::empty_run()?,
         empty: load::empty_run()?,
+        memory: (0.0, 0.0),
     };
     for round in 1..=options.rounds {
         let a = load::drive(&diagnose_channels, k, &diagnose, length).await?;
@@ -198,6 +201,7 @@ async fn scenario_runs(
         runs.diagnose.absorb(a)?;
         runs.empty.absorb(b)?;
     }
+    runs.memory = memory_mib();
     Ok(runs)
 }
 
