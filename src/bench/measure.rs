@@ -6,7 +6,7 @@ use super::{
     load::{self, Call, Run},
     report,
     seed::{self, Shape},
-    servers::memory_mib,
+    servers::{memory_mib, threads},
 };
 use anyhow::Context as _;
 use paydiag::pb::v1::{
@@ -46,6 +46,8 @@ pub struct ScenarioRuns {
     pub empty: Run,
     /// Process memory (resident, peak) after the last round, MiB.
     pub memory: (f64, f64),
+    /// Threads of the process after the last round (idle blocking threads linger for 10 s).
+    pub threads: u64,
 }
 
 /// BatchDiagnose against single calls of the same references on one connection.
@@ -193,6 +195,7 @@ async fn scenario_runs(
         diagnose: load::empty_run()?,
         empty: load::empty_run()?,
         memory: (0.0, 0.0),
+        threads: 0,
     };
     for round in 1..=options.rounds {
         let a = load::drive(&diagnose_channels, k, &diagnose, length).await?;
@@ -202,6 +205,7 @@ async fn scenario_runs(
         runs.empty.absorb(b)?;
     }
     runs.memory = memory_mib();
+    runs.threads = threads();
     Ok(runs)
 }
 

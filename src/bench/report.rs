@@ -107,8 +107,8 @@ pub fn scenario(s: &ScenarioRuns) {
         r.throughput, r.median, r.p99
     );
     println!(
-        "  process memory {:.0} MiB resident (peak {:.0} MiB)",
-        s.memory.0, s.memory.1
+        "  process memory {:.0} MiB resident (peak {:.0} MiB), {} threads",
+        s.memory.0, s.memory.1, s.threads
     );
 }
 
