@@ -21,9 +21,8 @@ use std::{
     time::Duration,
 };
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use tonic::transport::{Certificate, Identity, ServerTlsConfig, server::TcpIncoming};
 use tonic_health::{ServingStatus, server::HealthReporter};
 
 /// The names health is reported for: the whole server ("") and each service.
@@ -170,7 +169,6 @@ pub async fn run(
             .context("configuring TLS")?;
     }
     let serve = builder
-        .tcp_nodelay(true)
         // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
         .concurrency_limit_per_connection(options.max_calls_per_connection)
         .load_shed(true)
@@ -194,7 +192,12 @@ pub async fn run(
             FactServiceServer::new(FactApi::new(state, options.max_import_items))
                 .max_decoding_message_size(limit),
         )
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown);
+        // Our own listener: tonic's `tcp_nodelay` applies only to listeners it binds itself, so
+        // Nagle's algorithm is turned off here, or every answer would wait for a delayed ACK.
+        .serve_with_incoming_shutdown(
+            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            shutdown,
+        );
     tokio::pin!(serve);
     let served = tokio::select! {
         served = &mut serve => served.map_err(anyhow::Error::from),
