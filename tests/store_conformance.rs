@@ -90,6 +90,7 @@ macro_rules! conformance_suite {
             conformance_suite!(@backend [$(#[$attr])*] $create;
                 facts_survive_a_restart,
                 reopening_a_migrated_database_changes_nothing,
+                writes_through_another_store_are_visible_to_the_next_load,
             );
         }
     };
@@ -117,12 +118,22 @@ macro_rules! conformance_suite {
 /// A SQLite file in a temporary directory, removed when the test ends.
 struct SqliteBackend {
     dir: tempfile::TempDir,
+    resident_windows: Option<usize>,
 }
 
 impl SqliteBackend {
     async fn create() -> Self {
         Self {
             dir: tempfile::tempdir().expect("creating a temporary directory"),
+            resident_windows: None,
+        }
+    }
+
+    /// A store that keeps at most `limit` maintenance windows in memory.
+    async fn resident_windows_at_most(limit: usize) -> Self {
+        Self {
+            resident_windows: Some(limit),
+            ..Self::create().await
         }
     }
 
@@ -137,11 +148,16 @@ impl Backend for SqliteBackend {
         let store = paydiag::store::sqlite::SqliteStore::open(&self.path(), 4)
             .await
             .expect("opening the SQLite store");
-        Arc::new(store)
+        match self.resident_windows {
+            Some(limit) => Arc::new(store.resident_windows_at_most(limit)),
+            None => Arc::new(store),
+        }
     }
 }
 
 conformance_suite!(sqlite => SqliteBackend::create());
+// Past the limit of windows kept in memory, they are read from the table instead.
+conformance_suite!(sqlite_windows_on_disk => SqliteBackend::resident_windows_at_most(1));
 
 /// What only the SQLite backend promises on top of the suite.
 mod sqlite_only {
@@ -1513,6 +1529,81 @@ mod checks {
         assert_same(
             &store.load_facts(&query).await.expect("load_facts"),
             &before,
+        );
+    }
+
+    /// A store may keep hot tables in memory; a write made through another store on the same
+    /// database (another process, another replica) must still be what the next load sees.
+    pub async fn writes_through_another_store_are_visible_to_the_next_load(backend: &dyn Backend) {
+        let reader = backend.open().await;
+        let writer = backend.open().await;
+        let tx = transaction("TX-SHARED");
+        let first_observed = as_of() - hours(1);
+        put(
+            &writer,
+            vec![
+                Fact::Transaction(tx.clone()),
+                Fact::MaintenanceWindow(window("W-1", "TRON", tx.created_at)),
+                Fact::NetworkCondition(condition("TRON", first_observed, 2.0)),
+            ],
+        )
+        .await;
+        let facts = load(&reader, "TX-SHARED").await;
+        assert_eq!(window_ids(&facts), ids(["W-1"]));
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("TRON", first_observed, 2.0)],
+        );
+
+        let later = as_of() - hours(1) + TimeDelta::minutes(30);
+        put(
+            &writer,
+            vec![
+                Fact::MaintenanceWindow(window("W-2", "*", tx.created_at)),
+                Fact::NetworkCondition(condition("TRON", later, 3.0)),
+            ],
+        )
+        .await;
+        let facts = load(&reader, "TX-SHARED").await;
+        assert_eq!(window_ids(&facts), ids(["W-1", "W-2"]));
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("TRON", later, 3.0)],
+        );
+
+        assert!(
+            writer
+                .delete_maintenance_window("W-1")
+                .await
+                .expect("delete")
+        );
+        let closed_before_creation = MaintenanceWindow {
+            ends_at: Some(tx.created_at - hours(2)),
+            ..window("W-2", "*", tx.created_at - hours(3))
+        };
+        put(
+            &writer,
+            vec![
+                Fact::MaintenanceWindow(closed_before_creation),
+                // Observed after the evaluation time: the one before it still answers.
+                Fact::NetworkCondition(condition("TRON", as_of() + hours(1), 9.0)),
+            ],
+        )
+        .await;
+        let facts = load(&reader, "TX-SHARED").await;
+        assert!(facts.maintenance_windows.is_empty(), "{facts:?}");
+        assert_same(
+            &facts.network_conditions,
+            &vec![condition("TRON", later, 3.0)],
+        );
+        let facts = load_at(&reader, "TX-SHARED", None, as_of() + hours(2)).await;
+        assert_eq!(
+            facts
+                .network_conditions
+                .iter()
+                .map(|c| c.congestion_factor)
+                .collect::<Vec<_>>(),
+            [9.0]
         );
     }
 

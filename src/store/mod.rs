@@ -3,6 +3,7 @@
 pub mod codec;
 pub mod instrumented;
 pub mod postgres;
+pub mod resident;
 pub mod sqlite;
 
 use crate::engine::model::{

@@ -1,20 +1,31 @@
 //! The embedded default store: one SQLite file in WAL mode, a single writer and a pool of readers.
+//!
+//! A diagnosis reads a handful of rows by primary key or index from pages that are nearly always
+//! cached, in a few microseconds: less than handing the work to a blocking thread and back would
+//! cost. So a single diagnosis reads inline, on the task that asks, from a free read connection;
+//! writes, batches and anything that would have to wait for a connection go to tokio's blocking
+//! pool. Maintenance windows and the latest congestion observations are read from
+//! memory-resident copies (see [`super::resident`]) checked against the snapshot being read.
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
     codec::{self, Code, Columns, clears_key, kinds_to_text, time_key},
+    resident::{Conditions, Generation, MAX_RESIDENT_WINDOWS, Resident, Windows},
 };
 use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/sqlite/0001_init.sql"),
+    include_str!("migrations/sqlite/0002_generations.sql"),
+];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
 /// acknowledged write survives a power loss, and a bounded wait for the write lock.
@@ -26,6 +37,26 @@ const PRAGMAS: &str =
 pub struct SqliteStore {
     writer: Pool,
     readers: Pool,
+    resident: Arc<ResidentTables>,
+}
+
+/// The memory-resident tables, shared by every read connection.
+#[derive(Debug)]
+struct ResidentTables {
+    /// `None` at a generation when there were more windows than `window_limit`.
+    windows: Resident<Option<Windows>>,
+    window_limit: usize,
+    conditions: Resident<Conditions>,
+}
+
+impl ResidentTables {
+    fn new(window_limit: usize) -> Self {
+        Self {
+            windows: Resident::default(),
+            window_limit,
+            conditions: Resident::default(),
+        }
+    }
 }
 
 impl SqliteStore {
@@ -52,15 +83,40 @@ impl SqliteStore {
             pool(1).with_context(|| format!("opening SQLite database {}", path.display()))?;
         migrate(&mut *writer.get()?).context("migrating the SQLite schema")?;
         let readers = pool(readers.max(1))?;
-        Ok(Self { writer, readers })
+        Ok(Self {
+            writer,
+            readers,
+            resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
+        })
     }
 
-    async fn with_reader<T: Send + 'static>(
+    /// Keeps maintenance windows in memory only while there are at most `limit` of them
+    /// (default [`MAX_RESIDENT_WINDOWS`]); beyond, they are read from the table's index.
+    pub fn resident_windows_at_most(mut self, limit: usize) -> Self {
+        self.resident = Arc::new(ResidentTables::new(limit));
+        self
+    }
+
+    /// Runs a short read inline when a read connection is free, else on the blocking pool.
+    async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection, &ResidentTables) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        match self.readers.try_get() {
+            Some(conn) => f(&conn, &self.resident).map_err(classify),
+            None => self.read_blocking(f).await,
+        }
+    }
+
+    /// Runs a read on the blocking pool, waiting for a read connection if none is free.
+    async fn read_blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &ResidentTables) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
         let pool = self.readers.clone();
-        run_blocking(move || f(&*pool.get().map_err(unavailable)?).map_err(classify)).await
+        let resident = Arc::clone(&self.resident);
+        run_blocking(move || f(&*pool.get().map_err(unavailable)?, &resident).map_err(classify))
+            .await
     }
 
     async fn with_writer<T: Send + 'static>(
@@ -142,8 +198,8 @@ impl FactStore for SqliteStore {
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         let query = query.clone();
-        self.with_reader(move |conn| {
-            load(conn, std::slice::from_ref(&query))?
+        self.read(move |conn, resident| {
+            load(conn, resident, std::slice::from_ref(&query))?
                 .pop()
                 .context("no facts")
         })
@@ -151,12 +207,14 @@ impl FactStore for SqliteStore {
     }
 
     async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
+        // Hundreds of reads: too long to hold up the task's thread.
         let queries = queries.to_vec();
-        self.with_reader(move |conn| load(conn, &queries)).await
+        self.read_blocking(move |conn, resident| load(conn, resident, &queries))
+            .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        self.with_reader(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+        self.read(|conn, _| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
             .await
     }
 }
@@ -250,20 +308,98 @@ fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn load(conn: &Connection, queries: &[FactQuery]) -> anyhow::Result<Vec<Facts>> {
+fn load(
+    conn: &Connection,
+    resident: &ResidentTables,
+    queries: &[FactQuery],
+) -> anyhow::Result<Vec<Facts>> {
     // One read transaction, so every query sees the same snapshot: a batch written meanwhile
-    // shows up whole or not at all.
+    // shows up whole or not at all. Its first read, of the generations, fixes the snapshot.
     let snapshot = conn.unchecked_transaction()?;
+    let tables = Tables::at_snapshot(&snapshot, resident)?;
     let facts = queries
         .iter()
-        .map(|q| load_from(&snapshot, q))
+        .map(|q| load_from(&snapshot, &tables, q))
         .collect::<anyhow::Result<_>>()?;
     snapshot.commit()?;
     Ok(facts)
 }
 
-fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
-    let as_of = time_key(q.as_of);
+/// The resident tables as the current snapshot holds them.
+struct Tables {
+    /// `None` when the windows are too many to keep in memory: read them from the table.
+    windows: Arc<Option<Windows>>,
+    conditions: Arc<Conditions>,
+}
+
+impl Tables {
+    fn at_snapshot(conn: &Connection, resident: &ResidentTables) -> anyhow::Result<Self> {
+        let (windows_generation, conditions_generation) = generations(conn)?;
+        Ok(Self {
+            windows: resident.windows.get_or_load(windows_generation, || {
+                load_windows(conn, resident.window_limit)
+            })?,
+            conditions: resident
+                .conditions
+                .get_or_load(conditions_generation, || load_latest_conditions(conn))?,
+        })
+    }
+}
+
+fn generations(conn: &Connection) -> anyhow::Result<(Generation, Generation)> {
+    let mut windows = None;
+    let mut conditions = None;
+    let mut statement = conn.prepare_cached("SELECT name, n FROM generations")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        match row.get_ref(0)?.as_str()? {
+            "maintenance_windows" => windows = Some(row.get(1)?),
+            "network_conditions" => conditions = Some(row.get(1)?),
+            _ => {}
+        }
+    }
+    Ok((
+        windows.context("no generation for maintenance_windows")?,
+        conditions.context("no generation for network_conditions")?,
+    ))
+}
+
+fn load_windows(conn: &Connection, limit: usize) -> anyhow::Result<Option<Windows>> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM maintenance_windows")?
+        .query_row([], |r| r.get(0))?;
+    if usize::try_from(count).map_or(true, |n| n > limit) {
+        return Ok(None);
+    }
+    let windows = conn
+        .prepare_cached("SELECT * FROM maintenance_windows")?
+        .query_map([], |row| Ok(codec::maintenance_window(row)))?
+        .map(|r| r?)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(Windows::new(windows)))
+}
+
+/// The latest observation of each network: a skip over the primary key from network to network.
+fn load_latest_conditions(conn: &Connection) -> anyhow::Result<Conditions> {
+    let latest = conn
+        .prepare_cached(
+            "WITH RECURSIVE networks (network) AS (
+                 SELECT min(network) FROM network_conditions
+                 UNION ALL
+                 SELECT (SELECT min(network) FROM network_conditions WHERE network > networks.network)
+                 FROM networks WHERE networks.network IS NOT NULL
+             )
+             SELECT c.* FROM networks JOIN network_conditions AS c ON c.network = networks.network
+             WHERE c.observed_at = (SELECT max(observed_at) FROM network_conditions
+                                    WHERE network = networks.network)",
+        )?
+        .query_map([], |row| Ok(codec::network_condition(row)))?
+        .map(|r| r?)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Conditions::new(latest))
+}
+
+fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Result<Facts> {
     let transaction = conn
         .prepare_cached("SELECT * FROM transactions WHERE reference = ?1")?
         .query_row([&q.reference], |row| Ok(codec::transaction(row)))
@@ -276,7 +412,7 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
         .or_else(|| q.claim_network.clone());
     // Windows matter from the transaction's creation on: one that cleared since still explains
     // time the transaction spent waiting. Without a transaction, only those holding at as_of.
-    let since = time_key(existing.map_or(q.as_of, |t| t.created_at));
+    let since = existing.map_or(q.as_of, |t| t.created_at);
     let mut facts = Facts {
         transaction,
         ..Facts::default()
@@ -287,7 +423,7 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
                 "SELECT * FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
                  ORDER BY effective_from DESC, seq DESC LIMIT 1",
             )?
-            .query_map(params![tx.account_id, as_of], |row| {
+            .query_map(params![tx.account_id, time_key(q.as_of)], |row| {
                 Ok(codec::account_status(row))
             })?
             .map(|r| r?)
@@ -296,26 +432,33 @@ fn load_from(conn: &Connection, q: &FactQuery) -> anyhow::Result<Facts> {
     let Some(network) = network else {
         return Ok(facts);
     };
-    facts.maintenance_windows = conn
-        .prepare_cached(
-            "SELECT * FROM maintenance_windows
-             WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
-        )?
-        .query_map(params![network, since, as_of], |row| {
-            Ok(codec::maintenance_window(row))
-        })?
-        .map(|r| r?)
-        .collect::<anyhow::Result<_>>()?;
-    facts.network_conditions = conn
-        .prepare_cached(
-            "SELECT * FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
-             ORDER BY observed_at DESC LIMIT 1",
-        )?
-        .query_map(params![network, as_of], |row| {
-            Ok(codec::network_condition(row))
-        })?
-        .map(|r| r?)
-        .collect::<anyhow::Result<_>>()?;
+    facts.maintenance_windows = match &*tables.windows {
+        Some(windows) => windows.bearing_on(&network, since, q.as_of),
+        None => conn
+            .prepare_cached(
+                "SELECT * FROM maintenance_windows
+                 WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
+            )?
+            .query_map(
+                params![network, time_key(since), time_key(q.as_of)],
+                |row| Ok(codec::maintenance_window(row)),
+            )?
+            .map(|r| r?)
+            .collect::<anyhow::Result<_>>()?,
+    };
+    facts.network_conditions = match tables.conditions.latest_by(&network, q.as_of) {
+        Some(latest) => latest.into_iter().collect(),
+        None => conn
+            .prepare_cached(
+                "SELECT * FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
+                 ORDER BY observed_at DESC LIMIT 1",
+            )?
+            .query_map(params![network, time_key(q.as_of)], |row| {
+                Ok(codec::network_condition(row))
+            })?
+            .map(|r| r?)
+            .collect::<anyhow::Result<_>>()?,
+    };
     Ok(facts)
 }
 

@@ -1,0 +1,239 @@
+//! Memory-resident copies of the small tables every diagnosis reads: the maintenance windows,
+//! and the latest congestion observation of each network.
+//!
+//! A copy is kept correct under writes from any connection or process by generation counters:
+//! the store bumps a table's counter in the same transaction as every change to the table (in
+//! SQLite, by triggers), and a reader reads the counters inside its own snapshot. A copy made at
+//! the same generation is exactly the table as that snapshot sees it; at any other generation the
+//! reader loads the table from its snapshot instead, and installs what it loaded when it is newer
+//! than the copy, so the next reader finds it current. A write is therefore visible to the very
+//! next diagnosis, and a batch shows whole or not at all, as from the table itself.
+
+use crate::engine::model::{ALL_NETWORKS, MaintenanceWindow, NetworkCondition};
+use chrono::{DateTime, Utc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+};
+
+/// Most maintenance windows kept in memory. A store with more reads them from its indexes.
+pub const MAX_RESIDENT_WINDOWS: usize = 100_000;
+
+/// A table's generation, as read inside a snapshot.
+pub type Generation = i64;
+
+/// Every maintenance window, grouped by network.
+#[derive(Debug, Default)]
+pub struct Windows {
+    /// Each network's windows (and those on every network, under `*`), by start time.
+    by_network: HashMap<String, Vec<MaintenanceWindow>>,
+}
+
+impl Windows {
+    /// Groups `windows` by network.
+    pub fn new(windows: impl IntoIterator<Item = MaintenanceWindow>) -> Self {
+        let mut by_network: HashMap<String, Vec<MaintenanceWindow>> = HashMap::new();
+        for w in windows {
+            by_network.entry(w.network.clone()).or_default().push(w);
+        }
+        for list in by_network.values_mut() {
+            list.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
+        }
+        Self { by_network }
+    }
+
+    /// The windows on `network` or on every network that started by `as_of` and had not
+    /// cleared at `since`: what [`crate::store::FactStore::load_facts`] documents.
+    pub fn bearing_on(
+        &self,
+        network: &str,
+        since: DateTime<Utc>,
+        as_of: DateTime<Utc>,
+    ) -> Vec<MaintenanceWindow> {
+        let lists = [network, ALL_NETWORKS]
+            .into_iter()
+            .take(if network == ALL_NETWORKS { 1 } else { 2 })
+            .filter_map(|n| self.by_network.get(n));
+        let mut found = Vec::new();
+        for list in lists {
+            let started = list.partition_point(|w| w.starts_at <= as_of);
+            found.extend(
+                list[..started]
+                    .iter()
+                    .filter(|w| w.clears_at().is_none_or(|clears| clears > since))
+                    .cloned(),
+            );
+        }
+        found
+    }
+}
+
+/// The latest congestion observation of each network.
+#[derive(Debug, Default)]
+pub struct Conditions {
+    latest: HashMap<String, NetworkCondition>,
+}
+
+impl Conditions {
+    /// Keeps the latest of `observations` per network.
+    pub fn new(observations: impl IntoIterator<Item = NetworkCondition>) -> Self {
+        let mut latest: HashMap<String, NetworkCondition> = HashMap::new();
+        for c in observations {
+            match latest.get(&c.network) {
+                Some(kept) if kept.observed_at >= c.observed_at => {}
+                _ => {
+                    latest.insert(c.network.clone(), c);
+                }
+            }
+        }
+        Self { latest }
+    }
+
+    /// The latest observation of `network` made by `as_of`: `Some` with the answer (which may be
+    /// none), or `None` when the latest observation is after `as_of`, so that an older one must
+    /// be looked up in the table.
+    pub fn latest_by(
+        &self,
+        network: &str,
+        as_of: DateTime<Utc>,
+    ) -> Option<Option<NetworkCondition>> {
+        match self.latest.get(network) {
+            None => Some(None),
+            Some(c) if c.observed_at <= as_of => Some(Some(c.clone())),
+            Some(_) => None,
+        }
+    }
+}
+
+/// One resident table: its copy and the generation it was made at.
+#[derive(Debug)]
+pub struct Resident<T> {
+    copy: RwLock<Option<(Generation, Arc<T>)>>,
+}
+
+impl<T> Default for Resident<T> {
+    fn default() -> Self {
+        Self {
+            copy: RwLock::new(None),
+        }
+    }
+}
+
+impl<T> Resident<T> {
+    /// The copy made at `generation`, if that is the one held.
+    pub fn at(&self, generation: Generation) -> Option<Arc<T>> {
+        let copy = self.copy.read().unwrap_or_else(|e| e.into_inner());
+        match &*copy {
+            Some((held, table)) if *held == generation => Some(Arc::clone(table)),
+            _ => None,
+        }
+    }
+
+    /// The copy at `generation`, loading it with `load` when the held one is not at that
+    /// generation. What is loaded replaces the held copy only if it is newer, so a reader on an
+    /// older snapshot never sets the copy back.
+    pub fn get_or_load<E>(
+        &self,
+        generation: Generation,
+        load: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        if let Some(table) = self.at(generation) {
+            return Ok(table);
+        }
+        let table = Arc::new(load()?);
+        let mut copy = self.copy.write().unwrap_or_else(|e| e.into_inner());
+        if copy.as_ref().is_none_or(|(held, _)| *held < generation) {
+            *copy = Some((generation, Arc::clone(&table)));
+        }
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::MaintenanceType;
+    use chrono::TimeDelta;
+
+    fn at(hour: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::hours(hour)
+    }
+
+    fn window(id: &str, network: &str, starts: i64, ends: Option<i64>) -> MaintenanceWindow {
+        MaintenanceWindow {
+            id: id.to_owned(),
+            network: network.to_owned(),
+            kinds: Vec::new(),
+            maintenance_type: MaintenanceType::Scheduled,
+            starts_at: at(starts),
+            ends_at: ends.map(at),
+            backlog_drain: TimeDelta::hours(1),
+            title: id.to_owned(),
+        }
+    }
+
+    fn ids(windows: &[MaintenanceWindow]) -> Vec<&str> {
+        windows.iter().map(|w| w.id.as_str()).collect()
+    }
+
+    #[test]
+    fn windows_bearing_on_a_network_are_its_own_and_every_networks_started_and_not_cleared() {
+        let windows = Windows::new([
+            window("late", "TRON", 20, None),
+            window("open", "TRON", 5, None),
+            window("cleared", "TRON", 1, Some(2)), // clears at hour 3
+            window("clearing", "TRON", 2, Some(9)), // clears at hour 10
+            window("everywhere", "*", 4, Some(5)), // clears at hour 6
+            window("elsewhere", "ETH", 1, None),
+        ]);
+        assert_eq!(
+            ids(&windows.bearing_on("TRON", at(3), at(10))),
+            ["clearing", "open", "everywhere"]
+        );
+        // Clearing exactly at `since` no longer bears on it.
+        assert_eq!(ids(&windows.bearing_on("TRON", at(10), at(10))), ["open"]);
+        assert_eq!(
+            ids(&windows.bearing_on("BTC", at(0), at(30))),
+            ["everywhere"]
+        );
+        assert_eq!(ids(&windows.bearing_on("*", at(0), at(30))), ["everywhere"]);
+    }
+
+    #[test]
+    fn the_latest_condition_answers_only_from_its_observation_on() {
+        let condition = |network: &str, hour: i64, factor: f64| NetworkCondition {
+            network: network.to_owned(),
+            congestion_factor: factor,
+            observed_at: at(hour),
+        };
+        let conditions = Conditions::new([
+            condition("TRON", 5, 2.0),
+            condition("TRON", 7, 3.0),
+            condition("TRON", 6, 4.0),
+        ]);
+        assert_eq!(
+            conditions.latest_by("TRON", at(8)),
+            Some(Some(condition("TRON", 7, 3.0)))
+        );
+        assert_eq!(
+            conditions.latest_by("TRON", at(6)),
+            None,
+            "must ask the table"
+        );
+        assert_eq!(conditions.latest_by("ETH", at(6)), Some(None));
+    }
+
+    #[test]
+    fn a_copy_is_used_at_its_generation_and_never_replaced_by_an_older_one() {
+        let resident = Resident::<u32>::default();
+        let load = |n: u32| move || Ok::<_, ()>(n);
+        assert_eq!(*resident.get_or_load(2, load(20)).unwrap(), 20);
+        assert_eq!(*resident.get_or_load(2, load(99)).unwrap(), 20, "reused");
+        // A reader on an older snapshot gets its own generation's table, and leaves the copy.
+        assert_eq!(*resident.get_or_load(1, load(10)).unwrap(), 10);
+        assert_eq!(resident.at(2).as_deref(), Some(&20));
+        assert_eq!(*resident.get_or_load(3, load(30)).unwrap(), 30);
+        assert_eq!(resident.at(3).as_deref(), Some(&30));
+        assert!(resident.at(2).is_none());
+    }
+}
