@@ -171,7 +171,10 @@ async fn precheck(addr: SocketAddr, requests: &[pb::DiagnoseRequest]) -> anyhow:
     let first = requests.first().context("no reference to diagnose")?;
     load::diagnose(&mut client, first.clone(), CAUSE)
         .await
-        .map_err(|e| anyhow::anyhow!("the generated data set is not as intended: {e}"))
+        .map_err(|e| anyhow::anyhow!("the generated data set is not as intended: {e}"))?;
+    let answer = client.diagnose(first.clone()).await?.into_inner();
+    report::sizes(first, &answer);
+    Ok(())
 }
 
 /// Alternates Diagnose and empty runs, after a short unrecorded warm-up of each.

@@ -6,6 +6,7 @@ use super::{
     measure::{Batch, Import, Measured, ScenarioRuns},
     seed::Shape,
 };
+use paydiag::pb::v1 as pb;
 use std::path::Path;
 
 /// Diagnose throughput at 16×16 against the empty RPC: at least this.
@@ -69,6 +70,17 @@ pub fn seeded(seed: &Import) {
         thousands(seed.items as f64 / seconds),
         seed.memory.0,
         seed.memory.1
+    );
+}
+
+/// What one Diagnose call carries each way.
+pub fn sizes(request: &pb::DiagnoseRequest, answer: &pb::Diagnosis) {
+    use prost::Message as _;
+    println!(
+        "a Diagnose call: request {} bytes, answer {} bytes ({} findings), protobuf-encoded",
+        request.encoded_len(),
+        answer.encoded_len(),
+        answer.findings.len()
     );
 }
 

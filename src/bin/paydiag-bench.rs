@@ -11,6 +11,10 @@ mod bench;
 use clap::Parser as _;
 use std::process::ExitCode;
 
+/// The allocator `paydiag serve` runs with, so the servers in this process allocate the same way.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let options = bench::Options::parse();
     match bench::run(&options) {

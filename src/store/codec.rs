@@ -68,7 +68,12 @@ pub fn kinds_from_text(text: &str) -> anyhow::Result<Vec<TransactionKind>> {
 
 /// A time as fixed-width text: sorts as text in time order (years 0001 to 9999).
 pub fn time_key(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+    if (0..=9999).contains(&t.year()) {
+        // The same text, without interpreting a format string on every call.
+        t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+    }
 }
 
 /// Reads a time column.
@@ -90,6 +95,61 @@ pub fn clears_key(clears_at: Option<DateTime<Utc>>) -> String {
         Some(t) if t.year() <= 9999 => time_key(t),
         _ => OPEN_CLEARS_KEY.to_owned(),
     }
+}
+
+/// The columns of `transactions`, as every backend selects them.
+pub const TRANSACTION_COLUMNS: &[&str] = &[
+    "reference",
+    "account_id",
+    "kind",
+    "network",
+    "asset",
+    "amount",
+    "destination",
+    "memo",
+    "status",
+    "failure_reason",
+    "confirmations",
+    "required_confirmations",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "expected_amount",
+    "expected_asset",
+    "expected_network",
+    "expected_destination",
+    "expected_memo",
+];
+
+/// The columns of `account_statuses` a diagnosis reads.
+pub const ACCOUNT_STATUS_COLUMNS: &[&str] = &[
+    "account_id",
+    "state",
+    "reason",
+    "restricted_kinds",
+    "effective_from",
+    "effective_until",
+    "note",
+];
+
+/// The columns of `maintenance_windows` a diagnosis reads.
+pub const MAINTENANCE_WINDOW_COLUMNS: &[&str] = &[
+    "id",
+    "network",
+    "kinds",
+    "type",
+    "starts_at",
+    "ends_at",
+    "backlog_drain_ns",
+    "title",
+];
+
+/// The columns of `network_conditions`.
+pub const NETWORK_CONDITION_COLUMNS: &[&str] = &["network", "observed_at", "congestion_factor"];
+
+/// `SELECT` of `columns` (comma-separated), then `rest` (`FROM …`).
+pub fn select(columns: &[&str], rest: &str) -> String {
+    format!("SELECT {} {rest}", columns.join(", "))
 }
 
 /// A result row of any backend, read by column name.
@@ -218,4 +278,28 @@ pub fn drain_nanos(w: &MaintenanceWindow) -> anyhow::Result<i64> {
     w.backlog_drain
         .num_nanoseconds()
         .context("backlog drain out of range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_are_fixed_width_rfc_3339_with_nanoseconds() {
+        for (text, key) in [
+            ("2026-11-22T10:00:00Z", "2026-11-22T10:00:00.000000000Z"),
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000000000Z"),
+            ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.500000000Z"),
+            (
+                "9999-12-31T23:59:59.999999999Z",
+                "9999-12-31T23:59:59.999999999Z",
+            ),
+        ] {
+            let t = time_from_key(text).unwrap();
+            assert_eq!(time_key(t), key);
+            assert_eq!(time_from_key(key).unwrap(), t);
+        }
+        let past_9999 = time_from_key("9999-12-31T23:00:00Z").unwrap() + chrono::TimeDelta::days(2);
+        assert_eq!(time_key(past_9999), "+10000-01-02T23:00:00.000000000Z");
+    }
 }

@@ -9,7 +9,11 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
-    codec::{self, Code, Columns, clears_key, kinds_to_text, time_key},
+    codec::{
+        self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, select,
+        time_key,
+    },
     resident::{Conditions, Generation, MAX_RESIDENT_WINDOWS, Resident, Windows},
 };
 use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
@@ -17,7 +21,11 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{
+    path::Path,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -315,15 +323,77 @@ fn load(
 ) -> anyhow::Result<Vec<Facts>> {
     // One read transaction, so every query sees the same snapshot: a batch written meanwhile
     // shows up whole or not at all. Its first read, of the generations, fixes the snapshot.
-    let snapshot = conn.unchecked_transaction()?;
-    let tables = Tables::at_snapshot(&snapshot, resident)?;
+    let snapshot = Snapshot::begin(conn)?;
+    let tables = Tables::at_snapshot(conn, resident)?;
     let facts = queries
         .iter()
-        .map(|q| load_from(&snapshot, &tables, q))
+        .map(|q| load_from(conn, &tables, q))
         .collect::<anyhow::Result<_>>()?;
-    snapshot.commit()?;
+    snapshot.end()?;
     Ok(facts)
 }
+
+/// A read transaction begun and ended with cached statements (parsing `BEGIN` and `COMMIT` on
+/// every read costs more than the reads); rolled back if dropped before [`Snapshot::end`].
+struct Snapshot<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> anyhow::Result<Self> {
+        conn.prepare_cached("BEGIN")?.execute([])?;
+        Ok(Self { conn, open: true })
+    }
+
+    fn end(mut self) -> anyhow::Result<()> {
+        self.open = false;
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        Ok(())
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing was written; if even this fails, the connection's next BEGIN reports it.
+            let _ = self
+                .conn
+                .prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.execute([]));
+        }
+    }
+}
+
+/// The statements of a diagnosis's reads, with their columns named once.
+static SELECT_TRANSACTION: LazyLock<String> = LazyLock::new(|| {
+    select(
+        TRANSACTION_COLUMNS,
+        "FROM transactions WHERE reference = ?1",
+    )
+});
+static SELECT_STATUS_IN_FORCE: LazyLock<String> = LazyLock::new(|| {
+    select(
+        ACCOUNT_STATUS_COLUMNS,
+        "FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
+         ORDER BY effective_from DESC, seq DESC LIMIT 1",
+    )
+});
+static SELECT_ALL_WINDOWS: LazyLock<String> =
+    LazyLock::new(|| select(MAINTENANCE_WINDOW_COLUMNS, "FROM maintenance_windows"));
+static SELECT_WINDOWS_BEARING_ON: LazyLock<String> = LazyLock::new(|| {
+    select(
+        MAINTENANCE_WINDOW_COLUMNS,
+        "FROM maintenance_windows WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
+    )
+});
+static SELECT_LATEST_CONDITION: LazyLock<String> = LazyLock::new(|| {
+    select(
+        NETWORK_CONDITION_COLUMNS,
+        "FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
+         ORDER BY observed_at DESC LIMIT 1",
+    )
+});
 
 /// The resident tables as the current snapshot holds them.
 struct Tables {
@@ -372,8 +442,13 @@ fn load_windows(conn: &Connection, limit: usize) -> anyhow::Result<Option<Window
         return Ok(None);
     }
     let windows = conn
-        .prepare_cached("SELECT * FROM maintenance_windows")?
-        .query_map([], |row| Ok(codec::maintenance_window(row)))?
+        .prepare_cached(&SELECT_ALL_WINDOWS)?
+        .query_map([], |row| {
+            Ok(codec::maintenance_window(&Named::new(
+                row,
+                MAINTENANCE_WINDOW_COLUMNS,
+            )))
+        })?
         .map(|r| r?)
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Some(Windows::new(windows)))
@@ -389,11 +464,14 @@ fn load_latest_conditions(conn: &Connection) -> anyhow::Result<Conditions> {
                  SELECT (SELECT min(network) FROM network_conditions WHERE network > networks.network)
                  FROM networks WHERE networks.network IS NOT NULL
              )
-             SELECT c.* FROM networks JOIN network_conditions AS c ON c.network = networks.network
+             SELECT c.network, c.observed_at, c.congestion_factor
+             FROM networks JOIN network_conditions AS c ON c.network = networks.network
              WHERE c.observed_at = (SELECT max(observed_at) FROM network_conditions
                                     WHERE network = networks.network)",
         )?
-        .query_map([], |row| Ok(codec::network_condition(row)))?
+        .query_map([], |row| {
+            Ok(codec::network_condition(&Named::new(row, NETWORK_CONDITION_COLUMNS)))
+        })?
         .map(|r| r?)
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Conditions::new(latest))
@@ -401,8 +479,10 @@ fn load_latest_conditions(conn: &Connection) -> anyhow::Result<Conditions> {
 
 fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Result<Facts> {
     let transaction = conn
-        .prepare_cached("SELECT * FROM transactions WHERE reference = ?1")?
-        .query_row([&q.reference], |row| Ok(codec::transaction(row)))
+        .prepare_cached(&SELECT_TRANSACTION)?
+        .query_row([&q.reference], |row| {
+            Ok(codec::transaction(&Named::new(row, TRANSACTION_COLUMNS)))
+        })
         .optional()?
         .transpose()?;
     // A transaction created after as_of did not exist yet: the engine then goes by the claim.
@@ -419,12 +499,12 @@ fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Resul
     };
     if let Some(tx) = &facts.transaction {
         facts.account_history = conn
-            .prepare_cached(
-                "SELECT * FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
-                 ORDER BY effective_from DESC, seq DESC LIMIT 1",
-            )?
+            .prepare_cached(&SELECT_STATUS_IN_FORCE)?
             .query_map(params![tx.account_id, time_key(q.as_of)], |row| {
-                Ok(codec::account_status(row))
+                Ok(codec::account_status(&Named::new(
+                    row,
+                    ACCOUNT_STATUS_COLUMNS,
+                )))
             })?
             .map(|r| r?)
             .collect::<anyhow::Result<_>>()?;
@@ -435,13 +515,15 @@ fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Resul
     facts.maintenance_windows = match &*tables.windows {
         Some(windows) => windows.bearing_on(&network, since, q.as_of),
         None => conn
-            .prepare_cached(
-                "SELECT * FROM maintenance_windows
-                 WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
-            )?
+            .prepare_cached(&SELECT_WINDOWS_BEARING_ON)?
             .query_map(
                 params![network, time_key(since), time_key(q.as_of)],
-                |row| Ok(codec::maintenance_window(row)),
+                |row| {
+                    Ok(codec::maintenance_window(&Named::new(
+                        row,
+                        MAINTENANCE_WINDOW_COLUMNS,
+                    )))
+                },
             )?
             .map(|r| r?)
             .collect::<anyhow::Result<_>>()?,
@@ -449,12 +531,12 @@ fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Resul
     facts.network_conditions = match tables.conditions.latest_by(&network, q.as_of) {
         Some(latest) => latest.into_iter().collect(),
         None => conn
-            .prepare_cached(
-                "SELECT * FROM network_conditions WHERE network = ?1 AND observed_at <= ?2
-                 ORDER BY observed_at DESC LIMIT 1",
-            )?
+            .prepare_cached(&SELECT_LATEST_CONDITION)?
             .query_map(params![network, time_key(q.as_of)], |row| {
-                Ok(codec::network_condition(row))
+                Ok(codec::network_condition(&Named::new(
+                    row,
+                    NETWORK_CONDITION_COLUMNS,
+                )))
             })?
             .map(|r| r?)
             .collect::<anyhow::Result<_>>()?,
@@ -462,17 +544,37 @@ fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Resul
     Ok(facts)
 }
 
-/// SQLite rows read through the shared decoders in [`super::codec`].
-impl Columns for Row<'_> {
+/// A SQLite row read through the shared decoders in [`super::codec`], from a statement that
+/// selects `columns` in that order: a name is found among these static names, not by asking
+/// SQLite for every column's name on every read.
+struct Named<'r> {
+    row: &'r Row<'r>,
+    columns: &'static [&'static str],
+}
+
+impl<'r> Named<'r> {
+    fn new(row: &'r Row<'r>, columns: &'static [&'static str]) -> Self {
+        Self { row, columns }
+    }
+
+    fn index(&self, name: &str) -> anyhow::Result<usize> {
+        self.columns
+            .iter()
+            .position(|c| *c == name)
+            .with_context(|| format!("column {name} is not selected"))
+    }
+}
+
+impl Columns for Named<'_> {
     fn opt_text(&self, name: &str) -> anyhow::Result<Option<String>> {
-        Ok(self.get(name)?)
+        Ok(self.row.get(self.index(name)?)?)
     }
 
     fn int(&self, name: &str) -> anyhow::Result<i64> {
-        Ok(self.get(name)?)
+        Ok(self.row.get(self.index(name)?)?)
     }
 
     fn float(&self, name: &str) -> anyhow::Result<f64> {
-        Ok(self.get(name)?)
+        Ok(self.row.get(self.index(name)?)?)
     }
 }
