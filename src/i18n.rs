@@ -3,8 +3,9 @@
 //! Adding a language is adding its `.ftl` file and one entry to [`LOCALES`].
 
 use crate::engine::diagnosis::{Arg, Text};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike as _, TimeDelta, Timelike as _, Utc};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+use std::collections::HashMap;
 
 /// How one locale writes things the catalogs do not.
 struct LocaleDef {
@@ -16,8 +17,9 @@ struct LocaleDef {
     source: &'static str,
     /// Between the items of a list.
     list_separator: &'static str,
-    /// `chrono` format of a moment (always UTC).
-    time_format: &'static str,
+    /// A moment (always UTC) to the minute: the text before the year, and after the year,
+    /// month, day, hour and minute (see [`format_time`]).
+    time_format: [&'static str; 6],
     /// Units of days, hours, minutes, seconds.
     units: [&'static str; 4],
 }
@@ -29,7 +31,7 @@ static LOCALES: &[LocaleDef] = &[
         aliases: &["en", "en-us", "en-gb"],
         source: include_str!("../locales/en.ftl"),
         list_separator: "; ",
-        time_format: "%Y-%m-%d %H:%M UTC",
+        time_format: ["", "-", "-", " ", ":", " UTC"],
         units: [" d", " h", " min", " s"],
     },
     LocaleDef {
@@ -37,7 +39,7 @@ static LOCALES: &[LocaleDef] = &[
         aliases: &["zh-cn", "zh", "zh-hans", "zh-hans-cn", "zh-sg"],
         source: include_str!("../locales/zh-CN.ftl"),
         list_separator: "；",
-        time_format: "%Y年%m月%d日 %H:%M（UTC）",
+        time_format: ["", "年", "月", "日 ", ":", "（UTC）"],
         units: ["天", "小时", "分钟", "秒"],
     },
 ];
@@ -67,6 +69,8 @@ pub struct CatalogError {
 /// The loaded catalogs of every supported locale.
 pub struct Catalog {
     bundles: Vec<FluentBundle<FluentResource>>,
+    /// Per locale, every message that takes no arguments, rendered once at load.
+    plain: Vec<HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -80,8 +84,11 @@ impl std::fmt::Debug for Catalog {
 impl Catalog {
     /// Parses every catalog.
     pub fn load() -> Result<Self, CatalogError> {
-        let bundles = LOCALES.iter().map(bundle).collect::<Result<_, _>>()?;
-        Ok(Self { bundles })
+        let bundles: Vec<_> = LOCALES.iter().map(bundle).collect::<Result<_, _>>()?;
+        let plain = Self::locales()
+            .map(|locale| plain_messages(&bundles[locale.0], locale))
+            .collect();
+        Ok(Self { bundles, plain })
     }
 
     /// The locale for a requested tag (case-insensitive, `_` or `-`); unknown tags get English.
@@ -138,6 +145,9 @@ impl Catalog {
     }
 
     fn render_into(&self, locale: Locale, text: &Text, errors: &mut Vec<String>) -> String {
+        if text.args.is_empty() {
+            return self.format(locale, text.id, None, errors);
+        }
         let def = &LOCALES[locale.0];
         let mut args = FluentArgs::with_capacity(text.args.len());
         for (name, arg) in &text.args {
@@ -172,6 +182,11 @@ impl Catalog {
         args: Option<&FluentArgs<'_>>,
         errors: &mut Vec<String>,
     ) -> String {
+        if args.is_none() {
+            if let Some(rendered) = self.plain_message(locale, id) {
+                return rendered.to_owned();
+            }
+        }
         let found = [locale, Locale::DEFAULT].into_iter().find_map(|l| {
             let bundle = &self.bundles[l.0];
             bundle
@@ -192,6 +207,36 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// A message without arguments as rendered at load: the locale's own, or, when the locale
+    /// lacks the message, the default locale's.
+    fn plain_message(&self, locale: Locale, id: &str) -> Option<&str> {
+        match self.plain[locale.0].get(id) {
+            Some(rendered) => Some(rendered),
+            None if self.bundles[locale.0].has_message(id) => None,
+            None => self.plain[Locale::DEFAULT.0].get(id).map(String::as_str),
+        }
+    }
+}
+
+/// Every message of `bundle` that renders without arguments and without errors.
+fn plain_messages(
+    bundle: &FluentBundle<FluentResource>,
+    locale: Locale,
+) -> HashMap<String, String> {
+    Catalog::message_ids(locale)
+        .into_iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(&id)?.value()?;
+            let mut errors = Vec::new();
+            let rendered = bundle
+                .format_pattern(pattern, None, &mut errors)
+                .into_owned();
+            errors.is_empty().then_some((id, rendered))
+        })
+        .collect()
+}
+
 fn bundle(def: &LocaleDef) -> Result<FluentBundle<FluentResource>, CatalogError> {
     let invalid = |message: String| CatalogError {
         locale: def.tag,
@@ -209,11 +254,21 @@ fn bundle(def: &LocaleDef) -> Result<FluentBundle<FluentResource>, CatalogError>
     Ok(bundle)
 }
 
+/// The two most significant units: `2 h 24 min`, `2小时24分钟`, `45 s`.
+/// A moment to the minute, the locale's way: the text before the year, after the year, month,
+/// day, hour and minute.
 fn format_time(def: &LocaleDef, t: DateTime<Utc>) -> String {
-    t.format(def.time_format).to_string()
+    let [before, y, m, d, h, after] = def.time_format;
+    format!(
+        "{before}{:04}{y}{:02}{m}{:02}{d}{:02}{h}{:02}{after}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
-/// The two most significant units: `2 h 24 min`, `2小时24分钟`, `45 s`.
 fn format_duration(def: &LocaleDef, d: TimeDelta) -> String {
     let secs = d.num_seconds().unsigned_abs();
     let parts = [
@@ -249,6 +304,26 @@ mod tests {
         assert_eq!(Catalog::negotiate("zh-TW").tag(), "en");
         assert_eq!(Catalog::negotiate("").tag(), "en");
         assert_eq!(Catalog::negotiate("fr").tag(), "en");
+    }
+
+    #[test]
+    fn moments_are_written_to_the_minute_the_locales_way() {
+        let t: DateTime<Utc> = "2026-03-04T05:06:59.9Z".parse().unwrap();
+        assert_eq!(format_time(&LOCALES[0], t), "2026-03-04 05:06 UTC");
+        assert_eq!(format_time(&LOCALES[1], t), "2026年03月04日 05:06（UTC）");
+        // Exactly what the strftime formats "%Y-%m-%d %H:%M UTC" and
+        // "%Y年%m月%d日 %H:%M（UTC）" give, for any moment.
+        for secs in [0_i64, 1_700_000_000, 253_402_300_799, -62_135_596_800] {
+            let t = DateTime::from_timestamp(secs, 0).unwrap();
+            assert_eq!(
+                format_time(&LOCALES[0], t),
+                t.format("%Y-%m-%d %H:%M UTC").to_string()
+            );
+            assert_eq!(
+                format_time(&LOCALES[1], t),
+                t.format("%Y年%m月%d日 %H:%M（UTC）").to_string()
+            );
+        }
     }
 
     #[test]

@@ -64,22 +64,16 @@ fn claim(c: &mut Check, p: &pb::Claim) -> Claim {
     }
 }
 
-/// Renders a diagnosis in `locale`.
-pub fn diagnosis_pb(d: &Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Diagnosis {
+/// Renders a diagnosis in `locale`, taking its evidence over rather than copying it.
+pub fn diagnosis_pb(d: Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Diagnosis {
     let step = &d.next_step;
     pb::Diagnosis {
-        reference: d.reference.clone(),
         as_of: Some(timestamp(d.as_of)),
         cause: enums::cause_pb(d.cause).into(),
         contributing_causes: d
             .contributing_causes
             .iter()
             .map(|c| enums::cause_pb(*c).into())
-            .collect(),
-        findings: d
-            .findings
-            .iter()
-            .map(|f| finding_pb(f, catalog, locale))
             .collect(),
         next_step: Some(pb::NextStep {
             action: enums::action_pb(step.action).into(),
@@ -90,10 +84,16 @@ pub fn diagnosis_pb(d: &Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Dia
         customer_message: catalog.render(locale, &d.customer_message),
         locale: locale.tag().to_owned(),
         ruleset_version: d.ruleset_version.to_string(),
+        findings: d
+            .findings
+            .into_iter()
+            .map(|f| finding_pb(f, catalog, locale))
+            .collect(),
+        reference: d.reference,
     }
 }
 
-fn finding_pb(f: &Finding, catalog: &Catalog, locale: Locale) -> pb::Finding {
+fn finding_pb(f: Finding, catalog: &Catalog, locale: Locale) -> pb::Finding {
     pb::Finding {
         rule: f.rule.to_owned(),
         cause: enums::cause_pb(f.cause).into(),
@@ -101,8 +101,8 @@ fn finding_pb(f: &Finding, catalog: &Catalog, locale: Locale) -> pb::Finding {
         detail: catalog.render(locale, &f.detail),
         evidence: f
             .evidence
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
             .collect(),
     }
 }

@@ -1,12 +1,13 @@
 //! The view of the facts that holds at the evaluation time, shared by every rule.
 
+use super::rules::timing::Timing;
 use super::{
     model::{AccountStatus, Claim, Facts, NetworkCondition, Transaction, TransactionStatus},
     policy::{PolicyRef, RuleSet},
     time,
 };
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
+use std::{borrow::Cow, cell::OnceCell};
 
 /// Everything a rule may look at, already narrowed to the evaluation time.
 pub struct Context<'a> {
@@ -30,6 +31,8 @@ pub struct Context<'a> {
     pub stale_condition: Option<&'a NetworkCondition>,
     /// The rules.
     pub rules: &'a RuleSet,
+    /// The in-flight transaction's timing, computed once for both confirmation rules.
+    pub(crate) timing: OnceCell<Timing>,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +65,7 @@ impl<'a> Context<'a> {
             condition,
             stale_condition,
             rules,
+            timing: OnceCell::new(),
         }
     }
 

@@ -15,7 +15,7 @@ mod maintenance;
 mod no_incident;
 mod not_found;
 mod rejected;
-mod timing;
+pub(crate) mod timing;
 
 /// One rule: a stable name, the cause it detects, and how to evaluate it.
 pub struct Rule {

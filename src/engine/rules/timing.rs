@@ -49,8 +49,11 @@ pub struct Timing {
 
 impl Timing {
     /// The in-flight transaction and its timing, or the verdict for a transaction that is
-    /// missing or no longer waiting (both confirmation rules start the same way).
-    pub fn in_flight<'c>(ctx: &'c Context<'_>) -> Result<(&'c Transaction, Self), Box<Verdict>> {
+    /// missing or no longer waiting (both confirmation rules start the same way). The timing is
+    /// computed once per evaluation.
+    pub fn in_flight<'c>(
+        ctx: &'c Context<'_>,
+    ) -> Result<(&'c Transaction, &'c Self), Box<Verdict>> {
         let Some(tx) = ctx.tx() else {
             return Err(Box::new(Verdict::no_transaction()));
         };
@@ -60,7 +63,7 @@ impl Timing {
                 Vec::new(),
             )));
         }
-        Ok((tx, Self::of(ctx, tx)))
+        Ok((tx, ctx.timing.get_or_init(|| Self::of(ctx, tx))))
     }
 
     /// Computes the timing of `tx` under its network's policy.
