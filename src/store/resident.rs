@@ -25,20 +25,63 @@ pub type Generation = i64;
 /// Every maintenance window, grouped by network.
 #[derive(Debug, Default)]
 pub struct Windows {
-    /// Each network's windows (and those on every network, under `*`), by start time.
-    by_network: HashMap<String, Vec<MaintenanceWindow>>,
+    /// Each network's windows (and those on every network, under `*`).
+    by_network: HashMap<String, NetworkWindows>,
+}
+
+/// One network's windows by start time, indexed so that a lookup skips those that cleared long
+/// ago: its cost follows the windows near the asked-about time, not the table's history.
+#[derive(Debug, Default)]
+struct NetworkWindows {
+    windows: Vec<MaintenanceWindow>,
+    /// `reach[i]`: the latest time any of `windows[..=i]` clears (`None`: one is still open, so
+    /// never). Non-decreasing, so the windows that can still bear on a time are one suffix.
+    reach: Vec<Option<DateTime<Utc>>>,
+}
+
+impl NetworkWindows {
+    fn new(mut windows: Vec<MaintenanceWindow>) -> Self {
+        windows.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
+        let reach = windows
+            .iter()
+            .scan(Some(DateTime::<Utc>::MIN_UTC), |latest, w| {
+                *latest = latest.zip(w.clears_at()).map(|(l, c)| l.max(c));
+                Some(*latest)
+            })
+            .collect();
+        Self { windows, reach }
+    }
+
+    /// The windows that started by `as_of` and had not cleared at `since`.
+    fn bearing_on(
+        &self,
+        since: DateTime<Utc>,
+        as_of: DateTime<Utc>,
+    ) -> impl Iterator<Item = &MaintenanceWindow> {
+        // Every window before `first` cleared by `since`; every one from `started` on starts later.
+        let first = self
+            .reach
+            .partition_point(|r| r.is_some_and(|r| r <= since));
+        let started = self.windows.partition_point(|w| w.starts_at <= as_of);
+        self.windows
+            .get(first..started)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |w| w.clears_at().is_none_or(|clears| clears > since))
+    }
 }
 
 impl Windows {
     /// Groups `windows` by network.
     pub fn new(windows: impl IntoIterator<Item = MaintenanceWindow>) -> Self {
-        let mut by_network: HashMap<String, Vec<MaintenanceWindow>> = HashMap::new();
+        let mut grouped: HashMap<String, Vec<MaintenanceWindow>> = HashMap::new();
         for w in windows {
-            by_network.entry(w.network.clone()).or_default().push(w);
+            grouped.entry(w.network.clone()).or_default().push(w);
         }
-        for list in by_network.values_mut() {
-            list.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
-        }
+        let by_network = grouped
+            .into_iter()
+            .map(|(network, list)| (network, NetworkWindows::new(list)))
+            .collect();
         Self { by_network }
     }
 
@@ -50,21 +93,13 @@ impl Windows {
         since: DateTime<Utc>,
         as_of: DateTime<Utc>,
     ) -> Vec<MaintenanceWindow> {
-        let lists = [network, ALL_NETWORKS]
+        [network, ALL_NETWORKS]
             .into_iter()
             .take(if network == ALL_NETWORKS { 1 } else { 2 })
-            .filter_map(|n| self.by_network.get(n));
-        let mut found = Vec::new();
-        for list in lists {
-            let started = list.partition_point(|w| w.starts_at <= as_of);
-            found.extend(
-                list[..started]
-                    .iter()
-                    .filter(|w| w.clears_at().is_none_or(|clears| clears > since))
-                    .cloned(),
-            );
-        }
-        found
+            .filter_map(|n| self.by_network.get(n))
+            .flat_map(|list| list.bearing_on(since, as_of))
+            .cloned()
+            .collect()
     }
 }
 
@@ -197,6 +232,31 @@ mod tests {
             ["everywhere"]
         );
         assert_eq!(ids(&windows.bearing_on("*", at(0), at(30))), ["everywhere"]);
+    }
+
+    #[test]
+    fn a_long_window_keeps_later_cleared_ones_in_reach_and_an_open_one_keeps_all() {
+        let history: Vec<_> = (0..50)
+            .map(|h| window(&format!("w{h:02}"), "TRON", h * 2, Some(h * 2 + 1)))
+            .collect();
+        // w00..w49 each clear at 2h + 2; "long" (hour 10 to 60, clears at 61) spans many of them.
+        let mut windows = history.clone();
+        windows.push(window("long", "TRON", 10, Some(60)));
+        let windows = Windows::new(windows);
+        assert_eq!(
+            ids(&windows.bearing_on("TRON", at(57), at(62))),
+            ["long", "w28", "w29", "w30", "w31"]
+        );
+        assert!(windows.bearing_on("TRON", at(200), at(300)).is_empty());
+
+        let mut windows = history;
+        windows.push(window("open", "TRON", 3, None));
+        let windows = Windows::new(windows);
+        assert_eq!(
+            ids(&windows.bearing_on("TRON", at(97), at(99))),
+            ["open", "w48", "w49"]
+        );
+        assert!(windows.bearing_on("TRON", at(0), at(-1)).is_empty());
     }
 
     #[test]

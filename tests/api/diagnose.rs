@@ -1,6 +1,9 @@
 use crate::helpers::{at, spawn_app, t0, transaction};
 use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
 
+/// Most requests a BatchDiagnose call may carry.
+const MAX_BATCH: usize = 500;
+
 #[tokio::test]
 async fn a_confirming_transaction_is_diagnosed_as_delayed_with_when_it_should_complete() {
     let mut app = spawn_app().await;
@@ -298,4 +301,61 @@ async fn batch_results_come_back_in_request_order_and_a_bad_item_does_not_fail_t
         matches!(&results[2].result, Some(R::Diagnosis(d)) if d.cause() == pb::Cause::NotFound)
     );
     assert_eq!(results[2].reference, "TX-MISSING");
+}
+
+#[tokio::test]
+async fn a_full_batch_answers_every_item_as_diagnose_would_in_request_order() {
+    let mut app = spawn_app().await;
+    for reference in ["TX-0", "TX-1", "TX-2"] {
+        app.put_transaction(transaction(reference)).await;
+    }
+    // Three stored references, two unknown ones, and an invalid item every seventh.
+    let items: Vec<pb::DiagnoseRequest> = (0..MAX_BATCH)
+        .map(|i| pb::DiagnoseRequest {
+            reference: if i % 7 == 3 {
+                String::new()
+            } else {
+                format!("TX-{}", i % 5)
+            },
+            as_of: Some(timestamp(at(1))),
+            ..Default::default()
+        })
+        .collect();
+    let mut single = std::collections::HashMap::new();
+    for item in items.iter().filter(|i| !i.reference.is_empty()) {
+        if !single.contains_key(&item.reference) {
+            let diagnosis = app
+                .diagnosis
+                .diagnose(item.clone())
+                .await
+                .expect("diagnose");
+            single.insert(item.reference.clone(), diagnosis.into_inner());
+        }
+    }
+
+    let results = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: items.clone(),
+        })
+        .await
+        .expect("batch")
+        .into_inner()
+        .results;
+
+    use pb::batch_diagnose_result::Result as R;
+    assert_eq!(results.len(), MAX_BATCH);
+    for (i, (item, result)) in items.iter().zip(&results).enumerate() {
+        assert_eq!(result.reference, item.reference, "item {i}");
+        match &result.result {
+            Some(R::Diagnosis(d)) => assert_eq!(Some(d), single.get(&item.reference), "item {i}"),
+            Some(R::Error(e)) => {
+                assert!(item.reference.is_empty(), "item {i} failed: {e:?}");
+                assert_eq!(e.code, tonic::Code::InvalidArgument as i32, "item {i}");
+            }
+            None => panic!("item {i} has no result"),
+        }
+    }
+    let causes: std::collections::HashSet<_> = single.values().map(|d| d.cause()).collect();
+    assert!(causes.len() >= 2, "the batch should mix causes: {causes:?}");
 }
