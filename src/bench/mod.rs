@@ -48,10 +48,6 @@ pub struct Options {
     /// Transactions streamed in the ImportFacts throughput measurement.
     #[arg(long, default_value_t = 100_000)]
     pub import_transactions: u64,
-    /// Diagnostic: set TCP_NODELAY on the servers' listening sockets (Linux passes it on to
-    /// accepted connections), to measure what serving with Nagle's algorithm costs.
-    #[arg(long)]
-    pub listener_nodelay: bool,
     /// Keep the servers' log here (default: a temporary file, deleted at the end).
     #[arg(long)]
     pub log_file: Option<PathBuf>,
@@ -170,16 +166,8 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
-    let diagnose_server = servers::Server::start(
-        &server_runtime,
-        &dir.path().join("facts.db"),
-        options.listener_nodelay,
-    )?;
-    let empty_server = servers::Server::start(
-        &server_runtime,
-        &dir.path().join("empty.db"),
-        options.listener_nodelay,
-    )?;
+    let diagnose_server = servers::Server::start(&server_runtime, &dir.path().join("facts.db"))?;
+    let empty_server = servers::Server::start(&server_runtime, &dir.path().join("empty.db"))?;
 
     report::header(&options, &shape, &scenarios);
     let measured = client_runtime.block_on(measure::all(

@@ -46,9 +46,6 @@ pub fn header(options: &Options, shape: &Shape, scenarios: &[Scenario]) {
         shape.windows,
         shape.references
     );
-    if options.listener_nodelay {
-        println!("diagnostic: TCP_NODELAY set on the servers' listening sockets");
-    }
     let scenarios: Vec<String> = scenarios.iter().map(|s| name(*s)).collect();
     println!(
         "scenarios: {} (connections × calls in flight on each); {} rounds of {} s per call; \

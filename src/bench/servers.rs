@@ -54,11 +54,7 @@ pub struct Server {
 impl Server {
     /// Opens (creating) the SQLite store at `db` with the `paydiag serve` defaults, and serves it
     /// on 127.0.0.1, port chosen by the system.
-    ///
-    /// `listener_nodelay` sets TCP_NODELAY on the listening socket, which Linux copies to every
-    /// accepted connection: `server::run` serves a listener of its own, on which tonic ignores
-    /// its `tcp_nodelay` setting, so this shows what Nagle's algorithm costs the server.
-    pub fn start(runtime: &Runtime, db: &Path, listener_nodelay: bool) -> anyhow::Result<Self> {
+    pub fn start(runtime: &Runtime, db: &Path) -> anyhow::Result<Self> {
         let config = StoreConfig {
             db: db.display().to_string(),
             pool_size: 16,
@@ -68,12 +64,7 @@ impl Server {
         runtime.block_on(async {
             let store = store::open(&config).await?;
             let state = AppState::new(store, RuleSet::shipped())?;
-            let socket = tokio::net::TcpSocket::new_v4()?;
-            if listener_nodelay {
-                socket.set_nodelay(true)?;
-            }
-            socket.bind(([127, 0, 0, 1], 0).into())?;
-            let listener = socket.listen(1024)?;
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
             let addr = listener.local_addr()?;
             let (stop, stopped) = oneshot::channel::<()>();
             let task = tokio::spawn(server::run(listener, state, options(), async {
