@@ -36,13 +36,9 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
-/// acknowledged write survives a power loss, and a bounded wait for the write lock. Pages are
-/// read through a shared memory map of the file rather than copied into each connection's own
-/// small cache, so a read costs about the same at a million transactions as at a thousand; the mapped
-/// pages are the kernel's page cache, counted in resident memory only while touched and given
-/// back under memory pressure.
-const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-    PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 268435456;";
+/// acknowledged write survives a power loss, and a bounded wait for the write lock.
+const PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
 
 /// A [`FactStore`] on a SQLite file.
 #[derive(Debug, Clone)]
