@@ -9,21 +9,29 @@ use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
 use crate::store::FactQuery;
 use chrono::{DateTime, Utc};
+use tokio_util::task::AbortOnDropHandle;
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 
 /// Most requests one BatchDiagnose call may carry.
 pub const MAX_BATCH: usize = 500;
+
+/// Fewest items of a batch worth a task of their own: smaller batches are not split.
+const MIN_BATCH_PART: usize = 32;
 
 /// The diagnosis service.
 #[derive(Debug, Clone)]
 pub struct DiagnosisApi {
     state: AppState,
+    /// How many parts a large batch is split into, to be diagnosed in parallel: one per core.
+    batch_parts: usize,
 }
 
 impl DiagnosisApi {
     /// A service over `state`.
     pub fn new(state: AppState) -> Self {
-        Self { state }
+        let batch_parts = std::thread::available_parallelism().map_or(1, usize::from);
+        Self { state, batch_parts }
     }
 
     async fn diagnose_one(
@@ -60,6 +68,61 @@ impl DiagnosisApi {
         );
         rendered
     }
+
+    /// Diagnoses the valid items of a batch, in order: in parts of at least [`MIN_BATCH_PART`]
+    /// items, one per core, each part loading its facts in one store round trip and snapshot.
+    async fn diagnose_many(
+        &self,
+        inputs: Vec<DiagnoseInput>,
+    ) -> Vec<Result<pb::Diagnosis, Status>> {
+        let part_len = inputs.len().div_ceil(self.batch_parts).max(MIN_BATCH_PART);
+        if inputs.len() <= part_len {
+            return self.diagnose_part(inputs).await;
+        }
+        let mut parts = Vec::with_capacity(self.batch_parts);
+        let mut rest = inputs;
+        while !rest.is_empty() {
+            let tail = rest.split_off(part_len.min(rest.len()));
+            let part = std::mem::replace(&mut rest, tail);
+            let len = part.len();
+            let api = self.clone();
+            let task = async move { api.diagnose_part(part).await }.in_current_span();
+            // Aborted if the call is dropped, so that a cancelled batch stops its work.
+            parts.push((len, AbortOnDropHandle::new(tokio::spawn(task))));
+        }
+        let mut results = Vec::with_capacity(parts.len() * part_len);
+        for (len, part) in parts {
+            match part.await {
+                Ok(diagnosed) => results.extend(diagnosed),
+                Err(e) => {
+                    tracing::error!(error = %e, "a batch part failed");
+                    results.extend((0..len).map(|_| Err(Status::internal("internal error"))));
+                }
+            }
+        }
+        results
+    }
+
+    async fn diagnose_part(
+        &self,
+        inputs: Vec<DiagnoseInput>,
+    ) -> Vec<Result<pb::Diagnosis, Status>> {
+        let queries: Vec<FactQuery> = inputs.iter().map(query_of).collect();
+        let mut loaded = match self.state.store.load_many(&queries).await {
+            Ok(facts) => facts.into_iter(),
+            Err(e) => {
+                let status = Status::from(ServiceError::from(e));
+                return inputs.iter().map(|_| Err(status.clone())).collect();
+            }
+        };
+        inputs
+            .iter()
+            .map(|input| match loaded.next() {
+                Some(facts) => Ok(self.diagnose_with(input, &facts)),
+                None => Err(Status::internal("internal error")),
+            })
+            .collect()
+    }
 }
 
 fn query_of(input: &DiagnoseInput) -> FactQuery {
@@ -95,27 +158,24 @@ impl DiagnosisService for DiagnosisApi {
         }
         // One clock reading for the whole batch, so that items are evaluated as of the same moment.
         let now = Utc::now();
-        let inputs: Vec<Result<DiagnoseInput, ServiceError>> = requests
+        let mut valid = Vec::with_capacity(requests.len());
+        let checked: Vec<Result<(), ServiceError>> = requests
             .iter()
-            .map(|r| diagnose_input(r, now).map_err(ServiceError::from))
+            .map(|r| {
+                let input = diagnose_input(r, now)?;
+                valid.push(input);
+                Ok(())
+            })
             .collect();
-        // Every valid item's facts in one store round trip and one snapshot.
-        let queries: Vec<FactQuery> = inputs.iter().flatten().map(query_of).collect();
-        let mut loaded = match self.state.store.load_many(&queries).await {
-            Ok(facts) => Ok(facts.into_iter()),
-            Err(e) => Err(Status::from(ServiceError::from(e))),
-        };
+        let mut diagnosed = self.diagnose_many(valid).await.into_iter();
         let mut results = Vec::with_capacity(requests.len());
-        for (item, input) in requests.iter().zip(inputs) {
+        for (item, checked) in requests.iter().zip(checked) {
             use pb::batch_diagnose_result::Result as Outcome;
-            let result = match (input, &mut loaded) {
-                (Err(invalid), _) => Outcome::Error(rpc_status(&Status::from(invalid))),
-                (Ok(input), Ok(facts)) => match facts.next() {
-                    Some(facts) => Outcome::Diagnosis(self.diagnose_with(&input, &facts)),
-                    None => Outcome::Error(rpc_status(&Status::internal("internal error"))),
-                },
-                // The store failed: every item that needed it carries that error.
-                (Ok(_), Err(status)) => Outcome::Error(rpc_status(status)),
+            let result = match checked.map(|()| diagnosed.next()) {
+                Err(invalid) => Outcome::Error(rpc_status(&Status::from(invalid))),
+                Ok(Some(Ok(diagnosis))) => Outcome::Diagnosis(diagnosis),
+                Ok(Some(Err(status))) => Outcome::Error(rpc_status(&status)),
+                Ok(None) => Outcome::Error(rpc_status(&Status::internal("internal error"))),
             };
             results.push(pb::BatchDiagnoseResult {
                 reference: item.reference.clone(),
