@@ -31,7 +31,7 @@ pub fn init_logging(path: &Path) -> anyhow::Result<WorkerGuard> {
         .with_context(|| format!("creating the log file {}", path.display()))?;
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
-        .finish(file);
+        .finish(paydiag::telemetry::log_buffer(file));
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
