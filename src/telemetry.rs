@@ -1,7 +1,7 @@
 //! Logging, metrics and signals.
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
-use std::net::SocketAddr;
+use std::{io::IsTerminal as _, net::SocketAddr};
 use tracing_subscriber::EnvFilter;
 
 /// How log lines are written.
@@ -24,7 +24,7 @@ pub struct LogGuard {
     _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`), in colour only on a terminal.
 ///
 /// Lines are handed to a writer thread, so a call never waits on the terminal or a slow log
 /// collector. The writer does not drop lines: when its queue is full, callers wait for it,
@@ -41,7 +41,9 @@ pub fn init_logging(format: LogFormat) -> LogGuard {
         .finish(log_buffer(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer);
+        .with_writer(writer)
+        // Colours for a person at a terminal, plain text for a file or a log collector.
+        .with_ansi(std::io::stderr().is_terminal());
     // A second initialization (e.g. in tests) keeps the first subscriber.
     let installed = match format {
         LogFormat::Text => builder.try_init(),

@@ -348,3 +348,39 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         }
     }
 }
+
+#[test]
+fn text_logs_written_to_a_pipe_carry_no_terminal_colour_codes() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_paydiag"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start paydiag"),
+    );
+    let stderr = server.0.stderr.take().expect("stderr");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        let serving = line.contains("serving paydiag.v1");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.contains("serving paydiag.v1")),
+        "the server did not report serving: {lines:?}"
+    );
+    for line in &lines {
+        assert!(!line.contains('\u{1b}'), "escape code in {line:?}");
+        assert!(line.contains(" INFO "), "not a text log line: {line:?}");
+    }
+}
