@@ -1,5 +1,5 @@
-//! The real `paydiag` binary as operators run it: JSON logs, metrics over HTTP, audit lines,
-//! masking, and a graceful drain on SIGTERM.
+//! The real `paydiag` binary as operators run it: JSON and plain text logs, metrics over HTTP,
+//! audit lines, masking, and a graceful drain on SIGTERM.
 
 use paydiag::{
     api::fact_codec::timestamp,
@@ -11,7 +11,8 @@ use paydiag::{
 };
 use std::{
     io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    path::Path,
+    process::{Child, ChildStderr, Command, Stdio},
     time::{Duration, Instant},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,6 +87,42 @@ fn sample(metrics: &str, name: &str, labels: &[&str]) -> Option<f64> {
 
 struct Server(Child);
 
+/// A running `paydiag serve` on free ports, over a store in a directory of its own.
+struct Started {
+    server: Server,
+    stderr: ChildStderr,
+    port: u16,
+    metrics_port: u16,
+}
+
+impl Server {
+    /// Starts the real binary with `global` options ahead of `serve` and `serve_args` after the
+    /// common ones, logging at info to a piped stderr.
+    fn start(dir: &Path, global: &[&str], serve_args: &[&str]) -> Started {
+        let (port, metrics_port) = (free_port(), free_port());
+        let mut server = Server(
+            Command::new(env!("CARGO_BIN_EXE_paydiag"))
+                .args(global)
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+                .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+                .args(["--db", dir.join("p.db").to_str().expect("path")])
+                .args(serve_args)
+                .env("RUST_LOG", "info")
+                .stderr(Stdio::piped())
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start paydiag"),
+        );
+        let stderr = server.0.stderr.take().expect("stderr");
+        Started {
+            server,
+            stderr,
+            port,
+            metrics_port,
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -106,31 +143,21 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         ),
     )
     .expect("callers file");
-    let (port, metrics_port) = (free_port(), free_port());
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_paydiag"))
-            .args([
-                "--log-format",
-                "json",
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
-            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
-            .args([
-                "--callers",
-                callers.to_str().expect("path"),
-                "--drain-grace",
-                "10s",
-            ])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start paydiag"),
+    let Started {
+        mut server,
+        stderr,
+        port,
+        metrics_port,
+    } = Server::start(
+        dir.path(),
+        &["--log-format", "json"],
+        &[
+            "--callers",
+            callers.to_str().expect("path"),
+            "--drain-grace",
+            "10s",
+        ],
     );
-    let stderr = server.0.stderr.take().expect("stderr");
     let log_lines = std::thread::spawn(move || {
         BufReader::new(stderr)
             .lines()
@@ -352,19 +379,11 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
 #[test]
 fn text_logs_written_to_a_pipe_carry_no_terminal_colour_codes() {
     let dir = tempfile::TempDir::new().expect("dir");
-    let (port, metrics_port) = (free_port(), free_port());
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_paydiag"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
-            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start paydiag"),
-    );
-    let stderr = server.0.stderr.take().expect("stderr");
+    let Started {
+        server: _server,
+        stderr,
+        ..
+    } = Server::start(dir.path(), &[], &[]);
     let mut lines = Vec::new();
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
         let serving = line.contains("serving paydiag.v1");

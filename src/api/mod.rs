@@ -10,7 +10,7 @@ pub mod validate;
 mod diagnosis_service;
 mod fact_service;
 
-pub use diagnosis_service::DiagnosisApi;
+pub use diagnosis_service::{DiagnosisApi, MAX_BATCH};
 pub use fact_service::FactApi;
 
 use crate::{engine::policy::RuleSet, i18n::Catalog, store::SharedStore};

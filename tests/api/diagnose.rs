@@ -1,8 +1,8 @@
 use crate::helpers::{at, spawn_app, t0, transaction};
-use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
-
-/// Most requests a BatchDiagnose call may carry.
-const MAX_BATCH: usize = 500;
+use paydiag::{
+    api::{MAX_BATCH, fact_codec::timestamp},
+    pb::v1 as pb,
+};
 
 #[tokio::test]
 async fn a_confirming_transaction_is_diagnosed_as_delayed_with_when_it_should_complete() {
