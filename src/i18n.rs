@@ -2,10 +2,13 @@
 //!
 //! Adding a language is adding its `.ftl` file and one entry to [`LOCALES`].
 
+mod template;
+
 use crate::engine::diagnosis::{Arg, Text};
 use chrono::{DateTime, Datelike as _, TimeDelta, Timelike as _, Utc};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
+use template::{Template, Value};
 
 /// How one locale writes things the catalogs do not.
 struct LocaleDef {
@@ -69,8 +72,9 @@ pub struct CatalogError {
 /// The loaded catalogs of every supported locale.
 pub struct Catalog {
     bundles: Vec<FluentBundle<FluentResource>>,
-    /// Per locale, every message that takes no arguments, rendered once at load.
-    plain: Vec<HashMap<String, String>>,
+    /// Per locale, every message that has a value, compiled to a [`Template`] where its shape
+    /// allows (`None`: only Fluent renders it).
+    messages: Vec<HashMap<String, Option<Template>>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -85,10 +89,10 @@ impl Catalog {
     /// Parses every catalog.
     pub fn load() -> Result<Self, CatalogError> {
         let bundles: Vec<_> = LOCALES.iter().map(bundle).collect::<Result<_, _>>()?;
-        let plain = Self::locales()
-            .map(|locale| plain_messages(&bundles[locale.0], locale))
+        let messages = Self::locales()
+            .map(|locale| compile(&bundles[locale.0], locale))
             .collect();
-        Ok(Self { bundles, plain })
+        Ok(Self { bundles, messages })
     }
 
     /// The locale for a requested tag (case-insensitive, `_` or `-`); unknown tags get English.
@@ -145,33 +149,49 @@ impl Catalog {
     }
 
     fn render_into(&self, locale: Locale, text: &Text, errors: &mut Vec<String>) -> String {
-        if text.args.is_empty() {
-            return self.format(locale, text.id, None, errors);
-        }
         let def = &LOCALES[locale.0];
-        let mut args = FluentArgs::with_capacity(text.args.len());
-        for (name, arg) in &text.args {
-            let value: FluentValue<'_> = match arg {
-                Arg::Str(s) => s.as_str().into(),
-                Arg::Num(n) => (*n).into(),
-                Arg::Time(t) => format_time(def, *t).into(),
-                Arg::Duration(d) => format_duration(def, *d).into(),
-                Arg::Word { prefix, code } => self.word(locale, prefix, code, errors).into(),
-                Arg::List(items) => {
-                    let rendered: Vec<String> = items
-                        .iter()
-                        .map(|t| self.render_into(locale, t, errors))
-                        .collect();
-                    rendered.join(def.list_separator).into()
-                }
-            };
-            args.set(*name, value);
-        }
-        self.format(locale, text.id, Some(&args), errors)
+        let args: Vec<(&str, Value<'_>)> = text
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Str(s) => Value::Str(Cow::Borrowed(s)),
+                    Arg::Num(n) => Value::Num(*n),
+                    Arg::Time(t) => Value::Str(format_time(def, *t).into()),
+                    Arg::Duration(d) => Value::Str(format_duration(def, *d).into()),
+                    Arg::Word { prefix, code } => {
+                        Value::Str(self.word(locale, prefix, code, errors))
+                    }
+                    Arg::List(items) => {
+                        let rendered: Vec<String> = items
+                            .iter()
+                            .map(|t| self.render_into(locale, t, errors))
+                            .collect();
+                        Value::Str(rendered.join(def.list_separator).into())
+                    }
+                };
+                (*name, value)
+            })
+            .collect();
+        self.format(locale, text.id, &args, errors)
     }
 
-    fn word(&self, locale: Locale, prefix: &str, code: &str, errors: &mut Vec<String>) -> String {
-        self.format(locale, &format!("{prefix}-{code}"), None, errors)
+    /// The catalog message `{prefix}-{code}`, borrowed when it is plain text.
+    fn word(
+        &self,
+        locale: Locale,
+        prefix: &str,
+        code: &str,
+        errors: &mut Vec<String>,
+    ) -> Cow<'_, str> {
+        let id = format!("{prefix}-{code}");
+        let plain = self
+            .message(locale, &id)
+            .and_then(|(_, template)| template?.as_plain());
+        match plain {
+            Some(plain) => plain.into(),
+            None => self.format(locale, &id, &[], errors).into(),
+        }
     }
 
     /// Formats a message, falling back to English, then to the bare id.
@@ -179,60 +199,68 @@ impl Catalog {
         &self,
         locale: Locale,
         id: &str,
-        args: Option<&FluentArgs<'_>>,
+        args: &[(&str, Value<'_>)],
         errors: &mut Vec<String>,
     ) -> String {
-        if args.is_none() {
-            if let Some(rendered) = self.plain_message(locale, id) {
-                return rendered.to_owned();
-            }
-        }
-        let found = [locale, Locale::DEFAULT].into_iter().find_map(|l| {
-            let bundle = &self.bundles[l.0];
-            bundle
-                .get_message(id)
-                .and_then(|m| m.value())
-                .map(|p| (bundle, p))
-        });
-        let Some((bundle, pattern)) = found else {
+        let Some((found_in, template)) = self.message(locale, id) else {
             errors.push(format!("unknown message {id}"));
             return id.to_owned();
         };
+        match template.and_then(|t| t.render(args)) {
+            Some(rendered) => rendered,
+            None => self.format_with_fluent(found_in, id, args, errors),
+        }
+    }
+
+    /// The message `id` of `locale`, or else of the default locale, with the locale it was found in.
+    fn message(&self, locale: Locale, id: &str) -> Option<(Locale, Option<&Template>)> {
+        [locale, Locale::DEFAULT]
+            .into_iter()
+            .find_map(|l| Some((l, self.messages[l.0].get(id)?.as_ref())))
+    }
+
+    fn format_with_fluent(
+        &self,
+        locale: Locale,
+        id: &str,
+        args: &[(&str, Value<'_>)],
+        errors: &mut Vec<String>,
+    ) -> String {
+        let bundle = &self.bundles[locale.0];
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            errors.push(format!("unknown message {id}"));
+            return id.to_owned();
+        };
+        let fluent_args = (!args.is_empty()).then(|| {
+            let mut fluent_args = FluentArgs::with_capacity(args.len());
+            for (name, value) in args {
+                let value = match value {
+                    Value::Str(s) => FluentValue::String(s.clone()),
+                    Value::Num(n) => (*n).into(),
+                };
+                fluent_args.set(*name, value);
+            }
+            fluent_args
+        });
         let mut fluent_errors = Vec::new();
         let out = bundle
-            .format_pattern(pattern, args, &mut fluent_errors)
+            .format_pattern(pattern, fluent_args.as_ref(), &mut fluent_errors)
             .into_owned();
         errors.extend(fluent_errors.into_iter().map(|e| format!("{id}: {e}")));
         out
     }
 }
 
-impl Catalog {
-    /// A message without arguments as rendered at load: the locale's own, or, when the locale
-    /// lacks the message, the default locale's.
-    fn plain_message(&self, locale: Locale, id: &str) -> Option<&str> {
-        match self.plain[locale.0].get(id) {
-            Some(rendered) => Some(rendered),
-            None if self.bundles[locale.0].has_message(id) => None,
-            None => self.plain[Locale::DEFAULT.0].get(id).map(String::as_str),
-        }
-    }
-}
-
-/// Every message of `bundle` that renders without arguments and without errors.
-fn plain_messages(
+/// Every message of `bundle` that has a value, compiled where its shape allows.
+fn compile(
     bundle: &FluentBundle<FluentResource>,
     locale: Locale,
-) -> HashMap<String, String> {
+) -> HashMap<String, Option<Template>> {
     Catalog::message_ids(locale)
         .into_iter()
         .filter_map(|id| {
             let pattern = bundle.get_message(&id)?.value()?;
-            let mut errors = Vec::new();
-            let rendered = bundle
-                .format_pattern(pattern, None, &mut errors)
-                .into_owned();
-            errors.is_empty().then_some((id, rendered))
+            Some((id, Template::compile(pattern)))
         })
         .collect()
 }
@@ -254,21 +282,40 @@ fn bundle(def: &LocaleDef) -> Result<FluentBundle<FluentResource>, CatalogError>
     Ok(bundle)
 }
 
-/// The two most significant units: `2 h 24 min`, `2小时24分钟`, `45 s`.
 /// A moment to the minute, the locale's way: the text before the year, after the year, month,
 /// day, hour and minute.
 fn format_time(def: &LocaleDef, t: DateTime<Utc>) -> String {
     let [before, y, m, d, h, after] = def.time_format;
-    format!(
-        "{before}{:04}{y}{:02}{m}{:02}{d}{:02}{h}{:02}{after}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{before}{year:04}{y}{:02}{m}{:02}{d}{:02}{h}{:02}{after}",
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute()
+        );
+    }
+    let mut out = String::with_capacity(32);
+    out.push_str(before);
+    push_digits(&mut out, year.unsigned_abs(), 4);
+    for (n, text) in [(t.month(), y), (t.day(), m), (t.hour(), d), (t.minute(), h)] {
+        out.push_str(text);
+        push_digits(&mut out, n, 2);
+    }
+    out.push_str(after);
+    out
 }
 
+/// Writes the last `width` decimal digits of `n`, zero-padded.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = n / 10_u32.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+/// The two most significant units: `2 h 24 min`, `2小时24分钟`, `45 s`.
 fn format_duration(def: &LocaleDef, d: TimeDelta) -> String {
     let secs = d.num_seconds().unsigned_abs();
     let parts = [
@@ -296,6 +343,8 @@ fn format_duration(def: &LocaleDef, d: TimeDelta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_syntax::ast;
+    use std::collections::BTreeMap;
 
     #[test]
     fn locale_tags_are_matched_loosely_and_unknown_ones_fall_back_to_english() {
@@ -313,7 +362,13 @@ mod tests {
         assert_eq!(format_time(&LOCALES[1], t), "2026年03月04日 05:06（UTC）");
         // Exactly what the strftime formats "%Y-%m-%d %H:%M UTC" and
         // "%Y年%m月%d日 %H:%M（UTC）" give, for any moment.
-        for secs in [0_i64, 1_700_000_000, 253_402_300_799, -62_135_596_800] {
+        for secs in [
+            0_i64,
+            1_700_000_000,
+            1_798_761_599,
+            253_402_300_799,
+            -62_135_596_800,
+        ] {
             let t = DateTime::from_timestamp(secs, 0).unwrap();
             assert_eq!(
                 format_time(&LOCALES[0], t),
@@ -338,6 +393,137 @@ mod tests {
             format_duration(zh, TimeDelta::seconds(8_640)),
             "2小时24分钟"
         );
+    }
+
+    /// The variables a pattern uses, each with the variant keys it selects on (none if it is
+    /// only written).
+    fn variables<'p>(pattern: &ast::Pattern<&'p str>, found: &mut BTreeMap<&'p str, Vec<&'p str>>) {
+        for element in &pattern.elements {
+            let ast::PatternElement::Placeable { expression } = element else {
+                continue;
+            };
+            match expression {
+                ast::Expression::Inline(ast::InlineExpression::VariableReference { id }) => {
+                    found.entry(id.name).or_default();
+                }
+                ast::Expression::Select { selector, variants } => {
+                    if let ast::InlineExpression::VariableReference { id } = selector {
+                        let keys = found.entry(id.name).or_default();
+                        for variant in variants {
+                            if let ast::VariantKey::Identifier { name } = variant.key {
+                                keys.push(name);
+                            }
+                        }
+                    }
+                    for variant in variants {
+                        variables(&variant.value, found);
+                    }
+                }
+                ast::Expression::Inline(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn compiled_messages_render_exactly_as_fluent_does_for_every_variant() {
+        let catalog = Catalog::load().unwrap();
+        let mut checked = 0;
+        for locale in Catalog::locales() {
+            let bundle = &catalog.bundles[locale.0];
+            for (id, template) in &catalog.messages[locale.0] {
+                let Some(template) = template else { continue };
+                let pattern = bundle.get_message(id).unwrap().value().unwrap();
+                let mut vars = BTreeMap::new();
+                variables(pattern, &mut vars);
+                // Round r gives each selector its r-th key, and one key past the last that no
+                // variant names, so that the default is taken too.
+                let rounds = vars.values().map(Vec::len).max().unwrap_or(0) + 1;
+                for round in 0..rounds {
+                    let args: Vec<(&str, Value<'_>)> = vars
+                        .iter()
+                        .map(|(name, keys)| {
+                            let value = match keys.get(round) {
+                                Some(key) => (*key).to_owned(),
+                                None if keys.is_empty() => format!("<{name} {round}>"),
+                                None => "no-such-key".to_owned(),
+                            };
+                            (*name, Value::Str(value.into()))
+                        })
+                        .collect();
+                    let mut errors = Vec::new();
+                    let fluent = catalog.format_with_fluent(locale, id, &args, &mut errors);
+                    assert!(errors.is_empty(), "{id}: {errors:?}");
+                    let compiled = template.render(&args);
+                    assert_eq!(
+                        compiled.as_deref(),
+                        Some(fluent.as_str()),
+                        "{} {id}",
+                        locale.tag()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 150, "only {checked} renderings compared");
+    }
+
+    #[test]
+    fn a_template_leaves_to_fluent_a_missing_argument_and_a_selection_on_a_number() {
+        let catalog = Catalog::load().unwrap();
+        let template = catalog.messages[0]["maintenance-summary"].as_ref().unwrap();
+        let args = |open: Value<'static>| {
+            vec![
+                ("type", Value::Str("scheduled maintenance".into())),
+                ("title", Value::Str("Upgrade".into())),
+                ("recheck_at", Value::Str("2026-03-04 05:06 UTC".into())),
+                ("open", open),
+            ]
+        };
+        assert_eq!(
+            template.render(&args(Value::Str("yes".into()))).as_deref(),
+            Some(
+                "Wait: scheduled maintenance \"Upgrade\" is holding transactions. \
+                 No end is announced; check again at 2026-03-04 05:06 UTC."
+            )
+        );
+        assert_eq!(template.render(&args(Value::Num(1))), None);
+        assert_eq!(template.render(&args(Value::Str("no".into()))[..2]), None);
+        // Fluent still renders what the template declined, reporting the missing argument.
+        let mut errors = Vec::new();
+        let text = Text {
+            id: "maintenance-summary",
+            args: vec![("type", Arg::Str("scheduled maintenance".into()))],
+        };
+        let rendered = catalog.render_into(Locale::DEFAULT, &text, &mut errors);
+        assert!(
+            rendered.starts_with("Wait: scheduled maintenance"),
+            "{rendered}"
+        );
+        assert!(errors.iter().any(|e| e.contains("title")), "{errors:?}");
+    }
+
+    #[test]
+    fn counts_are_written_as_fluent_writes_numbers() {
+        let catalog = Catalog::load().unwrap();
+        let text = Text {
+            id: "stalled-within-bound",
+            args: vec![
+                ("age", Arg::Num(1_234_567)),
+                ("network", Arg::Str("TRON".into())),
+            ],
+        };
+        for locale in Catalog::locales() {
+            let mut errors = Vec::new();
+            let compiled = catalog.render_into(locale, &text, &mut errors);
+            let args: Vec<(&str, Value<'_>)> = vec![
+                ("age", Value::Num(1_234_567)),
+                ("network", Value::Str("TRON".into())),
+            ];
+            let fluent = catalog.format_with_fluent(locale, text.id, &args, &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert!(compiled.contains("1234567"), "{compiled}");
+            assert_eq!(compiled, fluent);
+        }
     }
 
     #[test]
