@@ -274,7 +274,7 @@ fn bench_render(c: &mut Criterion) {
             group.bench_function(name, |b| {
                 b.iter_batched(
                     || diagnosis.clone(),
-                    |d| diagnosis_pb(black_box(d), &catalog, locale),
+                    |d| diagnosis_pb(black_box(d), &catalog, locale, true),
                     BatchSize::SmallInput,
                 )
             });
@@ -287,7 +287,7 @@ fn bench_render(c: &mut Criterion) {
         c.bench_function("evaluate_and_render/maintenance/en", |b| {
             b.iter(|| {
                 let diagnosis = evaluate(&rules, black_box(&case));
-                diagnosis_pb(diagnosis, &catalog, Catalog::negotiate("en"))
+                diagnosis_pb(diagnosis, &catalog, Catalog::negotiate("en"), true)
             })
         });
     }

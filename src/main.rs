@@ -1,7 +1,7 @@
 //! The `paydiag` command line: `serve`, `import`, `diagnose` and `token`.
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use paydiag::{auth, client, json, pb::v1 as pb, server, store::StoreConfig, telemetry};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
@@ -55,6 +55,9 @@ enum Command {
         /// What the customer claims, as a protobuf JSON Claim, e.g. '{"amount":"100","network":"TRON"}'.
         #[arg(long)]
         claim: Option<String>,
+        /// How much to return: full (with every rule's finding) or basic (without findings).
+        #[arg(long, value_enum, default_value_t = View::Full)]
+        view: View,
     },
     /// Create a new caller token: prints the token (give it to the caller) and the callers-file
     /// entry holding only its hash.
@@ -193,6 +196,22 @@ impl ServeArgs {
     }
 }
 
+/// `paydiag diagnose --view`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum View {
+    Basic,
+    Full,
+}
+
+impl From<View> for pb::DiagnosisView {
+    fn from(view: View) -> Self {
+        match view {
+            View::Basic => Self::Basic,
+            View::Full => Self::Full,
+        }
+    }
+}
+
 /// An address, or "off" for none.
 #[derive(Debug, Clone, Copy)]
 struct OptionalAddr(Option<SocketAddr>);
@@ -254,6 +273,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             locale,
             as_of,
             claim,
+            view,
         } => {
             let claim = claim
                 .map(|json| json::from_json::<pb::Claim>(&json, "paydiag.v1.Claim"))
@@ -266,6 +286,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 claim,
                 locale,
                 ticket_id: String::new(),
+                view: pb::DiagnosisView::from(view).into(),
             };
             let diagnosis = client::diagnose(&server, token.as_deref(), request).await?;
             println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);

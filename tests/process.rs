@@ -403,3 +403,33 @@ fn text_logs_written_to_a_pipe_carry_no_terminal_colour_codes() {
         assert!(line.contains(" INFO "), "not a text log line: {line:?}");
     }
 }
+
+#[tokio::test]
+async fn the_diagnose_command_prints_the_basic_view_as_json_without_findings() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let Started {
+        server: _server,
+        port,
+        ..
+    } = Server::start(dir.path(), &[], &["--demo"]);
+    // The demo data is loaded before the server listens.
+    connect(port).await;
+    let diagnose = |view: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_paydiag"))
+            .args(["diagnose", "DEMO-MAINTENANCE", "--view", view])
+            .args(["--server", &format!("127.0.0.1:{port}")])
+            .output()
+            .expect("run paydiag diagnose");
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).expect("JSON")
+    };
+
+    let basic = diagnose("basic");
+    let full = diagnose("full");
+
+    assert_eq!(basic["cause"], "CAUSE_MAINTENANCE", "{basic}");
+    assert!(basic.get("findings").is_none(), "{basic}");
+    assert_eq!(full["findings"].as_array().map(Vec::len), Some(8), "{full}");
+    assert_eq!(basic["nextStep"], full["nextStep"]);
+    assert_eq!(basic["customerMessage"], full["customerMessage"]);
+}

@@ -26,6 +26,8 @@ pub struct DiagnoseInput {
     pub locale: Locale,
     /// The ticket, for the log.
     pub ticket_id: String,
+    /// Whether the answer carries every rule's finding (the full view) or not (the basic view).
+    pub with_findings: bool,
 }
 
 /// Checks a diagnose request; `now` is used when it names no evaluation time.
@@ -42,6 +44,13 @@ pub fn diagnose_input(
         .map(|claim| self::claim(&mut c, claim))
         .unwrap_or_default();
     let ticket_id = c.text("ticket_id", &p.ticket_id, MAX_ID_CHARS, false);
+    let with_findings = c
+        .enumeration("view", p.view, false, |view| match view {
+            pb::DiagnosisView::Unspecified => None,
+            pb::DiagnosisView::Basic => Some(false),
+            pb::DiagnosisView::Full => Some(true),
+        })
+        .unwrap_or(true);
     c.finish()?;
     Ok(DiagnoseInput {
         reference,
@@ -49,6 +58,7 @@ pub fn diagnose_input(
         claim,
         locale: Catalog::negotiate(&p.locale),
         ticket_id,
+        with_findings,
     })
 }
 
@@ -64,8 +74,14 @@ fn claim(c: &mut Check, p: &pb::Claim) -> Claim {
     }
 }
 
-/// Renders a diagnosis in `locale`, taking its evidence over rather than copying it.
-pub fn diagnosis_pb(d: Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Diagnosis {
+/// Renders a diagnosis in `locale`, with its findings if `with_findings`, taking their evidence
+/// over rather than copying it.
+pub fn diagnosis_pb(
+    d: Diagnosis,
+    catalog: &Catalog,
+    locale: Locale,
+    with_findings: bool,
+) -> pb::Diagnosis {
     let step = &d.next_step;
     pb::Diagnosis {
         as_of: Some(timestamp(d.as_of)),
@@ -84,11 +100,14 @@ pub fn diagnosis_pb(d: Diagnosis, catalog: &Catalog, locale: Locale) -> pb::Diag
         customer_message: catalog.render(locale, &d.customer_message),
         locale: locale.tag().to_owned(),
         ruleset_version: d.ruleset_version.to_string(),
-        findings: d
-            .findings
-            .into_iter()
-            .map(|f| finding_pb(f, catalog, locale))
-            .collect(),
+        findings: if with_findings {
+            d.findings
+                .into_iter()
+                .map(|f| finding_pb(f, catalog, locale))
+                .collect()
+        } else {
+            Vec::new()
+        },
         reference: d.reference,
     }
 }

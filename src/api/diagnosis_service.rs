@@ -53,7 +53,12 @@ impl DiagnosisApi {
             facts,
             input.as_of,
         );
-        let rendered = diagnosis_pb(diagnosis, &self.state.catalog, input.locale);
+        let rendered = diagnosis_pb(
+            diagnosis,
+            &self.state.catalog,
+            input.locale,
+            input.with_findings,
+        );
         metrics::counter!(
             "paydiag_diagnoses_total",
             "cause" => rendered.cause().as_str_name(),

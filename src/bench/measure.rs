@@ -100,7 +100,7 @@ pub async fn all(
         .await
         .context("seeding the store")?;
     report::seeded(&seed);
-    let requests = Arc::new(shape.requests());
+    let requests = Arc::new(shape.requests(options.view.into()));
     precheck(target, &requests).await?;
     let mut runs = Vec::new();
     for scenario in scenarios {

@@ -45,6 +45,9 @@ pub struct Options {
     /// References per BatchDiagnose call, compared with as many single calls.
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
+    /// How much of each diagnosis the Diagnose and BatchDiagnose calls ask for.
+    #[arg(long, value_enum, default_value_t = View::Full)]
+    pub view: View,
     /// Transactions streamed in the ImportFacts throughput measurement.
     #[arg(long, default_value_t = 100_000)]
     pub import_transactions: u64,
@@ -55,6 +58,24 @@ pub struct Options {
     /// figures mean nothing.
     #[arg(long)]
     pub smoke: bool,
+}
+
+/// `--view`: the `DiagnoseRequest.view` of every diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    /// Without findings.
+    Basic,
+    /// With every rule's finding and its evidence: the answer the targets are set for.
+    Full,
+}
+
+impl From<View> for paydiag::pb::v1::DiagnosisView {
+    fn from(view: View) -> Self {
+        match view {
+            View::Basic => Self::Basic,
+            View::Full => Self::Full,
+        }
+    }
 }
 
 /// One load scenario: connections × calls in flight on each.

@@ -1,7 +1,7 @@
 //! What the benchmark prints: each result as it comes, then the issue's targets.
 
 use super::{
-    Options, Scenario,
+    Options, Scenario, View,
     load::Run,
     measure::{Batch, Import, Measured, ScenarioRuns},
     seed::Shape,
@@ -47,9 +47,13 @@ pub fn header(options: &Options, shape: &Shape, scenarios: &[Scenario]) {
         shape.references
     );
     let scenarios: Vec<String> = scenarios.iter().map(|s| name(*s)).collect();
+    let view = match options.view {
+        View::Basic => "basic (no findings)",
+        View::Full => "full",
+    };
     println!(
         "scenarios: {} (connections × calls in flight on each); {} rounds of {} s per call; \
-         servers and load generator in this process",
+         diagnoses in the {view} view; servers and load generator in this process",
         scenarios.join(", "),
         options.rounds,
         options.seconds

@@ -99,11 +99,11 @@ impl Shape {
             .map(|fact| pb::ImportFactsRequest { fact: Some(fact) })
     }
 
-    /// The Diagnose requests of the diagnosed references, as of [`as_of`].
-    pub fn requests(&self) -> Vec<pb::DiagnoseRequest> {
+    /// The Diagnose requests of the diagnosed references, as of [`as_of`], asking for `view`.
+    pub fn requests(&self, view: pb::DiagnosisView) -> Vec<pb::DiagnoseRequest> {
         (0..self.transactions)
             .filter(|i| self.is_reference(*i))
-            .map(|i| diagnose_request(&reference_tx(i, self.accounts)))
+            .map(|i| diagnose_request(&reference_tx(i, self.accounts), view))
             .collect()
     }
 }
@@ -254,7 +254,7 @@ fn settled_tx(prefix: &str, i: u64, accounts: u64) -> Transaction {
 }
 
 /// Diagnose `tx` as of [`as_of`], with the customer's (matching) account of the payment.
-fn diagnose_request(tx: &Transaction) -> pb::DiagnoseRequest {
+fn diagnose_request(tx: &Transaction, view: pb::DiagnosisView) -> pb::DiagnoseRequest {
     pb::DiagnoseRequest {
         reference: tx.reference.clone(),
         as_of: Some(timestamp(as_of())),
@@ -268,5 +268,6 @@ fn diagnose_request(tx: &Transaction) -> pb::DiagnoseRequest {
         }),
         locale: "en".into(),
         ticket_id: format!("BENCH-{}", tx.reference),
+        view: view.into(),
     }
 }

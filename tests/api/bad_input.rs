@@ -193,3 +193,34 @@ async fn batches_must_hold_one_to_five_hundred_requests() {
     assert_eq!(violated_fields(&too_many), ["requests"]);
     assert_eq!(full.into_inner().results.len(), 500);
 }
+
+#[tokio::test]
+async fn an_unknown_view_is_an_invalid_argument_naming_the_field_alone_or_in_a_batch() {
+    let mut app = spawn_app().await;
+    let request = pb::DiagnoseRequest {
+        reference: "TX-1".into(),
+        view: 7,
+        ..Default::default()
+    };
+
+    let status = app
+        .diagnosis
+        .diagnose(request.clone())
+        .await
+        .expect_err("unknown view");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(violated_fields(&status), ["view"]);
+
+    let batch = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: vec![request],
+        })
+        .await
+        .expect("a bad item does not fail the batch")
+        .into_inner();
+    let Some(pb::batch_diagnose_result::Result::Error(error)) = &batch.results[0].result else {
+        panic!("{:?}", batch.results[0]);
+    };
+    assert_eq!(error.code, Code::InvalidArgument as i32);
+}

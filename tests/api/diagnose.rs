@@ -359,3 +359,66 @@ async fn a_full_batch_answers_every_item_as_diagnose_would_in_request_order() {
     let causes: std::collections::HashSet<_> = single.values().map(|d| d.cause()).collect();
     assert!(causes.len() >= 2, "the batch should mix causes: {causes:?}");
 }
+
+#[tokio::test]
+async fn the_basic_view_is_the_full_diagnosis_without_its_findings_in_single_and_batch_calls() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-VIEW")).await;
+    let request = |view: pb::DiagnosisView| pb::DiagnoseRequest {
+        reference: "TX-VIEW".into(),
+        as_of: Some(timestamp(at(1))),
+        claim: Some(pb::Claim {
+            amount: "1".into(),
+            ..Default::default()
+        }),
+        view: view.into(),
+        ..Default::default()
+    };
+    let mut diagnose = async |view| {
+        app.diagnosis
+            .diagnose(request(view))
+            .await
+            .expect("diagnosed")
+            .into_inner()
+    };
+
+    let unset = diagnose(pb::DiagnosisView::Unspecified).await;
+    let full = diagnose(pb::DiagnosisView::Full).await;
+    let basic = diagnose(pb::DiagnosisView::Basic).await;
+
+    assert_eq!(full, unset, "unset is the full view");
+    assert_eq!(full.findings.len(), 8, "{:?}", full.findings);
+    assert!(basic.findings.is_empty(), "{:?}", basic.findings);
+    assert_eq!(
+        basic,
+        pb::Diagnosis {
+            findings: Vec::new(),
+            ..full.clone()
+        }
+    );
+    assert!(
+        !basic.contributing_causes.is_empty(),
+        "the claim mismatches"
+    );
+
+    let batch = app
+        .diagnosis
+        .batch_diagnose(pb::BatchDiagnoseRequest {
+            requests: vec![
+                request(pb::DiagnosisView::Basic),
+                request(pb::DiagnosisView::Full),
+            ],
+        })
+        .await
+        .expect("batch")
+        .into_inner();
+    let answers: Vec<_> = batch
+        .results
+        .into_iter()
+        .map(|r| match r.result {
+            Some(pb::batch_diagnose_result::Result::Diagnosis(d)) => d,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(answers, [basic, full]);
+}
