@@ -33,6 +33,7 @@ type Pool = r2d2::Pool<SqliteConnectionManager>;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0001_init.sql"),
     include_str!("migrations/sqlite/0002_generations.sql"),
+    include_str!("migrations/sqlite/0003_covering_status_index.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -576,5 +577,58 @@ impl Columns for Named<'_> {
 
     fn float(&self, name: &str) -> anyhow::Result<f64> {
         Ok(self.row.get(self.index(name)?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite's plan for `sql`, one line per step.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut statement = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("statement");
+        let count = statement.parameter_count();
+        let params: Vec<String> = (0..count).map(|i| format!("p{i}")).collect();
+        let steps: Vec<String> = statement
+            .query_map(rusqlite::params_from_iter(params), |row| row.get(3))
+            .expect("plan")
+            .collect::<Result<_, _>>()
+            .expect("plan rows");
+        steps.join("\n")
+    }
+
+    #[test]
+    fn every_read_of_a_diagnosis_searches_an_index_and_the_status_needs_no_table() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
+        let conn = store.readers.get().expect("connection");
+        let expected = [
+            (
+                &*SELECT_TRANSACTION,
+                "SEARCH transactions USING INDEX sqlite_autoindex_transactions_1 (reference=?)",
+            ),
+            // Covering: the status in force is read from the index alone, without the table.
+            (
+                &*SELECT_STATUS_IN_FORCE,
+                "SEARCH account_statuses USING COVERING INDEX account_statuses_in_effect_covering \
+                 (account_id=? AND effective_from<?)",
+            ),
+            (
+                &*SELECT_LATEST_CONDITION,
+                "SEARCH network_conditions USING PRIMARY KEY (network=? AND observed_at<?)",
+            ),
+        ];
+        for (sql, search) in expected {
+            assert_eq!(plan(&conn, sql), search, "{sql}");
+        }
+        let windows = plan(&conn, &SELECT_WINDOWS_BEARING_ON);
+        assert!(
+            windows
+                .contains("USING INDEX maintenance_windows_holding (network=? AND clears_key>?)"),
+            "{windows}"
+        );
+        assert!(!windows.contains("SCAN"), "{windows}");
     }
 }
