@@ -203,8 +203,7 @@ impl Catalog {
         errors: &mut Vec<String>,
     ) -> String {
         let Some((found_in, template)) = self.message(locale, id) else {
-            errors.push(format!("unknown message {id}"));
-            return id.to_owned();
+            return unknown(id, errors);
         };
         match template.and_then(|t| t.render(args)) {
             Some(rendered) => rendered,
@@ -228,8 +227,7 @@ impl Catalog {
     ) -> String {
         let bundle = &self.bundles[locale.0];
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-            errors.push(format!("unknown message {id}"));
-            return id.to_owned();
+            return unknown(id, errors);
         };
         let fluent_args = (!args.is_empty()).then(|| {
             let mut fluent_args = FluentArgs::with_capacity(args.len());
@@ -249,6 +247,12 @@ impl Catalog {
         errors.extend(fluent_errors.into_iter().map(|e| format!("{id}: {e}")));
         out
     }
+}
+
+/// A message no catalog has: reported, and rendered as its bare id.
+fn unknown(id: &str, errors: &mut Vec<String>) -> String {
+    errors.push(format!("unknown message {id}"));
+    id.to_owned()
 }
 
 /// Every message of `bundle` that has a value, compiled where its shape allows.
