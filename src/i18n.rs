@@ -218,6 +218,8 @@ impl Catalog {
             .find_map(|l| Some((l, self.messages[l.0].get(id)?.as_ref())))
     }
 
+    /// Renders with Fluent's resolver: a message no template was compiled for, or a call its
+    /// template declined.
     fn format_with_fluent(
         &self,
         locale: Locale,
