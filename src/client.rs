@@ -15,6 +15,24 @@ use tonic::{
     transport::Channel,
 };
 
+/// `--view` of the commands that diagnose: the `DiagnoseRequest.view` they ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    /// Without findings.
+    Basic,
+    /// With every rule's finding and its evidence.
+    Full,
+}
+
+impl From<View> for pb::DiagnosisView {
+    fn from(view: View) -> Self {
+        match view {
+            View::Basic => Self::Basic,
+            View::Full => Self::Full,
+        }
+    }
+}
+
 /// Streams an NDJSON file of `ImportFactsRequest`s (protobuf JSON, one per line) to the server.
 ///
 /// Line N is item N-1 of the stream, so the server's rejected indices point at lines. A line

@@ -1,8 +1,16 @@
 //! The `paydiag` command line: `serve`, `import`, `diagnose` and `token`.
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use paydiag::{auth, client, json, pb::v1 as pb, server, store::StoreConfig, telemetry};
+use clap::{Args, Parser, Subcommand};
+use paydiag::{
+    auth,
+    client::{self, View},
+    json,
+    pb::v1 as pb,
+    server,
+    store::StoreConfig,
+    telemetry,
+};
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 /// mimalloc: a diagnosis allocates many small, short-lived strings on every worker thread, where
@@ -193,22 +201,6 @@ impl ServeArgs {
             options,
             insecure_allow_anonymous: self.insecure_allow_anonymous,
         })
-    }
-}
-
-/// `paydiag diagnose --view`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum View {
-    Basic,
-    Full,
-}
-
-impl From<View> for pb::DiagnosisView {
-    fn from(view: View) -> Self {
-        match view {
-            View::Basic => Self::Basic,
-            View::Full => Self::Full,
-        }
     }
 }
 

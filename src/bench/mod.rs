@@ -12,6 +12,7 @@ mod seed;
 mod servers;
 
 use anyhow::Context as _;
+use paydiag::client::View;
 use std::{path::PathBuf, time::Duration};
 
 /// Load benchmark of a real paydiag server, started in this process. See BENCHMARKS.md.
@@ -58,24 +59,6 @@ pub struct Options {
     /// figures mean nothing.
     #[arg(long)]
     pub smoke: bool,
-}
-
-/// `--view`: the `DiagnoseRequest.view` of every diagnosis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum View {
-    /// Without findings.
-    Basic,
-    /// With every rule's finding and its evidence: the answer the targets are set for.
-    Full,
-}
-
-impl From<View> for paydiag::pb::v1::DiagnosisView {
-    fn from(view: View) -> Self {
-        match view {
-            View::Basic => Self::Basic,
-            View::Full => Self::Full,
-        }
-    }
 }
 
 /// One load scenario: connections × calls in flight on each.
