@@ -7,6 +7,7 @@
 
 mod load;
 mod measure;
+mod postgres;
 mod report;
 mod seed;
 mod servers;
@@ -52,6 +53,10 @@ pub struct Options {
     /// Transactions streamed in the ImportFacts throughput measurement.
     #[arg(long, default_value_t = 100_000)]
     pub import_transactions: u64,
+    /// Serve the diagnosed store from the PostgreSQL database at this URL instead of a SQLite
+    /// file: the benchmark works in a schema of its own there and drops it at the end.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
     /// Keep the servers' log here (default: a temporary file, deleted at the end).
     #[arg(long)]
     pub log_file: Option<PathBuf>,
@@ -170,31 +175,62 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
-    let diagnose_server = servers::Server::start(&server_runtime, &dir.path().join("facts.db"))?;
-    let empty_server = servers::Server::start(&server_runtime, &dir.path().join("empty.db"))?;
-
-    report::header(&options, &shape, &scenarios);
-    let measured = client_runtime.block_on(measure::all(
+    let schema = match &options.postgres {
+        Some(url) => Some(server_runtime.block_on(postgres::Schema::create(url))?),
+        None => None,
+    };
+    let facts_db = schema.as_ref().map_or_else(
+        || dir.path().join("facts.db").display().to_string(),
+        postgres::Schema::url,
+    );
+    let measured = serve_and_measure(
         &options,
         shape,
         &scenarios,
-        diagnose_server.addr,
-        empty_server.addr,
-    ));
-    let stopped = [
-        diagnose_server.stop(&server_runtime),
-        empty_server.stop(&server_runtime),
-    ];
+        (&server_runtime, &client_runtime),
+        facts_db,
+        dir.path().join("empty.db").display().to_string(),
+    );
+    let dropped = schema.map(|s| server_runtime.block_on(s.drop()));
     drop(log_guard);
     let measured = measured?;
-    for result in stopped {
-        result?;
-    }
+    dropped.transpose()?;
     report::log_size(&log_path, options.log_file.is_some());
     report::summary(&measured);
     Ok(Outcome {
         failures: measured.failures(),
     })
+}
+
+/// Starts the Diagnose server on `facts_db` and the empty one on `empty_db`, measures, and
+/// stops both.
+fn serve_and_measure(
+    options: &Options,
+    shape: seed::Shape,
+    scenarios: &[Scenario],
+    (server_runtime, client_runtime): (&tokio::runtime::Runtime, &tokio::runtime::Runtime),
+    facts_db: String,
+    empty_db: String,
+) -> anyhow::Result<measure::Measured> {
+    let diagnose_server = servers::Server::start(server_runtime, facts_db)?;
+    let empty_server = servers::Server::start(server_runtime, empty_db)?;
+    report::header(options, &shape, scenarios);
+    let measured = client_runtime.block_on(measure::all(
+        options,
+        shape,
+        scenarios,
+        diagnose_server.addr,
+        empty_server.addr,
+    ));
+    let stopped = [
+        diagnose_server.stop(server_runtime),
+        empty_server.stop(server_runtime),
+    ];
+    let measured = measured?;
+    for result in stopped {
+        result?;
+    }
+    Ok(measured)
 }
 
 /// A multi-threaded runtime like `#[tokio::main]`'s: one worker per core.

@@ -38,9 +38,14 @@ pub fn header(options: &Options, shape: &Shape, scenarios: &[Scenario]) {
             "smoke run: checks that everything runs and every call succeeds; figures mean nothing"
         );
     }
+    let backend = if options.postgres.is_some() {
+        "PostgreSQL, a schema of the benchmark's own"
+    } else {
+        "SQLite, a file in a temporary directory"
+    };
     println!(
-        "store: {} transactions, {} accounts (2 status entries each), {} maintenance windows, \
-         {} diagnosed references",
+        "store ({backend}): {} transactions, {} accounts (2 status entries each), \
+         {} maintenance windows, {} diagnosed references",
         thousands(shape.transactions as f64),
         thousands(shape.accounts as f64),
         shape.windows,

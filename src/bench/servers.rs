@@ -52,11 +52,11 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens (creating) the SQLite store at `db` with the `paydiag serve` defaults, and serves it
-    /// on 127.0.0.1, port chosen by the system.
-    pub fn start(runtime: &Runtime, db: &Path) -> anyhow::Result<Self> {
+    /// Opens (creating) the store `db` names, a SQLite file or a `postgres://` URL, with the
+    /// `paydiag serve` defaults, and serves it on 127.0.0.1, port chosen by the system.
+    pub fn start(runtime: &Runtime, db: String) -> anyhow::Result<Self> {
         let config = StoreConfig {
-            db: db.display().to_string(),
+            db,
             pool_size: 16,
             acquire_timeout: Duration::from_secs(2),
             operation_timeout: Duration::from_secs(5),

@@ -5,7 +5,10 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
-    codec::{self, Code, Columns, clears_key, kinds_to_text, time_key},
+    codec::{
+        self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, time_key,
+    },
 };
 use crate::engine::model::{
     AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Transaction,
@@ -15,8 +18,8 @@ use async_trait::async_trait;
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
-use std::{future::Future, time::Duration};
-use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState, types::ToSql};
+use std::{future::Future, sync::LazyLock, time::Duration};
+use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState};
 
 /// Schema migrations, applied in order; `paydiag_migrations` records which ran.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_init.sql")];
@@ -184,13 +187,18 @@ impl FactStore for PostgresStore {
     }
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
-        let mut facts = self.load_many(std::slice::from_ref(query)).await?;
-        facts
-            .pop()
-            .ok_or_else(|| StoreError::Internal(anyhow::anyhow!("no facts loaded")))
+        self.bounded(async {
+            // One statement sees one snapshot: no transaction is needed around it.
+            let client = self.client().await?;
+            load(&client, query).await
+        })
+        .await
     }
 
     async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
+        if let [query] = queries {
+            return Ok(vec![self.load_facts(query).await?]);
+        }
         self.bounded(async {
             let mut client = self.client().await?;
             let tx = client
@@ -200,7 +208,7 @@ impl FactStore for PostgresStore {
                 .start()
                 .await
                 .map_err(pg_error)?;
-            // Every lookup of every query is sent without waiting for the others (pipelined).
+            // Every query is sent without waiting for the others' answers (pipelined).
             let facts =
                 futures_util::future::try_join_all(queries.iter().map(|q| load(&tx, q))).await?;
             tx.commit().await.map_err(pg_error)?;
@@ -366,110 +374,122 @@ async fn put_condition(
         .map_err(pg_error)
 }
 
+/// Everything a diagnosis reads, in one statement: one round trip, and one snapshot without a
+/// transaction around it. The transaction, the status in force and the latest congestion
+/// observation fill the first columns of every row; each maintenance window that bears on the
+/// transaction adds a row (one row with null window columns when none does). The choices are
+/// the SQLite store's: see `FactStore::load_facts`.
+static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
+    let columns = |alias: &str, names: &[&str]| {
+        names
+            .iter()
+            .map(|name| format!("{alias}.{name}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "SELECT {transaction}, {status}, {condition}, {window}
+         FROM (SELECT $2::text AS claim_network, $3::text COLLATE \"C\" AS as_of) q
+         LEFT JOIN transactions t ON t.reference = $1
+         CROSS JOIN LATERAL (
+             SELECT CASE WHEN t.created_at <= q.as_of THEN t.network ELSE q.claim_network END
+                        AS network,
+                    CASE WHEN t.created_at <= q.as_of THEN t.created_at ELSE q.as_of END AS since
+         ) scope
+         LEFT JOIN LATERAL (
+             SELECT * FROM account_statuses
+             WHERE account_id = t.account_id AND effective_from <= q.as_of
+             ORDER BY effective_from DESC, seq DESC LIMIT 1
+         ) s ON true
+         LEFT JOIN LATERAL (
+             SELECT * FROM network_conditions
+             WHERE network = scope.network AND observed_at <= q.as_of
+             ORDER BY observed_at DESC LIMIT 1
+         ) c ON true
+         LEFT JOIN LATERAL (
+             SELECT * FROM maintenance_windows
+             WHERE scope.network IS NOT NULL AND network IN (scope.network, '*')
+                 AND clears_key > scope.since AND starts_at <= q.as_of
+         ) w ON true",
+        transaction = columns("t", TRANSACTION_COLUMNS),
+        status = columns("s", ACCOUNT_STATUS_COLUMNS),
+        condition = columns("c", NETWORK_CONDITION_COLUMNS),
+        window = columns("w", MAINTENANCE_WINDOW_COLUMNS),
+    )
+});
+
+/// Where each table's columns start in a [`LOAD_FACTS`] row.
+const STATUS_AT: usize = TRANSACTION_COLUMNS.len();
+const CONDITION_AT: usize = STATUS_AT + ACCOUNT_STATUS_COLUMNS.len();
+const WINDOW_AT: usize = CONDITION_AT + NETWORK_CONDITION_COLUMNS.len();
+
 async fn load(client: &impl GenericClient, q: &FactQuery) -> Result<Facts, StoreError> {
-    let as_of = time_key(q.as_of);
-    let statement = client
-        .prepare_cached("SELECT * FROM transactions WHERE reference = $1")
+    let statement = client.prepare_cached(&LOAD_FACTS).await.map_err(pg_error)?;
+    let rows = client
+        .query(
+            &statement,
+            &[&q.reference, &q.claim_network, &time_key(q.as_of)],
+        )
         .await
         .map_err(pg_error)?;
-    let row = client
-        .query_opt(&statement, &[&q.reference])
-        .await
-        .map_err(pg_error)?;
-    let transaction = row.as_ref().map(codec::transaction).transpose()?;
-    // The same choices as the SQLite store: see `FactStore::load_facts`.
-    let existing = transaction.as_ref().filter(|t| t.created_at <= q.as_of);
-    let network = existing
-        .map(|t| t.network.clone())
-        .or_else(|| q.claim_network.clone());
-    let since = time_key(existing.map_or(q.as_of, |t| t.created_at));
-    let account = transaction.as_ref().map(|t| t.account_id.as_str());
-    // The three lookups are independent: pipelined, they cost one round trip.
-    let (account_history, maintenance_windows, network_conditions) = tokio::try_join!(
-        async {
-            match account {
-                Some(account) => {
-                    rows(
-                        client,
-                        STATUS_IN_FORCE,
-                        &[&account, &as_of],
-                        codec::account_status,
-                    )
-                    .await
-                }
-                None => Ok(Vec::new()),
-            }
-        },
-        async {
-            match &network {
-                Some(n) => {
-                    rows(
-                        client,
-                        WINDOWS_SINCE,
-                        &[n, &since, &as_of],
-                        codec::maintenance_window,
-                    )
-                    .await
-                }
-                None => Ok(Vec::new()),
-            }
-        },
-        async {
-            match &network {
-                Some(n) => {
-                    rows(
-                        client,
-                        LATEST_CONDITION,
-                        &[n, &as_of],
-                        codec::network_condition,
-                    )
-                    .await
-                }
-                None => Ok(Vec::new()),
-            }
-        },
-    )?;
+    let first = rows.first().context("the facts query returned no row")?;
+    let part = |at, columns| Section::of(first, at, columns);
     Ok(Facts {
-        transaction,
-        account_history,
-        maintenance_windows,
-        network_conditions,
+        transaction: part(0, TRANSACTION_COLUMNS)
+            .map(|t| codec::transaction(&t))
+            .transpose()?,
+        account_history: part(STATUS_AT, ACCOUNT_STATUS_COLUMNS)
+            .map(|s| codec::account_status(&s))
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?,
+        network_conditions: part(CONDITION_AT, NETWORK_CONDITION_COLUMNS)
+            .map(|c| codec::network_condition(&c))
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?,
+        maintenance_windows: rows
+            .iter()
+            .filter_map(|row| Section::of(row, WINDOW_AT, MAINTENANCE_WINDOW_COLUMNS))
+            .map(|w| codec::maintenance_window(&w))
+            .collect::<anyhow::Result<_>>()?,
     })
 }
 
-const STATUS_IN_FORCE: &str =
-    "SELECT * FROM account_statuses WHERE account_id = $1 AND effective_from <= $2
-     ORDER BY effective_from DESC, seq DESC LIMIT 1";
-const WINDOWS_SINCE: &str = "SELECT * FROM maintenance_windows
-     WHERE network IN ($1, '*') AND clears_key > $2 AND starts_at <= $3";
-const LATEST_CONDITION: &str =
-    "SELECT * FROM network_conditions WHERE network = $1 AND observed_at <= $2
-     ORDER BY observed_at DESC LIMIT 1";
-
-/// Runs `sql` with `params` and decodes every row.
-async fn rows<T>(
-    client: &impl GenericClient,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-    decode: fn(&Row) -> anyhow::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let statement = client.prepare_cached(sql).await.map_err(pg_error)?;
-    let rows = client.query(&statement, params).await.map_err(pg_error)?;
-    Ok(rows.iter().map(decode).collect::<anyhow::Result<_>>()?)
+/// One table's columns of a row, from position `at` on, in the order of `columns`: read through
+/// the shared decoders in [`super::codec`].
+struct Section<'r> {
+    row: &'r Row,
+    at: usize,
+    columns: &'static [&'static str],
 }
 
-/// PostgreSQL rows read through the shared decoders in [`super::codec`].
-impl Columns for Row {
+impl<'r> Section<'r> {
+    /// The section, or `None` when the row holds none: its first column, a key, is null.
+    fn of(row: &'r Row, at: usize, columns: &'static [&'static str]) -> Option<Self> {
+        let present = matches!(row.try_get::<_, Option<&str>>(at), Ok(Some(_)));
+        present.then_some(Self { row, at, columns })
+    }
+
+    fn index(&self, name: &str) -> anyhow::Result<usize> {
+        let position = self
+            .columns
+            .iter()
+            .position(|c| *c == name)
+            .with_context(|| format!("column {name} is not selected"))?;
+        Ok(self.at + position)
+    }
+}
+
+impl Columns for Section<'_> {
     fn opt_text(&self, name: &str) -> anyhow::Result<Option<String>> {
-        Ok(self.try_get(name)?)
+        Ok(self.row.try_get(self.index(name)?)?)
     }
 
     fn int(&self, name: &str) -> anyhow::Result<i64> {
-        Ok(self.try_get(name)?)
+        Ok(self.row.try_get(self.index(name)?)?)
     }
 
     fn float(&self, name: &str) -> anyhow::Result<f64> {
-        Ok(self.try_get(name)?)
+        Ok(self.row.try_get(self.index(name)?)?)
     }
 }
 
