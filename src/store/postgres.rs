@@ -6,13 +6,11 @@
 use super::{
     Fact, FactQuery, FactStore, StoreError,
     codec::{
-        self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
-        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, time_key,
+        self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, time_key,
     },
 };
-use crate::engine::model::{
-    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Transaction,
-};
+use crate::engine::model::Facts;
 use anyhow::Context as _;
 use async_trait::async_trait;
 use deadpool_postgres::{
@@ -20,6 +18,8 @@ use deadpool_postgres::{
 };
 use std::{future::Future, sync::LazyLock, time::Duration};
 use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState};
+
+mod write;
 
 /// Schema migrations, applied in order; `paydiag_migrations` records which ran.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_init.sql")];
@@ -164,11 +164,11 @@ impl PostgresStore {
 #[async_trait]
 impl FactStore for PostgresStore {
     async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
+        let batch = write::Batch::of(&facts)?;
         self.bounded(async {
             let mut client = self.client().await?;
             let tx = client.transaction().await.map_err(pg_error)?;
-            // Sent back to back without waiting for each answer (pipelined), in order.
-            futures_util::future::try_join_all(facts.iter().map(|fact| put(&tx, fact))).await?;
+            batch.write(&tx).await?;
             tx.commit().await.map_err(pg_error)
         })
         .await
@@ -225,153 +225,6 @@ impl FactStore for PostgresStore {
         })
         .await
     }
-}
-
-async fn put(client: &impl GenericClient, fact: &Fact) -> Result<(), StoreError> {
-    let done = match fact {
-        Fact::Transaction(t) => put_transaction(client, t).await,
-        Fact::AccountStatus(s) => put_account_status(client, s).await,
-        Fact::MaintenanceWindow(w) => put_window(client, w).await,
-        Fact::NetworkCondition(c) => put_condition(client, c).await,
-    };
-    done.map(|_| ())
-}
-
-async fn put_transaction(client: &impl GenericClient, t: &Transaction) -> Result<u64, StoreError> {
-    let e = &t.expected;
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO transactions (reference, account_id, kind, network, asset, amount,
-                 destination, memo, status, failure_reason, confirmations, required_confirmations,
-                 created_at, updated_at, completed_at, expected_amount, expected_asset,
-                 expected_network, expected_destination, expected_memo)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-             ON CONFLICT (reference) DO UPDATE SET
-                 account_id = EXCLUDED.account_id, kind = EXCLUDED.kind, network = EXCLUDED.network,
-                 asset = EXCLUDED.asset, amount = EXCLUDED.amount, destination = EXCLUDED.destination,
-                 memo = EXCLUDED.memo, status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason,
-                 confirmations = EXCLUDED.confirmations,
-                 required_confirmations = EXCLUDED.required_confirmations,
-                 created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-                 completed_at = EXCLUDED.completed_at, expected_amount = EXCLUDED.expected_amount,
-                 expected_asset = EXCLUDED.expected_asset, expected_network = EXCLUDED.expected_network,
-                 expected_destination = EXCLUDED.expected_destination,
-                 expected_memo = EXCLUDED.expected_memo",
-        )
-        .await
-        .map_err(pg_error)?;
-    client
-        .execute(
-            &statement,
-            &[
-                &t.reference,
-                &t.account_id,
-                &t.kind.code(),
-                &t.network,
-                &t.asset,
-                &t.amount.to_string(),
-                &t.destination,
-                &t.memo,
-                &t.status.code(),
-                &t.failure_reason.map(Code::code),
-                &i64::from(t.confirmations),
-                &i64::from(t.required_confirmations),
-                &time_key(t.created_at),
-                &t.updated_at.map(time_key),
-                &t.completed_at.map(time_key),
-                &e.amount.map(|a| a.to_string()),
-                &e.asset,
-                &e.network,
-                &e.destination,
-                &e.memo,
-            ],
-        )
-        .await
-        .map_err(pg_error)
-}
-
-async fn put_account_status(
-    client: &impl GenericClient,
-    s: &AccountStatus,
-) -> Result<u64, StoreError> {
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO account_statuses (account_id, state, reason, restricted_kinds,
-                 effective_from, effective_until, note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .await
-        .map_err(pg_error)?;
-    client
-        .execute(
-            &statement,
-            &[
-                &s.account_id,
-                &s.state.code(),
-                &s.reason.map(Code::code),
-                &kinds_to_text(&s.restricted_kinds),
-                &time_key(s.effective_from),
-                &s.effective_until.map(time_key),
-                &s.note,
-            ],
-        )
-        .await
-        .map_err(pg_error)
-}
-
-async fn put_window(client: &impl GenericClient, w: &MaintenanceWindow) -> Result<u64, StoreError> {
-    let drain_ns = codec::drain_nanos(w)?;
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO maintenance_windows (id, network, kinds, type, starts_at, ends_at,
-                 backlog_drain_ns, clears_key, title)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (id) DO UPDATE SET
-                 network = EXCLUDED.network, kinds = EXCLUDED.kinds, type = EXCLUDED.type,
-                 starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
-                 backlog_drain_ns = EXCLUDED.backlog_drain_ns, clears_key = EXCLUDED.clears_key,
-                 title = EXCLUDED.title",
-        )
-        .await
-        .map_err(pg_error)?;
-    client
-        .execute(
-            &statement,
-            &[
-                &w.id,
-                &w.network,
-                &kinds_to_text(&w.kinds),
-                &w.maintenance_type.code(),
-                &time_key(w.starts_at),
-                &w.ends_at.map(time_key),
-                &drain_ns,
-                &clears_key(w.clears_at()),
-                &w.title,
-            ],
-        )
-        .await
-        .map_err(pg_error)
-}
-
-async fn put_condition(
-    client: &impl GenericClient,
-    c: &NetworkCondition,
-) -> Result<u64, StoreError> {
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO network_conditions (network, observed_at, congestion_factor)
-             VALUES ($1, $2, $3)
-             ON CONFLICT (network, observed_at) DO UPDATE SET congestion_factor = EXCLUDED.congestion_factor",
-        )
-        .await
-        .map_err(pg_error)?;
-    client
-        .execute(
-            &statement,
-            &[&c.network, &time_key(c.observed_at), &c.congestion_factor],
-        )
-        .await
-        .map_err(pg_error)
 }
 
 /// Everything a diagnosis reads, in one statement: one round trip, and one snapshot without a
