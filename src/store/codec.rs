@@ -147,6 +147,15 @@ pub const MAINTENANCE_WINDOW_COLUMNS: &[&str] = &[
 /// The columns of `network_conditions`.
 pub const NETWORK_CONDITION_COLUMNS: &[&str] = &["network", "observed_at", "congestion_factor"];
 
+/// `columns` of the table or subquery `alias`, comma-separated: `t.reference, t.account_id, …`.
+pub fn qualified(alias: &str, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|name| format!("{alias}.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `SELECT` of `columns` (comma-separated), then `rest` (`FROM …`).
 pub fn select(columns: &[&str], rest: &str) -> String {
     format!("SELECT {} {rest}", columns.join(", "))

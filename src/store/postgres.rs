@@ -7,7 +7,7 @@ use super::{
     Fact, FactQuery, FactStore, StoreError,
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
-        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, time_key,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
     },
 };
 use crate::engine::model::Facts;
@@ -233,13 +233,6 @@ impl FactStore for PostgresStore {
 /// transaction adds a row (one row with null window columns when none does). The choices are
 /// the SQLite store's: see `FactStore::load_facts`.
 static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
-    let columns = |alias: &str, names: &[&str]| {
-        names
-            .iter()
-            .map(|name| format!("{alias}.{name}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     format!(
         "SELECT {transaction}, {status}, {condition}, {window}
          FROM (SELECT $2::text AS claim_network, $3::text COLLATE \"C\" AS as_of) q
@@ -264,10 +257,10 @@ static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
              WHERE scope.network IS NOT NULL AND network IN (scope.network, '*')
                  AND clears_key > scope.since AND starts_at <= q.as_of
          ) w ON true",
-        transaction = columns("t", TRANSACTION_COLUMNS),
-        status = columns("s", ACCOUNT_STATUS_COLUMNS),
-        condition = columns("c", NETWORK_CONDITION_COLUMNS),
-        window = columns("w", MAINTENANCE_WINDOW_COLUMNS),
+        transaction = qualified("t", TRANSACTION_COLUMNS),
+        status = qualified("s", ACCOUNT_STATUS_COLUMNS),
+        condition = qualified("c", NETWORK_CONDITION_COLUMNS),
+        window = qualified("w", MAINTENANCE_WINDOW_COLUMNS),
     )
 });
 

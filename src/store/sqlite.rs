@@ -11,16 +11,17 @@ use super::{
     Fact, FactQuery, FactStore, StoreError,
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
-        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, select,
-        time_key,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
+        select, time_key,
     },
     resident::{Conditions, Generation, MAX_RESIDENT_WINDOWS, Resident, Windows},
 };
 use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params, types::ValueRef};
 use std::{
     path::Path,
     sync::{Arc, LazyLock},
@@ -207,12 +208,8 @@ impl FactStore for SqliteStore {
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         let query = query.clone();
-        self.read(move |conn, resident| {
-            load(conn, resident, std::slice::from_ref(&query))?
-                .pop()
-                .context("no facts")
-        })
-        .await
+        self.read(move |conn, resident| load_one(conn, resident, &query))
+            .await
     }
 
     async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
@@ -317,18 +314,37 @@ fn put_window(conn: &Connection, w: &MaintenanceWindow) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One diagnosis's facts. Nearly always a single statement, which SQLite runs as a snapshot
+/// of its own: the transaction, the status in force and the generations of the resident
+/// tables, with windows and the congestion observation taken from memory. Only when a resident
+/// copy is missing, stale or cannot answer are the facts read again in a transaction.
+fn load_one(conn: &Connection, resident: &ResidentTables, q: &FactQuery) -> anyhow::Result<Facts> {
+    let head = Head::read(conn, q)?;
+    let held = resident.held_at(head.generations);
+    if let Some(facts) = held.and_then(|tables| head.complete_from_memory(&tables, q)) {
+        return Ok(facts);
+    }
+    load(conn, resident, std::slice::from_ref(q))?
+        .pop()
+        .context("no facts")
+}
+
 fn load(
     conn: &Connection,
     resident: &ResidentTables,
     queries: &[FactQuery],
 ) -> anyhow::Result<Vec<Facts>> {
     // One read transaction, so every query sees the same snapshot: a batch written meanwhile
-    // shows up whole or not at all. Its first read, of the generations, fixes the snapshot.
+    // shows up whole or not at all. Its first read, of a transaction and the generations, fixes
+    // the snapshot.
     let snapshot = Snapshot::begin(conn)?;
-    let tables = Tables::at_snapshot(conn, resident)?;
     let facts = queries
         .iter()
-        .map(|q| load_from(conn, &tables, q))
+        .map(|q| {
+            let head = Head::read(conn, q)?;
+            let tables = Tables::at(conn, resident, head.generations)?;
+            head.complete(conn, &tables, q)
+        })
         .collect::<anyhow::Result<_>>()?;
     snapshot.end()?;
     Ok(facts)
@@ -367,19 +383,30 @@ impl Drop for Snapshot<'_> {
 }
 
 /// The statements of a diagnosis's reads, with their columns named once.
-static SELECT_TRANSACTION: LazyLock<String> = LazyLock::new(|| {
-    select(
-        TRANSACTION_COLUMNS,
-        "FROM transactions WHERE reference = ?1",
+///
+/// The first, [`SELECT_HEAD`], gives the generations of the resident tables (see
+/// `0002_generations.sql`), the transaction and its account's status in force, in one row:
+/// the generations even when no transaction has the reference, with null transaction or status
+/// columns when there is none. Every join before the status's is on a unique key, so the
+/// status in force is the first row of a backward walk of its covering index, without a sort.
+static SELECT_HEAD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT w.n, c.n, {transaction}, {status}
+         FROM generations AS w
+         JOIN generations AS c ON c.name = 'network_conditions'
+         LEFT JOIN transactions AS t ON t.reference = ?1
+         LEFT JOIN account_statuses AS s ON s.account_id = t.account_id AND s.effective_from <= ?2
+         WHERE w.name = 'maintenance_windows'
+         ORDER BY s.effective_from DESC, s.seq DESC
+         LIMIT 1",
+        transaction = qualified("t", TRANSACTION_COLUMNS),
+        status = qualified("s", ACCOUNT_STATUS_COLUMNS),
     )
 });
-static SELECT_STATUS_IN_FORCE: LazyLock<String> = LazyLock::new(|| {
-    select(
-        ACCOUNT_STATUS_COLUMNS,
-        "FROM account_statuses WHERE account_id = ?1 AND effective_from <= ?2
-         ORDER BY effective_from DESC, seq DESC LIMIT 1",
-    )
-});
+/// Where each table's columns start in a [`SELECT_HEAD`] row.
+const TRANSACTION_AT: usize = 2;
+const STATUS_AT: usize = TRANSACTION_AT + TRANSACTION_COLUMNS.len();
+
 static SELECT_ALL_WINDOWS: LazyLock<String> =
     LazyLock::new(|| select(MAINTENANCE_WINDOW_COLUMNS, "FROM maintenance_windows"));
 static SELECT_WINDOWS_BEARING_ON: LazyLock<String> = LazyLock::new(|| {
@@ -396,43 +423,43 @@ static SELECT_LATEST_CONDITION: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The resident tables as the current snapshot holds them.
+/// The generations of the resident tables: maintenance windows, then network conditions.
+type Generations = (Generation, Generation);
+
+/// The resident tables as one snapshot holds them.
 struct Tables {
     /// `None` when the windows are too many to keep in memory: read them from the table.
     windows: Arc<Option<Windows>>,
     conditions: Arc<Conditions>,
 }
 
-impl Tables {
-    fn at_snapshot(conn: &Connection, resident: &ResidentTables) -> anyhow::Result<Self> {
-        let (windows_generation, conditions_generation) = generations(conn)?;
-        Ok(Self {
-            windows: resident.windows.get_or_load(windows_generation, || {
-                load_windows(conn, resident.window_limit)
-            })?,
-            conditions: resident
-                .conditions
-                .get_or_load(conditions_generation, || load_latest_conditions(conn))?,
+impl ResidentTables {
+    /// The copies held at `generations`, if both are.
+    fn held_at(&self, (windows, conditions): Generations) -> Option<Tables> {
+        Some(Tables {
+            windows: self.windows.at(windows)?,
+            conditions: self.conditions.at(conditions)?,
         })
     }
 }
 
-fn generations(conn: &Connection) -> anyhow::Result<(Generation, Generation)> {
-    let mut windows = None;
-    let mut conditions = None;
-    let mut statement = conn.prepare_cached("SELECT name, n FROM generations")?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        match row.get_ref(0)?.as_str()? {
-            "maintenance_windows" => windows = Some(row.get(1)?),
-            "network_conditions" => conditions = Some(row.get(1)?),
-            _ => {}
-        }
+impl Tables {
+    /// The copies at `generations`, loading those that are not held from `conn`, whose read
+    /// transaction must be the snapshot the generations were read in.
+    fn at(
+        conn: &Connection,
+        resident: &ResidentTables,
+        (windows, conditions): Generations,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            windows: resident
+                .windows
+                .get_or_load(windows, || load_windows(conn, resident.window_limit))?,
+            conditions: resident
+                .conditions
+                .get_or_load(conditions, || load_latest_conditions(conn))?,
+        })
     }
-    Ok((
-        windows.context("no generation for maintenance_windows")?,
-        conditions.context("no generation for network_conditions")?,
-    ))
 }
 
 fn load_windows(conn: &Connection, limit: usize) -> anyhow::Result<Option<Windows>> {
@@ -478,91 +505,153 @@ fn load_latest_conditions(conn: &Connection) -> anyhow::Result<Conditions> {
     Ok(Conditions::new(latest))
 }
 
-fn load_from(conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Result<Facts> {
-    let transaction = conn
-        .prepare_cached(&SELECT_TRANSACTION)?
-        .query_row([&q.reference], |row| {
-            Ok(codec::transaction(&Named::new(row, TRANSACTION_COLUMNS)))
-        })
-        .optional()?
-        .transpose()?;
-    // A transaction created after as_of did not exist yet: the engine then goes by the claim.
-    let existing = transaction.as_ref().filter(|t| t.created_at <= q.as_of);
-    let network = existing
-        .map(|t| t.network.clone())
-        .or_else(|| q.claim_network.clone());
-    // Windows matter from the transaction's creation on: one that cleared since still explains
-    // time the transaction spent waiting. Without a transaction, only those holding at as_of.
-    let since = existing.map_or(q.as_of, |t| t.created_at);
-    let mut facts = Facts {
-        transaction,
-        ..Facts::default()
-    };
-    if let Some(tx) = &facts.transaction {
-        facts.account_history = conn
-            .prepare_cached(&SELECT_STATUS_IN_FORCE)?
-            .query_map(params![tx.account_id, time_key(q.as_of)], |row| {
-                Ok(codec::account_status(&Named::new(
-                    row,
-                    ACCOUNT_STATUS_COLUMNS,
-                )))
-            })?
-            .map(|r| r?)
-            .collect::<anyhow::Result<_>>()?;
+/// What [`SELECT_HEAD`] reads for a query.
+struct Head {
+    generations: Generations,
+    transaction: Option<Transaction>,
+    status: Option<AccountStatus>,
+}
+
+impl Head {
+    fn read(conn: &Connection, q: &FactQuery) -> anyhow::Result<Self> {
+        conn.prepare_cached(&SELECT_HEAD)?
+            .query_row(params![q.reference, time_key(q.as_of)], |row| {
+                Ok(Self::decode(row))
+            })
+            .optional()?
+            .context("the store has no generations: its schema is not paydiag's")?
     }
-    let Some(network) = network else {
-        return Ok(facts);
-    };
-    facts.maintenance_windows = match &*tables.windows {
-        Some(windows) => windows.bearing_on(&network, since, q.as_of),
-        None => conn
-            .prepare_cached(&SELECT_WINDOWS_BEARING_ON)?
-            .query_map(
-                params![network, time_key(since), time_key(q.as_of)],
-                |row| {
-                    Ok(codec::maintenance_window(&Named::new(
+
+    fn decode(row: &Row<'_>) -> anyhow::Result<Self> {
+        Ok(Self {
+            generations: (row.get(0)?, row.get(1)?),
+            transaction: Named::section(row, TRANSACTION_AT, TRANSACTION_COLUMNS)
+                .map(|t| codec::transaction(&t))
+                .transpose()?,
+            status: Named::section(row, STATUS_AT, ACCOUNT_STATUS_COLUMNS)
+                .map(|s| codec::account_status(&s))
+                .transpose()?,
+        })
+    }
+
+    /// The network whose windows and congestion bear on the query, and since when: the
+    /// transaction's from its creation on, or, when there is none yet at `as_of`, the claimed
+    /// network's at `as_of`.
+    fn scope(&self, q: &FactQuery) -> Option<(String, DateTime<Utc>)> {
+        // A transaction created after as_of did not exist yet: the engine then goes by the claim.
+        // Windows matter from the transaction's creation on: one that cleared since still
+        // explains time the transaction spent waiting.
+        match self
+            .transaction
+            .as_ref()
+            .filter(|t| t.created_at <= q.as_of)
+        {
+            Some(t) => Some((t.network.clone(), t.created_at)),
+            None => q.claim_network.clone().map(|network| (network, q.as_of)),
+        }
+    }
+
+    /// The facts, with windows and congestion from `tables` or, where they cannot answer, from
+    /// `conn`, in the snapshot this head was read in.
+    fn complete(self, conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Result<Facts> {
+        let scope = self.scope(q);
+        let mut facts = self.into_facts();
+        let Some((network, since)) = scope else {
+            return Ok(facts);
+        };
+        facts.maintenance_windows = match &*tables.windows {
+            Some(windows) => windows.bearing_on(&network, since, q.as_of),
+            None => conn
+                .prepare_cached(&SELECT_WINDOWS_BEARING_ON)?
+                .query_map(
+                    params![network, time_key(since), time_key(q.as_of)],
+                    |row| {
+                        Ok(codec::maintenance_window(&Named::new(
+                            row,
+                            MAINTENANCE_WINDOW_COLUMNS,
+                        )))
+                    },
+                )?
+                .map(|r| r?)
+                .collect::<anyhow::Result<_>>()?,
+        };
+        facts.network_conditions = match tables.conditions.latest_by(&network, q.as_of) {
+            Some(latest) => latest.into_iter().collect(),
+            None => conn
+                .prepare_cached(&SELECT_LATEST_CONDITION)?
+                .query_map(params![network, time_key(q.as_of)], |row| {
+                    Ok(codec::network_condition(&Named::new(
                         row,
-                        MAINTENANCE_WINDOW_COLUMNS,
+                        NETWORK_CONDITION_COLUMNS,
                     )))
-                },
-            )?
-            .map(|r| r?)
-            .collect::<anyhow::Result<_>>()?,
-    };
-    facts.network_conditions = match tables.conditions.latest_by(&network, q.as_of) {
-        Some(latest) => latest.into_iter().collect(),
-        None => conn
-            .prepare_cached(&SELECT_LATEST_CONDITION)?
-            .query_map(params![network, time_key(q.as_of)], |row| {
-                Ok(codec::network_condition(&Named::new(
-                    row,
-                    NETWORK_CONDITION_COLUMNS,
-                )))
-            })?
-            .map(|r| r?)
-            .collect::<anyhow::Result<_>>()?,
-    };
-    Ok(facts)
+                })?
+                .map(|r| r?)
+                .collect::<anyhow::Result<_>>()?,
+        };
+        Ok(facts)
+    }
+
+    /// The facts, with windows and congestion from `tables` alone; `None` when they cannot
+    /// answer (too many windows to hold, or a congestion observation older than the latest).
+    fn complete_from_memory(self, tables: &Tables, q: &FactQuery) -> Option<Facts> {
+        let scope = self.scope(q);
+        let windows = tables.windows.as_ref().as_ref()?;
+        let found = match &scope {
+            Some((network, since)) => Some((
+                windows.bearing_on(network, *since, q.as_of),
+                tables.conditions.latest_by(network, q.as_of)?,
+            )),
+            None => None,
+        };
+        let mut facts = self.into_facts();
+        if let Some((windows, condition)) = found {
+            facts.maintenance_windows = windows;
+            facts.network_conditions = condition.into_iter().collect();
+        }
+        Some(facts)
+    }
+
+    fn into_facts(self) -> Facts {
+        Facts {
+            transaction: self.transaction,
+            account_history: self.status.into_iter().collect(),
+            ..Facts::default()
+        }
+    }
 }
 
 /// A SQLite row read through the shared decoders in [`super::codec`], from a statement that
-/// selects `columns` in that order: a name is found among these static names, not by asking
-/// SQLite for every column's name on every read.
+/// selects `columns` in that order from position `at` on: a name is found among these static
+/// names, not by asking SQLite for every column's name on every read.
 struct Named<'r> {
     row: &'r Row<'r>,
+    at: usize,
     columns: &'static [&'static str],
 }
 
 impl<'r> Named<'r> {
     fn new(row: &'r Row<'r>, columns: &'static [&'static str]) -> Self {
-        Self { row, columns }
+        Self {
+            row,
+            at: 0,
+            columns,
+        }
+    }
+
+    /// The columns from `at` on, or `None` when the row holds none there: the first, a key, is
+    /// null (an outer join found no row).
+    fn section(row: &'r Row<'r>, at: usize, columns: &'static [&'static str]) -> Option<Self> {
+        let present = matches!(row.get_ref(at), Ok(value) if value != ValueRef::Null);
+        present.then_some(Self { row, at, columns })
     }
 
     fn index(&self, name: &str) -> anyhow::Result<usize> {
-        self.columns
+        let position = self
+            .columns
             .iter()
             .position(|c| *c == name)
-            .with_context(|| format!("column {name} is not selected"))
+            .with_context(|| format!("column {name} is not selected"))?;
+        Ok(self.at + position)
     }
 }
 
@@ -604,22 +693,26 @@ mod tests {
         let dir = tempfile::TempDir::new().expect("dir");
         let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
         let conn = store.readers.get().expect("connection");
-        let expected = [
-            (
-                &*SELECT_TRANSACTION,
-                "SEARCH transactions USING INDEX sqlite_autoindex_transactions_1 (reference=?)",
+        // The transaction by its key, then the status in force from the covering index alone,
+        // walked backwards from as_of: no table lookup and no sort.
+        let head = plan(&conn, &SELECT_HEAD);
+        assert!(
+            head.contains("SEARCH t USING INDEX sqlite_autoindex_transactions_1 (reference=?)"),
+            "{head}"
+        );
+        assert!(
+            head.contains(
+                "SEARCH s USING COVERING INDEX account_statuses_in_effect_covering \
+                 (account_id=? AND effective_from<?)"
             ),
-            // Covering: the status in force is read from the index alone, without the table.
-            (
-                &*SELECT_STATUS_IN_FORCE,
-                "SEARCH account_statuses USING COVERING INDEX account_statuses_in_effect_covering \
-                 (account_id=? AND effective_from<?)",
-            ),
-            (
-                &*SELECT_LATEST_CONDITION,
-                "SEARCH network_conditions USING PRIMARY KEY (network=? AND observed_at<?)",
-            ),
-        ];
+            "{head}"
+        );
+        assert!(!head.contains("TEMP B-TREE"), "{head}");
+        assert!(!head.contains("SCAN"), "{head}");
+        let expected = [(
+            &*SELECT_LATEST_CONDITION,
+            "SEARCH network_conditions USING PRIMARY KEY (network=? AND observed_at<?)",
+        )];
         for (sql, search) in expected {
             assert_eq!(plan(&conn, sql), search, "{sql}");
         }
