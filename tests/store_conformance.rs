@@ -204,17 +204,31 @@ mod pg_schema;
 /// A PostgreSQL schema of its own, dropped when the check ends (however it ends).
 struct PostgresBackend {
     schema: pg_schema::TestSchema,
+    resident_windows: Option<usize>,
 }
 
 impl PostgresBackend {
     async fn create() -> Self {
         Self {
             schema: pg_schema::TestSchema::create().await,
+            resident_windows: None,
+        }
+    }
+
+    /// Replicas that keep at most `limit` maintenance windows in memory.
+    async fn resident_windows_at_most(limit: usize) -> Self {
+        Self {
+            resident_windows: Some(limit),
+            ..Self::create().await
         }
     }
 
     async fn connect(&self) -> anyhow::Result<PostgresStore> {
-        PostgresStore::connect(&self.schema.store_config()).await
+        let store = PostgresStore::connect(&self.schema.store_config()).await?;
+        Ok(match self.resident_windows {
+            Some(limit) => store.resident_windows_at_most(limit),
+            None => store,
+        })
     }
 }
 
@@ -231,6 +245,14 @@ conformance_suite!(
         ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
     )]
     postgres => PostgresBackend::create()
+);
+// Past the limit of windows kept in memory, they are read from the table instead.
+conformance_suite!(
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
+    postgres_windows_on_disk => PostgresBackend::resident_windows_at_most(1)
 );
 
 /// What only the PostgreSQL backend promises on top of the suite: replicas share one database

@@ -38,6 +38,23 @@ pub struct FactQuery {
     pub as_of: DateTime<Utc>,
 }
 
+impl FactQuery {
+    /// The network whose windows and congestion bear on the query, and since when, given the
+    /// transaction the reference names: that transaction's network from its creation on; or,
+    /// when there is none yet at `as_of` (none at all, or one created later, which the engine
+    /// then ignores for the claim), the claimed network at `as_of`. Windows matter from the
+    /// transaction's creation on: one that cleared since still explains time it spent waiting.
+    pub fn scope(&self, transaction: Option<&Transaction>) -> Option<(String, DateTime<Utc>)> {
+        match transaction.filter(|t| t.created_at <= self.as_of) {
+            Some(t) => Some((t.network.clone(), t.created_at)),
+            None => self
+                .claim_network
+                .clone()
+                .map(|network| (network, self.as_of)),
+        }
+    }
+}
+
 /// A store failure, split by what the caller can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,7 +80,8 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     /// entry in force, the maintenance windows on its network (or every network) that started
     /// by `as_of` and had not cleared when it was created (for an unknown reference: windows on
     /// the claim's network still holding at `as_of`), and the latest congestion observation.
-    /// The engine narrows these further itself.
+    /// Windows come the network's own first, then those on every network, each by start time
+    /// and id. The engine narrows these further itself.
     /// Everything comes from one snapshot: a concurrent `put_facts` shows whole or not at all.
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError>;
 

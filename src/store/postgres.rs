@@ -1,7 +1,10 @@
 //! The store for many replicas: PostgreSQL through a connection pool.
 //!
-//! Replicas hold nothing durable and cache nothing: every diagnosis reads the database, so a fact
-//! written through one replica is seen by the next diagnosis on any other.
+//! Replicas hold nothing durable: every diagnosis reads the database, so a fact written through
+//! one replica is seen by the next diagnosis on any other. Like the SQLite store, a replica keeps
+//! the maintenance windows and the latest congestion observations in memory (see
+//! [`super::resident`]); each diagnosis's statement reads the tables' generations in its own
+//! snapshot, and a copy is used only at the generation that snapshot holds.
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
@@ -9,20 +12,29 @@ use super::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
     },
+    resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
 };
-use crate::engine::model::Facts;
+use crate::engine::model::{AccountStatus, Facts, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
-use std::{future::Future, sync::LazyLock, time::Duration};
+use futures_util::future::try_join_all;
+use std::{
+    future::Future,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState};
 
 mod write;
 
 /// Schema migrations, applied in order; `paydiag_migrations` records which ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/0001_init.sql"),
+    include_str!("migrations/postgres/0002_generations.sql"),
+];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x7061_7964_6961_6701;
@@ -45,6 +57,7 @@ pub struct PostgresConfig {
 pub struct PostgresStore {
     pool: Pool,
     operation_timeout: Duration,
+    resident: Arc<ResidentTables>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -94,12 +107,20 @@ impl PostgresStore {
         let store = Self {
             pool,
             operation_timeout: config.operation_timeout,
+            resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
         };
         store
             .migrate()
             .await
             .context("migrating the PostgreSQL schema")?;
         Ok(store)
+    }
+
+    /// Keeps maintenance windows in memory only while there are at most `limit` of them
+    /// (default [`MAX_RESIDENT_WINDOWS`]); beyond, each diagnosis reads them from the table.
+    pub fn resident_windows_at_most(mut self, limit: usize) -> Self {
+        self.resident = Arc::new(ResidentTables::new(limit));
+        self
     }
 
     async fn migrate(&self) -> anyhow::Result<()> {
@@ -188,9 +209,20 @@ impl FactStore for PostgresStore {
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.bounded(async {
-            // One statement sees one snapshot: no transaction is needed around it.
-            let client = self.client().await?;
-            load(&client, query).await
+            // One statement sees one snapshot: no transaction is needed around it. It reads the
+            // transaction, the status in force and the generations; when the resident copies
+            // are at those generations and can answer, that is the whole read.
+            let mut client = self.client().await?;
+            let head = Head::read(&client, query).await?;
+            let held = self.resident.held_at(head.generations);
+            if let Some(facts) = held.and_then(|tables| head.complete_from_memory(&tables, query)) {
+                return Ok(facts);
+            }
+            load_in_snapshot(&mut client, &self.resident, std::slice::from_ref(query))
+                .await?
+                .pop()
+                .context("no facts")
+                .map_err(StoreError::Internal)
         })
         .await
     }
@@ -201,18 +233,7 @@ impl FactStore for PostgresStore {
         }
         self.bounded(async {
             let mut client = self.client().await?;
-            let tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .await
-                .map_err(pg_error)?;
-            // Every query is sent without waiting for the others' answers (pipelined).
-            let facts =
-                futures_util::future::try_join_all(queries.iter().map(|q| load(&tx, q))).await?;
-            tx.commit().await.map_err(pg_error)?;
-            Ok(facts)
+            load_in_snapshot(&mut client, &self.resident, queries).await
         })
         .await
     }
@@ -230,7 +251,8 @@ impl FactStore for PostgresStore {
 /// Everything a diagnosis reads, in one statement: one round trip, and one snapshot without a
 /// transaction around it. The transaction, the status in force and the latest congestion
 /// observation fill the first columns of every row; each maintenance window that bears on the
-/// transaction adds a row (one row with null window columns when none does). The choices are
+/// transaction adds a row (one row with null window columns when none does), the network's own
+/// before those on every network, each by start, as the resident copy gives them. The choices are
 /// the SQLite store's: see `FactStore::load_facts`.
 static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -256,7 +278,8 @@ static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
              SELECT * FROM maintenance_windows
              WHERE scope.network IS NOT NULL AND network IN (scope.network, '*')
                  AND clears_key > scope.since AND starts_at <= q.as_of
-         ) w ON true",
+         ) w ON true
+         ORDER BY w.network = '*', w.starts_at, w.id",
         transaction = qualified("t", TRANSACTION_COLUMNS),
         status = qualified("s", ACCOUNT_STATUS_COLUMNS),
         condition = qualified("c", NETWORK_CONDITION_COLUMNS),
@@ -337,6 +360,188 @@ impl Columns for Section<'_> {
     fn float(&self, name: &str) -> anyhow::Result<f64> {
         Ok(self.row.try_get(self.index(name)?)?)
     }
+}
+
+/// The first statement of a diagnosis's read: the generations of the resident tables (see
+/// `0002_generations.sql`), the transaction and its account's status in force, in one row; null
+/// transaction or status columns when there is none.
+static LOAD_HEAD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT w.n, c.n, {transaction}, {status}
+         FROM generations w
+         JOIN generations c ON c.name = 'network_conditions'
+         LEFT JOIN transactions t ON t.reference = $1
+         LEFT JOIN LATERAL (
+             SELECT * FROM account_statuses
+             WHERE account_id = t.account_id AND effective_from <= $2::text COLLATE \"C\"
+             ORDER BY effective_from DESC, seq DESC LIMIT 1
+         ) s ON true
+         WHERE w.name = 'maintenance_windows'",
+        transaction = qualified("t", TRANSACTION_COLUMNS),
+        status = qualified("s", ACCOUNT_STATUS_COLUMNS),
+    )
+});
+/// Where each table's columns start in a [`LOAD_HEAD`] row.
+const HEAD_TRANSACTION_AT: usize = 2;
+const HEAD_STATUS_AT: usize = HEAD_TRANSACTION_AT + TRANSACTION_COLUMNS.len();
+
+/// What [`LOAD_HEAD`] reads for a query.
+struct Head {
+    generations: Generations,
+    transaction: Option<Transaction>,
+    status: Option<AccountStatus>,
+}
+
+impl Head {
+    async fn read(client: &impl GenericClient, q: &FactQuery) -> Result<Self, StoreError> {
+        let statement = client.prepare_cached(&LOAD_HEAD).await.map_err(pg_error)?;
+        let row = client
+            .query_opt(&statement, &[&q.reference, &time_key(q.as_of)])
+            .await
+            .map_err(pg_error)?
+            .context("the store has no generations: its schema is not paydiag's")?;
+        let generation = |i| row.try_get::<_, i64>(i).context("reading a generation");
+        Ok(Self {
+            generations: (generation(0)?, generation(1)?),
+            transaction: Section::of(&row, HEAD_TRANSACTION_AT, TRANSACTION_COLUMNS)
+                .map(|t| codec::transaction(&t))
+                .transpose()?,
+            status: Section::of(&row, HEAD_STATUS_AT, ACCOUNT_STATUS_COLUMNS)
+                .map(|s| codec::account_status(&s))
+                .transpose()?,
+        })
+    }
+
+    /// The facts, with windows and congestion from `tables`; `None` when they cannot answer.
+    fn complete_from_memory(self, tables: &Tables, q: &FactQuery) -> Option<Facts> {
+        let found = match q.scope(self.transaction.as_ref()) {
+            Some((network, since)) => Some(tables.answer(&network, since, q.as_of)?),
+            None => None,
+        };
+        let (maintenance_windows, condition) = found.unwrap_or_default();
+        Some(Facts {
+            transaction: self.transaction,
+            account_history: self.status.into_iter().collect(),
+            maintenance_windows,
+            network_conditions: condition.into_iter().collect(),
+        })
+    }
+}
+
+/// A read-only `REPEATABLE READ` transaction: every statement in it sees one snapshot.
+async fn snapshot(
+    client: &mut deadpool_postgres::Object,
+) -> Result<deadpool_postgres::Transaction<'_>, StoreError> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(pg_error)
+}
+
+/// The facts of `queries`, in order, from one `REPEATABLE READ` snapshot: every head first
+/// (pipelined), then windows and congestion from the resident copies at the snapshot's
+/// generations (loaded from it when not held), and, for the queries the copies cannot answer,
+/// everything again in one statement each (pipelined).
+async fn load_in_snapshot(
+    client: &mut deadpool_postgres::Object,
+    resident: &ResidentTables,
+    queries: &[FactQuery],
+) -> Result<Vec<Facts>, StoreError> {
+    let tx = snapshot(client).await?;
+    let heads = try_join_all(queries.iter().map(|q| Head::read(&tx, q))).await?;
+    let mut facts: Vec<Option<Facts>> = Vec::with_capacity(queries.len());
+    if let Some(first) = heads.first() {
+        let tables = tables_at(&tx, resident, first.generations).await?;
+        facts.extend(
+            heads
+                .into_iter()
+                .zip(queries)
+                .map(|(head, q)| head.complete_from_memory(&tables, q)),
+        );
+    }
+    let unanswered = facts
+        .iter()
+        .zip(queries)
+        .filter(|(f, _)| f.is_none())
+        .map(|(_, q)| load(&tx, q));
+    let mut loaded = try_join_all(unanswered).await?.into_iter();
+    let facts = facts
+        .into_iter()
+        .map(|f| f.or_else(|| loaded.next()).context("no facts"))
+        .collect::<anyhow::Result<_>>()?;
+    tx.commit().await.map_err(pg_error)?;
+    Ok(facts)
+}
+
+/// The resident copies at `generations`, loading those that are not held from `tx`, the snapshot
+/// the generations were read in, and offering them to the other readers.
+async fn tables_at(
+    tx: &deadpool_postgres::Transaction<'_>,
+    resident: &ResidentTables,
+    (windows_at, conditions_at): Generations,
+) -> Result<Tables, StoreError> {
+    let windows = match resident.windows.at(windows_at) {
+        Some(held) => held,
+        None => {
+            let loaded = load_windows(tx, resident.window_limit).await?;
+            resident.windows.install(windows_at, loaded)
+        }
+    };
+    let conditions = match resident.conditions.at(conditions_at) {
+        Some(held) => held,
+        None => {
+            let loaded = load_latest_conditions(tx).await?;
+            resident.conditions.install(conditions_at, loaded)
+        }
+    };
+    Ok(Tables {
+        windows,
+        conditions,
+    })
+}
+
+/// Every maintenance window, or `None` when there are more than `limit`.
+async fn load_windows(
+    tx: &deadpool_postgres::Transaction<'_>,
+    limit: usize,
+) -> Result<Option<Windows>, StoreError> {
+    let count: i64 = tx
+        .query_one("SELECT count(*) FROM maintenance_windows", &[])
+        .await
+        .map_err(pg_error)?
+        .get(0);
+    if usize::try_from(count).map_or(true, |n| n > limit) {
+        return Ok(None);
+    }
+    let sql = codec::select(MAINTENANCE_WINDOW_COLUMNS, "FROM maintenance_windows");
+    let rows = tx.query(&sql, &[]).await.map_err(pg_error)?;
+    let windows = rows
+        .iter()
+        .filter_map(|row| Section::of(row, 0, MAINTENANCE_WINDOW_COLUMNS))
+        .map(|w| codec::maintenance_window(&w))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(Windows::new(windows)))
+}
+
+/// The latest observation of each network.
+async fn load_latest_conditions(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<Conditions, StoreError> {
+    let sql = codec::select(
+        NETWORK_CONDITION_COLUMNS,
+        "FROM (SELECT DISTINCT ON (network) * FROM network_conditions
+               ORDER BY network, observed_at DESC) latest",
+    );
+    let rows = tx.query(&sql, &[]).await.map_err(pg_error)?;
+    let latest = rows
+        .iter()
+        .filter_map(|row| Section::of(row, 0, NETWORK_CONDITION_COLUMNS))
+        .map(|c| codec::network_condition(&c))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Conditions::new(latest))
 }
 
 /// Lost connections and a database that is shutting down, overloaded or in recovery are

@@ -2,8 +2,8 @@
 //! and the latest congestion observation of each network.
 //!
 //! A copy is kept correct under writes from any connection or process by generation counters:
-//! the store bumps a table's counter in the same transaction as every change to the table (in
-//! SQLite, by triggers), and a reader reads the counters inside its own snapshot. A copy made at
+//! the store bumps a table's counter in the same transaction as every change to the table (by
+//! triggers, in SQLite and in PostgreSQL), and a reader reads the counters inside its own snapshot. A copy made at
 //! the same generation is exactly the table as that snapshot sees it; at any other generation the
 //! reader loads the table from its snapshot instead, and installs what it loaded when it is newer
 //! than the copy, so the next reader finds it current. A write is therefore visible to the very
@@ -175,12 +175,76 @@ impl<T> Resident<T> {
         if let Some(table) = self.at(generation) {
             return Ok(table);
         }
-        let table = Arc::new(load()?);
+        Ok(self.install(generation, load()?))
+    }
+
+    /// Offers `table`, loaded at `generation`: it replaces the held copy only if it is newer,
+    /// so a reader on an older snapshot never sets the copy back.
+    pub fn install(&self, generation: Generation, table: T) -> Arc<T> {
+        let table = Arc::new(table);
         let mut copy = self.copy.write().unwrap_or_else(|e| e.into_inner());
         if copy.as_ref().is_none_or(|(held, _)| *held < generation) {
             *copy = Some((generation, Arc::clone(&table)));
         }
-        Ok(table)
+        table
+    }
+}
+
+/// The generations of the resident tables as one snapshot read them: maintenance windows, then
+/// network conditions.
+pub type Generations = (Generation, Generation);
+
+/// A store's resident tables, shared by all its connections.
+#[derive(Debug)]
+pub struct ResidentTables {
+    /// `None` at a generation when there were more windows than `window_limit`.
+    pub windows: Resident<Option<Windows>>,
+    /// Most windows kept in memory.
+    pub window_limit: usize,
+    /// The latest observation of each network.
+    pub conditions: Resident<Conditions>,
+}
+
+impl ResidentTables {
+    /// Empty, keeping at most `window_limit` windows in memory.
+    pub fn new(window_limit: usize) -> Self {
+        Self {
+            windows: Resident::default(),
+            window_limit,
+            conditions: Resident::default(),
+        }
+    }
+
+    /// The copies held at `generations`, if both are.
+    pub fn held_at(&self, (windows, conditions): Generations) -> Option<Tables> {
+        Some(Tables {
+            windows: self.windows.at(windows)?,
+            conditions: self.conditions.at(conditions)?,
+        })
+    }
+}
+
+/// The resident tables as one snapshot holds them.
+pub struct Tables {
+    /// `None` when the windows are too many to keep in memory: read them from the table.
+    pub windows: Arc<Option<Windows>>,
+    /// The latest observation of each network.
+    pub conditions: Arc<Conditions>,
+}
+
+impl Tables {
+    /// The windows bearing on `network` since `since` and its congestion by `as_of`, from
+    /// memory; `None` when memory cannot answer (too many windows to hold, or a congestion
+    /// observation older than the latest).
+    pub fn answer(
+        &self,
+        network: &str,
+        since: DateTime<Utc>,
+        as_of: DateTime<Utc>,
+    ) -> Option<(Vec<MaintenanceWindow>, Option<NetworkCondition>)> {
+        let windows = self.windows.as_ref().as_ref()?;
+        let condition = self.conditions.latest_by(network, as_of)?;
+        Some((windows.bearing_on(network, since, as_of), condition))
     }
 }
 

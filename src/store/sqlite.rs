@@ -14,12 +14,11 @@ use super::{
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
         select, time_key,
     },
-    resident::{Conditions, Generation, MAX_RESIDENT_WINDOWS, Resident, Windows},
+    resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
 };
 use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params, types::ValueRef};
 use std::{
@@ -48,25 +47,6 @@ pub struct SqliteStore {
     writer: Pool,
     readers: Pool,
     resident: Arc<ResidentTables>,
-}
-
-/// The memory-resident tables, shared by every read connection.
-#[derive(Debug)]
-struct ResidentTables {
-    /// `None` at a generation when there were more windows than `window_limit`.
-    windows: Resident<Option<Windows>>,
-    window_limit: usize,
-    conditions: Resident<Conditions>,
-}
-
-impl ResidentTables {
-    fn new(window_limit: usize) -> Self {
-        Self {
-            windows: Resident::default(),
-            window_limit,
-            conditions: Resident::default(),
-        }
-    }
 }
 
 impl SqliteStore {
@@ -342,7 +322,7 @@ fn load(
         .iter()
         .map(|q| {
             let head = Head::read(conn, q)?;
-            let tables = Tables::at(conn, resident, head.generations)?;
+            let tables = tables_at(conn, resident, head.generations)?;
             head.complete(conn, &tables, q)
         })
         .collect::<anyhow::Result<_>>()?;
@@ -412,7 +392,8 @@ static SELECT_ALL_WINDOWS: LazyLock<String> =
 static SELECT_WINDOWS_BEARING_ON: LazyLock<String> = LazyLock::new(|| {
     select(
         MAINTENANCE_WINDOW_COLUMNS,
-        "FROM maintenance_windows WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3",
+        "FROM maintenance_windows WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3
+         ORDER BY network = '*', starts_at, id",
     )
 });
 static SELECT_LATEST_CONDITION: LazyLock<String> = LazyLock::new(|| {
@@ -423,43 +404,21 @@ static SELECT_LATEST_CONDITION: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The generations of the resident tables: maintenance windows, then network conditions.
-type Generations = (Generation, Generation);
-
-/// The resident tables as one snapshot holds them.
-struct Tables {
-    /// `None` when the windows are too many to keep in memory: read them from the table.
-    windows: Arc<Option<Windows>>,
-    conditions: Arc<Conditions>,
-}
-
-impl ResidentTables {
-    /// The copies held at `generations`, if both are.
-    fn held_at(&self, (windows, conditions): Generations) -> Option<Tables> {
-        Some(Tables {
-            windows: self.windows.at(windows)?,
-            conditions: self.conditions.at(conditions)?,
-        })
-    }
-}
-
-impl Tables {
-    /// The copies at `generations`, loading those that are not held from `conn`, whose read
-    /// transaction must be the snapshot the generations were read in.
-    fn at(
-        conn: &Connection,
-        resident: &ResidentTables,
-        (windows, conditions): Generations,
-    ) -> anyhow::Result<Self> {
-        Ok(Self {
-            windows: resident
-                .windows
-                .get_or_load(windows, || load_windows(conn, resident.window_limit))?,
-            conditions: resident
-                .conditions
-                .get_or_load(conditions, || load_latest_conditions(conn))?,
-        })
-    }
+/// The resident copies at `generations`, loading those that are not held from `conn`, whose read
+/// transaction must be the snapshot the generations were read in.
+fn tables_at(
+    conn: &Connection,
+    resident: &ResidentTables,
+    (windows, conditions): Generations,
+) -> anyhow::Result<Tables> {
+    Ok(Tables {
+        windows: resident
+            .windows
+            .get_or_load(windows, || load_windows(conn, resident.window_limit))?,
+        conditions: resident
+            .conditions
+            .get_or_load(conditions, || load_latest_conditions(conn))?,
+    })
 }
 
 fn load_windows(conn: &Connection, limit: usize) -> anyhow::Result<Option<Windows>> {
@@ -534,27 +493,10 @@ impl Head {
         })
     }
 
-    /// The network whose windows and congestion bear on the query, and since when: the
-    /// transaction's from its creation on, or, when there is none yet at `as_of`, the claimed
-    /// network's at `as_of`.
-    fn scope(&self, q: &FactQuery) -> Option<(String, DateTime<Utc>)> {
-        // A transaction created after as_of did not exist yet: the engine then goes by the claim.
-        // Windows matter from the transaction's creation on: one that cleared since still
-        // explains time the transaction spent waiting.
-        match self
-            .transaction
-            .as_ref()
-            .filter(|t| t.created_at <= q.as_of)
-        {
-            Some(t) => Some((t.network.clone(), t.created_at)),
-            None => q.claim_network.clone().map(|network| (network, q.as_of)),
-        }
-    }
-
     /// The facts, with windows and congestion from `tables` or, where they cannot answer, from
     /// `conn`, in the snapshot this head was read in.
     fn complete(self, conn: &Connection, tables: &Tables, q: &FactQuery) -> anyhow::Result<Facts> {
-        let scope = self.scope(q);
+        let scope = q.scope(self.transaction.as_ref());
         let mut facts = self.into_facts();
         let Some((network, since)) = scope else {
             return Ok(facts);
@@ -594,13 +536,8 @@ impl Head {
     /// The facts, with windows and congestion from `tables` alone; `None` when they cannot
     /// answer (too many windows to hold, or a congestion observation older than the latest).
     fn complete_from_memory(self, tables: &Tables, q: &FactQuery) -> Option<Facts> {
-        let scope = self.scope(q);
-        let windows = tables.windows.as_ref().as_ref()?;
-        let found = match &scope {
-            Some((network, since)) => Some((
-                windows.bearing_on(network, *since, q.as_of),
-                tables.conditions.latest_by(network, q.as_of)?,
-            )),
+        let found = match q.scope(self.transaction.as_ref()) {
+            Some((network, since)) => Some(tables.answer(&network, since, q.as_of)?),
             None => None,
         };
         let mut facts = self.into_facts();
