@@ -626,6 +626,24 @@ mod tests {
     }
 
     #[test]
+    fn sqlite_is_built_without_its_process_wide_locks() {
+        // `.cargo/config.toml`: a page cache per connection, and no memory statistics.
+        let conn = Connection::open_in_memory().expect("connection");
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("compile options");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
+
+    #[test]
     fn every_read_of_a_diagnosis_searches_an_index_and_the_status_needs_no_table() {
         let dir = tempfile::TempDir::new().expect("dir");
         let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
