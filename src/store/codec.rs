@@ -156,6 +156,15 @@ pub fn qualified(alias: &str, columns: &[&str]) -> String {
         .join(", ")
 }
 
+/// Where column `name` is in a row that selects `columns`, in that order, from position `at` on.
+pub fn column_index(columns: &[&str], at: usize, name: &str) -> anyhow::Result<usize> {
+    let position = columns
+        .iter()
+        .position(|c| *c == name)
+        .with_context(|| format!("column {name} is not selected"))?;
+    Ok(at + position)
+}
+
 /// `SELECT` of `columns` (comma-separated), then `rest` (`FROM …`).
 pub fn select(columns: &[&str], rest: &str) -> String {
     format!("SELECT {} {rest}", columns.join(", "))

@@ -339,12 +339,7 @@ impl<'r> Section<'r> {
     }
 
     fn index(&self, name: &str) -> anyhow::Result<usize> {
-        let position = self
-            .columns
-            .iter()
-            .position(|c| *c == name)
-            .with_context(|| format!("column {name} is not selected"))?;
-        Ok(self.at + position)
+        codec::column_index(self.columns, self.at, name)
     }
 }
 
@@ -518,11 +513,9 @@ async fn load_windows(
     }
     let sql = codec::select(MAINTENANCE_WINDOW_COLUMNS, "FROM maintenance_windows");
     let rows = tx.query(&sql, &[]).await.map_err(pg_error)?;
-    let windows = rows
-        .iter()
-        .filter_map(|row| Section::of(row, 0, MAINTENANCE_WINDOW_COLUMNS))
-        .map(|w| codec::maintenance_window(&w))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let windows = decode_rows(&rows, MAINTENANCE_WINDOW_COLUMNS, |w| {
+        codec::maintenance_window(w)
+    })?;
     Ok(Some(Windows::new(windows)))
 }
 
@@ -536,12 +529,27 @@ async fn load_latest_conditions(
                ORDER BY network, observed_at DESC) latest",
     );
     let rows = tx.query(&sql, &[]).await.map_err(pg_error)?;
-    let latest = rows
-        .iter()
-        .filter_map(|row| Section::of(row, 0, NETWORK_CONDITION_COLUMNS))
-        .map(|c| codec::network_condition(&c))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let latest = decode_rows(&rows, NETWORK_CONDITION_COLUMNS, |c| {
+        codec::network_condition(c)
+    })?;
     Ok(Conditions::new(latest))
+}
+
+/// Every row of a statement that selects `columns`, each read through `decode`.
+fn decode_rows<T>(
+    rows: &[Row],
+    columns: &'static [&'static str],
+    decode: impl Fn(&Section<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<Vec<T>> {
+    rows.iter()
+        .map(|row| {
+            decode(&Section {
+                row,
+                at: 0,
+                columns,
+            })
+        })
+        .collect()
 }
 
 /// Lost connections and a database that is shutting down, overloaded or in recovery are

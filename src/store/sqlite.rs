@@ -583,12 +583,7 @@ impl<'r> Named<'r> {
     }
 
     fn index(&self, name: &str) -> anyhow::Result<usize> {
-        let position = self
-            .columns
-            .iter()
-            .position(|c| *c == name)
-            .with_context(|| format!("column {name} is not selected"))?;
-        Ok(self.at + position)
+        codec::column_index(self.columns, self.at, name)
     }
 }
 
