@@ -225,7 +225,13 @@ impl std::str::FromStr for OptionalAddr {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let logs = telemetry::init_logging(cli.log_format);
+    let logs = match telemetry::init_logging(cli.log_format) {
+        Ok(logs) => logs,
+        Err(e) => {
+            eprintln!("paydiag: starting the log writer: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let outcome = run(cli.command).await;
     // Flush queued log lines before anything else is printed or the process ends.
     drop(logs);

@@ -1,7 +1,14 @@
 //! Logging, metrics and signals.
 
+mod writer;
+
+pub use writer::{BatchedWriter, WriterGuard};
+
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
-use std::{io::IsTerminal as _, net::SocketAddr};
+use std::{
+    io::{self, IsTerminal as _},
+    net::SocketAddr,
+};
 use tracing_subscriber::EnvFilter;
 
 /// How log lines are written.
@@ -18,27 +25,25 @@ pub enum LogFormat {
 pub const AUDIT_TARGET: &str = "paydiag::audit";
 const AUDIT_DIRECTIVE: &str = "paydiag::audit=info";
 
-/// Keeps the log writer running; dropping it flushes every line still queued.
+/// Keeps the log writer running; dropping it writes every line still buffered.
 #[must_use = "logs are flushed when the guard is dropped"]
 pub struct LogGuard {
-    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+    _writer: Option<WriterGuard>,
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`), in colour only on a terminal.
 ///
 /// Lines are handed to a writer thread, so a call never waits on the terminal or a slow log
-/// collector. The writer does not drop lines: when its queue is full, callers wait for it,
-/// because audit lines must not be lost. It writes every line queued so far with one system
-/// call and flushes as soon as its queue is empty, so a busy server does not pay a write per line
-/// and a quiet one shows each line at once.
-pub fn init_logging(format: LogFormat) -> LogGuard {
+/// collector, and the thread writes what it gathered every 10 ms with one system call, so a
+/// busy server neither pays a write per line nor wakes the thread per line. The writer does not
+/// drop lines: when its buffer is full, callers wait for it, because audit lines must not be
+/// lost.
+pub fn init_logging(format: LogFormat) -> io::Result<LogGuard> {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info"))
         // Audit lines are kept whatever the filter says.
         .add_directive(AUDIT_DIRECTIVE.parse().expect("a valid directive"));
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(log_buffer(std::io::stderr()));
+    let (writer, guard) = log_writer(std::io::stderr())?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
@@ -53,14 +58,16 @@ pub fn init_logging(format: LogFormat) -> LogGuard {
             .with_span_list(false)
             .try_init(),
     };
-    LogGuard {
+    Ok(LogGuard {
         _writer: installed.is_ok().then_some(guard),
-    }
+    })
 }
 
-/// What the log writer thread writes through: it flushes whenever its queue runs empty.
-pub fn log_buffer<W: std::io::Write>(out: W) -> std::io::BufWriter<W> {
-    std::io::BufWriter::with_capacity(64 * 1024, out)
+/// A log writer thread writing to `out`, as [`init_logging`] starts one for stderr.
+pub fn log_writer<W: io::Write + Send + 'static>(
+    out: W,
+) -> io::Result<(BatchedWriter, WriterGuard)> {
+    writer::batched(out, writer::INTERVAL, writer::CAPACITY)
 }
 
 /// Latency buckets, in seconds: from 100 µs (a diagnosis on loopback) to 10 s.

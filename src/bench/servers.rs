@@ -7,10 +7,10 @@ use paydiag::{
     engine::policy::RuleSet,
     server::{self, ServerOptions},
     store::{self, StoreConfig},
+    telemetry::{self, WriterGuard},
 };
 use std::{net::SocketAddr, path::Path, time::Duration};
 use tokio::{runtime::Runtime, sync::oneshot, task::JoinHandle};
-use tracing_appender::non_blocking::WorkerGuard;
 
 /// The options both servers run with: the defaults, without the per-caller rate limit and with
 /// in-flight limits far above the offered load, so that nothing is shed.
@@ -23,15 +23,13 @@ pub fn options() -> ServerOptions {
     }
 }
 
-/// Logs at `info` (or `RUST_LOG`) to `path` through the same non-blocking, never-dropping
-/// writer `paydiag serve` uses for stderr: every call still pays for its log lines, but no
-/// terminal slows the writer down.
-pub fn init_logging(path: &Path) -> anyhow::Result<WorkerGuard> {
+/// Logs at `info` (or `RUST_LOG`) to `path` through the same writer thread `paydiag serve`
+/// uses for stderr: every call still pays for its log lines, but no terminal slows the writer
+/// down.
+pub fn init_logging(path: &Path) -> anyhow::Result<WriterGuard> {
     let file = std::fs::File::create(path)
         .with_context(|| format!("creating the log file {}", path.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(paydiag::telemetry::log_buffer(file));
+    let (writer, guard) = telemetry::log_writer(file).context("starting the log writer")?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
