@@ -9,7 +9,8 @@ use crate::layers::{
 use crate::pb::{
     self,
     v1::{
-        diagnosis_service_server::DiagnosisServiceServer, fact_service_server::FactServiceServer,
+        diagnosis_service_server::{DiagnosisService, DiagnosisServiceServer},
+        fact_service_server::FactServiceServer,
     },
 };
 use crate::store::{SharedStore, StoreConfig};
@@ -131,6 +132,20 @@ pub async fn run(
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
+    let diagnosis = DiagnosisApi::new(state.clone());
+    run_with(listener, state, diagnosis, options, shutdown).await
+}
+
+/// [`run`], with `diagnosis` answering `paydiag.v1.DiagnosisService` instead of the service
+/// that diagnoses from the store: the load benchmark serves a fixed answer through the same
+/// transport, layers and options to measure what carrying a diagnosis costs without making one.
+pub async fn run_with(
+    listener: TcpListener,
+    state: AppState,
+    diagnosis: impl DiagnosisService,
+    options: ServerOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
     let (health, health_service) = tonic_health::server::health_reporter();
     set_health(&health, ServingStatus::Serving).await;
     let stopping = CancellationToken::new();
@@ -184,10 +199,7 @@ pub async fn run(
         .add_service(reflection().build_v1()?)
         // grpcurl 1.8 and other older tools speak only v1alpha.
         .add_service(reflection().build_v1alpha()?)
-        .add_service(
-            DiagnosisServiceServer::new(DiagnosisApi::new(state.clone()))
-                .max_decoding_message_size(limit),
-        )
+        .add_service(DiagnosisServiceServer::new(diagnosis).max_decoding_message_size(limit))
         .add_service(
             FactServiceServer::new(FactApi::new(state, options.max_import_items))
                 .max_decoding_message_size(limit),

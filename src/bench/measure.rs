@@ -3,6 +3,7 @@
 
 use super::{
     Options, Scenario,
+    fixed::FixedAnswer,
     load::{self, Call, Run},
     report,
     seed::{self, Shape},
@@ -36,7 +37,19 @@ pub struct Import {
     pub memory: (f64, f64),
 }
 
-/// One scenario: Diagnose and the empty RPC, every round merged.
+/// The three servers a scenario drives.
+pub struct Targets {
+    /// The server diagnosing from the seeded store.
+    pub diagnose: SocketAddr,
+    /// The server whose Health/Check is the empty RPC.
+    pub empty: SocketAddr,
+    /// The server answering Diagnose with `answer`.
+    pub fixed: SocketAddr,
+    /// Its answer, set from the Diagnose server's answer to the first reference.
+    pub answer: FixedAnswer,
+}
+
+/// One scenario: Diagnose, the empty RPC and the fixed answer, every round merged.
 pub struct ScenarioRuns {
     /// The scenario.
     pub scenario: Scenario,
@@ -44,6 +57,8 @@ pub struct ScenarioRuns {
     pub diagnose: Run,
     /// The empty RPC.
     pub empty: Run,
+    /// Diagnose answered with a fixed diagnosis.
+    pub fixed: Run,
     /// Process memory (resident, peak) after the last round, MiB.
     pub memory: (f64, f64),
     /// Threads of the process after the last round (idle blocking threads linger for 10 s).
@@ -82,29 +97,30 @@ impl Measured {
         let runs: u64 = self
             .scenarios
             .iter()
-            .map(|s| s.diagnose.failures + s.empty.failures)
+            .map(|s| s.diagnose.failures + s.empty.failures + s.fixed.failures)
             .sum();
         runs + self.seed.failures + self.batch.failures + self.import.failures
     }
 }
 
-/// Runs every measurement against the Diagnose server at `target` and the empty one at `empty`.
+/// Runs every measurement against `targets`.
 pub async fn all(
     options: &Options,
     shape: Shape,
     scenarios: &[Scenario],
-    target: SocketAddr,
-    empty: SocketAddr,
+    targets: &Targets,
 ) -> anyhow::Result<Measured> {
+    let target = targets.diagnose;
     let seed = import(target, shape.items(), shape.transactions, shape.facts())
         .await
         .context("seeding the store")?;
     report::seeded(&seed);
     let requests = Arc::new(shape.requests(options.view.into()));
-    precheck(target, &requests).await?;
+    let answer = precheck(target, &requests).await?;
+    targets.answer.set(answer)?;
     let mut runs = Vec::new();
     for scenario in scenarios {
-        let measured = scenario_runs(options, *scenario, &requests, target, empty).await?;
+        let measured = scenario_runs(options, *scenario, &requests, targets).await?;
         report::scenario(&measured);
         runs.push(measured);
     }
@@ -164,8 +180,12 @@ async fn import(
     })
 }
 
-/// Makes sure the first reference gives the expected cause before anything is timed.
-async fn precheck(addr: SocketAddr, requests: &[pb::DiagnoseRequest]) -> anyhow::Result<()> {
+/// Makes sure the first reference gives the expected cause before anything is timed, and
+/// returns its diagnosis.
+async fn precheck(
+    addr: SocketAddr,
+    requests: &[pb::DiagnoseRequest],
+) -> anyhow::Result<pb::Diagnosis> {
     let channel = load::connect(addr, 1).await?.remove(0);
     let mut client = DiagnosisServiceClient::new(channel);
     let first = requests.first().context("no reference to diagnose")?;
@@ -174,38 +194,44 @@ async fn precheck(addr: SocketAddr, requests: &[pb::DiagnoseRequest]) -> anyhow:
         .map_err(|e| anyhow::anyhow!("the generated data set is not as intended: {e}"))?;
     let answer = client.diagnose(first.clone()).await?.into_inner();
     report::sizes(first, &answer);
-    Ok(())
+    Ok(answer)
 }
 
-/// Alternates Diagnose and empty runs, after a short unrecorded warm-up of each.
+/// Alternates Diagnose, empty and fixed-answer runs, after a short unrecorded warm-up of each.
 async fn scenario_runs(
     options: &Options,
     scenario: Scenario,
     requests: &Arc<Vec<pb::DiagnoseRequest>>,
-    target: SocketAddr,
-    empty: SocketAddr,
+    targets: &Targets,
 ) -> anyhow::Result<ScenarioRuns> {
-    let diagnose_channels = load::connect(target, scenario.connections).await?;
-    let empty_channels = load::connect(empty, scenario.connections).await?;
+    let connections = scenario.connections;
+    let diagnose_channels = load::connect(targets.diagnose, connections).await?;
+    let empty_channels = load::connect(targets.empty, connections).await?;
+    let fixed_channels = load::connect(targets.fixed, connections).await?;
+    // The fixed answer is asked the same requests as Diagnose.
     let diagnose = Call::Diagnose(requests.clone(), CAUSE);
     let length = options.run_length();
     let warm_up = (length / 5).min(Duration::from_secs(1));
     let k = scenario.in_flight;
     load::drive(&diagnose_channels, k, &diagnose, warm_up).await?;
     load::drive(&empty_channels, k, &Call::Health, warm_up).await?;
+    load::drive(&fixed_channels, k, &diagnose, warm_up).await?;
     let mut runs = ScenarioRuns {
         scenario,
         diagnose: load::empty_run()?,
         empty: load::empty_run()?,
+        fixed: load::empty_run()?,
         memory: (0.0, 0.0),
         threads: 0,
     };
     for round in 1..=options.rounds {
         let a = load::drive(&diagnose_channels, k, &diagnose, length).await?;
         let b = load::drive(&empty_channels, k, &Call::Health, length).await?;
-        report::round(round, &a, &b);
+        let c = load::drive(&fixed_channels, k, &diagnose, length).await?;
+        report::round(round, &a, &b, &c);
         runs.diagnose.absorb(a)?;
         runs.empty.absorb(b)?;
+        runs.fixed.absorb(c)?;
     }
     runs.memory = memory_mib();
     runs.threads = threads();

@@ -1,10 +1,12 @@
 //! Load benchmark of paydiag: seeds a SQLite store through ImportFacts, then drives Diagnose on
-//! one real server and the empty unary RPC (`grpc.health.v1.Health/Check`) on a second,
-//! identically configured one, with the same client code, and compares them.
+//! one real server, the empty unary RPC (`grpc.health.v1.Health/Check`) on a second,
+//! identically configured one, and Diagnose answered with a fixed diagnosis on a third, with the
+//! same client code, and compares them.
 //!
 //! Servers and load generator share this process (and the machine): the servers run on a
 //! runtime of their own, the load generator on another, as two processes would.
 
+mod fixed;
 mod load;
 mod measure;
 mod postgres;
@@ -183,13 +185,17 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         || dir.path().join("facts.db").display().to_string(),
         postgres::Schema::url,
     );
+    let stores = Stores {
+        facts: facts_db,
+        empty: dir.path().join("empty.db").display().to_string(),
+        fixed: dir.path().join("fixed.db").display().to_string(),
+    };
     let measured = serve_and_measure(
         &options,
         shape,
         &scenarios,
         (&server_runtime, &client_runtime),
-        facts_db,
-        dir.path().join("empty.db").display().to_string(),
+        stores,
     );
     let dropped = schema.map(|s| server_runtime.block_on(s.drop()));
     drop(log_guard);
@@ -202,30 +208,36 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Starts the Diagnose server on `facts_db` and the empty one on `empty_db`, measures, and
-/// stops both.
+/// Where each server keeps its store: only the Diagnose server's holds facts.
+struct Stores {
+    facts: String,
+    empty: String,
+    fixed: String,
+}
+
+/// Starts the Diagnose, empty and fixed-answer servers, measures, and stops them.
 fn serve_and_measure(
     options: &Options,
     shape: seed::Shape,
     scenarios: &[Scenario],
     (server_runtime, client_runtime): (&tokio::runtime::Runtime, &tokio::runtime::Runtime),
-    facts_db: String,
-    empty_db: String,
+    stores: Stores,
 ) -> anyhow::Result<measure::Measured> {
-    let diagnose_server = servers::Server::start(server_runtime, facts_db)?;
-    let empty_server = servers::Server::start(server_runtime, empty_db)?;
-    report::header(options, &shape, scenarios);
-    let measured = client_runtime.block_on(measure::all(
-        options,
-        shape,
-        scenarios,
-        diagnose_server.addr,
-        empty_server.addr,
-    ));
-    let stopped = [
-        diagnose_server.stop(server_runtime),
-        empty_server.stop(server_runtime),
+    let answer = fixed::FixedAnswer::default();
+    let started = [
+        servers::Server::start(server_runtime, stores.facts, None)?,
+        servers::Server::start(server_runtime, stores.empty, None)?,
+        servers::Server::start(server_runtime, stores.fixed, Some(answer.clone()))?,
     ];
+    let targets = measure::Targets {
+        diagnose: started[0].addr,
+        empty: started[1].addr,
+        fixed: started[2].addr,
+        answer,
+    };
+    report::header(options, &shape, scenarios);
+    let measured = client_runtime.block_on(measure::all(options, shape, scenarios, &targets));
+    let stopped = started.map(|server| server.stop(server_runtime));
     let measured = measured?;
     for result in stopped {
         result?;

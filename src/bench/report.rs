@@ -90,12 +90,13 @@ pub fn sizes(request: &pb::DiagnoseRequest, answer: &pb::Diagnosis) {
     );
 }
 
-/// One Diagnose/empty pair of runs.
-pub fn round(round: u32, diagnose: &Run, empty: &Run) {
+/// One round: a run of each call.
+pub fn round(round: u32, diagnose: &Run, empty: &Run, fixed: &Run) {
     println!(
-        "  round {round}: Diagnose {} calls/s, empty {} calls/s",
+        "  round {round}: Diagnose {} calls/s, empty {} calls/s, fixed answer {} calls/s",
         thousands(diagnose.rate()),
-        thousands(empty.rate())
+        thousands(empty.rate()),
+        thousands(fixed.rate())
     );
 }
 
@@ -103,12 +104,17 @@ pub fn round(round: u32, diagnose: &Run, empty: &Run) {
 pub fn scenario(s: &ScenarioRuns) {
     println!("scenario {}:", name(s.scenario));
     println!(
-        "  {:<10} {:>12} {:>10} {:>10} {:>10} {:>9}",
+        "  {:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
         "", "calls/s", "p50", "p99", "p99.9", "failures"
     );
-    for (label, run) in [("Diagnose", &s.diagnose), ("empty", &s.empty)] {
+    let runs = [
+        ("Diagnose", &s.diagnose),
+        ("empty", &s.empty),
+        ("fixed answer", &s.fixed),
+    ];
+    for (label, run) in runs {
         println!(
-            "  {label:<10} {:>12} {:>10} {:>10} {:>10} {:>9}",
+            "  {label:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
             thousands(run.rate()),
             micros(run, 0.5),
             micros(run, 0.99),
@@ -119,11 +125,18 @@ pub fn scenario(s: &ScenarioRuns) {
             println!("  first failure: {error}");
         }
     }
-    let r = Ratios::of(s);
-    println!(
-        "  Diagnose/empty: throughput {:.2}×, p50 {:.2}×, p99 {:.2}×",
-        r.throughput, r.median, r.p99
-    );
+    let pairs = [
+        ("Diagnose/empty", &s.diagnose, &s.empty),
+        ("fixed answer/empty", &s.fixed, &s.empty),
+        ("Diagnose/fixed answer", &s.diagnose, &s.fixed),
+    ];
+    for (label, a, b) in pairs {
+        let r = Ratios::between(a, b);
+        println!(
+            "  {label}: throughput {:.2}×, p50 {:.2}×, p99 {:.2}×",
+            r.throughput, r.median, r.p99
+        );
+    }
     println!(
         "  process memory {:.0} MiB resident (peak {:.0} MiB), {} threads",
         s.memory.0, s.memory.1, s.threads
@@ -183,7 +196,7 @@ pub fn summary(m: &Measured) {
         thousands(m.transactions as f64)
     );
     for s in &m.scenarios {
-        let r = Ratios::of(s);
+        let r = Ratios::between(&s.diagnose, &s.empty);
         if s.scenario == LARGE {
             target(
                 "Diagnose/empty throughput at 16×16",
@@ -196,6 +209,15 @@ pub fn summary(m: &Measured) {
         if s.scenario == SMALL {
             target("Diagnose/empty median at 1×1", r.median, "≤", MEDIAN_TARGET);
         }
+        let floor = Ratios::between(&s.fixed, &s.empty);
+        println!(
+            "    {}: the same answer without diagnosing (fixed answer/empty): throughput {:.2}×, \
+             p50 {:.2}×, p99 {:.2}×",
+            name(s.scenario),
+            floor.throughput,
+            floor.median,
+            floor.p99
+        );
     }
     let b = &m.batch;
     target(
@@ -235,7 +257,7 @@ fn target(what: &str, value: f64, relation: &str, goal: f64) {
     println!("  {what}: {shown} (target {relation} {goal}): {verdict}");
 }
 
-/// Diagnose against the empty RPC.
+/// One run against another: throughput and latency quantiles.
 struct Ratios {
     throughput: f64,
     median: f64,
@@ -243,13 +265,12 @@ struct Ratios {
 }
 
 impl Ratios {
-    fn of(s: &ScenarioRuns) -> Self {
+    fn between(a: &Run, b: &Run) -> Self {
         let quantile = |q| {
-            s.diagnose.latency.value_at_quantile(q) as f64
-                / s.empty.latency.value_at_quantile(q).max(1) as f64
+            a.latency.value_at_quantile(q) as f64 / b.latency.value_at_quantile(q).max(1) as f64
         };
         Self {
-            throughput: s.diagnose.rate() / s.empty.rate(),
+            throughput: a.rate() / b.rate(),
             median: quantile(0.5),
             p99: quantile(0.99),
         }

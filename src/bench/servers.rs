@@ -1,6 +1,7 @@
 //! The servers under test: real paydiag servers on loopback, in this process, configured the
 //! way `paydiag serve` configures them, with logs and metrics switched on.
 
+use super::fixed::FixedAnswer;
 use anyhow::Context as _;
 use paydiag::{
     api::AppState,
@@ -51,8 +52,13 @@ pub struct Server {
 
 impl Server {
     /// Opens (creating) the store `db` names, a SQLite file or a `postgres://` URL, with the
-    /// `paydiag serve` defaults, and serves it on 127.0.0.1, port chosen by the system.
-    pub fn start(runtime: &Runtime, db: String) -> anyhow::Result<Self> {
+    /// `paydiag serve` defaults, and serves it on 127.0.0.1, port chosen by the system;
+    /// `fixed` answers Diagnose in place of the store, if given.
+    pub fn start(
+        runtime: &Runtime,
+        db: String,
+        fixed: Option<FixedAnswer>,
+    ) -> anyhow::Result<Self> {
         let config = StoreConfig {
             db,
             pool_size: 16,
@@ -65,9 +71,15 @@ impl Server {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
             let addr = listener.local_addr()?;
             let (stop, stopped) = oneshot::channel::<()>();
-            let task = tokio::spawn(server::run(listener, state, options(), async {
+            let stopped = async {
                 let _ = stopped.await;
-            }));
+            };
+            let task = match fixed {
+                Some(fixed) => {
+                    tokio::spawn(server::run_with(listener, state, fixed, options(), stopped))
+                }
+                None => tokio::spawn(server::run(listener, state, options(), stopped)),
+            };
             Ok(Self { addr, stop, task })
         })
     }
