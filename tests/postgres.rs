@@ -355,6 +355,57 @@ async fn a_database_that_stops_answering_makes_calls_unavailable_not_hang_until_
     the_server_rides_out_an_outage(Mode::Blackhole).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+)]
+async fn diagnoses_move_off_a_shared_connection_that_stopped_answering() {
+    let schema = TestSchema::create().await;
+    let proxy = Proxy::start(upstream()).await;
+    let mut app = spawn_on(
+        schema.url_via(proxy.addr()),
+        ACQUIRE_TIMEOUT,
+        OPERATION_TIMEOUT,
+    )
+    .await;
+    let (put, _) = timed(app.facts.put_transaction(put_request("TX-BEFORE"))).await;
+    put.expect("put before the stall");
+    let diagnose = |app: &mut TestApp| {
+        let mut diagnosis = app.diagnosis.clone();
+        async move { timed(diagnosis.diagnose(diagnose_request("TX-BEFORE"))).await }
+    };
+    // Every shared connection opened and in use.
+    for _ in 0..8 {
+        let (d, _) = diagnose(&mut app).await;
+        assert_eq!(d.expect("diagnose").cause(), pb::Cause::ConfirmationDelay);
+    }
+
+    // The connections open now hang for good; new ones reach the database.
+    proxy.stall_open_connections();
+    let mut outcomes = Vec::new();
+    for _ in 0..12 {
+        let (d, took) = diagnose(&mut app).await;
+        assert!(took < ANSWER_WITHIN, "Diagnose took {took:?}");
+        match d {
+            Ok(d) => {
+                assert_eq!(d.cause(), pb::Cause::ConfirmationDelay);
+                outcomes.push(true);
+            }
+            Err(status) => {
+                assert_unavailable_with_retry_info(&status, "Diagnose on a stalled connection");
+                outcomes.push(false);
+            }
+        }
+    }
+    // Each stalled connection costs the call that found it stalled, and is not used again.
+    assert!(
+        outcomes.iter().rev().take(6).all(|ok| *ok),
+        "diagnoses did not recover: {outcomes:?}"
+    );
+    stop(app).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Imports cut off part-way.
 // ---------------------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ macro_rules! conformance_suite {
                 a_batch_that_fails_part_way_stores_none_of_it,
                 concurrent_writers_all_land,
                 concurrent_readers_see_each_batch_whole_or_not_at_all,
+                concurrent_loads_each_get_the_facts_of_their_own_query,
             );
 
             conformance_suite!(@backend [$(#[$attr])*] $create;
@@ -1513,6 +1514,47 @@ mod checks {
                 last, VERSIONS,
                 "a read after the last write saw an older one"
             );
+        }
+    }
+
+    /// Many diagnoses at once (more than any pool holds connections) each get their own
+    /// transaction and account, whatever connections their reads share.
+    pub async fn concurrent_loads_each_get_the_facts_of_their_own_query(store: &SharedStore) {
+        const REFERENCES: usize = 40;
+        const LOADS: usize = 400;
+        let owner = |i: usize| format!("acct-{i:010}");
+        let facts = (0..REFERENCES).flat_map(|i| {
+            let state = if i % 2 == 0 {
+                AccountState::Frozen
+            } else {
+                AccountState::Active
+            };
+            [
+                Fact::Transaction(Transaction {
+                    account_id: owner(i),
+                    amount: Decimal::from(i),
+                    ..transaction(&format!("TX-CONCURRENT-{i}"))
+                }),
+                Fact::AccountStatus(status(&owner(i), state, as_of() - hours(1))),
+            ]
+        });
+        put(store, facts.collect()).await;
+        let mut loads = JoinSet::new();
+        for n in 0..LOADS {
+            let store = store.clone();
+            loads.spawn(async move {
+                let i = n % REFERENCES;
+                (i, load(&store, &format!("TX-CONCURRENT-{i}")).await)
+            });
+        }
+        while let Some(loaded) = loads.join_next().await {
+            let (i, facts) = loaded.expect("a load failed");
+            let tx = facts.transaction.expect("the transaction");
+            assert_eq!(tx.reference, format!("TX-CONCURRENT-{i}"));
+            assert_eq!(tx.amount, Decimal::from(i));
+            let in_force = facts.account_history.last().expect("the status in force");
+            assert_eq!(in_force.account_id, owner(i));
+            assert_eq!(in_force.state == AccountState::Frozen, i % 2 == 0, "{i}");
         }
     }
 

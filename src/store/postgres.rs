@@ -28,6 +28,7 @@ use std::{
 };
 use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState};
 
+mod shared;
 mod write;
 
 /// Schema migrations, applied in order; `paydiag_migrations` records which ran.
@@ -56,6 +57,8 @@ pub struct PostgresConfig {
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// What a diagnosis reads its one statement through.
+    shared: Arc<shared::SharedReads>,
     operation_timeout: Duration,
     resident: Arc<ResidentTables>,
 }
@@ -89,6 +92,11 @@ impl PostgresStore {
             pg.get_options().unwrap_or_default()
         );
         pg.options(options.trim_end());
+        let shared = shared::SharedReads::new(
+            pg.clone(),
+            LOAD_HEAD.as_str(),
+            shared_connections(config.pool_size),
+        );
         let manager = Manager::from_config(
             pg,
             NoTls,
@@ -106,6 +114,7 @@ impl PostgresStore {
             .context("building the PostgreSQL pool")?;
         let store = Self {
             pool,
+            shared: Arc::new(shared),
             operation_timeout: config.operation_timeout,
             resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
         };
@@ -211,13 +220,18 @@ impl FactStore for PostgresStore {
         self.bounded(async {
             // One statement sees one snapshot: no transaction is needed around it. It reads the
             // transaction, the status in force and the generations; when the resident copies
-            // are at those generations and can answer, that is the whole read.
-            let mut client = self.client().await?;
-            let head = Head::read(&client, query).await?;
+            // are at those generations and can answer, that is the whole read. It goes through
+            // a connection shared with every concurrent diagnosis.
+            let reader = self.shared.reader().await.map_err(pg_error)?;
+            let head = self
+                .shared
+                .read(&reader, Head::read_shared(&reader, query))
+                .await?;
             let held = self.resident.held_at(head.generations);
             if let Some(facts) = held.and_then(|tables| head.complete_from_memory(&tables, query)) {
                 return Ok(facts);
             }
+            let mut client = self.client().await?;
             load_in_snapshot(&mut client, &self.resident, std::slice::from_ref(query))
                 .await?
                 .pop()
@@ -393,8 +407,22 @@ impl Head {
         let row = client
             .query_opt(&statement, &[&q.reference, &time_key(q.as_of)])
             .await
-            .map_err(pg_error)?
-            .context("the store has no generations: its schema is not paydiag's")?;
+            .map_err(pg_error)?;
+        Self::decode(row)
+    }
+
+    /// [`Head::read`] through a shared connection, where [`LOAD_HEAD`] is prepared.
+    async fn read_shared(reader: &shared::Reader, q: &FactQuery) -> Result<Self, StoreError> {
+        let row = reader
+            .client
+            .query_opt(&reader.statement, &[&q.reference, &time_key(q.as_of)])
+            .await
+            .map_err(pg_error)?;
+        Self::decode(row)
+    }
+
+    fn decode(row: Option<Row>) -> Result<Self, StoreError> {
+        let row = row.context("the store has no generations: its schema is not paydiag's")?;
         let generation = |i| row.try_get::<_, i64>(i).context("reading a generation");
         Ok(Self {
             generations: (generation(0)?, generation(1)?),
@@ -554,6 +582,13 @@ fn decode_rows<T>(
 
 /// Lost connections and a database that is shutting down, overloaded or in recovery are
 /// passing conditions; anything else is internal.
+/// Connections shared by concurrent diagnoses: one per core, since each keeps a backend busy
+/// with the statements pipelined on it, and never more than the pool may open.
+fn shared_connections(pool_size: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    cores.clamp(1, pool_size.max(1))
+}
+
 fn pg_error(e: tokio_postgres::Error) -> StoreError {
     let transient_state = e.code().is_some_and(|state| {
         let class = state.code();
