@@ -92,11 +92,8 @@ impl PostgresStore {
             pg.get_options().unwrap_or_default()
         );
         pg.options(options.trim_end());
-        let shared = shared::SharedReads::new(
-            pg.clone(),
-            LOAD_HEAD.as_str(),
-            shared_connections(config.pool_size),
-        );
+        let (shared, pooled) = split_connections(config.pool_size);
+        let shared = shared::SharedReads::new(pg.clone(), LOAD_HEAD.as_str(), shared);
         let manager = Manager::from_config(
             pg,
             NoTls,
@@ -105,7 +102,7 @@ impl PostgresStore {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(config.pool_size.max(1))
+            .max_size(pooled)
             .runtime(Runtime::Tokio1)
             .wait_timeout(Some(config.acquire_timeout))
             .create_timeout(Some(config.acquire_timeout))
@@ -582,11 +579,13 @@ fn decode_rows<T>(
 
 /// Lost connections and a database that is shutting down, overloaded or in recovery are
 /// passing conditions; anything else is internal.
-/// Connections shared by concurrent diagnoses: one per core, since each keeps a backend busy
-/// with the statements pipelined on it, and never more than the pool may open.
-fn shared_connections(pool_size: usize) -> usize {
+/// How a replica's `pool_size` connections are split: connections shared by concurrent
+/// diagnoses, one per core (each keeps a backend busy with the statements pipelined on it) but
+/// at most half, and the rest pooled for transactions; at least one of each.
+fn split_connections(pool_size: usize) -> (usize, usize) {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    cores.clamp(1, pool_size.max(1))
+    let shared = cores.clamp(1, (pool_size / 2).max(1));
+    (shared, pool_size.saturating_sub(shared).max(1))
 }
 
 fn pg_error(e: tokio_postgres::Error) -> StoreError {
@@ -613,5 +612,29 @@ fn pool_error(e: PoolError) -> StoreError {
             StoreError::Unavailable(format!("no PostgreSQL connection ({kind:?} timed out)"))
         }
         other => StoreError::Unavailable(format!("PostgreSQL pool: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_connections;
+
+    #[test]
+    fn a_replica_opens_at_most_its_pool_size_with_at_least_one_of_each_kind() {
+        for pool_size in 0..=64 {
+            let (shared, pooled) = split_connections(pool_size);
+            assert!(
+                shared >= 1 && pooled >= 1,
+                "{pool_size}: {shared} + {pooled}"
+            );
+            assert!(
+                shared + pooled <= pool_size.max(2),
+                "{pool_size}: {shared} + {pooled}"
+            );
+            assert!(
+                shared <= (pool_size / 2).max(1),
+                "{pool_size}: {shared} shared"
+            );
+        }
     }
 }
