@@ -253,9 +253,9 @@ async fn a_write_through_one_replica_shows_in_the_next_diagnosis_on_another() {
 // The database going away and coming back.
 // ---------------------------------------------------------------------------------------------
 
-/// Takes the database away from a running server in `outage`, checks every call fails fast
-/// and retryably and health follows, then gives it back and checks the server recovers by itself.
-async fn the_server_rides_out_an_outage(outage: Mode) {
+/// A server on a schema of its own, reaching PostgreSQL through a proxy of its own, with the
+/// short timeouts and the transaction `TX-BEFORE` stored.
+async fn spawn_behind_proxy() -> (TestSchema, Proxy, TestApp) {
     let schema = TestSchema::create().await;
     let proxy = Proxy::start(upstream()).await;
     let mut app = spawn_on(
@@ -265,7 +265,14 @@ async fn the_server_rides_out_an_outage(outage: Mode) {
     )
     .await;
     let (put, _) = timed(app.facts.put_transaction(put_request("TX-BEFORE"))).await;
-    put.expect("put before the outage");
+    put.expect("put TX-BEFORE");
+    (schema, proxy, app)
+}
+
+/// Takes the database away from a running server in `outage`, checks every call fails fast
+/// and retryably and health follows, then gives it back and checks the server recovers by itself.
+async fn the_server_rides_out_an_outage(outage: Mode) {
+    let (_schema, proxy, mut app) = spawn_behind_proxy().await;
     let (d, _) = timed(app.diagnosis.diagnose(diagnose_request("TX-BEFORE"))).await;
     assert_eq!(
         d.expect("diagnose before the outage").cause(),
@@ -361,16 +368,7 @@ async fn a_database_that_stops_answering_makes_calls_unavailable_not_hang_until_
     ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
 )]
 async fn diagnoses_move_off_a_shared_connection_that_stopped_answering() {
-    let schema = TestSchema::create().await;
-    let proxy = Proxy::start(upstream()).await;
-    let mut app = spawn_on(
-        schema.url_via(proxy.addr()),
-        ACQUIRE_TIMEOUT,
-        OPERATION_TIMEOUT,
-    )
-    .await;
-    let (put, _) = timed(app.facts.put_transaction(put_request("TX-BEFORE"))).await;
-    put.expect("put before the stall");
+    let (_schema, proxy, mut app) = spawn_behind_proxy().await;
     let diagnose = |app: &mut TestApp| {
         let mut diagnosis = app.diagnosis.clone();
         async move { timed(diagnosis.diagnose(diagnose_request("TX-BEFORE"))).await }
