@@ -503,20 +503,14 @@ async fn tables_at(
     resident: &ResidentTables,
     (windows_at, conditions_at): Generations,
 ) -> Result<Tables, StoreError> {
-    let windows = match resident.windows.at(windows_at) {
-        Some(held) => held,
-        None => {
-            let loaded = load_windows(tx, resident.window_limit).await?;
-            resident.windows.install(windows_at, loaded)
-        }
-    };
-    let conditions = match resident.conditions.at(conditions_at) {
-        Some(held) => held,
-        None => {
-            let loaded = load_latest_conditions(tx).await?;
-            resident.conditions.install(conditions_at, loaded)
-        }
-    };
+    let windows = resident
+        .windows
+        .get_or_load_async(windows_at, load_windows(tx, resident.window_limit))
+        .await?;
+    let conditions = resident
+        .conditions
+        .get_or_load_async(conditions_at, load_latest_conditions(tx))
+        .await?;
     Ok(Tables {
         windows,
         conditions,

@@ -7,13 +7,16 @@
 //! the same generation is exactly the table as that snapshot sees it; at any other generation the
 //! reader loads the table from its snapshot instead, and installs what it loaded when it is newer
 //! than the copy, so the next reader finds it current. A write is therefore visible to the very
-//! next diagnosis, and a batch shows whole or not at all, as from the table itself.
+//! next diagnosis, and a batch shows whole or not at all, as from the table itself. Readers that
+//! find the copy stale together wait for one of them to load it, rather than each loading the
+//! whole table at once.
 
 use crate::engine::model::{ALL_NETWORKS, MaintenanceWindow, NetworkCondition};
 use chrono::{DateTime, Utc};
 use std::{
     collections::HashMap,
-    sync::{Arc, RwLock},
+    future::Future,
+    sync::{Arc, Mutex, PoisonError, RwLock},
 };
 
 /// Most maintenance windows kept in memory. A store with more reads them from its indexes.
@@ -144,12 +147,20 @@ impl Conditions {
 #[derive(Debug)]
 pub struct Resident<T> {
     copy: RwLock<Option<(Generation, Arc<T>)>>,
+    /// Held while loading the table, so that when a write makes the copy stale, the readers
+    /// that find it so wait for one load instead of each loading the whole table at once: by
+    /// readers on threads (SQLite's), and by readers in tasks (PostgreSQL's), which must not
+    /// block their thread while they wait.
+    loading: Mutex<()>,
+    loading_async: tokio::sync::Mutex<()>,
 }
 
 impl<T> Default for Resident<T> {
     fn default() -> Self {
         Self {
             copy: RwLock::new(None),
+            loading: Mutex::new(()),
+            loading_async: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -167,6 +178,10 @@ impl<T> Resident<T> {
     /// The copy at `generation`, loading it with `load` when the held one is not at that
     /// generation. What is loaded replaces the held copy only if it is newer, so a reader on an
     /// older snapshot never sets the copy back.
+    ///
+    /// One reader loads at a time; the others wait for it and take its copy when it is at
+    /// their generation (a reader on another snapshot still loads its own). For readers on
+    /// threads that may block; [`Resident::get_or_load_async`] is the same for tasks.
     pub fn get_or_load<E>(
         &self,
         generation: Generation,
@@ -175,7 +190,27 @@ impl<T> Resident<T> {
         if let Some(table) = self.at(generation) {
             return Ok(table);
         }
+        let _loading = self.loading.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(table) = self.at(generation) {
+            return Ok(table);
+        }
         Ok(self.install(generation, load()?))
+    }
+
+    /// [`Resident::get_or_load`], waiting for another reader's load without blocking a thread.
+    pub async fn get_or_load_async<E>(
+        &self,
+        generation: Generation,
+        load: impl Future<Output = Result<T, E>>,
+    ) -> Result<Arc<T>, E> {
+        if let Some(table) = self.at(generation) {
+            return Ok(table);
+        }
+        let _loading = self.loading_async.lock().await;
+        if let Some(table) = self.at(generation) {
+            return Ok(table);
+        }
+        Ok(self.install(generation, load.await?))
     }
 
     /// Offers `table`, loaded at `generation`: it replaces the held copy only if it is newer,
@@ -359,5 +394,61 @@ mod tests {
         assert_eq!(*resident.get_or_load(3, load(30)).unwrap(), 30);
         assert_eq!(resident.at(3).as_deref(), Some(&30));
         assert!(resident.at(2).is_none());
+    }
+
+    /// How long a load takes in the tests below: long enough for every reader to find the
+    /// copy stale while it runs.
+    const SLOW_LOAD: std::time::Duration = std::time::Duration::from_millis(50);
+
+    #[test]
+    fn readers_on_threads_that_find_the_copy_stale_together_wait_for_one_load() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let resident = Arc::new(Resident::<u32>::default());
+        let loads = Arc::new(AtomicU32::new(0));
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let (resident, loads) = (resident.clone(), loads.clone());
+                std::thread::spawn(move || {
+                    let load = || {
+                        loads.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(SLOW_LOAD);
+                        Ok::<_, ()>(7)
+                    };
+                    *resident.get_or_load(1, load).expect("loaded")
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.join().expect("a reader"), 7);
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn readers_in_tasks_that_find_the_copy_stale_together_wait_for_one_load() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let resident = Arc::new(Resident::<u32>::default());
+        let loads = Arc::new(AtomicU32::new(0));
+        let mut readers = tokio::task::JoinSet::new();
+        for _ in 0..64 {
+            let (resident, loads) = (resident.clone(), loads.clone());
+            readers.spawn(async move {
+                let load = async {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(SLOW_LOAD).await;
+                    Ok::<_, ()>(7)
+                };
+                *resident.get_or_load_async(1, load).await.expect("loaded")
+            });
+        }
+        while let Some(read) = readers.join_next().await {
+            assert_eq!(read.expect("a reader"), 7);
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        // Readers at another generation still load their own.
+        let newer = resident
+            .get_or_load_async(2, async { Ok::<_, ()>(8) })
+            .await;
+        assert_eq!(*newer.expect("loaded"), 8);
     }
 }
