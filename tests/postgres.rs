@@ -404,6 +404,43 @@ async fn diagnoses_move_off_a_shared_connection_that_stopped_answering() {
     stop(app).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+)]
+async fn writes_move_off_pooled_connections_that_stopped_answering() {
+    let (_schema, proxy, mut app) = spawn_behind_proxy().await;
+    // Pooled connections opened and in use: writes, and health's probe.
+    for i in 0..4 {
+        let (put, _) = timed(app.facts.put_transaction(put_request(&format!("TX-{i}")))).await;
+        put.expect("put before the stall");
+    }
+
+    proxy.stall_open_connections();
+    let mut outcomes = Vec::new();
+    for i in 0..12 {
+        let request = put_request(&format!("TX-AFTER-{i}"));
+        let (put, took) = timed(app.facts.put_transaction(request)).await;
+        assert!(took < ANSWER_WITHIN, "PutTransaction took {took:?}");
+        match put {
+            Ok(_) => outcomes.push(true),
+            Err(status) => {
+                assert_unavailable_with_retry_info(&status, "PutTransaction, stalled");
+                outcomes.push(false);
+            }
+        }
+    }
+    assert!(
+        outcomes.iter().rev().take(6).all(|ok| *ok),
+        "writes did not recover: {outcomes:?}"
+    );
+    let (d, _) = timed(app.diagnosis.diagnose(diagnose_request("TX-AFTER-11"))).await;
+    assert_eq!(d.expect("diagnose").cause(), pb::Cause::ConfirmationDelay);
+    wait_for_health(&mut app, ServingStatus::Serving, Duration::from_secs(5)).await;
+    stop(app).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Imports cut off part-way.
 // ---------------------------------------------------------------------------------------------

@@ -98,7 +98,12 @@ impl PostgresStore {
             pg,
             NoTls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
+                // A pooled connection answers a round trip before each use: one that stopped
+                // answering (its database failed over, the route lost) is dropped after the
+                // recycle timeout instead of failing every call it is handed to until the
+                // operating system gives up on it. Diagnoses do not pay this; they read
+                // through the shared connections.
+                recycling_method: RecyclingMethod::Verified,
             },
         );
         let pool = Pool::builder(manager)
