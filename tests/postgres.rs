@@ -362,6 +362,28 @@ async fn a_database_that_stops_answering_makes_calls_unavailable_not_hang_until_
     the_server_rides_out_an_outage(Mode::Blackhole).await;
 }
 
+/// A call made while connections hang: answered well within the caller's deadline, either as
+/// asked (the answer) or UNAVAILABLE with retry info (`None`).
+#[track_caller]
+fn answered_or_unavailable<T>(
+    (result, took): (Result<T, Status>, Duration),
+    call: &str,
+) -> Option<T> {
+    assert!(took < ANSWER_WITHIN, "{call} took {took:?}");
+    result
+        .map_err(|status| assert_unavailable_with_retry_info(&status, call))
+        .ok()
+}
+
+/// Checks that the last six of a run of calls succeeded: whatever failed came first.
+#[track_caller]
+fn assert_recovered(outcomes: &[bool], what: &str) {
+    assert!(
+        outcomes.iter().rev().take(6).all(|ok| *ok),
+        "{what} did not recover: {outcomes:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
     not(postgres_tests),
@@ -383,24 +405,15 @@ async fn diagnoses_move_off_a_shared_connection_that_stopped_answering() {
     proxy.stall_open_connections();
     let mut outcomes = Vec::new();
     for _ in 0..12 {
-        let (d, took) = diagnose(&mut app).await;
-        assert!(took < ANSWER_WITHIN, "Diagnose took {took:?}");
-        match d {
-            Ok(d) => {
-                assert_eq!(d.cause(), pb::Cause::ConfirmationDelay);
-                outcomes.push(true);
-            }
-            Err(status) => {
-                assert_unavailable_with_retry_info(&status, "Diagnose on a stalled connection");
-                outcomes.push(false);
-            }
+        let call = "Diagnose on a stalled connection";
+        let answer = answered_or_unavailable(diagnose(&mut app).await, call);
+        if let Some(d) = &answer {
+            assert_eq!(d.cause(), pb::Cause::ConfirmationDelay);
         }
+        outcomes.push(answer.is_some());
     }
     // Each stalled connection costs the call that found it stalled, and is not used again.
-    assert!(
-        outcomes.iter().rev().take(6).all(|ok| *ok),
-        "diagnoses did not recover: {outcomes:?}"
-    );
+    assert_recovered(&outcomes, "diagnoses");
     stop(app).await;
 }
 
@@ -421,20 +434,10 @@ async fn writes_move_off_pooled_connections_that_stopped_answering() {
     let mut outcomes = Vec::new();
     for i in 0..12 {
         let request = put_request(&format!("TX-AFTER-{i}"));
-        let (put, took) = timed(app.facts.put_transaction(request)).await;
-        assert!(took < ANSWER_WITHIN, "PutTransaction took {took:?}");
-        match put {
-            Ok(_) => outcomes.push(true),
-            Err(status) => {
-                assert_unavailable_with_retry_info(&status, "PutTransaction, stalled");
-                outcomes.push(false);
-            }
-        }
+        let put = timed(app.facts.put_transaction(request)).await;
+        outcomes.push(answered_or_unavailable(put, "PutTransaction, stalled").is_some());
     }
-    assert!(
-        outcomes.iter().rev().take(6).all(|ok| *ok),
-        "writes did not recover: {outcomes:?}"
-    );
+    assert_recovered(&outcomes, "writes");
     let (d, _) = timed(app.diagnosis.diagnose(diagnose_request("TX-AFTER-11"))).await;
     assert_eq!(d.expect("diagnose").cause(), pb::Cause::ConfirmationDelay);
     wait_for_health(&mut app, ServingStatus::Serving, Duration::from_secs(5)).await;

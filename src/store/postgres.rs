@@ -1,4 +1,5 @@
-//! The store for many replicas: PostgreSQL through a connection pool.
+//! The store for many replicas: PostgreSQL, read through connections shared by concurrent
+//! diagnoses and written through a connection pool.
 //!
 //! Replicas hold nothing durable: every diagnosis reads the database, so a fact written through
 //! one replica is seen by the next diagnosis on any other. Like the SQLite store, a replica keeps
