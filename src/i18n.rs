@@ -511,25 +511,57 @@ mod tests {
     #[test]
     fn counts_are_written_as_fluent_writes_numbers() {
         let catalog = Catalog::load().unwrap();
-        let text = Text {
+        // Integers are written without the float formatter up to 2^53, where every integer is
+        // still a float of its own; beyond, Fluent's rounding to the nearest float shows.
+        let exact = 1_i64 << 53;
+        let counts = [
+            0,
+            -1,
+            1_234_567,
+            exact,
+            -exact,
+            exact + 1,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for count in counts {
+            let text = Text {
+                id: "stalled-within-bound",
+                args: vec![
+                    ("age", Arg::Num(count)),
+                    ("network", Arg::Str("TRON".into())),
+                ],
+            };
+            for locale in Catalog::locales() {
+                let mut errors = Vec::new();
+                let compiled = catalog.render_into(locale, &text, &mut errors);
+                let args: Vec<(&str, Value<'_>)> = vec![
+                    ("age", Value::Num(count)),
+                    ("network", Value::Str("TRON".into())),
+                ];
+                let fluent = catalog.format_with_fluent(locale, text.id, &args, &mut errors);
+                assert!(errors.is_empty(), "{errors:?}");
+                assert_eq!(compiled, fluent, "{count} in {}", locale.tag());
+            }
+        }
+        let text = |count| Text {
             id: "stalled-within-bound",
             args: vec![
-                ("age", Arg::Num(1_234_567)),
+                ("age", Arg::Num(count)),
                 ("network", Arg::Str("TRON".into())),
             ],
         };
-        for locale in Catalog::locales() {
-            let mut errors = Vec::new();
-            let compiled = catalog.render_into(locale, &text, &mut errors);
-            let args: Vec<(&str, Value<'_>)> = vec![
-                ("age", Value::Num(1_234_567)),
-                ("network", Value::Str("TRON".into())),
-            ];
-            let fluent = catalog.format_with_fluent(locale, text.id, &args, &mut errors);
-            assert!(errors.is_empty(), "{errors:?}");
-            assert!(compiled.contains("1234567"), "{compiled}");
-            assert_eq!(compiled, fluent);
-        }
+        let english = |count| catalog.render(Locale::DEFAULT, &text(count));
+        assert!(
+            english(1_234_567).contains("1234567"),
+            "{}",
+            english(1_234_567)
+        );
+        assert!(
+            english(exact + 1).contains("9007199254740992"),
+            "{}",
+            english(exact + 1)
+        );
     }
 
     #[test]

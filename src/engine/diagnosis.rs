@@ -4,7 +4,7 @@
 //! no language, and the i18n layer renders each id in the caller's locale.
 
 use chrono::{DateTime, Utc};
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 /// Why a transaction is not where the customer expects it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,8 +68,8 @@ pub enum Outcome {
 /// An argument of a localized message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
-    /// Verbatim text (codes, amounts, addresses).
-    Str(String),
+    /// Verbatim text (codes, amounts, addresses); borrowed when it is a constant.
+    Str(Cow<'static, str>),
     /// A count, which may select a plural form.
     Num(i64),
     /// A moment, formatted the locale's way.
@@ -105,39 +105,45 @@ impl Text {
         }
     }
 
-    /// Adds a verbatim text argument.
-    pub fn str(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.args.push((name, Arg::Str(value.into())));
-        self
+    /// Adds a verbatim text argument: a constant (`"yes"`) is borrowed, other text owned.
+    pub fn str(self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
+        self.arg(name, Arg::Str(value.into()))
     }
 
     /// Adds a count argument.
-    pub fn num(mut self, name: &'static str, value: impl Into<i64>) -> Self {
-        self.args.push((name, Arg::Num(value.into())));
-        self
+    pub fn num(self, name: &'static str, value: impl Into<i64>) -> Self {
+        self.arg(name, Arg::Num(value.into()))
     }
 
     /// Adds a vocabulary word, rendered from the catalog message `{prefix}-{code}`.
-    pub fn word(mut self, name: &'static str, prefix: &'static str, code: &'static str) -> Self {
-        self.args.push((name, Arg::Word { prefix, code }));
-        self
+    pub fn word(self, name: &'static str, prefix: &'static str, code: &'static str) -> Self {
+        self.arg(name, Arg::Word { prefix, code })
     }
 
     /// Adds a span-of-time argument.
-    pub fn duration(mut self, name: &'static str, value: chrono::TimeDelta) -> Self {
-        self.args.push((name, Arg::Duration(value)));
-        self
+    pub fn duration(self, name: &'static str, value: chrono::TimeDelta) -> Self {
+        self.arg(name, Arg::Duration(value))
     }
 
     /// Adds a list argument.
-    pub fn list(mut self, name: &'static str, items: Vec<Text>) -> Self {
-        self.args.push((name, Arg::List(items)));
-        self
+    pub fn list(self, name: &'static str, items: Vec<Text>) -> Self {
+        self.arg(name, Arg::List(items))
     }
 
     /// Adds a moment argument.
-    pub fn time(mut self, name: &'static str, value: DateTime<Utc>) -> Self {
-        self.args.push((name, Arg::Time(value)));
+    pub fn time(self, name: &'static str, value: DateTime<Utc>) -> Self {
+        self.arg(name, Arg::Time(value))
+    }
+
+    /// Messages take up to a dozen arguments: room for [`Self::ARGS`] is made at the first, so
+    /// that a message built argument by argument allocates once.
+    const ARGS: usize = 12;
+
+    fn arg(mut self, name: &'static str, arg: Arg) -> Self {
+        if self.args.capacity() == 0 {
+            self.args.reserve_exact(Self::ARGS);
+        }
+        self.args.push((name, arg));
         self
     }
 }

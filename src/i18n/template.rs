@@ -146,8 +146,7 @@ fn write_pieces(pieces: &[Piece], args: &[(&str, Value<'_>)], out: &mut String) 
             Piece::Text(text) => out.push_str(text),
             Piece::Arg(name) => match arg(args, name)? {
                 Value::Str(s) => out.push_str(s),
-                // As Fluent writes a number it was given as an integer.
-                Value::Num(n) => write!(out, "{}", *n as f64).ok()?,
+                Value::Num(n) => write_num(*n, out)?,
             },
             Piece::Select {
                 arg: name,
@@ -166,6 +165,17 @@ fn write_pieces(pieces: &[Piece], args: &[(&str, Value<'_>)], out: &mut String) 
         }
     }
     Some(())
+}
+
+/// Writes `n` as Fluent writes a number it was given as an integer: as the nearest `f64`, which
+/// for every integer up to 2^53 is the integer itself, written without the float formatter.
+fn write_num(n: i64, out: &mut String) -> Option<()> {
+    const EXACT: u64 = 1 << f64::MANTISSA_DIGITS;
+    if n.unsigned_abs() <= EXACT {
+        write!(out, "{n}").ok()
+    } else {
+        write!(out, "{}", n as f64).ok()
+    }
 }
 
 fn arg<'v, 'a>(args: &'v [(&str, Value<'a>)], name: &str) -> Option<&'v Value<'a>> {

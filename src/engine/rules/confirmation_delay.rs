@@ -33,7 +33,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .args(Text::new("delay-customer"), tx)
         .word("kind", "kind", kind_arg(tx.kind))
         .str("amount", tx.amount.to_string())
-        .str("asset", tx.asset.as_str())
+        .str("asset", tx.asset.clone())
         .time("done", done);
     Verdict::matched(
         timing

@@ -237,8 +237,8 @@ fn list(diffs: &[Diff], id: &'static str) -> Vec<Text> {
             };
             Text::new(id)
                 .word("field", "field", d.field.name())
-                .str("wanted", d.wanted.as_str())
-                .str("got", d.got.as_str())
+                .str("wanted", d.wanted.clone())
+                .str("got", d.got.clone())
         })
         .collect()
 }

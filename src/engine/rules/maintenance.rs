@@ -35,10 +35,10 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
         Some(window) => hold(
             ctx,
             window,
-            Text::new("maintenance-detail").str("network", tx.network.as_str()),
+            Text::new("maintenance-detail").str("network", tx.network.clone()),
         ),
         None => Verdict::not_matched(
-            Text::new("maintenance-none").str("network", tx.network.as_str()),
+            Text::new("maintenance-none").str("network", tx.network.clone()),
             Vec::new(),
         ),
     }
@@ -57,7 +57,7 @@ fn for_claim(ctx: &Context<'_>) -> Verdict {
     match longest(held_by) {
         Some(window) => {
             let detail = Text::new("maintenance-claim-detail")
-                .str("network", network)
+                .str("network", network.to_owned())
                 .time("paid_at", paid_at);
             let mut verdict = hold(ctx, window, detail);
             verdict
@@ -67,7 +67,7 @@ fn for_claim(ctx: &Context<'_>) -> Verdict {
         }
         None => Verdict::not_matched(
             Text::new("maintenance-claim-none")
-                .str("network", network)
+                .str("network", network.to_owned())
                 .time("paid_at", paid_at),
             Vec::new(),
         ),
@@ -109,14 +109,15 @@ fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict 
     };
     let next_step = NextStep {
         action: Action::Wait,
-        summary: with_times(Text::new("maintenance-summary").str("title", window.title.as_str())),
+        summary: with_times(Text::new("maintenance-summary").str("title", window.title.clone())),
         recheck_at: Some(recheck_at),
         expected_resolution_at: clears_at,
     };
-    let customer =
-        with_times(Text::new("maintenance-customer").str("network", network_of(ctx, window)));
+    let customer = with_times(
+        Text::new("maintenance-customer").str("network", network_of(ctx, window).to_owned()),
+    );
     Verdict::matched(
-        with_times(detail.str("title", window.title.as_str())),
+        with_times(detail.str("title", window.title.clone())),
         evidence(window),
         next_step,
         customer,

@@ -20,8 +20,8 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         Text::new(id)
             .word("kind", "kind", kind_arg(tx.kind))
             .str("amount", tx.amount.to_string())
-            .str("asset", tx.asset.as_str())
-            .str("network", tx.network.as_str())
+            .str("asset", tx.asset.clone())
+            .str("network", tx.network.clone())
             .time("done", done)
     };
     let mut evidence = vec![

@@ -24,9 +24,9 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         None => Text::new("not-found-detail"),
     };
     Verdict::matched(
-        detail.str("reference", ctx.reference),
+        detail.str("reference", ctx.reference.to_owned()),
         evidence,
         NextStep::new(Action::CheckReference, Text::new("not-found-summary")),
-        Text::new("not-found-customer").str("reference", ctx.reference),
+        Text::new("not-found-customer").str("reference", ctx.reference.to_owned()),
     )
 }

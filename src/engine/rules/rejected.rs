@@ -31,7 +31,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .word("reason", "failure-reason", reason)
         .str("code", reason)
         .str("amount", tx.amount.to_string())
-        .str("asset", tx.asset.as_str());
+        .str("asset", tx.asset.clone());
     // Risk declines are never explained to the customer.
     let disclosed = if tx.failure_reason == Some(FailureReason::RiskDeclined) {
         "unspecified"

@@ -34,6 +34,8 @@ pub struct Timing {
     pub confirmations: u32,
     /// The congestion factor applied.
     pub congestion: f64,
+    /// The congestion factor as the texts and the evidence write it, formatted once.
+    congestion_text: String,
     /// How long the whole transaction should take.
     pub expected_time: TimeDelta,
     /// Age beyond which it counts as stalled.
@@ -71,6 +73,7 @@ impl Timing {
         let policy_ref = ctx.rules.policy(&tx.network);
         let policy = policy_ref.policy;
         let congestion = ctx.congestion();
+        let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
         let resumed = resumed_at(ctx, tx);
         let mut evidence: Evidence = vec![
@@ -122,7 +125,7 @@ impl Timing {
             evidence.push(("held_by_maintenance_until", fmt_time(resumed)));
         }
         evidence.extend([
-            ("congestion_factor", congestion.to_string()),
+            ("congestion_factor", congestion_text.clone()),
             ("expected_time", fmt_secs(expected_time)),
             ("stall_factor", stall_factor.to_string()),
             ("stall_after", fmt_secs(stall_after)),
@@ -133,6 +136,7 @@ impl Timing {
             required,
             confirmations: tx.confirmations,
             congestion,
+            congestion_text,
             expected_time,
             stall_after,
             waiting,
@@ -155,7 +159,7 @@ impl Timing {
     /// Adds the arguments both rules' texts use.
     pub fn args(&self, text: Text, tx: &Transaction) -> Text {
         let text = text
-            .str("network", tx.network.as_str())
+            .str("network", tx.network.clone())
             .str("fallback", if self.fallback { "yes" } else { "no" })
             .str("rail", if self.required == 0 { "yes" } else { "no" })
             .num("confirmations", self.confirmations)
@@ -166,6 +170,6 @@ impl Timing {
             "congested",
             if self.congestion > 1.0 { "yes" } else { "no" },
         )
-        .str("congestion", self.congestion.to_string())
+        .str("congestion", self.congestion_text.clone())
     }
 }
