@@ -197,7 +197,16 @@ async fn precheck(
     Ok(answer)
 }
 
-/// Alternates Diagnose, empty and fixed-answer runs, after a short unrecorded warm-up of each.
+/// The order of a round's runs, by index (Diagnose 0, empty 1, fixed answer 2): each round starts
+/// with the call the previous one ran second, so over every three rounds each call runs first,
+/// second and last once, and a machine that speeds up or slows down within a round favours none.
+fn rotation(round: u32) -> [usize; 3] {
+    let first = (round.saturating_sub(1) % 3) as usize;
+    [first, (first + 1) % 3, (first + 2) % 3]
+}
+
+/// Alternates Diagnose, empty and fixed-answer runs, after a short unrecorded warm-up of each,
+/// in the order [`rotation`] gives each round.
 async fn scenario_runs(
     options: &Options,
     scenario: Scenario,
@@ -224,10 +233,18 @@ async fn scenario_runs(
         memory: (0.0, 0.0),
         threads: 0,
     };
+    let calls = [
+        (&diagnose_channels, &diagnose),
+        (&empty_channels, &Call::Health),
+        (&fixed_channels, &diagnose),
+    ];
     for round in 1..=options.rounds {
-        let a = load::drive(&diagnose_channels, k, &diagnose, length).await?;
-        let b = load::drive(&empty_channels, k, &Call::Health, length).await?;
-        let c = load::drive(&fixed_channels, k, &diagnose, length).await?;
+        let mut measured = [load::empty_run()?, load::empty_run()?, load::empty_run()?];
+        for call in rotation(round) {
+            let (channels, request) = calls[call];
+            measured[call] = load::drive(channels, k, request, length).await?;
+        }
+        let [a, b, c] = measured;
         report::round(round, &a, &b, &c);
         runs.diagnose.absorb(a)?;
         runs.empty.absorb(b)?;
@@ -300,4 +317,25 @@ fn wrong_items(response: &pb::BatchDiagnoseResponse) -> u64 {
         _ => true,
     });
     wrong.count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rotation;
+
+    #[test]
+    fn every_three_rounds_each_call_runs_once_in_each_place() {
+        for start in 1..=4 {
+            for place in 0..3 {
+                let mut calls: Vec<usize> =
+                    (start..start + 3).map(|r| rotation(r)[place]).collect();
+                calls.sort_unstable();
+                assert_eq!(calls, [0, 1, 2], "rounds {start}.., place {place}");
+            }
+            let mut round = rotation(start).to_vec();
+            round.sort_unstable();
+            assert_eq!(round, [0, 1, 2], "round {start} runs each call once");
+        }
+        assert_eq!(rotation(1), [0, 1, 2]);
+    }
 }

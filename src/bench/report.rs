@@ -92,11 +92,19 @@ pub fn sizes(request: &pb::DiagnoseRequest, answer: &pb::Diagnosis) {
 
 /// One round: a run of each call.
 pub fn round(round: u32, diagnose: &Run, empty: &Run, fixed: &Run) {
+    // Each round's own ratios, so that the spread between rounds shows beside the merged ones.
+    let diagnosed = Ratios::between(diagnose, empty);
+    let floor = Ratios::between(fixed, empty);
     println!(
-        "  round {round}: Diagnose {} calls/s, empty {} calls/s, fixed answer {} calls/s",
+        "  round {round}: Diagnose {} calls/s, empty {} calls/s, fixed answer {} calls/s; \
+         Diagnose/empty {:.2}× (p50 {:.2}×), fixed answer/empty {:.2}× (p50 {:.2}×)",
         thousands(diagnose.rate()),
         thousands(empty.rate()),
-        thousands(fixed.rate())
+        thousands(fixed.rate()),
+        diagnosed.throughput,
+        diagnosed.median,
+        floor.throughput,
+        floor.median
     );
 }
 
