@@ -524,26 +524,6 @@ mod tests {
             i64::MAX,
             i64::MIN,
         ];
-        for count in counts {
-            let text = Text {
-                id: "stalled-within-bound",
-                args: vec![
-                    ("age", Arg::Num(count)),
-                    ("network", Arg::Str("TRON".into())),
-                ],
-            };
-            for locale in Catalog::locales() {
-                let mut errors = Vec::new();
-                let compiled = catalog.render_into(locale, &text, &mut errors);
-                let args: Vec<(&str, Value<'_>)> = vec![
-                    ("age", Value::Num(count)),
-                    ("network", Value::Str("TRON".into())),
-                ];
-                let fluent = catalog.format_with_fluent(locale, text.id, &args, &mut errors);
-                assert!(errors.is_empty(), "{errors:?}");
-                assert_eq!(compiled, fluent, "{count} in {}", locale.tag());
-            }
-        }
         let text = |count| Text {
             id: "stalled-within-bound",
             args: vec![
@@ -551,6 +531,20 @@ mod tests {
                 ("network", Arg::Str("TRON".into())),
             ],
         };
+        for count in counts {
+            let message = text(count);
+            for locale in Catalog::locales() {
+                let mut errors = Vec::new();
+                let compiled = catalog.render_into(locale, &message, &mut errors);
+                let args: Vec<(&str, Value<'_>)> = vec![
+                    ("age", Value::Num(count)),
+                    ("network", Value::Str("TRON".into())),
+                ];
+                let fluent = catalog.format_with_fluent(locale, message.id, &args, &mut errors);
+                assert!(errors.is_empty(), "{errors:?}");
+                assert_eq!(compiled, fluent, "{count} in {}", locale.tag());
+            }
+        }
         let english = |count| catalog.render(Locale::DEFAULT, &text(count));
         assert!(
             english(1_234_567).contains("1234567"),
