@@ -47,18 +47,66 @@ pub struct Targets {
     pub fixed: SocketAddr,
     /// Its answer, set from the Diagnose server's answer to the first reference.
     pub answer: FixedAnswer,
+    /// With `--beside`, the server diagnosing the second store, and that store's shape.
+    pub beside: Option<(SocketAddr, Shape)>,
 }
 
-/// One scenario: Diagnose, the empty RPC and the fixed answer, every round merged.
-pub struct ScenarioRuns {
-    /// The scenario.
-    pub scenario: Scenario,
+/// A run of each call: one round's, or every round's merged.
+pub struct Runs {
     /// Diagnose.
     pub diagnose: Run,
     /// The empty RPC.
     pub empty: Run,
     /// Diagnose answered with a fixed diagnosis.
     pub fixed: Run,
+    /// Diagnose of the second store, with `--beside`.
+    pub beside: Option<Run>,
+}
+
+impl Runs {
+    /// No calls yet, with a place for the second store's if `beside`.
+    fn new(beside: bool) -> anyhow::Result<Self> {
+        Ok(Self {
+            diagnose: load::empty_run()?,
+            empty: load::empty_run()?,
+            fixed: load::empty_run()?,
+            beside: beside.then(load::empty_run).transpose()?,
+        })
+    }
+
+    /// The run of call `index`, in the order of [`Runs::new`]'s fields.
+    fn slot(&mut self, index: usize) -> Option<&mut Run> {
+        match index {
+            0 => Some(&mut self.diagnose),
+            1 => Some(&mut self.empty),
+            2 => Some(&mut self.fixed),
+            _ => self.beside.as_mut(),
+        }
+    }
+
+    /// Adds each of `other`'s runs to this one's.
+    fn absorb(&mut self, other: Runs) -> anyhow::Result<()> {
+        self.diagnose.absorb(other.diagnose)?;
+        self.empty.absorb(other.empty)?;
+        self.fixed.absorb(other.fixed)?;
+        if let (Some(mine), Some(theirs)) = (&mut self.beside, other.beside) {
+            mine.absorb(theirs)?;
+        }
+        Ok(())
+    }
+
+    fn failures(&self) -> u64 {
+        let beside = self.beside.as_ref().map_or(0, |r| r.failures);
+        self.diagnose.failures + self.empty.failures + self.fixed.failures + beside
+    }
+}
+
+/// One scenario: every round merged.
+pub struct ScenarioRuns {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The runs.
+    pub runs: Runs,
     /// Process memory (resident, peak) after the last round, MiB.
     pub memory: (f64, f64),
     /// Threads of the process after the last round (idle blocking threads linger for 10 s).
@@ -83,6 +131,8 @@ pub struct Measured {
     pub transactions: u64,
     /// Seeding the store.
     pub seed: Import,
+    /// Seeding the second store, with `--beside`.
+    pub beside_seed: Option<Import>,
     /// The scenarios.
     pub scenarios: Vec<ScenarioRuns>,
     /// BatchDiagnose.
@@ -94,12 +144,9 @@ pub struct Measured {
 impl Measured {
     /// Every failure, of any measurement.
     pub fn failures(&self) -> u64 {
-        let runs: u64 = self
-            .scenarios
-            .iter()
-            .map(|s| s.diagnose.failures + s.empty.failures + s.fixed.failures)
-            .sum();
-        runs + self.seed.failures + self.batch.failures + self.import.failures
+        let runs: u64 = self.scenarios.iter().map(|s| s.runs.failures()).sum();
+        let beside = self.beside_seed.as_ref().map_or(0, |s| s.failures);
+        runs + self.seed.failures + beside + self.batch.failures + self.import.failures
     }
 }
 
@@ -117,10 +164,24 @@ pub async fn all(
     report::seeded(&seed);
     let requests = Arc::new(shape.requests(options.view.into()));
     let answer = precheck(target, &requests).await?;
+    report::sizes(&requests[0], &answer);
     targets.answer.set(answer)?;
+    let mut beside = None;
+    let mut beside_seed = None;
+    if let Some((addr, shape)) = targets.beside {
+        let seed = import(addr, shape.items(), shape.transactions, shape.facts())
+            .await
+            .context("seeding the second store")?;
+        report::seeded(&seed);
+        beside_seed = Some(seed);
+        let requests = Arc::new(shape.requests(options.view.into()));
+        precheck(addr, &requests).await?;
+        beside = Some((addr, requests));
+    }
     let mut runs = Vec::new();
     for scenario in scenarios {
-        let measured = scenario_runs(options, *scenario, &requests, targets).await?;
+        let measured =
+            scenario_runs(options, *scenario, &requests, targets, beside.as_ref()).await?;
         report::scenario(&measured);
         runs.push(measured);
     }
@@ -139,6 +200,7 @@ pub async fn all(
     Ok(Measured {
         transactions: shape.transactions,
         seed,
+        beside_seed,
         scenarios: runs,
         batch,
         import,
@@ -192,67 +254,64 @@ async fn precheck(
     load::diagnose(&mut client, first.clone(), CAUSE)
         .await
         .map_err(|e| anyhow::anyhow!("the generated data set is not as intended: {e}"))?;
-    let answer = client.diagnose(first.clone()).await?.into_inner();
-    report::sizes(first, &answer);
-    Ok(answer)
+    Ok(client.diagnose(first.clone()).await?.into_inner())
 }
 
-/// The order of a round's runs, by index (Diagnose 0, empty 1, fixed answer 2): each round starts
-/// with the call the previous one ran second, so over every three rounds each call runs first,
-/// second and last once, and a machine that speeds up or slows down within a round favours none.
-fn rotation(round: u32) -> [usize; 3] {
-    let first = (round.saturating_sub(1) % 3) as usize;
-    [first, (first + 1) % 3, (first + 2) % 3]
+/// The order of a round's `calls` runs, by index (Diagnose 0, empty 1, fixed answer 2, the
+/// second store 3): each round starts with the call the previous one ran second, so over every
+/// `calls` rounds each call runs once in each place, and a machine that speeds up or slows down
+/// within a round favours none.
+fn rotation(round: u32, calls: usize) -> impl Iterator<Item = usize> {
+    let first = round.saturating_sub(1) as usize % calls;
+    (0..calls).map(move |place| (first + place) % calls)
 }
 
-/// Alternates Diagnose, empty and fixed-answer runs, after a short unrecorded warm-up of each,
-/// in the order [`rotation`] gives each round.
+/// Alternates Diagnose, empty, fixed-answer (and second-store) runs, after a short unrecorded
+/// warm-up of each, in the order [`rotation`] gives each round.
 async fn scenario_runs(
     options: &Options,
     scenario: Scenario,
     requests: &Arc<Vec<pb::DiagnoseRequest>>,
     targets: &Targets,
+    beside: Option<&(SocketAddr, Arc<Vec<pb::DiagnoseRequest>>)>,
 ) -> anyhow::Result<ScenarioRuns> {
-    let connections = scenario.connections;
-    let diagnose_channels = load::connect(targets.diagnose, connections).await?;
-    let empty_channels = load::connect(targets.empty, connections).await?;
-    let fixed_channels = load::connect(targets.fixed, connections).await?;
     // The fixed answer is asked the same requests as Diagnose.
     let diagnose = Call::Diagnose(requests.clone(), CAUSE);
+    let mut calls = vec![
+        (targets.diagnose, diagnose.clone()),
+        (targets.empty, Call::Health),
+        (targets.fixed, diagnose),
+    ];
+    if let Some((addr, requests)) = beside {
+        calls.push((*addr, Call::Diagnose(requests.clone(), CAUSE)));
+    }
     let length = options.run_length();
     let warm_up = (length / 5).min(Duration::from_secs(1));
     let k = scenario.in_flight;
-    load::drive(&diagnose_channels, k, &diagnose, warm_up).await?;
-    load::drive(&empty_channels, k, &Call::Health, warm_up).await?;
-    load::drive(&fixed_channels, k, &diagnose, warm_up).await?;
-    let mut runs = ScenarioRuns {
-        scenario,
-        diagnose: load::empty_run()?,
-        empty: load::empty_run()?,
-        fixed: load::empty_run()?,
-        memory: (0.0, 0.0),
-        threads: 0,
-    };
-    let calls = [
-        (&diagnose_channels, &diagnose),
-        (&empty_channels, &Call::Health),
-        (&fixed_channels, &diagnose),
-    ];
-    for round in 1..=options.rounds {
-        let mut measured = [load::empty_run()?, load::empty_run()?, load::empty_run()?];
-        for call in rotation(round) {
-            let (channels, request) = calls[call];
-            measured[call] = load::drive(channels, k, request, length).await?;
-        }
-        let [a, b, c] = measured;
-        report::round(round, &a, &b, &c);
-        runs.diagnose.absorb(a)?;
-        runs.empty.absorb(b)?;
-        runs.fixed.absorb(c)?;
+    let mut channels = Vec::with_capacity(calls.len());
+    for (addr, call) in &calls {
+        let connected = load::connect(*addr, scenario.connections).await?;
+        load::drive(&connected, k, call, warm_up).await?;
+        channels.push(connected);
     }
-    runs.memory = memory_mib();
-    runs.threads = threads();
-    Ok(runs)
+    let mut merged = Runs::new(beside.is_some())?;
+    for round in 1..=options.rounds {
+        let mut measured = Runs::new(beside.is_some())?;
+        for call in rotation(round, calls.len()) {
+            let run = load::drive(&channels[call], k, &calls[call].1, length).await?;
+            if let Some(slot) = measured.slot(call) {
+                *slot = run;
+            }
+        }
+        report::round(round, &measured);
+        merged.absorb(measured)?;
+    }
+    Ok(ScenarioRuns {
+        scenario,
+        runs: merged,
+        memory: memory_mib(),
+        threads: threads(),
+    })
 }
 
 /// BatchDiagnose of `options.batch` references, then as many single calls, one after another
@@ -324,18 +383,30 @@ mod tests {
     use super::rotation;
 
     #[test]
-    fn every_three_rounds_each_call_runs_once_in_each_place() {
-        for start in 1..=4 {
-            for place in 0..3 {
-                let mut calls: Vec<usize> =
-                    (start..start + 3).map(|r| rotation(r)[place]).collect();
-                calls.sort_unstable();
-                assert_eq!(calls, [0, 1, 2], "rounds {start}.., place {place}");
+    fn every_call_runs_once_in_each_place_over_as_many_rounds() {
+        for calls in [3, 4] {
+            for start in 1..=5 {
+                for place in 0..calls {
+                    let mut placed: Vec<usize> = (start..start + calls as u32)
+                        .map(|r| rotation(r, calls).nth(place).unwrap_or(usize::MAX))
+                        .collect();
+                    placed.sort_unstable();
+                    assert_eq!(
+                        placed,
+                        Vec::from_iter(0..calls),
+                        "rounds {start}.., place {place}"
+                    );
+                }
+                let mut round: Vec<usize> = rotation(start, calls).collect();
+                round.sort_unstable();
+                assert_eq!(
+                    round,
+                    Vec::from_iter(0..calls),
+                    "round {start} runs each call once"
+                );
             }
-            let mut round = rotation(start).to_vec();
-            round.sort_unstable();
-            assert_eq!(round, [0, 1, 2], "round {start} runs each call once");
         }
-        assert_eq!(rotation(1), [0, 1, 2]);
+        assert_eq!(Vec::from_iter(rotation(1, 3)), [0, 1, 2]);
+        assert_eq!(Vec::from_iter(rotation(2, 4)), [1, 2, 3, 0]);
     }
 }

@@ -16,7 +16,13 @@ mod servers;
 
 use anyhow::Context as _;
 use paydiag::client::View;
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+/// Maintenance windows in the store unless `--windows` says otherwise.
+const DEFAULT_WINDOWS: u64 = 100;
 
 /// Load benchmark of a real paydiag server, started in this process. See BENCHMARKS.md.
 #[derive(Debug, Clone, clap::Parser)]
@@ -29,7 +35,7 @@ pub struct Options {
     #[arg(long)]
     pub accounts: Option<u64>,
     /// Maintenance windows, spread over the 12 shipped networks (at least 24).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = DEFAULT_WINDOWS)]
     pub windows: u64,
     /// Distinct references diagnosed, spread evenly over the store.
     #[arg(long, default_value_t = 1_000)]
@@ -55,6 +61,11 @@ pub struct Options {
     /// Transactions streamed in the ImportFacts throughput measurement.
     #[arg(long, default_value_t = 100_000)]
     pub import_transactions: u64,
+    /// Also diagnose a second store of this many transactions (a tenth as many accounts, 100
+    /// maintenance windows), in the same rounds as the first: the two store sizes compared side
+    /// by side, e.g. `--transactions 1000000 --windows 10000 --beside 1000`.
+    #[arg(long, value_name = "TRANSACTIONS")]
+    pub beside: Option<u64>,
     /// Serve the diagnosed store from the PostgreSQL database at this URL instead of a SQLite
     /// file: the benchmark works in a schema of its own there and drops it at the end.
     #[arg(long, value_name = "URL")]
@@ -90,12 +101,15 @@ impl Options {
             // Single calls are timed one after another: keep them few.
             batch: 20,
             import_transactions: 1_000,
+            // The second store is always served, so that CI runs it too.
+            beside: Some(100),
             ..self.clone()
         }
     }
 
     fn shape(&self) -> anyhow::Result<seed::Shape> {
         anyhow::ensure!(self.transactions > 0, "--transactions must be at least 1");
+        anyhow::ensure!(self.beside != Some(0), "--beside must be at least 1");
         anyhow::ensure!(
             self.windows >= seed::MIN_WINDOWS,
             "--windows must be at least {} (two current windows on each network)",
@@ -112,6 +126,20 @@ impl Options {
             accounts: self.accounts.unwrap_or(self.transactions / 10).max(1),
             windows: self.windows,
             references: self.references.clamp(1, self.transactions),
+        })
+    }
+
+    /// The second store's shape, with `--beside`: the default windows and references.
+    fn beside_shape(&self) -> Option<seed::Shape> {
+        self.beside.map(|transactions| seed::Shape {
+            transactions,
+            accounts: (transactions / 10).max(1),
+            windows: if self.smoke {
+                seed::MIN_WINDOWS
+            } else {
+                DEFAULT_WINDOWS
+            },
+            references: self.references.clamp(1, transactions),
         })
     }
 
@@ -177,30 +205,26 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
-    let schema = match &options.postgres {
-        Some(url) => Some(server_runtime.block_on(postgres::Schema::create(url))?),
-        None => None,
-    };
-    let facts_db = schema.as_ref().map_or_else(
-        || dir.path().join("facts.db").display().to_string(),
-        postgres::Schema::url,
-    );
-    let stores = Stores {
-        facts: facts_db,
-        empty: dir.path().join("empty.db").display().to_string(),
-        fixed: dir.path().join("fixed.db").display().to_string(),
-    };
-    let measured = serve_and_measure(
-        &options,
-        shape,
-        &scenarios,
-        (&server_runtime, &client_runtime),
-        stores,
-    );
-    let dropped = schema.map(|s| server_runtime.block_on(s.drop()));
+    // Every schema created is dropped at the end, however the benchmark ends.
+    let mut schemas = Vec::new();
+    let measured = stores(&options, dir.path(), &server_runtime, &mut schemas).and_then(|stores| {
+        serve_and_measure(
+            &options,
+            shape,
+            &scenarios,
+            (&server_runtime, &client_runtime),
+            stores,
+        )
+    });
+    let dropped: Vec<_> = schemas
+        .into_iter()
+        .map(|s| server_runtime.block_on(s.drop()))
+        .collect();
     drop(log_guard);
     let measured = measured?;
-    dropped.transpose()?;
+    for result in dropped {
+        result?;
+    }
     report::log_size(&log_path, options.log_file.is_some());
     report::summary(&measured);
     Ok(Outcome {
@@ -208,14 +232,41 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Where each server keeps its store: only the Diagnose server's holds facts.
+/// Where each server keeps its store: only the Diagnose servers' hold facts.
 struct Stores {
     facts: String,
+    beside: Option<String>,
     empty: String,
     fixed: String,
 }
 
-/// Starts the Diagnose, empty and fixed-answer servers, measures, and stops them.
+/// Names the stores: SQLite files in `dir`, except that the Diagnose servers' are schemas of
+/// their own with `--postgres`, pushed onto `schemas` as they are created.
+fn stores(
+    options: &Options,
+    dir: &Path,
+    runtime: &tokio::runtime::Runtime,
+    schemas: &mut Vec<postgres::Schema>,
+) -> anyhow::Result<Stores> {
+    let mut facts = |file: &str| match &options.postgres {
+        Some(url) => {
+            let schema = runtime.block_on(postgres::Schema::create(url))?;
+            let url = schema.url();
+            schemas.push(schema);
+            anyhow::Ok(url)
+        }
+        None => Ok(dir.join(file).display().to_string()),
+    };
+    Ok(Stores {
+        facts: facts("facts.db")?,
+        beside: options.beside.map(|_| facts("beside.db")).transpose()?,
+        empty: dir.join("empty.db").display().to_string(),
+        fixed: dir.join("fixed.db").display().to_string(),
+    })
+}
+
+/// Starts the Diagnose, empty and fixed-answer servers (and the second store's with
+/// `--beside`), measures, and stops them.
 fn serve_and_measure(
     options: &Options,
     shape: seed::Shape,
@@ -224,20 +275,31 @@ fn serve_and_measure(
     stores: Stores,
 ) -> anyhow::Result<measure::Measured> {
     let answer = fixed::FixedAnswer::default();
-    let started = [
+    let mut started = vec![
         servers::Server::start(server_runtime, stores.facts, None)?,
         servers::Server::start(server_runtime, stores.empty, None)?,
         servers::Server::start(server_runtime, stores.fixed, Some(answer.clone()))?,
     ];
+    let beside = match (stores.beside, options.beside_shape()) {
+        (Some(db), Some(shape)) => {
+            started.push(servers::Server::start(server_runtime, db, None)?);
+            Some((started[3].addr, shape))
+        }
+        _ => None,
+    };
     let targets = measure::Targets {
         diagnose: started[0].addr,
         empty: started[1].addr,
         fixed: started[2].addr,
         answer,
+        beside,
     };
     report::header(options, &shape, scenarios);
     let measured = client_runtime.block_on(measure::all(options, shape, scenarios, &targets));
-    let stopped = started.map(|server| server.stop(server_runtime));
+    let stopped: Vec<_> = started
+        .into_iter()
+        .map(|server| server.stop(server_runtime))
+        .collect();
     let measured = measured?;
     for result in stopped {
         result?;

@@ -3,7 +3,7 @@
 use super::{
     Options, Scenario, View,
     load::Run,
-    measure::{Batch, Import, Measured, ScenarioRuns},
+    measure::{Batch, Import, Measured, Runs, ScenarioRuns},
     seed::Shape,
 };
 use paydiag::pb::v1 as pb;
@@ -19,6 +19,8 @@ const MEDIAN_TARGET: f64 = 1.25;
 const BATCH_TARGET: f64 = 5.0;
 /// ImportFacts transactions/s: at least this.
 const IMPORT_TARGET: f64 = 100_000.0;
+/// Diagnose throughput at 16×16 of the larger store against the smaller one: at least this.
+const STORE_SIZE_TARGET: f64 = 0.9;
 /// Server resident memory, MiB: under this.
 const MEMORY_TARGET: f64 = 150.0;
 
@@ -51,6 +53,16 @@ pub fn header(options: &Options, shape: &Shape, scenarios: &[Scenario]) {
         shape.windows,
         shape.references
     );
+    if let Some(beside) = options.beside_shape() {
+        println!(
+            "second store, diagnosed in the same rounds: {} transactions, {} accounts, \
+             {} maintenance windows, {} diagnosed references",
+            thousands(beside.transactions as f64),
+            thousands(beside.accounts as f64),
+            beside.windows,
+            beside.references
+        );
+    }
     let scenarios: Vec<String> = scenarios.iter().map(|s| name(*s)).collect();
     let view = match options.view {
         View::Basic => "basic (no findings)",
@@ -91,16 +103,23 @@ pub fn sizes(request: &pb::DiagnoseRequest, answer: &pb::Diagnosis) {
 }
 
 /// One round: a run of each call.
-pub fn round(round: u32, diagnose: &Run, empty: &Run, fixed: &Run) {
+pub fn round(round: u32, runs: &Runs) {
     // Each round's own ratios, so that the spread between rounds shows beside the merged ones.
-    let diagnosed = Ratios::between(diagnose, empty);
-    let floor = Ratios::between(fixed, empty);
+    let diagnosed = Ratios::between(&runs.diagnose, &runs.empty);
+    let floor = Ratios::between(&runs.fixed, &runs.empty);
+    let beside = runs.beside.as_ref().map_or_else(String::new, |beside| {
+        format!(
+            "; second store {} calls/s, Diagnose/second store {:.2}×",
+            thousands(beside.rate()),
+            Ratios::between(&runs.diagnose, beside).throughput
+        )
+    });
     println!(
         "  round {round}: Diagnose {} calls/s, empty {} calls/s, fixed answer {} calls/s; \
-         Diagnose/empty {:.2}× (p50 {:.2}×), fixed answer/empty {:.2}× (p50 {:.2}×)",
-        thousands(diagnose.rate()),
-        thousands(empty.rate()),
-        thousands(fixed.rate()),
+         Diagnose/empty {:.2}× (p50 {:.2}×), fixed answer/empty {:.2}× (p50 {:.2}×){beside}",
+        thousands(runs.diagnose.rate()),
+        thousands(runs.empty.rate()),
+        thousands(runs.fixed.rate()),
         diagnosed.throughput,
         diagnosed.median,
         floor.throughput,
@@ -115,11 +134,21 @@ pub fn scenario(s: &ScenarioRuns) {
         "  {:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
         "", "calls/s", "p50", "p99", "p99.9", "failures"
     );
-    let runs = [
-        ("Diagnose", &s.diagnose),
-        ("empty", &s.empty),
-        ("fixed answer", &s.fixed),
+    let r = &s.runs;
+    let mut runs = vec![
+        ("Diagnose", &r.diagnose),
+        ("empty", &r.empty),
+        ("fixed answer", &r.fixed),
     ];
+    let mut pairs = vec![
+        ("Diagnose/empty", &r.diagnose, &r.empty),
+        ("fixed answer/empty", &r.fixed, &r.empty),
+        ("Diagnose/fixed answer", &r.diagnose, &r.fixed),
+    ];
+    if let Some(beside) = &r.beside {
+        runs.push(("second store", beside));
+        pairs.push(("Diagnose/second store", &r.diagnose, beside));
+    }
     for (label, run) in runs {
         println!(
             "  {label:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
@@ -133,11 +162,6 @@ pub fn scenario(s: &ScenarioRuns) {
             println!("  first failure: {error}");
         }
     }
-    let pairs = [
-        ("Diagnose/empty", &s.diagnose, &s.empty),
-        ("fixed answer/empty", &s.fixed, &s.empty),
-        ("Diagnose/fixed answer", &s.diagnose, &s.fixed),
-    ];
     for (label, a, b) in pairs {
         let r = Ratios::between(a, b);
         println!(
@@ -204,7 +228,8 @@ pub fn summary(m: &Measured) {
         thousands(m.transactions as f64)
     );
     for s in &m.scenarios {
-        let r = Ratios::between(&s.diagnose, &s.empty);
+        let runs = &s.runs;
+        let r = Ratios::between(&runs.diagnose, &runs.empty);
         if s.scenario == LARGE {
             target(
                 "Diagnose/empty throughput at 16×16",
@@ -217,7 +242,7 @@ pub fn summary(m: &Measured) {
         if s.scenario == SMALL {
             target("Diagnose/empty median at 1×1", r.median, "≤", MEDIAN_TARGET);
         }
-        let floor = Ratios::between(&s.fixed, &s.empty);
+        let floor = Ratios::between(&runs.fixed, &runs.empty);
         println!(
             "    {}: the same answer without diagnosing (fixed answer/empty): throughput {:.2}×, \
              p50 {:.2}×, p99 {:.2}×",
@@ -226,6 +251,9 @@ pub fn summary(m: &Measured) {
             floor.median,
             floor.p99
         );
+    }
+    if let Some(seed) = &m.beside_seed {
+        store_size(m, seed);
     }
     let b = &m.batch;
     target(
@@ -248,6 +276,33 @@ pub fn summary(m: &Measured) {
         MEMORY_TARGET,
     );
     println!("failures: {}", m.failures());
+}
+
+/// The larger store's Diagnose throughput at 16×16 against the smaller's, whichever is which.
+fn store_size(m: &Measured, beside_seed: &Import) {
+    let runs = m
+        .scenarios
+        .iter()
+        .find(|s| s.scenario == LARGE)
+        .map(|s| &s.runs);
+    let Some((diagnose, Some(beside))) = runs.map(|r| (&r.diagnose, &r.beside)) else {
+        return;
+    };
+    let (larger, smaller, transactions) = if m.transactions >= beside_seed.transactions {
+        (diagnose, beside, (m.transactions, beside_seed.transactions))
+    } else {
+        (beside, diagnose, (beside_seed.transactions, m.transactions))
+    };
+    target(
+        &format!(
+            "Diagnose throughput at 16×16, {} transactions against {} side by side",
+            thousands(transactions.0 as f64),
+            thousands(transactions.1 as f64)
+        ),
+        larger.rate() / smaller.rate(),
+        "≥",
+        STORE_SIZE_TARGET,
+    );
 }
 
 fn target(what: &str, value: f64, relation: &str, goal: f64) {
