@@ -1,5 +1,6 @@
 //! Rule engine micro-benchmarks: one per rule path of `paydiag::engine::evaluate`, plus the
-//! cost of rendering a diagnosis to protobuf in each shipped locale.
+//! cost of rendering a diagnosis to protobuf in each shipped locale, and of encoding and decoding
+//! the rendered answer.
 //!
 //! Every case starts from the same realistic facts: a TRON withdrawal whose account has a status
 //! history, two maintenance windows on its network, congestion observations and a customer claim.
@@ -255,12 +256,16 @@ fn bench_evaluate(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_render(c: &mut Criterion) {
-    let rules = RuleSet::shipped();
-    let catalog = match Catalog::load() {
+fn shipped_catalog() -> Catalog {
+    match Catalog::load() {
         Ok(catalog) => catalog,
         Err(e) => panic!("the shipped catalogs do not load: {e}"),
-    };
+    }
+}
+
+fn bench_render(c: &mut Criterion) {
+    let rules = RuleSet::shipped();
+    let catalog = shipped_catalog();
     let mut group = c.benchmark_group("render");
     // The richest diagnoses: a maintenance hold (times, durations, words) and a mismatch (lists).
     let rendered = cases()
@@ -293,6 +298,36 @@ fn bench_render(c: &mut Criterion) {
     }
 }
 
+/// Carrying the answer: encoding the rendered maintenance diagnosis as the server does, and
+/// decoding it as a client does.
+fn bench_protobuf(c: &mut Criterion) {
+    use prost::Message as _;
+    let rules = RuleSet::shipped();
+    let catalog = shipped_catalog();
+    let Some(case) = cases().into_iter().find(|c| c.name == "maintenance") else {
+        panic!("the maintenance case is missing");
+    };
+    let answer = diagnosis_pb(
+        evaluate(&rules, &case),
+        &catalog,
+        Catalog::negotiate("en"),
+        true,
+    );
+    let bytes = answer.encode_to_vec();
+    match paydiag::pb::v1::Diagnosis::decode(bytes.as_slice()) {
+        Ok(decoded) => assert_eq!(decoded, answer, "the answer survives a round trip"),
+        Err(e) => panic!("the encoded answer does not decode: {e}"),
+    }
+    let mut group = c.benchmark_group("protobuf");
+    group.bench_function("encode/maintenance/en", |b| {
+        b.iter(|| black_box(&answer).encode_to_vec())
+    });
+    group.bench_function("decode/maintenance/en", |b| {
+        b.iter(|| paydiag::pb::v1::Diagnosis::decode(black_box(bytes.as_slice())))
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     // Shorter than the defaults so that the whole suite runs in about a minute on a shared machine.
     Criterion::default()
@@ -303,6 +338,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_evaluate, bench_render
+    targets = bench_evaluate, bench_render, bench_protobuf
 }
 criterion_main!(benches);
