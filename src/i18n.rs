@@ -1,6 +1,6 @@
 //! Renders the engine's message ids in the caller's locale from Fluent catalogs (`locales/*.ftl`).
 //!
-//! Adding a language is adding its `.ftl` file and one entry to [`LOCALES`].
+//! Adding a language is adding its `.ftl` file and one entry to `LOCALES`.
 
 mod template;
 
