@@ -288,21 +288,27 @@ fn store_size(m: &Measured, beside_seed: &Import) {
     let Some((diagnose, Some(beside))) = runs.map(|r| (&r.diagnose, &r.beside)) else {
         return;
     };
-    let (larger, smaller, transactions) = if m.transactions >= beside_seed.transactions {
-        (diagnose, beside, (m.transactions, beside_seed.transactions))
-    } else {
-        (beside, diagnose, (beside_seed.transactions, m.transactions))
-    };
+    let (ratio, transactions) = larger_over_smaller(
+        (m.transactions, diagnose.rate()),
+        (beside_seed.transactions, beside.rate()),
+    );
     target(
         &format!(
             "Diagnose throughput at 16×16, {} transactions against {} side by side",
             thousands(transactions.0 as f64),
             thousands(transactions.1 as f64)
         ),
-        larger.rate() / smaller.rate(),
+        ratio,
         "≥",
         STORE_SIZE_TARGET,
     );
+}
+
+/// The larger store's calls/s over the smaller's, from two (transactions, calls/s) pairs, and
+/// the two sizes, larger first.
+fn larger_over_smaller(a: (u64, f64), b: (u64, f64)) -> (f64, (u64, u64)) {
+    let (larger, smaller) = if a.0 >= b.0 { (a, b) } else { (b, a) };
+    (larger.1 / smaller.1, (larger.0, smaller.0))
 }
 
 fn target(what: &str, value: f64, relation: &str, goal: f64) {
@@ -371,4 +377,31 @@ fn thousands(value: f64) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{larger_over_smaller, thousands};
+
+    #[test]
+    fn the_store_size_ratio_is_the_larger_store_over_the_smaller_whichever_is_diagnosed_first() {
+        let million = (1_000_000, 18_000.0);
+        let thousand = (1_000, 20_000.0);
+        assert_eq!(
+            larger_over_smaller(million, thousand),
+            (0.9, (1_000_000, 1_000))
+        );
+        assert_eq!(
+            larger_over_smaller(thousand, million),
+            (0.9, (1_000_000, 1_000))
+        );
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1_210_288.0), "1,210,288");
+        assert_eq!(thousands(f64::NAN), "-");
+    }
 }
