@@ -158,24 +158,18 @@ pub async fn all(
     targets: &Targets,
 ) -> anyhow::Result<Measured> {
     let target = targets.diagnose;
-    let seed = import(target, shape.items(), shape.transactions, shape.facts())
+    let (seed, requests, answer) = seed_and_check(target, shape, options.view.into())
         .await
-        .context("seeding the store")?;
-    report::seeded(&seed);
-    let requests = Arc::new(shape.requests(options.view.into()));
-    let answer = precheck(target, &requests).await?;
+        .context("the store")?;
     report::sizes(&requests[0], &answer);
     targets.answer.set(answer)?;
     let mut beside = None;
     let mut beside_seed = None;
     if let Some((addr, shape)) = targets.beside {
-        let seed = import(addr, shape.items(), shape.transactions, shape.facts())
+        let (seed, requests, _) = seed_and_check(addr, shape, options.view.into())
             .await
-            .context("seeding the second store")?;
-        report::seeded(&seed);
+            .context("the second store")?;
         beside_seed = Some(seed);
-        let requests = Arc::new(shape.requests(options.view.into()));
-        precheck(addr, &requests).await?;
         beside = Some((addr, requests));
     }
     let mut runs = Vec::new();
@@ -205,6 +199,22 @@ pub async fn all(
         batch,
         import,
     })
+}
+
+/// Seeds the store served at `addr` with `shape`'s facts, then checks its first reference:
+/// returns the seeding, the Diagnose requests asking for `view`, and the first one's answer.
+async fn seed_and_check(
+    addr: SocketAddr,
+    shape: Shape,
+    view: pb::DiagnosisView,
+) -> anyhow::Result<(Import, Arc<Vec<pb::DiagnoseRequest>>, pb::Diagnosis)> {
+    let seed = import(addr, shape.items(), shape.transactions, shape.facts())
+        .await
+        .context("seeding")?;
+    report::seeded(&seed);
+    let requests = Arc::new(shape.requests(view));
+    let answer = precheck(addr, &requests).await?;
+    Ok((seed, requests, answer))
 }
 
 /// Streams `facts` (`items` of them, `transactions` of which are transactions) in one call.
