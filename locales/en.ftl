@@ -132,6 +132,8 @@ maintenance-customer = Transactions on { $network } are delayed by { $type }. { 
 
 confirmation-not-in-flight = The transaction is no longer waiting for confirmations.
 stalled-within-bound = Waiting for { $age }, within the stall bound on { $network }.
+stalled-held = Held up by maintenance on { $network } until { $resumes }: the stall clock starts when processing resumes.
+stalled-held-open = Held up by maintenance on { $network } with no announced end: the stall clock starts when processing resumes.
 stalled-detail = Waiting for { $age }, more than { $stall_after } ({ $expected_time } expected on { $network }{ $fallback ->
     [yes] , using the fallback policy because { $network } has no policy of its own
    *[no] {""}

@@ -130,6 +130,8 @@ maintenance-customer = { $network } 正在进行{ $type }，该网络上的交�
 
 confirmation-not-in-flight = 该交易已不再等待确认。
 stalled-within-bound = 已等待 { $age }，仍在 { $network } 的停滞界限之内。
+stalled-held = { $network } 正在维护，处理暂停至 { $resumes }：停滞计时从恢复处理时开始。
+stalled-held-open = { $network } 正在维护，尚未公布结束时间：停滞计时从恢复处理时开始。
 stalled-detail = 已等待 { $age }，超过 { $stall_after }（{ $network } 上预计需要 { $expected_time }{ $fallback ->
     [yes] ；{ $network } 没有专属策略，使用默认策略
    *[no] {""}

@@ -354,14 +354,21 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-halt", "TRON", "22 09:00").unplanned())
             .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
             .no_resolution().recheck_at("22 11:00")
-            .evidence("maintenance", "ends_at", "open"),
+            .evidence("maintenance", "ends_at", "open")
+            .evidence("confirmation_stalled", "held_by_maintenance_until", "open")
+            .evidence("confirmation_stalled", "waiting", "0s")
+            .detail_says("confirmation_stalled", "with no announced end: the stall clock starts when processing resumes"),
         case("a_window_that_ended_but_is_still_draining_holds_the_deposit_until_the_backlog_clears", "22 10:45")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:15").drain(60))
             .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
             .resolves_at("22 11:15").recheck_at("22 11:15")
             .evidence("maintenance", "expected_resolution_at", "2026-11-22T11:15:00Z")
-            .evidence("maintenance", "backlog_drain", "3600s"),
+            .evidence("maintenance", "backlog_drain", "3600s")
+            .evidence("confirmation_stalled", "held_by_maintenance_until", "2026-11-22T11:15:00Z")
+            .evidence("confirmation_stalled", "waiting", "0s")
+            .evidence("confirmation_stalled", "age", "2700s")
+            .detail_says("confirmation_stalled", "Held up by maintenance on TRON until 2026-11-22 11:15 UTC"),
         case("maintenance_on_every_network_holds_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("all-upgrade", "*", "22 09:00").ends("22 11:00").drain(30))
@@ -394,7 +401,8 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 09:30").drain(30))
             .expect(ConfirmationStalled, Action::Escalate)
             .evidence("confirmation_stalled", "age", "3000s")
-            .evidence("confirmation_stalled", "waiting", "300s"),
+            .evidence("confirmation_stalled", "waiting", "300s")
+            .detail_says("confirmation_stalled", "Waiting for 5 min, more than 2 min 51 s"),
         // The window itself must overlap [created_at, T]; its backlog alone does not hold a
         // transaction created after it ended.
         case("a_window_that_ended_before_the_deposit_was_created_does_not_hold_it", "22 09:31")
@@ -627,6 +635,18 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
             rendered => problems.push(format!("summary should say {phrase:?}, got {rendered:?}")),
         }
     }
+    for (rule, phrase) in &row.details_say {
+        let Some(finding) = diagnosis.finding(rule) else {
+            problems.push(format!("no {rule} finding"));
+            continue;
+        };
+        match catalog.try_render(Locale::DEFAULT, &finding.detail) {
+            Ok(detail) if detail.contains(phrase) => {}
+            rendered => problems.push(format!(
+                "{rule} detail should say {phrase:?}, got {rendered:?}"
+            )),
+        }
+    }
     problems
 }
 
@@ -823,6 +843,8 @@ struct Scenario {
     absent_evidence: Vec<(&'static str, &'static str)>,
     /// A phrase the English next-step summary must contain.
     summary_says: Option<&'static str>,
+    /// (rule, phrase) that the rule's English finding detail must contain.
+    details_say: Vec<(&'static str, &'static str)>,
 }
 
 /// A row named `name`, evaluated at `as_of` (see [`at`]), with no facts and an empty claim.
@@ -840,6 +862,7 @@ fn case(name: &'static str, as_of: &str) -> Scenario {
         evidence: Vec::new(),
         absent_evidence: Vec::new(),
         summary_says: None,
+        details_say: Vec::new(),
     }
 }
 
@@ -916,6 +939,11 @@ impl Scenario {
 
     fn summary_says(mut self, phrase: &'static str) -> Self {
         self.summary_says = Some(phrase);
+        self
+    }
+
+    fn detail_says(mut self, rule: &'static str, phrase: &'static str) -> Self {
+        self.details_say.push((rule, phrase));
         self
     }
 }

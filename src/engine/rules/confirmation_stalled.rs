@@ -1,6 +1,9 @@
 //! Rule 6: an in-flight transaction has waited far longer than its network should take.
 
-use super::{Verdict, timing::Timing};
+use super::{
+    Verdict,
+    timing::{Hold, Timing},
+};
 use crate::engine::{
     context::Context,
     diagnosis::{Action, NextStep, Text},
@@ -11,6 +14,15 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         Ok(found) => found,
         Err(verdict) => return *verdict,
     };
+    let held = match timing.hold {
+        Hold::None => None,
+        Hold::Until(resumes) => Some(Text::new("stalled-held").time("resumes", resumes)),
+        Hold::Open => Some(Text::new("stalled-held-open")),
+    };
+    if let Some(held) = held {
+        let held = held.str("network", tx.network.clone());
+        return Verdict::not_matched(held, timing.evidence());
+    }
     if !timing.stalled() {
         return Verdict::not_matched(
             timing.args(Text::new("stalled-within-bound"), tx),

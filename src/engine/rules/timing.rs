@@ -15,15 +15,37 @@ use crate::engine::{
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// When the network last resumed processing `tx`: its creation, or when the latest maintenance
-/// window that held it up clears (the evaluation time, for a window with no announced end).
-/// Time spent held up by maintenance is the maintenance's, not a stall.
-fn resumed_at(ctx: &Context<'_>, tx: &Transaction) -> DateTime<Utc> {
-    ctx.facts
-        .maintenance_windows
-        .iter()
-        .filter(|w| w.held_up(tx, ctx.as_of))
-        .map(|w| w.clears_at().unwrap_or(ctx.as_of))
-        .fold(tx.created_at, DateTime::max)
+/// window that held it up clears (the evaluation time, for a window with no announced end, which
+/// is then [`Hold::Open`]). Time spent held up by maintenance is the maintenance's, not a stall.
+fn resumed_at(ctx: &Context<'_>, tx: &Transaction) -> (DateTime<Utc>, Hold) {
+    let mut resumed = tx.created_at;
+    let mut open = false;
+    for window in ctx.facts.maintenance_windows.iter() {
+        if window.held_up(tx, ctx.as_of) {
+            match window.clears_at() {
+                Some(clears) => resumed = resumed.max(clears),
+                None => open = true,
+            }
+        }
+    }
+    if open {
+        (resumed.max(ctx.as_of), Hold::Open)
+    } else if resumed > ctx.as_of {
+        (resumed, Hold::Until(resumed))
+    } else {
+        (resumed, Hold::None)
+    }
+}
+
+/// Whether maintenance still holds a transaction at the evaluation time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// Processing is not held up (any window that held it has cleared).
+    None,
+    /// Held up until a window clears at this moment.
+    Until(DateTime<Utc>),
+    /// Held up by a window with no announced end.
+    Open,
 }
 
 /// The timing of one in-flight transaction at the evaluation time.
@@ -42,6 +64,8 @@ pub struct Timing {
     pub stall_after: TimeDelta,
     /// How long it has waited since processing last resumed (negative while still held up).
     pub waiting: TimeDelta,
+    /// Whether maintenance still holds it: the stall clock has not started.
+    pub hold: Hold,
     /// When it should be done; never before the evaluation time.
     pub expected_done: DateTime<Utc>,
     /// Whether the network has no policy of its own.
@@ -75,7 +99,7 @@ impl Timing {
         let congestion = ctx.congestion();
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
-        let resumed = resumed_at(ctx, tx);
+        let (resumed, hold) = resumed_at(ctx, tx);
         let mut evidence: Evidence = vec![
             ("network", tx.network.clone()),
             (
@@ -121,7 +145,9 @@ impl Timing {
         let stall_after = scale(expected_time, stall_factor);
         let waiting = ctx.as_of - resumed;
         let expected_done = done.max(ctx.as_of);
-        if resumed > tx.created_at {
+        if hold == Hold::Open {
+            evidence.push(("held_by_maintenance_until", "open".into()));
+        } else if resumed > tx.created_at {
             evidence.push(("held_by_maintenance_until", fmt_time(resumed)));
         }
         evidence.extend([
@@ -130,7 +156,7 @@ impl Timing {
             ("stall_factor", stall_factor.to_string()),
             ("stall_after", fmt_secs(stall_after)),
             ("age", fmt_secs(ctx.as_of - tx.created_at)),
-            ("waiting", fmt_secs(waiting)),
+            ("waiting", fmt_secs(waiting.max(TimeDelta::zero()))),
         ]);
         Self {
             required,
@@ -140,6 +166,7 @@ impl Timing {
             expected_time,
             stall_after,
             waiting,
+            hold,
             expected_done,
             fallback: policy_ref.fallback,
             evidence,
