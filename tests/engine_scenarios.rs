@@ -483,6 +483,15 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_delay", "confirmations", "1")
             .evidence("confirmation_delay", "required_confirmations", "3")
             .evidence("confirmation_delay", "expected_resolution_at", "2026-11-22T10:30:00Z"),
+        // Durations are seconds to the millisecond, whatever unit the policy was written in.
+        case("a_solana_deposit_reports_its_sub_second_block_interval_in_seconds", "22 10:00:05")
+            .tx(tx("22 10:00").on("SOL", "SOL"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:00:12.8")
+            .evidence("confirmation_delay", "block_interval", "0.4s")
+            .evidence("confirmation_delay", "expected_time", "12.8s")
+            .evidence("confirmation_delay", "stall_after", "38.4s")
+            .evidence("confirmation_delay", "age", "5s"),
         case("a_pending_deposit_never_updated_counts_from_its_creation", "22 10:05")
             .tx(tx("22 10:00"))
             .expect(ConfirmationDelay, Action::Wait)

@@ -30,8 +30,23 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// Whole seconds with an `s` suffix: `144s`.
+/// Seconds with an `s` suffix, as protobuf's JSON mapping writes a `Duration`, to the
+/// millisecond (the precision of every configured and computed span) and without trailing
+/// zeros: `144s`, `0.4s`, `142.5s`.
 pub fn fmt_secs(d: TimeDelta) -> String {
+    let ms = d.num_milliseconds();
+    let (whole, fraction) = (ms / 1000, (ms % 1000).unsigned_abs());
+    if fraction == 0 {
+        return format!("{whole}s");
+    }
+    let sign = if ms < 0 && whole == 0 { "-" } else { "" };
+    let digits = format!("{fraction:03}");
+    format!("{sign}{whole}.{}s", digits.trim_end_matches('0'))
+}
+
+/// Whole seconds, truncated, with an `s` suffix: for spans measured from observed moments
+/// (an age), where the fraction of a second is noise.
+pub fn fmt_whole_secs(d: TimeDelta) -> String {
     format!("{}s", d.num_seconds())
 }
 
@@ -49,5 +64,24 @@ mod tests {
         );
         assert_eq!(scale(TimeDelta::MAX, 1000.0), TimeDelta::MAX);
         assert_eq!(scale(TimeDelta::seconds(10), 2.5), TimeDelta::seconds(25));
+    }
+
+    #[test]
+    fn durations_are_written_in_seconds_to_the_millisecond() {
+        let ms = TimeDelta::milliseconds;
+        for (span, written) in [
+            (ms(0), "0s"),
+            (ms(144_000), "144s"),
+            (ms(400), "0.4s"),
+            (ms(142_500), "142.5s"),
+            (ms(12_345), "12.345s"),
+            (ms(1_050), "1.05s"),
+            (ms(-400), "-0.4s"),
+            (ms(-1_500), "-1.5s"),
+            (TimeDelta::MAX, "9223372036854775.807s"),
+        ] {
+            assert_eq!(fmt_secs(span), written);
+        }
+        assert_eq!(fmt_whole_secs(ms(122_999)), "122s");
     }
 }

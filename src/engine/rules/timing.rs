@@ -10,7 +10,7 @@ use crate::engine::{
     diagnosis::{Evidence, Text},
     model::Transaction,
     policy::to_delta,
-    time::{add, fmt_secs, fmt_time, scale},
+    time::{add, fmt_secs, fmt_time, fmt_whole_secs, scale},
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -122,7 +122,7 @@ impl Timing {
                 let remaining = required.saturating_sub(tx.confirmations);
                 evidence.push(("confirmations", tx.confirmations.to_string()));
                 evidence.push(("required_confirmations", required.to_string()));
-                evidence.push(("block_interval", format!("{}ms", interval.as_millis())));
+                evidence.push(("block_interval", fmt_secs(to_delta(interval))));
                 // The confirmation count was observed at the last update; the rest follow from there.
                 let base = tx.observed_at().max(resumed);
                 let done = add(base, scale(per_block, f64::from(remaining)));
@@ -155,8 +155,8 @@ impl Timing {
             ("expected_time", fmt_secs(expected_time)),
             ("stall_factor", stall_factor.to_string()),
             ("stall_after", fmt_secs(stall_after)),
-            ("age", fmt_secs(ctx.as_of - tx.created_at)),
-            ("waiting", fmt_secs(waiting.max(TimeDelta::zero()))),
+            ("age", fmt_whole_secs(ctx.as_of - tx.created_at)),
+            ("waiting", fmt_whole_secs(waiting.max(TimeDelta::zero()))),
         ]);
         Self {
             required,
