@@ -245,13 +245,15 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("XRP", "XRP").memo("100243").expecting(want().memo("100234")).completed("22 10:00:04"))
             .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
             .evidence("input_mismatch", "expected.memo", "100234")
-            .evidence("input_mismatch", "actual.memo", "100243"),
+            .evidence("input_mismatch", "actual.memo", "100243")
+            .customer_hears("(memo/tag: 100234 was required, 100243 was sent)"),
         case("an_xrp_deposit_without_the_required_tag_needs_a_recovery", "22 10:05")
             .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
             .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
             .evidence("input_mismatch", "mismatched_fields", "memo")
             .evidence("input_mismatch", "expected.memo", "required")
-            .evidence("input_mismatch", "actual.memo", "-"),
+            .evidence("input_mismatch", "actual.memo", "-")
+            .customer_hears("(memo/tag: required on this network, but none was sent)"),
         case("an_xrp_withdrawal_without_a_tag_is_not_a_mismatch", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).on("XRP", "XRP").completed("22 10:00:04"))
             .expect(NoIncident, Action::None),
@@ -301,7 +303,8 @@ fn scenarios() -> Vec<Scenario> {
             .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
             .evidence("input_mismatch", "mismatched_fields", "amount")
             .evidence("input_mismatch", "claimed.amount", "0.45")
-            .evidence("input_mismatch", "recorded.amount", "0.5"),
+            .evidence("input_mismatch", "recorded.amount", "0.5")
+            .customer_hears("(amount: you told us 0.45, our record shows 0.5)"),
         case("a_claimed_amount_with_trailing_zeros_matches_the_record", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().amount("0.50"))
@@ -312,7 +315,8 @@ fn scenarios() -> Vec<Scenario> {
             .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
             .evidence("input_mismatch", "mismatched_fields", "paid_at")
             .evidence("input_mismatch", "claimed.paid_at", "2026-11-21T09:00:00Z")
-            .evidence("input_mismatch", "recorded.created_at", "2026-11-22T10:00:00Z"),
+            .evidence("input_mismatch", "recorded.created_at", "2026-11-22T10:00:00Z")
+            .customer_hears("(payment time: you told us 2026-11-21 09:00 UTC, our record shows 2026-11-22 10:00 UTC)"),
         case("a_claimed_payment_time_within_a_day_matches_the_record", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().paid_at("21 11:00"))
@@ -638,6 +642,14 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
     check_expectations(row, &diagnosis, &mut problems);
     check_invariants(&diagnosis, &mut problems);
     check_rendering(catalog, &diagnosis, &mut problems);
+    if let Some(phrase) = row.customer_hears {
+        match catalog.try_render(Locale::DEFAULT, &diagnosis.customer_message) {
+            Ok(message) if message.contains(phrase) => {}
+            rendered => problems.push(format!(
+                "customer message should say {phrase:?}, got {rendered:?}"
+            )),
+        }
+    }
     if let Some(phrase) = row.summary_says {
         match catalog.try_render(Locale::DEFAULT, &diagnosis.next_step.summary) {
             Ok(summary) if summary.contains(phrase) => {}
@@ -778,6 +790,14 @@ fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>)
                 ));
             }
         }
+        // Forwarded verbatim, it speaks to the customer, never about them.
+        for third_person in ["customer", "客户"] {
+            if customer.to_lowercase().contains(third_person) {
+                problems.push(format!(
+                    "customer message ({tag}) speaks of the {third_person:?}: {customer}"
+                ));
+            }
+        }
     }
 }
 
@@ -852,6 +872,8 @@ struct Scenario {
     absent_evidence: Vec<(&'static str, &'static str)>,
     /// A phrase the English next-step summary must contain.
     summary_says: Option<&'static str>,
+    /// A phrase the English customer message must contain.
+    customer_hears: Option<&'static str>,
     /// (rule, phrase) that the rule's English finding detail must contain.
     details_say: Vec<(&'static str, &'static str)>,
 }
@@ -871,6 +893,7 @@ fn case(name: &'static str, as_of: &str) -> Scenario {
         evidence: Vec::new(),
         absent_evidence: Vec::new(),
         summary_says: None,
+        customer_hears: None,
         details_say: Vec::new(),
     }
 }
@@ -948,6 +971,11 @@ impl Scenario {
 
     fn summary_says(mut self, phrase: &'static str) -> Self {
         self.summary_says = Some(phrase);
+        self
+    }
+
+    fn customer_hears(mut self, phrase: &'static str) -> Self {
+        self.customer_hears = Some(phrase);
         self
     }
 

@@ -9,6 +9,7 @@ use crate::engine::{
     policy::{AddressFormat, PolicyRef, to_delta},
     time::fmt_time,
 };
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 /// A compared field.
@@ -65,8 +66,11 @@ impl Field {
 /// One differing field: what was wanted (asked or claimed) and what the record holds.
 struct Diff {
     field: Field,
+    /// Both sides as the evidence writes them.
     wanted: String,
     got: String,
+    /// Both sides of a time, which texts write in the reader's locale.
+    moments: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 pub fn evaluate(ctx: &Context<'_>) -> Verdict {
@@ -100,19 +104,19 @@ fn expected_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
             "mismatch-customer-support",
         )
     };
-    let items = || list(diffs, "mismatch-expected-item");
+    let items = || list(diffs, Items::EXPECTED);
     Verdict::matched(
         Text::new("mismatch-expected-detail").list("diffs", items()),
         evidence(diffs, false),
         NextStep::new(action, Text::new(summary).list("diffs", items())),
         Text::new(customer)
             .word("kind", "kind", kind_arg(tx.kind))
-            .list("diffs", items()),
+            .list("diffs", list(diffs, Items::EXPECTED_CUSTOMER)),
     )
 }
 
 fn claim_mismatch(diffs: &[Diff]) -> Verdict {
-    let items = || list(diffs, "mismatch-claim-item");
+    let items = || list(diffs, Items::CLAIM);
     Verdict::matched(
         Text::new("mismatch-claim-detail").list("diffs", items()),
         evidence(diffs, true),
@@ -120,7 +124,7 @@ fn claim_mismatch(diffs: &[Diff]) -> Verdict {
             Action::CheckReference,
             Text::new("mismatch-summary-claim").list("diffs", items()),
         ),
-        Text::new("mismatch-customer-claim").list("diffs", items()),
+        Text::new("mismatch-customer-claim").list("diffs", list(diffs, Items::CLAIM_CUSTOMER)),
     )
 }
 
@@ -140,6 +144,7 @@ fn expected_diffs(tx: &Transaction, policy: PolicyRef<'_>) -> Vec<Diff> {
             field: Field::RequiredMemo,
             wanted: "required".into(),
             got: shown(&tx.memo),
+            moments: None,
         }),
         _ => {}
     }
@@ -196,6 +201,7 @@ fn claim_diffs(
             field: Field::PaidAt,
             wanted: fmt_time(paid_at),
             got: fmt_time(tx.created_at),
+            moments: Some((paid_at, tx.created_at)),
         });
     }
     diffs
@@ -206,6 +212,7 @@ fn diff(field: Field, wanted: &str, got: &str) -> Diff {
         field,
         wanted: shown(wanted),
         got: shown(got),
+        moments: None,
     }
 }
 
@@ -214,6 +221,7 @@ fn amount_diff(wanted: Decimal, got: Decimal) -> Diff {
         field: Field::Amount,
         wanted: wanted.to_string(),
         got: got.to_string(),
+        moments: None,
     }
 }
 
@@ -226,19 +234,50 @@ fn shown(value: &str) -> String {
     }
 }
 
-fn list(diffs: &[Diff], id: &'static str) -> Vec<Text> {
+/// The catalog messages that write one differing field: agents read about "the customer",
+/// customers about "you".
+struct Items {
+    /// A field that differs.
+    item: &'static str,
+    /// A memo the network requires and the transaction lacks.
+    memo_required: &'static str,
+}
+
+impl Items {
+    const EXPECTED: Self = Self {
+        item: "mismatch-expected-item",
+        memo_required: "mismatch-memo-required-item",
+    };
+    const EXPECTED_CUSTOMER: Self = Self {
+        item: "mismatch-expected-item-customer",
+        memo_required: "mismatch-memo-required-item-customer",
+    };
+    const CLAIM: Self = Self {
+        item: "mismatch-claim-item",
+        memo_required: "mismatch-memo-required-item",
+    };
+    const CLAIM_CUSTOMER: Self = Self {
+        item: "mismatch-claim-item-customer",
+        memo_required: "mismatch-memo-required-item-customer",
+    };
+}
+
+fn list(diffs: &[Diff], items: Items) -> Vec<Text> {
     diffs
         .iter()
         .map(|d| {
             let id = if d.field == Field::RequiredMemo {
-                "mismatch-memo-required-item"
+                items.memo_required
             } else {
-                id
+                items.item
             };
-            Text::new(id)
-                .word("field", "field", d.field.name())
-                .str("wanted", d.wanted.clone())
-                .str("got", d.got.clone())
+            let text = Text::new(id).word("field", "field", d.field.name());
+            match d.moments {
+                Some((wanted, got)) => text.time("wanted", wanted).time("got", got),
+                None => text
+                    .str("wanted", d.wanted.clone())
+                    .str("got", d.got.clone()),
+            }
         })
         .collect()
 }
