@@ -184,7 +184,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     facts
         .put_transaction(authorized(
             pb::PutTransactionRequest {
-                transaction: Some(transaction),
+                transaction: Some(transaction.clone()),
             },
             WRITER,
             None,
@@ -225,6 +225,33 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         .await
         .expect_err("bad token");
     assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    // An import that breaks part way (its second item is over the size limit) after storing one.
+    let broken = facts
+        .import_facts(authorized(
+            tokio_stream::iter([
+                pb::ImportFactsRequest {
+                    fact: Some(pb::import_facts_request::Fact::Transaction(
+                        pb::Transaction {
+                            reference: "TX-OPS-2".into(),
+                            ..transaction.clone()
+                        },
+                    )),
+                },
+                pb::ImportFactsRequest {
+                    fact: Some(pb::import_facts_request::Fact::Transaction(
+                        pb::Transaction {
+                            memo: "x".repeat(2 << 20),
+                            ..transaction.clone()
+                        },
+                    )),
+                },
+            ]),
+            WRITER,
+            None,
+        ))
+        .await
+        .expect_err("an item over the size limit");
+    assert_eq!(broken.code(), tonic::Code::OutOfRange, "{broken:?}");
 
     // Metrics, scraped over HTTP and parsed.
     let metrics = scrape(metrics_port).await;
@@ -369,6 +396,12 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         audit.iter().any(|v| v["fields"]["outcome"] == "denied"),
         "refused call audited"
     );
+    let broken_import = audit
+        .iter()
+        .find(|v| v["fields"]["method"] == "ImportFacts" && v["fields"]["outcome"] != "ok")
+        .expect("the import that broke is audited");
+    assert_eq!(broken_import["fields"]["outcome"], "OUT_OF_RANGE");
+    assert_eq!(broken_import["fields"]["stored"], 1, "{broken_import}");
     for line in &lines {
         for secret in [ACCOUNT, ADDRESS, READER, WRITER, "internal case 991"] {
             assert!(!line.contains(secret), "log line leaks {secret:?}: {line}");

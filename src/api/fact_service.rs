@@ -33,6 +33,47 @@ impl FactApi {
         self.state.store.put_facts(vec![fact]).await?;
         Ok(())
     }
+
+    /// Reads the stream into `import`, storing it in batches. Whatever ends the stream early, the
+    /// items read before it are stored and the error says how many.
+    async fn import(
+        &self,
+        mut stream: Streaming<pb::ImportFactsRequest>,
+        import: &mut Import,
+    ) -> Result<(), Status> {
+        let mut index = 0u64;
+        loop {
+            let item = match stream.message().await {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(status) => {
+                    import.flush(&self.state).await?;
+                    return Err(broken(index, import, status));
+                }
+            };
+            if index == self.max_import_items {
+                // What came before the cap is stored; the caller sends the rest in another call.
+                import.flush(&self.state).await?;
+                return Err(too_long(self.max_import_items, import));
+            }
+            match fact_codec::import_item(&item) {
+                Ok(fact) => import.pending.push(fact),
+                Err(violations) => import.reject(index, violations),
+            }
+            if import.pending.len() >= IMPORT_BATCH {
+                import.flush(&self.state).await?;
+            }
+            index += 1;
+        }
+        import.flush(&self.state).await?;
+        tracing::info!(
+            items = index,
+            stored = import.stored(),
+            rejected = import.response.rejected_count,
+            "import finished"
+        );
+        Ok(())
+    }
 }
 
 /// The required sub-message `field`, or the violation saying it is missing.
@@ -160,46 +201,37 @@ impl FactService for FactApi {
             .extensions()
             .get::<Arc<Caller>>()
             .map(|c| c.name.clone());
-        let mut stream = request.into_inner();
         let mut import = Import::default();
-        let mut index = 0u64;
-        while let Some(item) = stream.message().await? {
-            if index == self.max_import_items {
-                // What came before the cap is stored; the caller sends the rest in another call.
-                import.flush(&self.state).await?;
-                return Err(too_long(self.max_import_items, &import));
-            }
-            match fact_codec::import_item(&item) {
-                Ok(fact) => import.pending.push(fact),
-                Err(violations) => import.reject(index, violations),
-            }
-            if import.pending.len() >= IMPORT_BATCH {
-                import.flush(&self.state).await?;
-            }
-            index += 1;
-        }
-        import.flush(&self.state).await?;
-        tracing::info!(
-            items = index,
-            stored = import.response.transactions_stored
-                + import.response.account_statuses_stored
-                + import.response.maintenance_windows_stored
-                + import.response.network_conditions_stored,
-            rejected = import.response.rejected_count,
-            "import finished"
-        );
+        let result = self.import(request.into_inner(), &mut import).await;
+        // Every outcome is audited with what it stored: an import that fails part way has
+        // still written the batches before the failure.
         tracing::info!(
             target: "paydiag::audit",
             caller = caller.as_deref().unwrap_or("-"),
             method = "ImportFacts",
             resource = "-",
-            outcome = "ok",
+            outcome = result.as_ref().map_or_else(|s| code_name(s.code()), |()| "ok"),
             stored = import.stored(),
             rejected = import.response.rejected_count,
             "fact write"
         );
-        Ok(Response::new(import.response))
+        result.map(|()| Response::new(import.response))
     }
+}
+
+/// The error for a stream that broke at item `index` (it could not be read: malformed, too
+/// large), saying what was done with the items before it. The stream's own code is kept.
+fn broken(index: u64, import: &Import, status: Status) -> Status {
+    Status::new(
+        status.code(),
+        format!(
+            "item {index} of the stream could not be read ({}): the {index} items before it \
+             were processed ({} stored, {} rejected); send the rest in another call",
+            status.message(),
+            import.stored(),
+            import.response.rejected_count
+        ),
+    )
 }
 
 /// The error for a stream past the cap, saying what was done with the items before it.
@@ -310,11 +342,22 @@ impl Import {
             }] += 1;
             n
         });
-        state
-            .store
-            .put_facts(batch)
-            .await
-            .map_err(ServiceError::from)?;
+        if let Err(error) = state.store.put_facts(batch).await {
+            // The batches before this one are stored: the caller resends from here.
+            let status = Status::from(ServiceError::from(error));
+            return Err(Status::with_details(
+                status.code(),
+                format!(
+                    "{} ({} facts of this import were stored and {} items rejected before \
+                     this batch of {})",
+                    status.message(),
+                    self.stored(),
+                    self.response.rejected_count,
+                    counts.iter().sum::<u64>()
+                ),
+                status.details().to_vec().into(),
+            ));
+        }
         let r = &mut self.response;
         r.transactions_stored += counts[0];
         r.account_statuses_stored += counts[1];

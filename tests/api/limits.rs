@@ -207,3 +207,41 @@ async fn an_import_stream_past_its_cap_is_refused_after_storing_what_came_before
     assert_ne!(stored.cause(), pb::Cause::NotFound);
     assert_eq!(beyond.cause(), pb::Cause::NotFound);
 }
+
+#[tokio::test]
+async fn an_import_stream_that_breaks_stores_what_came_before_and_says_how_much() {
+    let mut app = app_with(ServerOptions {
+        max_request_bytes: 4096,
+        ..test_options()
+    })
+    .await;
+    let item = |tx: pb::Transaction| pb::ImportFactsRequest {
+        fact: Some(pb::import_facts_request::Fact::Transaction(tx)),
+    };
+    // More than one write batch before the break, and part of a batch still pending at it.
+    let mut items: Vec<_> = (0..2_500)
+        .map(|i| item(transaction(&format!("BRK-{i}"))))
+        .collect();
+    items.push(item(pb::Transaction {
+        memo: "x".repeat(8192),
+        ..transaction("BRK-TOO-LARGE")
+    }));
+    items.push(item(transaction("BRK-AFTER")));
+
+    let broken = app
+        .facts
+        .import_facts(tokio_stream::iter(items))
+        .await
+        .expect_err("an item over the size limit");
+
+    assert_eq!(broken.code(), Code::OutOfRange, "{broken:?}");
+    for said in ["item 2500", "(2500 stored, 0 rejected)"] {
+        assert!(broken.message().contains(said), "{}", broken.message());
+    }
+    for stored in ["BRK-0", "BRK-1999", "BRK-2000", "BRK-2499"] {
+        let diagnosis = app.diagnose_at(stored, crate::helpers::at(1)).await;
+        assert_ne!(diagnosis.cause(), pb::Cause::NotFound, "{stored} was lost");
+    }
+    let after = app.diagnose_at("BRK-AFTER", crate::helpers::at(1)).await;
+    assert_eq!(after.cause(), pb::Cause::NotFound);
+}
