@@ -20,7 +20,10 @@ fn moment() -> impl Strategy<Value = DateTime<Utc>> {
         .prop_map(|s| DateTime::from_timestamp(s, 0).expect("time"));
     let any = (-62_135_596_800i64..=253_402_300_799, 0u32..1_000_000_000)
         .prop_map(|(s, n)| DateTime::from_timestamp(s, n).expect("time"));
-    prop_oneof![4 => near, 1 => any]
+    // The last weeks of year 9999, where every sum the engine makes could run past the end.
+    let end = (253_397_000_000i64..=253_402_300_799)
+        .prop_map(|s| DateTime::from_timestamp(s, 0).expect("time"));
+    prop_oneof![4 => near, 1 => any, 1 => end]
 }
 
 fn kind() -> impl Strategy<Value = TransactionKind> {
@@ -249,6 +252,17 @@ proptest! {
             prop_assert_eq!(matched.len(), named.len());
             for cause in &named {
                 prop_assert!(matched.contains(cause));
+            }
+        }
+        // Every moment the diagnosis gives is one a protobuf Timestamp and RFC 3339 can carry.
+        let last = DateTime::from_timestamp(253_402_300_799, 999_999_999).expect("time");
+        for t in [d.next_step.expected_resolution_at, d.next_step.recheck_at].into_iter().flatten() {
+            prop_assert!(t <= last, "{} is past year 9999", t);
+        }
+        for (key, value) in d.findings.iter().flat_map(|f| &f.evidence) {
+            if key.ends_with("_at") && value != "open" {
+                let parsed = DateTime::parse_from_rfc3339(value);
+                prop_assert!(parsed.is_ok(), "{} = {:?} is not RFC 3339", key, value);
             }
         }
         if let Some(done) = d.next_step.expected_resolution_at {

@@ -5,13 +5,24 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
-/// `t + d`, clamped to chrono's representable range.
+/// `t + d`, clamped to what a protobuf `Timestamp` and RFC 3339 can carry (years 1 to 9999), so
+/// that no computed moment is one the API cannot return.
 pub fn add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
-    t.checked_add_signed(d).unwrap_or(if d < TimeDelta::zero() {
-        DateTime::<Utc>::MIN_UTC
-    } else {
-        DateTime::<Utc>::MAX_UTC
-    })
+    match t.checked_add_signed(d) {
+        Some(sum) => sum.clamp(earliest(), latest()),
+        None if d < TimeDelta::zero() => earliest(),
+        None => latest(),
+    }
+}
+
+/// 0001-01-01T00:00:00Z, the earliest protobuf `Timestamp`.
+pub fn earliest() -> DateTime<Utc> {
+    DateTime::from_timestamp(-62_135_596_800, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// 9999-12-31T23:59:59.999999999Z, the latest protobuf `Timestamp`.
+pub fn latest() -> DateTime<Utc> {
+    DateTime::from_timestamp(253_402_300_799, 999_999_999).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// `d × factor`, rounded to the millisecond and saturating.
@@ -56,12 +67,17 @@ mod tests {
 
     #[test]
     fn sums_at_the_end_of_time_saturate_instead_of_panicking() {
-        let end = DateTime::<Utc>::MAX_UTC;
-        assert_eq!(add(end, TimeDelta::days(1)), end);
+        assert_eq!(add(DateTime::<Utc>::MAX_UTC, TimeDelta::days(1)), latest());
         assert_eq!(
             add(DateTime::<Utc>::MIN_UTC, -TimeDelta::days(1)),
-            DateTime::<Utc>::MIN_UTC
+            earliest()
         );
+        // Within chrono's range but past a protobuf Timestamp's: clamped to the last moment.
+        let last_day = latest() - TimeDelta::hours(1);
+        assert_eq!(add(last_day, TimeDelta::days(30)), latest());
+        assert_eq!(fmt_time(latest()), "9999-12-31T23:59:59.999999999Z");
+        assert_eq!(fmt_time(earliest()), "0001-01-01T00:00:00Z");
+        assert_eq!(add(earliest(), -TimeDelta::seconds(1)), earliest());
         assert_eq!(scale(TimeDelta::MAX, 1000.0), TimeDelta::MAX);
         assert_eq!(scale(TimeDelta::seconds(10), 2.5), TimeDelta::seconds(25));
     }
