@@ -137,7 +137,8 @@ pub fn account_status(
         Some(AccountState::Active) if reason.is_some() => {
             c.violation("reason", "must be unset when the state is ACTIVE")
         }
-        Some(AccountState::Frozen | AccountState::Restricted) if reason.is_none() => {
+        // An unknown reason number has been named already; only an unset one is missing.
+        Some(AccountState::Frozen | AccountState::Restricted) if p.reason == 0 => {
             c.violation(
                 "reason",
                 "is required when the state is FROZEN or RESTRICTED",

@@ -70,10 +70,13 @@ impl Check {
         });
     }
 
-    /// A required identifier: 1 to 128 characters, no control characters.
+    /// A required identifier: 1 to 128 characters, no control characters, no surrounding whitespace.
     pub fn id(&mut self, field: &str, value: &str) -> String {
         if value.is_empty() {
             self.violation(field, "is required");
+        } else if value.trim() != value {
+            // An id is looked up exactly: " TX-1" would never be found as "TX-1".
+            self.violation(field, "must not begin or end with whitespace");
         } else {
             self.text(field, value, MAX_ID_CHARS, false);
         }
@@ -134,17 +137,17 @@ impl Check {
             }
             return None;
         }
+        if !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            self.violation(
+                field,
+                "must be written with digits and one optional \".\" only (no sign, exponent or \
+                 digit separators), e.g. \"100.50\"",
+            );
+            return None;
+        }
         // from_str_exact refuses to round: an amount that cannot be held exactly is an error.
-        let plain = value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
         match Decimal::from_str_exact(value) {
-            Ok(d) if plain => Some(d),
-            Ok(_) => {
-                self.violation(
-                    field,
-                    "must be a non-negative decimal without sign or exponent, e.g. \"100.50\"",
-                );
-                None
-            }
+            Ok(d) => Some(d),
             Err(e) => {
                 self.violation(
                     field,
@@ -238,3 +241,40 @@ impl Check {
 const MIN_SECONDS: i64 = -62_135_596_800;
 /// 9999-12-31T23:59:59Z, the latest timestamp protobuf allows.
 const MAX_SECONDS: i64 = 253_402_300_799;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(value: &str) -> Result<Option<Decimal>, String> {
+        let mut c = Check::new("transaction");
+        let parsed = c.decimal("amount", value, true);
+        c.finish()
+            .map(|()| parsed)
+            .map_err(|v| format!("{}: {}", v[0].field, v[0].description))
+    }
+
+    #[test]
+    fn amounts_are_plain_decimals_and_anything_else_says_how_to_write_one() {
+        assert_eq!(amount("100.50"), Ok(Some(Decimal::new(10050, 2))));
+        assert_eq!(
+            amount("0.000000000000000001").map(|d| d.map(|d| d.scale())),
+            Ok(Some(18))
+        );
+        for written in ["1_000", "-1", "+1", "1e5", " 1", "abc", "١٢"] {
+            let refused = amount(written).expect_err(written);
+            assert!(
+                refused.starts_with("transaction.amount: must be written with digits"),
+                "{written}: {refused}"
+            );
+        }
+        for broken in ["1.2.3", ".", "1".repeat(40).as_str()] {
+            let refused = amount(broken).expect_err(broken);
+            assert!(
+                refused.contains("is not a decimal number"),
+                "{broken}: {refused}"
+            );
+        }
+        assert_eq!(amount("").unwrap_err(), "transaction.amount: is required");
+    }
+}

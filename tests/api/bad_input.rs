@@ -23,6 +23,42 @@ async fn empty_over_long_and_control_character_references_are_invalid_arguments_
 }
 
 #[tokio::test]
+async fn ids_with_surrounding_whitespace_are_refused_when_stored_and_trimmed_when_diagnosed() {
+    let mut app = spawn_app().await;
+    let padded = pb::Transaction {
+        account_id: "acct-1 ".into(),
+        ..transaction(" TX-PADDED")
+    };
+    let status = app
+        .facts
+        .put_transaction(pb::PutTransactionRequest {
+            transaction: Some(padded),
+        })
+        .await
+        .expect_err("a padded id could never be found");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let mut fields = violated_fields(&status);
+    fields.sort();
+    assert_eq!(fields, ["transaction.account_id", "transaction.reference"]);
+    assert!(
+        violations(&status)
+            .iter()
+            .all(|(_, why)| why.contains("whitespace")),
+        "{status:?}"
+    );
+
+    app.facts
+        .put_transaction(pb::PutTransactionRequest {
+            transaction: Some(transaction("TX-PADDED")),
+        })
+        .await
+        .expect("stored");
+    let found = app.diagnose_at(" TX-PADDED\t", at(0)).await;
+    assert_ne!(found.cause(), pb::Cause::NotFound);
+    assert_eq!(found.reference, "TX-PADDED");
+}
+
+#[tokio::test]
 async fn a_reference_of_exactly_128_characters_is_accepted() {
     let mut app = spawn_app().await;
     let d = app.diagnose_at(&"R".repeat(128), at(0)).await;
@@ -223,4 +259,29 @@ async fn an_unknown_view_is_an_invalid_argument_naming_the_field_alone_or_in_a_b
         panic!("{:?}", batch.results[0]);
     };
     assert_eq!(error.code, Code::InvalidArgument as i32);
+}
+
+#[tokio::test]
+async fn an_unknown_freeze_reason_is_named_once_not_also_called_missing() {
+    let mut app = spawn_app().await;
+    let frozen = |reason: i32| pb::AccountStatus {
+        account_id: "acct-1".into(),
+        state: pb::AccountState::Frozen.into(),
+        reason,
+        effective_from: Some(timestamp(at(0))),
+        ..Default::default()
+    };
+    for (reason, says) in [(77, "unknown enum value 77"), (0, "is required")] {
+        let status = app
+            .facts
+            .put_account_status(pb::PutAccountStatusRequest {
+                account_status: Some(frozen(reason)),
+            })
+            .await
+            .expect_err("invalid reason");
+        let found = violations(&status);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "account_status.reason");
+        assert!(found[0].1.contains(says), "{found:?}");
+    }
 }
