@@ -59,6 +59,7 @@ frozen-other-kinds = The account is restricted ({ $reason }), but not for { $kin
 frozen-but-completed = The account is now frozen or restricted ({ $reason }), but this transaction had already completed, so it was not blocked.
 frozen-detail = The account is { $state } since { $since } ({ $reason }), which blocks this { $kind }.
 frozen-summary-verify = The account is { $state } because { $reason }. The customer must complete identity verification; the transaction then continues.
+frozen-summary-verify-failed = The account is { $state } because { $reason }, and the transaction was rejected. The customer must complete identity verification, then submit it again.
 frozen-summary-user-requested = The account is { $state } at the customer's request. To lift the freeze, the customer must confirm their identity.
 frozen-summary-secure = The account is { $state } after { $reason }. The customer must reset the password, turn on two-step verification, then verify their identity.
 frozen-summary-support = The account is { $state } ({ $reason }). Only support can resolve this: hand the case to the review team and do not tell the customer the reason.
@@ -67,6 +68,12 @@ frozen-customer = { $reason ->
     [user_requested] Your { $kind } is on hold because account { $account } is frozen at your request. To lift the freeze, please confirm your identity in the app.
     [abnormal_login] Your { $kind } is on hold because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification, then verify your identity.
    *[review] Your { $kind } is on hold because account { $account } needs a review by our support team. Please contact support.
+}
+frozen-customer-failed = { $reason ->
+    [identity_unverified] Your { $kind } could not go through because account { $account } needs identity verification. Please complete verification in the app, then try again.
+    [user_requested] Your { $kind } could not go through because account { $account } is frozen at your request. To lift the freeze, please confirm your identity in the app, then try again.
+    [abnormal_login] Your { $kind } could not go through because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification and verify your identity, then try again.
+   *[review] Your { $kind } could not go through because account { $account } needs a review by our support team. Please contact support.
 }
 
 ## rejected

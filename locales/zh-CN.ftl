@@ -57,6 +57,7 @@ frozen-other-kinds = 账户受限（{ $reason }），但不限制{ $kind }。
 frozen-but-completed = 账户目前被冻结或受限（{ $reason }），但此交易在此之前已完成，未受影响。
 frozen-detail = 账户自 { $since } 起处于{ $state }状态（{ $reason }），此笔{ $kind }因此被阻止。
 frozen-summary-verify = 账户因{ $reason }处于{ $state }状态。客户需完成身份验证，之后交易将继续处理。
+frozen-summary-verify-failed = 账户因{ $reason }处于{ $state }状态，该交易已被拒绝。客户需完成身份验证，然后重新提交。
 frozen-summary-user-requested = 账户应客户本人要求处于{ $state }状态。如需解除，客户需确认身份。
 frozen-summary-secure = 账户因{ $reason }处于{ $state }状态。客户需重置密码、开启两步验证，然后完成身份验证。
 frozen-summary-support = 账户处于{ $state }状态（{ $reason }）。只能由客服处理：请转交审查团队，且不要向客户透露原因。
@@ -65,6 +66,12 @@ frozen-customer = { $reason ->
     [user_requested] 您的{ $kind }已暂停处理，因为账户 { $account } 已按您的要求冻结。如需解除冻结，请在应用内确认您的身份。
     [abnormal_login] 您的{ $kind }已暂停处理，因为我们发现账户 { $account } 存在异常登录。请重置密码、开启两步验证，然后完成身份验证。
    *[review] 您的{ $kind }已暂停处理，因为账户 { $account } 需要客服团队审核。请联系客服。
+}
+frozen-customer-failed = { $reason ->
+    [identity_unverified] 您的{ $kind }未能完成，因为账户 { $account } 需要完成身份验证。请在应用内完成验证后重试。
+    [user_requested] 您的{ $kind }未能完成，因为账户 { $account } 已按您的要求冻结。如需解除冻结，请在应用内确认您的身份后重试。
+    [abnormal_login] 您的{ $kind }未能完成，因为我们发现账户 { $account } 存在异常登录。请重置密码、开启两步验证并完成身份验证后重试。
+   *[review] 您的{ $kind }未能完成，因为账户 { $account } 需要客服团队审核。请联系客服。
 }
 
 ## rejected

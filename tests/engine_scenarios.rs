@@ -342,6 +342,14 @@ fn scenarios() -> Vec<Scenario> {
             .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
             .evidence("input_mismatch", "claimed.destination", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")
             .evidence("input_mismatch", "recorded.destination", BTC_ADDRESS),
+        // An empty destination was not recorded: nothing can differ from it.
+        case("a_claimed_destination_is_not_a_mismatch_when_the_record_has_none", "22 11:00")
+            .tx(tx("22 10:00").to("").completed("22 10:30"))
+            .claim(claim().to(BTC_ADDRESS))
+            .expect(NoIncident, Action::None),
+        case("an_asked_for_destination_is_not_a_mismatch_when_the_record_has_none", "22 10:01")
+            .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").to("").expecting(want().to(TRON_ADDRESS)))
+            .expect(ConfirmationDelay, Action::Wait),
         case("a_claimed_evm_destination_in_another_case_matches_the_record", "22 11:00")
             .tx(tx("22 10:00").kind(Withdrawal).on("BSC", "USDT").to(&EVM_ADDRESS.to_lowercase()).completed("22 10:01"))
             .claim(claim().to(EVM_ADDRESS))
@@ -579,7 +587,16 @@ fn scenarios() -> Vec<Scenario> {
         case("a_frozen_account_explains_a_rejection_first", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).failed(LimitExceeded))
             .history([frozen(IdentityUnverified, "22 08:00")])
-            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[Rejected]),
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[Rejected])
+            .no_resolution()
+            .summary_says("then submit it again")
+            .customer_hears("could not go through because account ac****67 needs identity verification. Please complete verification in the app, then try again."),
+        case("a_frozen_account_holds_a_pending_withdrawal_until_verification", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .summary_says("the transaction then continues")
+            .customer_hears("is on hold because account ac****67 needs identity verification"),
         case("a_rejection_during_maintenance_is_a_rejection_with_maintenance_contributing", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT").failed(InsufficientBalance))
             .window(window("tron-halt", "TRON", "22 09:00"))

@@ -132,7 +132,7 @@ impl Text {
 
     /// Adds a moment argument.
     pub fn time(self, name: &'static str, value: DateTime<Utc>) -> Self {
-        self.arg(name, Arg::Time(value))
+        self.arg(name, Arg::Time(super::time::representable(value)))
     }
 
     /// Messages take up to a dozen arguments: room for [`Self::ARGS`] is made at the first, so

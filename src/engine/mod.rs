@@ -46,10 +46,13 @@ pub fn evaluate(
     );
 
     let primary = primary_index(&resolutions);
-    let (cause, resolution) = match primary {
+    let (cause, mut resolution) = match primary {
         Some(i) => resolutions.remove(i),
         None => (Cause::Undetermined, undetermined()),
     };
+    let step = &mut resolution.next_step;
+    step.recheck_at = step.recheck_at.map(time::representable);
+    step.expected_resolution_at = step.expected_resolution_at.map(time::representable);
     Diagnosis {
         reference: reference.to_owned(),
         as_of,

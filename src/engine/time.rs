@@ -5,14 +5,21 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
-/// `t + d`, clamped to what a protobuf `Timestamp` and RFC 3339 can carry (years 1 to 9999), so
-/// that no computed moment is one the API cannot return.
+/// `t + d`, clamped to chrono's representable range. Moments past what the API can carry are
+/// kept for comparisons (a window clearing in year 10000 still holds in 9999) and brought into
+/// range with [`representable`] where they leave the engine.
 pub fn add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
-    match t.checked_add_signed(d) {
-        Some(sum) => sum.clamp(earliest(), latest()),
-        None if d < TimeDelta::zero() => earliest(),
-        None => latest(),
-    }
+    t.checked_add_signed(d).unwrap_or(if d < TimeDelta::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
+}
+
+/// `t` clamped to what a protobuf `Timestamp` and RFC 3339 can carry (years 1 to 9999): every
+/// moment a diagnosis gives, in its next step, evidence and texts, passes through here.
+pub fn representable(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.clamp(earliest(), latest())
 }
 
 /// 0001-01-01T00:00:00Z, the earliest protobuf `Timestamp`.
@@ -36,9 +43,10 @@ pub fn scale(d: TimeDelta, factor: f64) -> TimeDelta {
     })
 }
 
-/// RFC 3339 in UTC with a `Z`, sub-seconds only when present: `2026-11-22T10:00:00Z`.
+/// RFC 3339 in UTC with a `Z`, sub-seconds only when present: `2026-11-22T10:00:00Z`; moments
+/// past year 9999 are written as its last.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    representable(t).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// Seconds with an `s` suffix, as protobuf's JSON mapping writes a `Duration`, to the
@@ -67,19 +75,26 @@ mod tests {
 
     #[test]
     fn sums_at_the_end_of_time_saturate_instead_of_panicking() {
-        assert_eq!(add(DateTime::<Utc>::MAX_UTC, TimeDelta::days(1)), latest());
+        let end = DateTime::<Utc>::MAX_UTC;
+        assert_eq!(add(end, TimeDelta::days(1)), end);
         assert_eq!(
             add(DateTime::<Utc>::MIN_UTC, -TimeDelta::days(1)),
-            earliest()
+            DateTime::<Utc>::MIN_UTC
         );
-        // Within chrono's range but past a protobuf Timestamp's: clamped to the last moment.
-        let last_day = latest() - TimeDelta::hours(1);
-        assert_eq!(add(last_day, TimeDelta::days(30)), latest());
-        assert_eq!(fmt_time(latest()), "9999-12-31T23:59:59.999999999Z");
-        assert_eq!(fmt_time(earliest()), "0001-01-01T00:00:00Z");
-        assert_eq!(add(earliest(), -TimeDelta::seconds(1)), earliest());
         assert_eq!(scale(TimeDelta::MAX, 1000.0), TimeDelta::MAX);
         assert_eq!(scale(TimeDelta::seconds(10), 2.5), TimeDelta::seconds(25));
+    }
+
+    #[test]
+    fn moments_past_year_9999_leave_the_engine_as_its_last() {
+        let past_the_end = add(latest(), TimeDelta::days(30));
+        assert!(past_the_end > latest(), "kept for comparisons");
+        assert_eq!(representable(past_the_end), latest());
+        assert_eq!(fmt_time(past_the_end), "9999-12-31T23:59:59.999999999Z");
+        let before_the_start = add(earliest(), -TimeDelta::seconds(1));
+        assert_eq!(fmt_time(before_the_start), "0001-01-01T00:00:00Z");
+        let inside = DateTime::from_timestamp(1_795_000_000, 5).unwrap_or_default();
+        assert_eq!(representable(inside), inside);
     }
 
     #[test]

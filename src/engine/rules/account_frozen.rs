@@ -40,23 +40,34 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .word("reason", "freeze-reason", reason)
         .word("kind", "kind", kind_arg(tx.kind))
         .time("since", status.effective_from);
-    let (action, summary) = step(status.reason);
+    // A rejected transaction does not continue once the account is cleared: it is sent again.
+    let failed = tx.status == TransactionStatus::Failed;
+    let (action, mut summary) = step(status.reason);
+    if failed && summary == "frozen-summary-verify" {
+        summary = "frozen-summary-verify-failed";
+    }
     // The customer sees the reason only when it may be disclosed (no tipping-off on reviews).
     let disclosed = status
         .reason
         .filter(|r| r.disclosable())
         .map_or("review", |r| reason_arg(Some(r)));
-    let customer = Text::new("frozen-customer")
-        .str("account", mask(&tx.account_id))
-        .word("kind", "kind", kind_arg(tx.kind))
-        .str("reason", disclosed);
+    let customer = Text::new(if failed {
+        "frozen-customer-failed"
+    } else {
+        "frozen-customer"
+    })
+    .str("account", mask(&tx.account_id))
+    .word("kind", "kind", kind_arg(tx.kind))
+    .str("reason", disclosed);
     let mut next_step = NextStep::new(
         action,
         Text::new(summary)
             .word("state", "account-state", state)
             .word("reason", "freeze-reason", reason),
     );
-    next_step.expected_resolution_at = status.effective_until;
+    if !failed {
+        next_step.expected_resolution_at = status.effective_until;
+    }
     Verdict::matched(detail, evidence, next_step, customer)
 }
 

@@ -155,11 +155,17 @@ fn expected_diffs(tx: &Transaction, policy: PolicyRef<'_>) -> Vec<Diff> {
     if let Some(dest) = want
         .destination
         .as_deref()
-        .filter(|d| !format.same(d, &tx.destination))
+        .filter(|d| recorded(&tx.destination) && !format.same(d, &tx.destination))
     {
         diffs.push(diff(Field::Destination, dest, &tx.destination));
     }
     diffs
+}
+
+/// Whether the record holds a destination: an empty one was not recorded, so nothing can be
+/// said to differ from it.
+fn recorded(destination: &str) -> bool {
+    !destination.is_empty()
 }
 
 fn memo_missing(tx: &Transaction, policy: PolicyRef<'_>) -> bool {
@@ -186,7 +192,7 @@ fn claim_diffs(
     if let Some(dest) = claim
         .destination
         .as_deref()
-        .filter(|d| !format.same(d, &tx.destination))
+        .filter(|d| recorded(&tx.destination) && !format.same(d, &tx.destination))
     {
         diffs.push(diff(Field::Destination, dest, &tx.destination));
     }
