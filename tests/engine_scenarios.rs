@@ -579,6 +579,20 @@ fn scenarios() -> Vec<Scenario> {
             .expect(ConfirmationDelay, Action::Wait)
             .resolves_at("22 10:30")
             .evidence("confirmation_delay", "confirmations", "0"),
+        case("a_rejection_recorded_after_the_evaluation_time_had_not_happened_then", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).confirming(0, "22 12:00").failed(LimitExceeded))
+            .expect(ConfirmationDelay, Action::Wait)
+            .lacks("rejected", "failure_reason"),
+        case("confirmations_recorded_after_the_evaluation_time_were_not_observed_then", "22 10:05")
+            .tx(tx("22 10:00").confirming(2, "22 10:20"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .evidence("confirmation_delay", "confirmations", "0"),
+        case("confirmations_recorded_before_the_evaluation_time_count", "22 10:25")
+            .tx(tx("22 10:00").confirming(2, "22 10:20"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .evidence("confirmation_delay", "confirmations", "2"),
         case("a_deposit_that_completed_late_was_stalled_before_it_completed", "22 11:45")
             .tx(tx("22 10:00").completed("22 12:00"))
             .expect(ConfirmationStalled, Action::Escalate),

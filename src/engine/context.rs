@@ -86,19 +86,30 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The transaction as it stood at `t`: one completed after `t` was still confirming then.
+/// The transaction as it stood at `t`. Only its latest record is kept, so a record made after
+/// `t` is unwound to what can be said of `t`: still in flight, with no confirmation observed yet.
+/// One completed after `t` was still confirming then; one whose status or confirmations were
+/// recorded after `t` (`updated_at`), a rejection included, had not reached them.
 fn replay(tx: &Transaction, t: DateTime<Utc>) -> Cow<'_, Transaction> {
-    match tx.completed_at {
-        Some(done) if tx.status == TransactionStatus::Completed && done > t => {
-            let mut then = tx.clone();
-            then.status = TransactionStatus::Confirming;
-            then.completed_at = None;
-            then.updated_at = None;
-            then.confirmations = 0;
-            Cow::Owned(then)
-        }
-        _ => Cow::Borrowed(tx),
+    let completed_later =
+        tx.status == TransactionStatus::Completed && tx.completed_at.is_some_and(|done| done > t);
+    let recorded_later = tx.status != TransactionStatus::Completed
+        && tx.updated_at.is_some_and(|updated| updated > t);
+    if !(completed_later || recorded_later) {
+        return Cow::Borrowed(tx);
     }
+    let mut then = tx.clone();
+    then.status = match tx.status {
+        TransactionStatus::Completed | TransactionStatus::Confirming => {
+            TransactionStatus::Confirming
+        }
+        TransactionStatus::Pending | TransactionStatus::Failed => TransactionStatus::Pending,
+    };
+    then.failure_reason = None;
+    then.completed_at = None;
+    then.updated_at = None;
+    then.confirmations = 0;
+    Cow::Owned(then)
 }
 
 /// The status entry in force at `t`: the latest to take effect at or before `t` (the later
