@@ -169,6 +169,12 @@ delay-customer = Your { $kind } of { $amount } { $asset } is { $rail ->
     [yes] being processed by { $network }
    *[no] waiting for network confirmations on { $network } ({ $confirmations } of { $required })
 }. We expect it to complete by { $done }.
+delay-overdue-detail = Waiting for { $age }, longer than the { $expected_time } expected on { $network }{ $rail ->
+    [yes] {""}
+   *[no] {" "}({ $confirmations } of { $required } confirmations)
+}, but within the stall bound: it counts as stalled from { $stalls_at }.
+delay-overdue-summary = Wait until { $stalls_at }: the transaction is taking longer than expected on { $network } but has not stalled. If it has not completed by then, escalate.
+delay-overdue-customer = Your { $kind } of { $amount } { $asset } is taking longer than usual on { $network }. No action is needed from you; if it has not completed by { $stalls_at }, we will look into it.
 
 ## no_incident
 

@@ -167,6 +167,12 @@ delay-customer = 您的{ $amount } { $asset }{ $kind }{ $rail ->
     [yes] 正在由 { $network } 处理
    *[no] 正在等待 { $network } 网络确认（{ $confirmations }/{ $required }）
 }。预计在 { $done } 前完成。
+delay-overdue-detail = 已等待 { $age }，超过 { $network } 上预计的 { $expected_time }{ $rail ->
+    [yes] {""}
+   *[no] （目前 { $confirmations }/{ $required } 个确认）
+}，但仍在停滞界限之内：自 { $stalls_at } 起视为停滞。
+delay-overdue-summary = 请等待至 { $stalls_at }：该交易在 { $network } 上耗时超出预期，但尚未停滞。如届时仍未完成，请上报。
+delay-overdue-customer = 您的{ $amount } { $asset }{ $kind }在 { $network } 上的处理时间比平时长。您无需任何操作；如在 { $stalls_at } 前仍未完成，我们将跟进处理。
 
 ## no_incident
 

@@ -396,7 +396,7 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-wd", "TRON", "22 09:00").ends("22 11:00").for_kinds(&[Withdrawal]))
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("22 10:01"),
+            .no_resolution().recheck_at("22 10:02:51"),
         case("maintenance_on_another_network_does_not_hold_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("eth-fork", "ETH", "22 09:00"))
@@ -466,7 +466,7 @@ fn scenarios() -> Vec<Scenario> {
         case("a_deposit_exactly_at_the_stall_bound_is_still_a_delay", "22 10:00")
             .tx(tx("22 08:30"))
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("22 10:00").recheck_at("22 10:00"),
+            .no_resolution().recheck_at("22 10:00"),
         case("a_deposit_on_a_network_without_a_policy_stalls_after_three_fallback_hours", "22 10:00")
             .tx(tx("22 06:00").on("DOGE", "DOGE"))
             .expect(ConfirmationStalled, Action::Escalate)
@@ -476,7 +476,8 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 08:00"))
             .condition("BTC", 2.0, "22 09:30")
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("22 10:00")
+            .no_resolution().recheck_at("22 11:00")
+            .evidence("confirmation_delay", "stalls_at", "2026-11-22T11:00:00Z")
             .evidence("confirmation_delay", "congestion_factor", "2")
             .evidence("confirmation_delay", "stall_after", "10800s"),
         case("stale_congestion_does_not_widen_the_stall_bound", "22 10:00")
@@ -513,10 +514,14 @@ fn scenarios() -> Vec<Scenario> {
             .expect(ConfirmationDelay, Action::Wait)
             .resolves_at("22 11:00")
             .evidence("confirmation_delay", "required_confirmations", "6"),
-        case("a_deposit_whose_confirmations_should_already_be_in_is_expected_now_not_in_the_past", "22 10:40")
+        // Late but not stalled: when it will be done is no longer known, never "by now".
+        case("a_deposit_whose_confirmations_should_already_be_in_is_rechecked_at_its_stall_bound", "22 10:40")
             .tx(tx("22 10:00").confirming(3, "22 10:20"))
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("22 10:40").recheck_at("22 10:40"),
+            .no_resolution().recheck_at("22 11:30")
+            .detail_says("confirmation_delay", "Waiting for 40 min, longer than the 30 min expected on BTC (3 of 3 confirmations), but within the stall bound: it counts as stalled from 2026-11-22 11:30 UTC.")
+            .summary_says("Wait until 2026-11-22 11:30 UTC")
+            .customer_hears("is taking longer than usual on BTC. No action is needed from you; if it has not completed by 2026-11-22 11:30 UTC, we will look into it."),
         case("an_eth_deposit_waits_for_its_remaining_blocks_from_the_last_update", "22 10:01:30")
             .tx(tx("22 10:00").on("ETH", "ETH").confirming(4, "22 10:01"))
             .expect(ConfirmationDelay, Action::Wait)

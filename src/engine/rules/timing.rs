@@ -68,6 +68,10 @@ pub struct Timing {
     pub hold: Hold,
     /// When it should be done; never before the evaluation time.
     pub expected_done: DateTime<Utc>,
+    /// Whether it should have been done before the evaluation time (late, maybe not stalled).
+    pub overdue: bool,
+    /// When it counts as stalled, if still waiting then.
+    pub stalls_at: DateTime<Utc>,
     /// Whether the network has no policy of its own.
     pub fallback: bool,
     evidence: Evidence,
@@ -145,6 +149,8 @@ impl Timing {
         let stall_after = scale(expected_time, stall_factor);
         let waiting = ctx.as_of - resumed;
         let expected_done = done.max(ctx.as_of);
+        let overdue = done < ctx.as_of;
+        let stalls_at = add(resumed, stall_after);
         if hold == Hold::Open {
             evidence.push(("held_by_maintenance_until", "open".into()));
         } else if resumed > tx.created_at {
@@ -168,6 +174,8 @@ impl Timing {
             waiting,
             hold,
             expected_done,
+            overdue,
+            stalls_at,
             fallback: policy_ref.fallback,
             evidence,
         }
