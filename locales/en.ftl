@@ -57,6 +57,7 @@ not-found-customer = We could not find a payment with reference { $reference }. 
 frozen-active = The account is active: nothing blocks this transaction.
 frozen-other-kinds = The account is restricted ({ $reason }), but not for { $kind }s.
 frozen-but-completed = The account is now frozen or restricted ({ $reason }), but this transaction had already completed, so it was not blocked.
+frozen-after-failure = The account is { $state } since { $since } ({ $reason }), after this transaction was rejected: the freeze did not cause the rejection.
 frozen-detail = The account is { $state } since { $since } ({ $reason }), which blocks this { $kind }.
 frozen-summary-verify = The account is { $state } because { $reason }. The customer must complete identity verification; the transaction then continues.
 frozen-summary-verify-failed = The account is { $state } because { $reason }, and the transaction was rejected. The customer must complete identity verification, then submit it again.

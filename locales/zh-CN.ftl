@@ -55,6 +55,7 @@ not-found-customer = 我们未找到参考号为 { $reference } 的付款。请�
 frozen-active = 账户状态正常：没有任何限制阻止此交易。
 frozen-other-kinds = 账户受限（{ $reason }），但不限制{ $kind }。
 frozen-but-completed = 账户目前被冻结或受限（{ $reason }），但此交易在此之前已完成，未受影响。
+frozen-after-failure = 账户自 { $since } 起处于{ $state }状态（{ $reason }），晚于此交易被拒绝的时间：冻结并非拒绝原因。
 frozen-detail = 账户自 { $since } 起处于{ $state }状态（{ $reason }），此笔{ $kind }因此被阻止。
 frozen-summary-verify = 账户因{ $reason }处于{ $state }状态。客户需完成身份验证，之后交易将继续处理。
 frozen-summary-verify-failed = 账户因{ $reason }处于{ $state }状态，该交易已被拒绝。客户需完成身份验证，然后重新提交。

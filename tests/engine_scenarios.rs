@@ -79,6 +79,10 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("all-upgrade", "*", "22 09:00").ends("22 10:00").drain(120))
             .expect(Maintenance, Action::Wait).contributing(&[NotFound])
             .resolves_at("22 12:00").recheck_at("22 12:00"),
+        case("a_payment_claimed_during_withdrawal_only_maintenance_is_not_found", "22 10:00")
+            .window(window("tron-wd", "TRON", "22 09:00").ends("22 11:00").for_kinds(&[Withdrawal]))
+            .claim(claim().network("TRON").paid_at("22 09:30"))
+            .expect(NotFound, Action::CheckReference),
         case("a_payment_claimed_during_maintenance_on_another_network_is_not_found", "22 10:00")
             .claim(claim().network("TRON").paid_at("22 09:30"))
             .window(window("eth-fork", "ETH", "22 09:00"))
@@ -439,6 +443,16 @@ fn scenarios() -> Vec<Scenario> {
             .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
             .no_resolution().recheck_at("22 10:31")
             .evidence("maintenance", "window_id", "tron-halt"),
+        // A transaction that had stalled before an outage began is still stalled.
+        case("an_outage_that_began_after_the_deposit_had_stalled_does_not_excuse_it", "22 11:00")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-halt", "TRON", "22 10:30").unplanned())
+            .expect(ConfirmationStalled, Action::Escalate)
+            .lacks("confirmation_stalled", "held_by_maintenance_until"),
+        case("an_outage_that_began_before_the_deposit_stalled_holds_it", "22 11:00")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-halt", "TRON", "22 10:02").unplanned())
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay]),
         case("a_completed_deposit_is_not_held_by_maintenance", "22 10:05")
             .tx(tx("22 10:00").on("TRON", "USDT").completed("22 10:01"))
             .window(window("tron-halt", "TRON", "22 09:00"))
@@ -610,6 +624,11 @@ fn scenarios() -> Vec<Scenario> {
             .no_resolution()
             .summary_says("then submit it again")
             .customer_hears("could not go through because account ac****67 needs identity verification. Please complete verification in the app, then try again."),
+        case("a_rejection_before_the_account_was_frozen_is_explained_by_the_rejection", "22 13:00")
+            .tx(tx("22 10:00").kind(Withdrawal).confirming(0, "22 10:00:01").failed(InsufficientBalance))
+            .history([frozen(IdentityUnverified, "22 12:00")])
+            .expect(Rejected, Action::TopUpAndRetry)
+            .detail_says("account_frozen", "after this transaction was rejected: the freeze did not cause the rejection"),
         case("a_frozen_account_holds_a_pending_withdrawal_until_verification", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal))
             .history([frozen(IdentityUnverified, "22 08:00")])

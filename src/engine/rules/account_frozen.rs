@@ -35,6 +35,17 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         );
     }
     let state = state_arg(status.state);
+    // A freeze that began after the transaction was rejected did not cause the rejection.
+    let failed_at = tx.updated_at.unwrap_or(tx.created_at);
+    if tx.status == TransactionStatus::Failed && status.effective_from > failed_at {
+        return Verdict::not_matched(
+            Text::new("frozen-after-failure")
+                .word("state", "account-state", state)
+                .word("reason", "freeze-reason", reason)
+                .time("since", status.effective_from),
+            evidence,
+        );
+    }
     let detail = Text::new("frozen-detail")
         .word("state", "account-state", state)
         .word("reason", "freeze-reason", reason)

@@ -3,11 +3,11 @@
 //! Also explains a payment that never reached the platform when the customer paid on a network
 //! during its maintenance: it may still be queued.
 
-use super::Verdict;
+use super::{Verdict, timing::Timing};
 use crate::engine::{
     context::Context,
     diagnosis::{Action, Evidence, NextStep, Text},
-    model::{MaintenanceType, MaintenanceWindow, Transaction, TransactionStatus},
+    model::{MaintenanceType, MaintenanceWindow, Transaction, TransactionKind, TransactionStatus},
     policy::to_delta,
     time::{add, fmt_secs, fmt_time},
 };
@@ -25,12 +25,16 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
         return Verdict::not_matched(Text::new("maintenance-completed"), Vec::new());
     }
     let t = ctx.as_of;
+    // A window that began once an in-flight transaction had already stalled does not explain it.
+    let stalled_from = Timing::in_flight(ctx)
+        .ok()
+        .map(|(_, timing)| timing.stalls_at);
     // Held it up since its creation, and still holds transactions up at T.
-    let held_by = ctx
-        .facts
-        .maintenance_windows
-        .iter()
-        .filter(|w| w.held_up(tx, t) && w.holds_at(t));
+    let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
+        w.held_up(tx, t)
+            && w.holds_at(t)
+            && stalled_from.is_none_or(|stalled| w.starts_at <= stalled)
+    });
     match longest(held_by) {
         Some(window) => hold(
             ctx,
@@ -48,8 +52,11 @@ fn for_claim(ctx: &Context<'_>) -> Verdict {
     let (Some(network), Some(paid_at)) = (ctx.claim.network.as_deref(), ctx.claim.paid_at) else {
         return Verdict::no_transaction();
     };
+    // A payment the platform has no record of was coming in: only windows that hold incoming
+    // transactions can have queued it.
     let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
-        w.covers(network, None)
+        (w.covers(network, Some(TransactionKind::Deposit))
+            || w.covers(network, Some(TransactionKind::Payment)))
             && w.starts_at <= paid_at
             && w.ends_at.is_none_or(|end| paid_at < end)
             && w.holds_at(ctx.as_of)

@@ -16,16 +16,30 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// When the network last resumed processing `tx`: its creation, or when the latest maintenance
 /// window that held it up clears (the evaluation time, for a window with no announced end, which
-/// is then [`Hold::Open`]). Time spent held up by maintenance is the maintenance's, not a stall.
-fn resumed_at(ctx: &Context<'_>, tx: &Transaction) -> (DateTime<Utc>, Hold) {
+/// is then [`Hold::Open`]). Time spent held up by maintenance is the maintenance's, not a stall;
+/// but a window that began once the transaction had already waited past `stall_after` does not
+/// excuse it: it had stalled before the maintenance.
+fn resumed_at(
+    ctx: &Context<'_>,
+    tx: &Transaction,
+    stall_after: TimeDelta,
+) -> (DateTime<Utc>, Hold) {
+    let mut holding: Vec<_> = ctx
+        .facts
+        .maintenance_windows
+        .iter()
+        .filter(|w| w.held_up(tx, ctx.as_of))
+        .collect();
+    holding.sort_unstable_by_key(|w| w.starts_at);
     let mut resumed = tx.created_at;
     let mut open = false;
-    for window in ctx.facts.maintenance_windows.iter() {
-        if window.held_up(tx, ctx.as_of) {
-            match window.clears_at() {
-                Some(clears) => resumed = resumed.max(clears),
-                None => open = true,
-            }
+    for window in holding {
+        if window.starts_at > add(resumed, stall_after) {
+            break;
+        }
+        match window.clears_at() {
+            Some(clears) => resumed = resumed.max(clears),
+            None => open = true,
         }
     }
     if open {
@@ -103,7 +117,6 @@ impl Timing {
         let congestion = ctx.congestion();
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
-        let (resumed, hold) = resumed_at(ctx, tx);
         let mut evidence: Evidence = vec![
             ("network", tx.network.clone()),
             (
@@ -115,7 +128,9 @@ impl Timing {
                 },
             ),
         ];
-        let (required, expected_time, done) = match policy.block_interval {
+        // What is left once processing runs: the remaining blocks from the last observation, or
+        // the whole processing time.
+        let (required, expected_time, remaining) = match policy.block_interval {
             Some(interval) => {
                 let required = if tx.required_confirmations > 0 {
                     tx.required_confirmations
@@ -127,17 +142,21 @@ impl Timing {
                 evidence.push(("confirmations", tx.confirmations.to_string()));
                 evidence.push(("required_confirmations", required.to_string()));
                 evidence.push(("block_interval", fmt_secs(to_delta(interval))));
-                // The confirmation count was observed at the last update; the rest follow from there.
-                let base = tx.observed_at().max(resumed);
-                let done = add(base, scale(per_block, f64::from(remaining)));
-                (required, scale(per_block, f64::from(required)), done)
+                let left = scale(per_block, f64::from(remaining));
+                (required, scale(per_block, f64::from(required)), Some(left))
             }
             None => {
                 let processing = policy.processing_time.map(to_delta).unwrap_or_default();
                 evidence.push(("processing_time", fmt_secs(processing)));
-                let expected = scale(processing, congestion);
-                (0, expected, add(resumed, expected))
+                (0, scale(processing, congestion), None)
             }
+        };
+        let stall_after = scale(expected_time, stall_factor);
+        let (resumed, hold) = resumed_at(ctx, tx, stall_after);
+        let done = match remaining {
+            // The confirmation count was observed at the last update; the rest follow from there.
+            Some(left) => add(tx.observed_at().max(resumed), left),
+            None => add(resumed, expected_time),
         };
         match (ctx.condition, ctx.stale_condition) {
             (Some(c), _) => evidence.push(("congestion_observed_at", fmt_time(c.observed_at))),
@@ -146,7 +165,6 @@ impl Timing {
             }
             (None, None) => {}
         }
-        let stall_after = scale(expected_time, stall_factor);
         let waiting = ctx.as_of - resumed;
         let expected_done = done.max(ctx.as_of);
         let overdue = done < ctx.as_of;
