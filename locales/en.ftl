@@ -86,6 +86,7 @@ rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $code ->
     [invalid_details] The customer should correct the details and submit again.
     [limit_exceeded] The customer should stay within the limit (or raise it) and submit again.
     [expired] The customer should start a new order and pay before it expires.
+    [expired_paid_late] The funds arrived after the order expired, so they were not applied. Support must refund them or apply them by hand; the customer must not pay again.
    *[other] Support must review it.
 }
 rejected-customer = { $reason ->
@@ -93,6 +94,7 @@ rejected-customer = { $reason ->
     [invalid_details] Your { $kind } was declined because some details were invalid. Please check the details and try again.
     [limit_exceeded] Your { $kind } was declined because it exceeds a limit on your account. Please try a smaller amount or contact support about your limits.
     [expired] Your { $kind } was declined because the order expired before payment arrived. Please start a new order and try again.
+    [expired_paid_late] Your { $kind } arrived after the order expired, so it could not be applied automatically. Please do not pay again: contact support and we will refund it or apply it to a new order.
    *[other] Your { $kind } could not be completed. Please contact support for details.
 }
 

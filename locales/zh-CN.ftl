@@ -84,6 +84,7 @@ rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $code
     [invalid_details] 客户需更正信息后重新提交。
     [limit_exceeded] 客户需在限额内（或提高限额后）重新提交。
     [expired] 客户需重新下单并在过期前付款。
+    [expired_paid_late] 资金在订单过期后才到账，因此未被入账。需由客服退款或手动入账；客户不应再次付款。
    *[other] 需由客服审查。
 }
 rejected-customer = { $reason ->
@@ -91,6 +92,7 @@ rejected-customer = { $reason ->
     [invalid_details] 您的{ $kind }被拒绝，因为部分信息无效。请核对信息后重试。
     [limit_exceeded] 您的{ $kind }被拒绝，因为超出了账户限额。请减少金额，或联系客服了解限额。
     [expired] 您的{ $kind }被拒绝，因为订单在付款到账前已过期。请重新下单后重试。
+    [expired_paid_late] 您的{ $kind }在订单过期后才到账，因此无法自动入账。请勿再次付款：请联系客服，我们将为您退款或将其用于新订单。
    *[other] 您的{ $kind }未能完成。请联系客服了解详情。
 }
 

@@ -222,11 +222,18 @@ fn scenarios() -> Vec<Scenario> {
             .expect(Rejected, Action::CorrectAndRetry)
             .evidence("rejected", "failure_reason", "limit_exceeded")
             .summary_says("stay within the limit"),
-        case("a_payment_for_an_expired_order_is_retried_with_a_new_order", "22 10:05")
-            .tx(tx("22 10:00").kind(Payment).failed(Expired))
+        case("a_card_payment_for_an_expired_order_is_retried_with_a_new_order", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("CARD", "EUR").failed(Expired))
             .expect(Rejected, Action::CorrectAndRetry)
             .evidence("rejected", "failure_reason", "expired")
             .summary_says("start a new order"),
+        // On a chain the funds moved: they arrived after the order expired.
+        case("a_crypto_payment_that_arrived_after_its_order_expired_is_refunded_or_applied_not_paid_again", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("ETH", "USDT").failed(Expired))
+            .expect(Rejected, Action::ContactSupport)
+            .evidence("rejected", "failure_reason", "expired")
+            .summary_says("the customer must not pay again")
+            .customer_hears("arrived after the order expired, so it could not be applied automatically. Please do not pay again"),
         case("a_risk_declined_withdrawal_goes_to_support_without_telling_the_customer_why", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).failed(RiskDeclined))
             .expect(Rejected, Action::ContactSupport)
@@ -641,7 +648,7 @@ fn scenarios() -> Vec<Scenario> {
             .expect(Rejected, Action::TopUpAndRetry).contributing(&[Maintenance]),
         case("a_rejected_payment_that_was_also_short_is_a_rejection_first", "22 10:05")
             .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("90").expecting(want().amount("100")).failed(Expired))
-            .expect(Rejected, Action::CorrectAndRetry).contributing(&[InputMismatch]),
+            .expect(Rejected, Action::ContactSupport).contributing(&[InputMismatch]),
         case("a_frozen_account_outranks_a_wrong_tag", "22 10:00:02")
             .tx(tx("22 10:00").on("XRP", "XRP"))
             .history([frozen(ComplianceReview, "22 08:00")])
