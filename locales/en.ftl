@@ -30,6 +30,7 @@ failure-reason-risk_declined = declined by risk controls
 failure-reason-expired = the order or quote expired
 failure-reason-unspecified = no recorded reason
 
+value-none = none
 field-amount = amount
 field-asset = asset
 field-network = network
@@ -38,7 +39,7 @@ field-memo = memo/tag
 field-paid_at = payment time
 
 maintenance-type-scheduled = scheduled maintenance
-maintenance-type-unplanned = unplanned outage
+maintenance-type-unplanned = an unplanned outage
 
 ## Shared
 

@@ -28,6 +28,7 @@ failure-reason-risk_declined = 风控拒绝
 failure-reason-expired = 订单或报价已过期
 failure-reason-unspecified = 无记录原因
 
+value-none = 无
 field-amount = 金额
 field-asset = 币种
 field-network = 网络
@@ -119,7 +120,7 @@ mismatch-customer-claim = 您提供的信息与我们对该笔付款的记录不
 maintenance-completed = 交易已完成，不受维护影响。
 maintenance-none = { $network } 上没有影响此交易的维护。
 maintenance-claim-none = 客户称付款时间为 { $paid_at }，当时 { $network } 上没有进行中的维护。
-maintenance-detail = { $network } 正在进行{ $type }（“{ $title }”，始于 { $starts_at }），交易因此延迟；{ $open ->
+maintenance-detail = { $network } 因{ $type }（“{ $title }”，始于 { $starts_at }）导致交易延迟；{ $open ->
     [yes] 结束时间尚未公布。
    *[no] 积压交易预计在 { $clears_at } 前处理完毕。
 }
@@ -131,7 +132,7 @@ maintenance-summary = 请等待：{ $type }“{ $title }”正在影响交易处
     [yes] 结束时间尚未公布，请于 { $recheck_at } 再次检查。
    *[no] 积压交易预计在 { $clears_at } 前处理完毕。
 }
-maintenance-customer = { $network } 正在进行{ $type }，该网络上的交易会有延迟。{ $open ->
+maintenance-customer = { $network } 因{ $type }，该网络上的交易会有延迟。{ $open ->
     [yes] 您的资金是安全的；网络恢复后我们会立即处理该交易。
    *[no] 您的资金是安全的；预计在 { $clears_at } 前完成。
 }

@@ -258,6 +258,11 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("input_mismatch", "expected.memo", "100234")
             .evidence("input_mismatch", "actual.memo", "100243")
             .customer_hears("(memo/tag: 100234 was required, 100243 was sent)"),
+        case("an_xrp_deposit_without_the_tag_it_was_given_needs_a_recovery", "22 10:05")
+            .tx(tx("22 10:00").on("XRP", "XRP").expecting(want().memo("220011")).completed("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .evidence("input_mismatch", "actual.memo", "-")
+            .customer_hears("(memo/tag: 220011 was required, none was sent)"),
         case("an_xrp_deposit_without_the_required_tag_needs_a_recovery", "22 10:05")
             .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
             .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
@@ -315,7 +320,7 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("input_mismatch", "mismatched_fields", "amount")
             .evidence("input_mismatch", "claimed.amount", "0.45")
             .evidence("input_mismatch", "recorded.amount", "0.5")
-            .customer_hears("(amount: you told us 0.45, our record shows 0.5)"),
+            .customer_hears("(amount: you told us 0.45 BTC, our record shows 0.5 BTC)"),
         case("a_claimed_amount_with_trailing_zeros_matches_the_record", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().amount("0.50"))
@@ -352,7 +357,8 @@ fn scenarios() -> Vec<Scenario> {
             .claim(claim().to("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"))
             .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
             .evidence("input_mismatch", "claimed.destination", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")
-            .evidence("input_mismatch", "recorded.destination", BTC_ADDRESS),
+            .evidence("input_mismatch", "recorded.destination", BTC_ADDRESS)
+            .customer_hears("(destination: you told us bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, our record shows bc1q****0wlh)"),
         // An empty destination was not recorded: nothing can differ from it.
         case("a_claimed_destination_is_not_a_mismatch_when_the_record_has_none", "22 11:00")
             .tx(tx("22 10:00").to("").completed("22 10:30"))

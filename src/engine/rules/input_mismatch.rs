@@ -9,6 +9,7 @@ use crate::engine::{
     policy::{AddressFormat, PolicyRef, to_delta},
     time::fmt_time,
 };
+use crate::mask::mask;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -84,7 +85,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let tolerance = to_delta(ctx.rules.settings().claim_time_tolerance);
     let against_claim = claim_diffs(tx, ctx.claim, policy.policy.address_format, tolerance);
     if !against_claim.is_empty() {
-        return claim_mismatch(&against_claim);
+        return claim_mismatch(tx, &against_claim);
     }
     Verdict::not_matched(Text::new("mismatch-none"), Vec::new())
 }
@@ -104,19 +105,19 @@ fn expected_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
             "mismatch-customer-support",
         )
     };
-    let items = || list(diffs, Items::EXPECTED);
+    let items = || list(diffs, Items::EXPECTED, &tx.asset);
     Verdict::matched(
         Text::new("mismatch-expected-detail").list("diffs", items()),
         evidence(diffs, false),
         NextStep::new(action, Text::new(summary).list("diffs", items())),
         Text::new(customer)
             .word("kind", "kind", kind_arg(tx.kind))
-            .list("diffs", list(diffs, Items::EXPECTED_CUSTOMER)),
+            .list("diffs", list(diffs, Items::EXPECTED_CUSTOMER, &tx.asset)),
     )
 }
 
-fn claim_mismatch(diffs: &[Diff]) -> Verdict {
-    let items = || list(diffs, Items::CLAIM);
+fn claim_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
+    let items = || list(diffs, Items::CLAIM, &tx.asset);
     Verdict::matched(
         Text::new("mismatch-claim-detail").list("diffs", items()),
         evidence(diffs, true),
@@ -124,7 +125,8 @@ fn claim_mismatch(diffs: &[Diff]) -> Verdict {
             Action::CheckReference,
             Text::new("mismatch-summary-claim").list("diffs", items()),
         ),
-        Text::new("mismatch-customer-claim").list("diffs", list(diffs, Items::CLAIM_CUSTOMER)),
+        Text::new("mismatch-customer-claim")
+            .list("diffs", list(diffs, Items::CLAIM_CUSTOMER, &tx.asset)),
     )
 }
 
@@ -143,7 +145,7 @@ fn expected_diffs(tx: &Transaction, policy: PolicyRef<'_>) -> Vec<Diff> {
         None if memo_missing(tx, policy) => diffs.push(Diff {
             field: Field::RequiredMemo,
             wanted: "required".into(),
-            got: shown(&tx.memo),
+            got: tx.memo.clone(),
             moments: None,
         }),
         _ => {}
@@ -216,8 +218,8 @@ fn claim_diffs(
 fn diff(field: Field, wanted: &str, got: &str) -> Diff {
     Diff {
         field,
-        wanted: shown(wanted),
-        got: shown(got),
+        wanted: wanted.to_owned(),
+        got: got.to_owned(),
         moments: None,
     }
 }
@@ -232,6 +234,7 @@ fn amount_diff(wanted: Decimal, got: Decimal) -> Diff {
 }
 
 /// Empty values are shown as a dash so that "nothing" is visible in text and evidence.
+/// A value as the evidence writes it: `-` for none.
 fn shown(value: &str) -> String {
     if value.is_empty() {
         "-".into()
@@ -247,28 +250,36 @@ struct Items {
     item: &'static str,
     /// A memo the network requires and the transaction lacks.
     memo_required: &'static str,
+    /// Whether the recorded destination is masked: the customer text of a claim goes to whoever
+    /// quoted the reference, who need not be the account's owner.
+    mask_recorded_destination: bool,
 }
 
 impl Items {
     const EXPECTED: Self = Self {
         item: "mismatch-expected-item",
         memo_required: "mismatch-memo-required-item",
+        mask_recorded_destination: false,
     };
     const EXPECTED_CUSTOMER: Self = Self {
         item: "mismatch-expected-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
+        mask_recorded_destination: false,
     };
     const CLAIM: Self = Self {
         item: "mismatch-claim-item",
         memo_required: "mismatch-memo-required-item",
+        mask_recorded_destination: false,
     };
     const CLAIM_CUSTOMER: Self = Self {
         item: "mismatch-claim-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
+        mask_recorded_destination: true,
     };
 }
 
-fn list(diffs: &[Diff], items: Items) -> Vec<Text> {
+/// The differing fields as texts; amounts are written with the transaction's asset.
+fn list(diffs: &[Diff], items: Items, asset: &str) -> Vec<Text> {
     diffs
         .iter()
         .map(|d| {
@@ -280,9 +291,15 @@ fn list(diffs: &[Diff], items: Items) -> Vec<Text> {
             let text = Text::new(id).word("field", "field", d.field.name());
             match d.moments {
                 Some((wanted, got)) => text.time("wanted", wanted).time("got", got),
+                None if d.field == Field::Destination && items.mask_recorded_destination => text
+                    .arg_or_none("wanted", &d.wanted)
+                    .str("got", mask(&d.got)),
+                None if d.field == Field::Amount => text
+                    .str("wanted", format!("{} {asset}", d.wanted))
+                    .str("got", format!("{} {asset}", d.got)),
                 None => text
-                    .str("wanted", d.wanted.clone())
-                    .str("got", d.got.clone()),
+                    .arg_or_none("wanted", &d.wanted)
+                    .arg_or_none("got", &d.got),
             }
         })
         .collect()
@@ -294,8 +311,23 @@ fn evidence(diffs: &[Diff], claim: bool) -> Evidence {
     evidence.push(("mismatched_fields", fields.join(",")));
     for d in diffs {
         let (wanted_key, got_key) = d.field.keys(claim);
-        evidence.push((wanted_key, d.wanted.clone()));
-        evidence.push((got_key, d.got.clone()));
+        evidence.push((wanted_key, shown(&d.wanted)));
+        evidence.push((got_key, shown(&d.got)));
     }
     evidence
+}
+
+/// Writing a compared value into a text: an empty one is the word "none".
+trait ValueArg {
+    fn arg_or_none(self, name: &'static str, value: &str) -> Self;
+}
+
+impl ValueArg for Text {
+    fn arg_or_none(self, name: &'static str, value: &str) -> Self {
+        if value.is_empty() {
+            self.word(name, "value", "none")
+        } else {
+            self.str(name, value.to_owned())
+        }
+    }
 }
