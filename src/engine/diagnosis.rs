@@ -3,7 +3,7 @@
 //! Text is carried as message ids with arguments, never as rendered sentences: the engine knows
 //! no language, and the i18n layer renders each id in the caller's locale.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use std::{borrow::Cow, sync::Arc};
 
 /// Why a transaction is not where the customer expects it.
@@ -128,6 +128,19 @@ impl Text {
     /// Adds a list argument.
     pub fn list(self, name: &'static str, items: Vec<Text>) -> Self {
         self.arg(name, Arg::List(items))
+    }
+
+    /// Adds a moment something is expected by. Texts show moments to the minute, so it is
+    /// rounded up to one: a promise is never earlier than the time computed.
+    pub fn deadline(self, name: &'static str, value: DateTime<Utc>) -> Self {
+        let into_minute = TimeDelta::seconds(i64::from(value.second()))
+            + TimeDelta::nanoseconds(i64::from(value.nanosecond()));
+        let rounded = if into_minute.is_zero() {
+            value
+        } else {
+            super::time::add(value - into_minute, TimeDelta::minutes(1))
+        };
+        self.time(name, rounded)
     }
 
     /// Adds a moment argument.

@@ -77,6 +77,10 @@ pub struct Settings {
     pub open_window_recheck: Duration,
     /// Stall factor for policies that do not set their own.
     pub stall_factor: f64,
+    /// The shortest wait that counts as stalled, however fast the network: on chains that
+    /// confirm in seconds, a stall factor alone would escalate deposits still being credited.
+    #[serde(default, with = "humantime_serde")]
+    pub min_stall_after: Duration,
 }
 
 #[derive(Deserialize)]

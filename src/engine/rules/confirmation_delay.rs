@@ -33,7 +33,9 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     evidence.push((texts.evidence, fmt_time(at)));
     let next_step = NextStep {
         action: Action::Wait,
-        summary: timing.args(Text::new(texts.summary), tx).time(moment, at),
+        summary: timing
+            .args(Text::new(texts.summary), tx)
+            .deadline(moment, at),
         recheck_at: Some(at),
         expected_resolution_at,
     };
@@ -42,9 +44,11 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .word("kind", "kind", kind_arg(tx.kind))
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.clone())
-        .time(moment, at);
+        .deadline(moment, at);
     Verdict::matched(
-        timing.args(Text::new(texts.detail), tx).time(moment, at),
+        timing
+            .args(Text::new(texts.detail), tx)
+            .deadline(moment, at),
         evidence,
         next_step,
         customer,

@@ -16,7 +16,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let held = match timing.hold {
         Hold::None => None,
-        Hold::Until(resumes) => Some(Text::new("stalled-held").time("resumes", resumes)),
+        Hold::Until(resumes) => Some(Text::new("stalled-held").deadline("resumes", resumes)),
         Hold::Open => Some(Text::new("stalled-held-open")),
     };
     if let Some(held) = held {

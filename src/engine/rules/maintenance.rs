@@ -110,8 +110,8 @@ fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict 
             .word("type", "maintenance-type", planned)
             .time("starts_at", window.starts_at);
         match clears_at {
-            Some(clear) => text.time("clears_at", clear),
-            None => text.time("recheck_at", recheck_at),
+            Some(clear) => text.deadline("clears_at", clear),
+            None => text.deadline("recheck_at", recheck_at),
         }
     };
     let next_step = NextStep {

@@ -151,7 +151,8 @@ impl Timing {
                 (0, scale(processing, congestion), None)
             }
         };
-        let stall_after = scale(expected_time, stall_factor);
+        let min_stall_after = to_delta(ctx.rules.settings().min_stall_after);
+        let stall_after = scale(expected_time, stall_factor).max(min_stall_after);
         let (resumed, hold) = resumed_at(ctx, tx, stall_after);
         let done = match remaining {
             // The confirmation count was observed at the last update; the rest follow from there.
@@ -199,9 +200,9 @@ impl Timing {
         }
     }
 
-    /// Whether it has waited longer than the stall bound.
+    /// Whether it has waited as long as the stall bound or longer.
     pub fn stalled(&self) -> bool {
-        self.waiting > self.stall_after
+        self.waiting >= self.stall_after
     }
 
     /// The evidence both rules report.
