@@ -432,12 +432,21 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_stalled", "age", "3600s")
             .evidence("confirmation_stalled", "waiting", "900s")
             .detail_says("confirmation_stalled", "Waiting for 15 min, more than 10 min (57 s expected on TRON)"),
-        // The window itself must overlap [created_at, T]; its backlog alone does not hold a
-        // transaction created after it ended.
-        case("a_window_that_ended_before_the_deposit_was_created_does_not_hold_it", "22 09:31")
+        // A transaction created while the backlog drains queues behind it; once it has cleared,
+        // the window holds nothing created after.
+        case("a_deposit_created_while_the_backlog_drains_waits_behind_it", "22 09:31")
             .tx(tx("22 09:30").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 08:00").ends("22 09:00").drain(120))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("22 11:00"),
+        case("a_window_that_cleared_before_the_deposit_was_created_does_not_hold_it", "22 11:01")
+            .tx(tx("22 11:00").on("TRON", "USDT"))
+            .window(window("tron-upgrade", "TRON", "22 08:00").ends("22 09:00").drain(120))
             .expect(ConfirmationDelay, Action::Wait),
+        case("a_payment_claimed_while_the_backlog_drains_may_be_queued", "22 10:30")
+            .claim(claim().network("TRON").paid_at("22 10:15"))
+            .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:00").drain(60))
+            .expect(Maintenance, Action::Wait).contributing(&[NotFound]),
         case("a_window_that_has_not_started_by_the_evaluation_time_does_not_hold_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 11:00").ends("22 12:00"))

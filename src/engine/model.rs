@@ -225,11 +225,12 @@ impl MaintenanceWindow {
     }
 
     /// Whether the window held `tx` up at some point up to `t`: it covers the transaction's
-    /// network and kind, had started by `t`, and had not ended when the transaction was created.
+    /// network and kind, had started by `t`, and had not cleared when the transaction was created
+    /// (one created while the backlog drains waits behind it).
     pub fn held_up(&self, tx: &Transaction, t: DateTime<Utc>) -> bool {
         self.covers(&tx.network, Some(tx.kind))
             && self.starts_at <= t
-            && self.ends_at.is_none_or(|end| end >= tx.created_at)
+            && self.clears_at().is_none_or(|clears| clears > tx.created_at)
     }
 
     /// Whether, at `t`, the window still holds transactions up: started, and not yet cleared.

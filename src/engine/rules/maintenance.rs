@@ -58,7 +58,7 @@ fn for_claim(ctx: &Context<'_>) -> Verdict {
         (w.covers(network, Some(TransactionKind::Deposit))
             || w.covers(network, Some(TransactionKind::Payment)))
             && w.starts_at <= paid_at
-            && w.ends_at.is_none_or(|end| paid_at < end)
+            && w.clears_at().is_none_or(|clears| paid_at < clears)
             && w.holds_at(ctx.as_of)
     });
     match longest(held_by) {
