@@ -138,7 +138,14 @@ maintenance-customer = Transactions on { $network } are delayed by { $type }. { 
     [yes] Your funds are safe; we will process the transaction as soon as the network is back.
    *[no] Your funds are safe; we expect it to complete by { $clears_at }.
 }
-
+maintenance-claim-summary = No transaction with this reference has reached the platform yet, but the customer paid on { $network } during { $type } ("{ $title }"), so the payment may still be queued. Ask for the transaction hash. { $open ->
+    [yes] No end is announced; check again at { $recheck_at }.
+   *[no] If it has not arrived once the backlog clears at { $clears_at }, open a case with the hash.
+}
+maintenance-claim-customer = We have not received this payment yet. Payments on { $network } are delayed by { $type }, and yours may still be on its way. { $open ->
+    [yes] If it has not been credited once the network is back, please contact support with the transaction hash.
+   *[no] If it has not been credited by { $clears_at }, please contact support with the transaction hash.
+}
 ## confirmation_stalled and confirmation_delay
 
 confirmation-not-in-flight = The transaction is no longer waiting for confirmations.

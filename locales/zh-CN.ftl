@@ -136,7 +136,14 @@ maintenance-customer = { $network } 因{ $type }，该网络上的交易会有�
     [yes] 您的资金是安全的；网络恢复后我们会立即处理该交易。
    *[no] 您的资金是安全的；预计在 { $clears_at } 前完成。
 }
-
+maintenance-claim-summary = 平台尚未收到该参考号的交易，但客户称在{ $type }（“{ $title }”）期间于 { $network } 上付款，该笔付款可能仍在排队。请向客户索取交易哈希。{ $open ->
+    [yes] 结束时间尚未公布，请于 { $recheck_at } 再次检查。
+   *[no] 如积压在 { $clears_at } 处理完毕后仍未到账，请凭交易哈希提交工单。
+}
+maintenance-claim-customer = 我们尚未收到这笔付款。{ $network } 因{ $type }，付款会有延迟，您的付款可能仍在途中。{ $open ->
+    [yes] 如网络恢复后仍未到账，请携带交易哈希联系客服。
+   *[no] 如在 { $clears_at } 前仍未到账，请携带交易哈希联系客服。
+}
 ## confirmation_stalled 与 confirmation_delay
 
 confirmation-not-in-flight = 该交易已不再等待确认。

@@ -446,7 +446,9 @@ fn scenarios() -> Vec<Scenario> {
         case("a_payment_claimed_while_the_backlog_drains_may_be_queued", "22 10:30")
             .claim(claim().network("TRON").paid_at("22 10:15"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:00").drain(60))
-            .expect(Maintenance, Action::Wait).contributing(&[NotFound]),
+            .expect(Maintenance, Action::Wait).contributing(&[NotFound])
+            .summary_says("has reached the platform yet, but the customer paid on TRON during scheduled maintenance")
+            .customer_hears("We have not received this payment yet. Payments on TRON are delayed by scheduled maintenance, and yours may still be on its way. If it has not been credited by 2026-11-22 11:00 UTC, please contact support with the transaction hash."),
         case("a_window_that_has_not_started_by_the_evaluation_time_does_not_hold_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 11:00").ends("22 12:00"))

@@ -40,6 +40,7 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
             ctx,
             window,
             Text::new("maintenance-detail").str("network", tx.network.clone()),
+            ON_RECORD,
         ),
         None => Verdict::not_matched(
             Text::new("maintenance-none").str("network", tx.network.clone()),
@@ -66,7 +67,7 @@ fn for_claim(ctx: &Context<'_>) -> Verdict {
             let detail = Text::new("maintenance-claim-detail")
                 .str("network", network.to_owned())
                 .time("paid_at", paid_at);
-            let mut verdict = hold(ctx, window, detail);
+            let mut verdict = hold(ctx, window, detail, CLAIMED);
             verdict
                 .evidence
                 .push(("claimed.paid_at", fmt_time(paid_at)));
@@ -88,7 +89,17 @@ fn longest<'a>(
     windows.max_by_key(|w| w.clears_at().unwrap_or(DateTime::<Utc>::MAX_UTC))
 }
 
-fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict {
+/// The next-step and customer messages: for a transaction on record, or for a payment the
+/// platform has no record of yet (which must not be promised as safe, and needs its hash).
+const ON_RECORD: [&str; 2] = ["maintenance-summary", "maintenance-customer"];
+const CLAIMED: [&str; 2] = ["maintenance-claim-summary", "maintenance-claim-customer"];
+
+fn hold(
+    ctx: &Context<'_>,
+    window: &MaintenanceWindow,
+    detail: Text,
+    [summary, customer]: [&'static str; 2],
+) -> Verdict {
     let clears_at = window.clears_at();
     let (open, recheck_at) = match clears_at {
         Some(clear) => ("no", clear),
@@ -116,12 +127,16 @@ fn hold(ctx: &Context<'_>, window: &MaintenanceWindow, detail: Text) -> Verdict 
     };
     let next_step = NextStep {
         action: Action::Wait,
-        summary: with_times(Text::new("maintenance-summary").str("title", window.title.clone())),
+        summary: with_times(
+            Text::new(summary)
+                .str("title", window.title.clone())
+                .str("network", network_of(ctx, window).to_owned()),
+        ),
         recheck_at: Some(recheck_at),
         expected_resolution_at: clears_at,
     };
     let customer = with_times(
-        Text::new("maintenance-customer").str("network", network_of(ctx, window).to_owned()),
+        Text::new(customer).str("network", network_of(ctx, window).to_owned()),
     );
     Verdict::matched(
         with_times(detail.str("title", window.title.clone())),
