@@ -191,8 +191,14 @@ delay-overdue-customer = Your { $kind } of { $amount } { $asset } is taking long
 
 no-incident-not-completed = The transaction has not completed.
 no-incident-detail = The { $kind } of { $amount } { $asset } on { $network } completed at { $done }.
-no-incident-summary = Nothing to do: { $amount } { $asset } ({ $kind }) completed at { $done }.
-no-incident-customer = Your { $kind } of { $amount } { $asset } completed at { $done }.
+no-incident-summary = Nothing to do: { $amount } { $asset } ({ $kind }) completed at { $done }.{ $outgoing ->
+    [yes] {" "}If the customer says it has not arrived, share the destination from the evidence and ask them to check with the receiving wallet, bank or exchange.
+   *[no] {""}
+}
+no-incident-customer = Your { $kind } of { $amount } { $asset } completed at { $done }.{ $outgoing ->
+    [yes] {" "}If it has not arrived yet, please check with the receiving wallet, bank or exchange (some need a memo or tag to credit it), then contact us with the destination you used.
+   *[no] {""}
+}
 
 ## undetermined
 

@@ -189,8 +189,14 @@ delay-overdue-customer = 您的{ $amount } { $asset }{ $kind }在 { $network } �
 
 no-incident-not-completed = 该交易尚未完成。
 no-incident-detail = { $network } 上的{ $amount } { $asset }{ $kind }已于 { $done } 完成。
-no-incident-summary = 无需处理：{ $amount } { $asset }（{ $kind }）已于 { $done } 完成。
-no-incident-customer = 您的{ $amount } { $asset }{ $kind }已于 { $done } 完成。
+no-incident-summary = 无需处理：{ $amount } { $asset }（{ $kind }）已于 { $done } 完成。{ $outgoing ->
+    [yes] 如客户称未到账，请告知证据中的收款地址，并请客户向收款钱包、银行或交易所核实。
+   *[no] {""}
+}
+no-incident-customer = 您的{ $amount } { $asset }{ $kind }已于 { $done } 完成。{ $outgoing ->
+    [yes] 如尚未到账，请向收款钱包、银行或交易所核实（部分平台需要备注或标签才能入账），然后携带您使用的收款地址联系我们。
+   *[no] {""}
+}
 
 ## undetermined
 

@@ -477,6 +477,11 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-halt", "TRON", "22 10:02").unplanned())
             .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay]),
+        case("a_completed_withdrawal_tells_the_customer_where_to_look_if_it_has_not_arrived", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).completed("22 10:01"))
+            .expect(NoIncident, Action::None)
+            .summary_says("If the customer says it has not arrived, share the destination")
+            .customer_hears("completed at 2026-11-22 10:01 UTC. If it has not arrived yet, please check with the receiving wallet"),
         case("a_completed_deposit_is_not_held_by_maintenance", "22 10:05")
             .tx(tx("22 10:00").on("TRON", "USDT").completed("22 10:01"))
             .window(window("tron-halt", "TRON", "22 09:00"))

@@ -135,9 +135,8 @@ fn hold(
         recheck_at: Some(recheck_at),
         expected_resolution_at: clears_at,
     };
-    let customer = with_times(
-        Text::new(customer).str("network", network_of(ctx, window).to_owned()),
-    );
+    let customer =
+        with_times(Text::new(customer).str("network", network_of(ctx, window).to_owned()));
     Verdict::matched(
         with_times(detail.str("title", window.title.clone())),
         evidence(window),

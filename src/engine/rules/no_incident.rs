@@ -4,7 +4,7 @@ use super::{Verdict, kind_arg};
 use crate::engine::{
     context::Context,
     diagnosis::{Action, NextStep, Text},
-    model::TransactionStatus,
+    model::{TransactionKind, TransactionStatus},
     time::fmt_time,
 };
 
@@ -16,6 +16,10 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         return Verdict::not_matched(Text::new("no-incident-not-completed"), Vec::new());
     }
     let done = tx.completed_at.unwrap_or(tx.observed_at());
+    let outgoing = matches!(
+        tx.kind,
+        TransactionKind::Withdrawal | TransactionKind::Transfer
+    );
     let text = |id| {
         Text::new(id)
             .word("kind", "kind", kind_arg(tx.kind))
@@ -23,6 +27,8 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
             .str("asset", tx.asset.clone())
             .str("network", tx.network.clone())
             .time("done", done)
+            // Funds sent out can complete here and still not show up where they went.
+            .str("outgoing", if outgoing { "yes" } else { "no" })
     };
     let mut evidence = vec![
         ("completed_at", fmt_time(done)),
