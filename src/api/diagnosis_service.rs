@@ -39,9 +39,26 @@ impl DiagnosisApi {
         request: &pb::DiagnoseRequest,
         now: DateTime<Utc>,
     ) -> Result<pb::Diagnosis, ServiceError> {
-        let input = diagnose_input(request, now)?;
+        let input = self.input(request, now)?;
         let facts = self.state.store.load_facts(&query_of(&input)).await?;
         Ok(self.diagnose_with(&input, &facts))
+    }
+
+    /// The validated request, its claimed network read as the network code it names (customers
+    /// say `TRC20` for TRON).
+    fn input(
+        &self,
+        request: &pb::DiagnoseRequest,
+        now: DateTime<Utc>,
+    ) -> Result<DiagnoseInput, ServiceError> {
+        let mut input = diagnose_input(request, now)?;
+        if let Some(network) = &mut input.claim.network {
+            let code = self.state.rules.network_code(network);
+            if code != network {
+                *network = code.to_owned();
+            }
+        }
+        Ok(input)
     }
 
     /// Evaluates and renders one diagnosis from facts already loaded.
@@ -167,7 +184,7 @@ impl DiagnosisService for DiagnosisApi {
         let checked: Vec<Result<(), ServiceError>> = requests
             .iter()
             .map(|r| {
-                let input = diagnose_input(r, now)?;
+                let input = self.input(r, now)?;
                 valid.push(input);
                 Ok(())
             })

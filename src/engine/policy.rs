@@ -60,6 +60,10 @@ pub struct NetworkPolicy {
     /// How addresses are compared.
     #[serde(default)]
     pub address_format: AddressFormat,
+    /// Other names customers give the network (a token standard such as `ERC20`, or its name),
+    /// read as this network in claims.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Tunables that are not per network.
@@ -99,6 +103,8 @@ pub struct RuleSet {
     settings: Settings,
     fallback: NetworkPolicy,
     networks: HashMap<String, NetworkPolicy>,
+    /// Upper-case alias to network code.
+    aliases: HashMap<String, String>,
 }
 
 /// A rules file that cannot be used.
@@ -127,15 +133,33 @@ impl RuleSet {
         let file: RulesFile = toml::from_str(source)?;
         let digest = Sha256::digest(source.as_bytes());
         let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let networks: HashMap<String, NetworkPolicy> = file
+            .networks
+            .into_iter()
+            .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
+            .collect();
+        let mut aliases = HashMap::new();
+        for (code, policy) in &networks {
+            for alias in &policy.aliases {
+                let alias = alias.to_ascii_uppercase();
+                if networks.contains_key(&alias) {
+                    return Err(RulesError::Invalid(format!(
+                        "network {code}: alias {alias} is another network's code"
+                    )));
+                }
+                if let Some(other) = aliases.insert(alias.clone(), code.clone()) {
+                    return Err(RulesError::Invalid(format!(
+                        "alias {alias} names both {other} and {code}"
+                    )));
+                }
+            }
+        }
         let rules = Self {
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
             fallback: file.fallback,
-            networks: file
-                .networks
-                .into_iter()
-                .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
-                .collect(),
+            networks,
+            aliases,
         };
         rules.validate()?;
         Ok(rules)
@@ -185,6 +209,11 @@ impl RuleSet {
         }
     }
 
+    /// The network code `name` (upper-case) stands for: itself, or the network it is an alias of.
+    pub fn network_code<'n>(&'n self, name: &'n str) -> &'n str {
+        self.aliases.get(name).map_or(name, String::as_str)
+    }
+
     /// The stall factor of `policy`, or the default.
     pub fn stall_factor(&self, policy: &NetworkPolicy) -> f64 {
         policy.stall_factor.unwrap_or(self.settings.stall_factor)
@@ -221,4 +250,32 @@ fn valid_stall_factor(f: f64) -> bool {
 /// `std` duration to chrono, saturating (rules files hold small durations).
 pub fn to_delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_name_networks_and_may_name_only_one() {
+        let shipped = RuleSet::shipped();
+        assert_eq!(shipped.network_code("TRC20"), "TRON");
+        assert_eq!(shipped.network_code("ERC20"), "ETH");
+        assert_eq!(shipped.network_code("ETH"), "ETH");
+        assert_eq!(shipped.network_code("DOGE"), "DOGE");
+        let with = |aliases: &str| {
+            DEFAULT_RULES.replacen(
+                "[networks.CARD]\n",
+                &format!("[networks.CARD]\naliases = {aliases}\n"),
+                1,
+            )
+        };
+        for (aliases, says) in [
+            (r#"["ERC20"]"#, "alias ERC20 names both"),
+            (r#"["sepa"]"#, "alias SEPA is another network's code"),
+        ] {
+            let refused = RuleSet::parse(&with(aliases)).expect_err(aliases);
+            assert!(refused.to_string().contains(says), "{refused}");
+        }
+    }
 }

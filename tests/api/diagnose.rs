@@ -109,6 +109,24 @@ async fn an_unknown_reference_paid_during_maintenance_on_the_claimed_network_is_
         "an open-ended window has no known end"
     );
     assert_eq!(step.recheck_at, Some(timestamp(at(30))));
+
+    // A name customers give the network (its token standard) is the network.
+    let d = app
+        .diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: "NEVER-ARRIVED".into(),
+            as_of: Some(timestamp(t0())),
+            claim: Some(pb::Claim {
+                network: "TRC20".into(),
+                paid_at: Some(timestamp(at(-30))),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("diagnose")
+        .into_inner();
+    assert_eq!(d.cause(), pb::Cause::Maintenance);
 }
 
 #[tokio::test]
@@ -421,4 +439,44 @@ async fn the_basic_view_is_the_full_diagnosis_without_its_findings_in_single_and
         })
         .collect();
     assert_eq!(answers, [basic, full]);
+}
+
+#[tokio::test]
+async fn a_claimed_network_is_read_through_the_names_customers_give_it() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-ERC20")).await;
+    let diagnose = |network: &str| pb::DiagnoseRequest {
+        reference: "TX-ERC20".into(),
+        as_of: Some(timestamp(at(1))),
+        claim: Some(pb::Claim {
+            network: network.into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+
+    let erc20 = app
+        .diagnosis
+        .diagnose(diagnose("erc20"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+    let bep20 = app
+        .diagnosis
+        .diagnose(diagnose("BEP20"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+
+    assert_ne!(erc20.cause(), pb::Cause::InputMismatch, "ERC20 is ETH");
+    assert_eq!(bep20.cause(), pb::Cause::InputMismatch, "BEP20 is BSC");
+    let finding = bep20
+        .findings
+        .iter()
+        .find(|f| f.rule == "input_mismatch")
+        .expect("finding");
+    assert_eq!(
+        finding.evidence.get("claimed.network").map(String::as_str),
+        Some("BSC")
+    );
 }
