@@ -501,8 +501,8 @@ fn scenarios() -> Vec<Scenario> {
             .expect(ConfirmationStalled, Action::Escalate)
             .evidence("confirmation_stalled", "expected_time", "144s")
             .evidence("confirmation_stalled", "stall_after", "600s"),
-        case("a_sepa_transfer_past_its_own_stall_factor_of_two_is_escalated", "22 09:01")
-            .tx(tx("20 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+        case("a_sepa_transfer_past_its_own_stall_factor_of_two_is_escalated", "19 09:01")
+            .tx(tx("17 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
             .expect(ConfirmationStalled, Action::Escalate)
             .evidence("confirmation_stalled", "stall_factor", "2")
             .evidence("confirmation_stalled", "stall_after", "172800s"),
@@ -549,6 +549,21 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_delay", "confirmations", "1")
             .evidence("confirmation_delay", "required_confirmations", "3")
             .evidence("confirmation_delay", "expected_resolution_at", "2026-11-22T10:30:00Z"),
+        // Bank rails settle on weekdays: a weekend does not count towards their times.
+        case("a_sepa_transfer_sent_on_friday_afternoon_is_expected_on_monday", "28 10:00")
+            .tx(tx("27 16:00").kind(Transfer).on("SEPA", "EUR"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("30 16:00")
+            .evidence("confirmation_delay", "business_days", "true")
+            .evidence("confirmation_delay", "waiting", "28800s"),
+        case("a_sepa_transfer_sent_on_friday_is_not_stalled_on_monday_morning", "30 09:00")
+            .tx(tx("27 16:00").kind(Transfer).on("SEPA", "EUR"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("30 16:00"),
+        case("a_sepa_transfer_stalls_after_two_business_days", "23 16:00")
+            .tx(tx("19 16:00").kind(Transfer).on("SEPA", "EUR"))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "stall_after", "172800s"),
         // Durations are seconds to the millisecond, whatever unit the policy was written in.
         case("a_solana_deposit_reports_its_sub_second_block_interval_in_seconds", "22 10:00:05")
             .tx(tx("22 10:00").on("SOL", "SOL"))
@@ -610,17 +625,17 @@ fn scenarios() -> Vec<Scenario> {
             .condition("BTC", 2.0, "22 09:05")
             .expect(ConfirmationDelay, Action::Wait)
             .resolves_at("22 11:00"),
-        case("a_sepa_transfer_takes_its_one_day_processing_time", "22 10:00")
-            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+        case("a_sepa_transfer_takes_its_one_day_processing_time", "24 10:00")
+            .tx(tx("24 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("23 09:00").recheck_at("23 09:00")
+            .resolves_at("25 09:00").recheck_at("25 09:00")
             .evidence("confirmation_delay", "policy", "SEPA")
             .evidence("confirmation_delay", "processing_time", "86400s"),
-        case("congestion_slows_a_rail_too", "22 10:00")
-            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
-            .condition("SEPA", 1.5, "22 09:30")
+        case("congestion_slows_a_rail_too", "24 10:00")
+            .tx(tx("24 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .condition("SEPA", 1.5, "24 09:30")
             .expect(ConfirmationDelay, Action::Wait)
-            .resolves_at("23 21:00"),
+            .resolves_at("25 21:00"),
         case("a_deposit_on_a_network_without_a_policy_uses_the_fallback_processing_time", "22 10:05")
             .tx(tx("22 10:00").on("DOGE", "DOGE"))
             .expect(ConfirmationDelay, Action::Wait)

@@ -60,6 +60,10 @@ pub struct NetworkPolicy {
     /// How addresses are compared.
     #[serde(default)]
     pub address_format: AddressFormat,
+    /// Whether the rail settles on weekdays only: its processing time, waits and stall bound
+    /// count Monday to Friday (UTC). Only for rails with a `processing_time`.
+    #[serde(default)]
+    pub business_days: bool,
     /// Other names customers give the network (a token standard such as `ERC20`, or its name),
     /// read as this network in claims.
     #[serde(default)]
@@ -235,6 +239,9 @@ fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError>
                  or a non-zero processing_time",
             );
         }
+    }
+    if policy.business_days && policy.processing_time.is_none() {
+        return invalid("business_days applies only to rails with a processing_time");
     }
     match policy.stall_factor {
         Some(f) if !valid_stall_factor(f) => invalid("stall_factor must be >= 1"),

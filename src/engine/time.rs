@@ -43,6 +43,55 @@ pub fn scale(d: TimeDelta, factor: f64) -> TimeDelta {
     })
 }
 
+/// The clock of rails that settle on weekdays only: Saturdays and Sundays (UTC) do not count.
+///
+/// Business time is measured from a Monday (1970-01-05): each whole week holds five days of it,
+/// and a moment on a weekend stands where the next Monday begins. Both directions are
+/// arithmetic, so any span of years costs the same.
+pub mod business {
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    const DAY_MS: i64 = 86_400_000;
+    const WEEK_MS: i64 = 7 * DAY_MS;
+    const WORK_WEEK_MS: i64 = 5 * DAY_MS;
+    /// Monday 1970-01-05T00:00:00Z, in milliseconds since the Unix epoch.
+    const MONDAY_MS: i64 = 4 * DAY_MS;
+
+    /// Business milliseconds from the reference Monday to `t`.
+    fn position(t: DateTime<Utc>) -> i64 {
+        let since = t.timestamp_millis() - MONDAY_MS;
+        let (weeks, into_week) = (since.div_euclid(WEEK_MS), since.rem_euclid(WEEK_MS));
+        weeks * WORK_WEEK_MS + into_week.min(WORK_WEEK_MS)
+    }
+
+    /// The moment at business position `position`.
+    fn moment(position: i64) -> DateTime<Utc> {
+        let (weeks, into_week) = (
+            position.div_euclid(WORK_WEEK_MS),
+            position.rem_euclid(WORK_WEEK_MS),
+        );
+        let ms = weeks
+            .saturating_mul(WEEK_MS)
+            .saturating_add(into_week)
+            .saturating_add(MONDAY_MS);
+        DateTime::from_timestamp_millis(ms).unwrap_or(if ms < 0 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
+    }
+
+    /// `t + d`, counting weekdays only: where `d` of business time after `t` ends.
+    pub fn add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+        moment(position(t).saturating_add(d.num_milliseconds()))
+    }
+
+    /// The business time between `from` and `to` (negative when `to` is earlier).
+    pub fn elapsed(from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+        TimeDelta::milliseconds(position(to) - position(from))
+    }
+}
+
 /// RFC 3339 in UTC with a `Z`, sub-seconds only when present: `2026-11-22T10:00:00Z`; moments
 /// past year 9999 are written as its last.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
@@ -95,6 +144,46 @@ mod tests {
         assert_eq!(fmt_time(before_the_start), "0001-01-01T00:00:00Z");
         let inside = DateTime::from_timestamp(1_795_000_000, 5).unwrap_or_default();
         assert_eq!(representable(inside), inside);
+    }
+
+    #[test]
+    fn business_time_skips_weekends_in_both_directions() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_else(|e| panic!("{s}: {e}"))
+        };
+        let day = TimeDelta::days(1);
+        // Friday 16:00 plus one business day is Monday 16:00.
+        let friday = at("2026-11-27T16:00:00Z");
+        assert_eq!(business::add(friday, day), at("2026-11-30T16:00:00Z"));
+        // Within the week, business time is calendar time.
+        let tuesday = at("2026-11-24T09:30:00Z");
+        assert_eq!(business::add(tuesday, day), at("2026-11-25T09:30:00Z"));
+        // A weekend moment counts from Monday 00:00.
+        let saturday = at("2026-11-28T10:00:00Z");
+        assert_eq!(
+            business::add(saturday, TimeDelta::hours(3)),
+            at("2026-11-30T03:00:00Z")
+        );
+        assert_eq!(business::elapsed(friday, saturday), TimeDelta::hours(8));
+        assert_eq!(
+            business::elapsed(friday, at("2026-11-30T09:00:00Z")),
+            TimeDelta::hours(17)
+        );
+        assert_eq!(business::elapsed(saturday, friday), -TimeDelta::hours(8));
+        // Whole weeks are five days; years away cost nothing more and stay exact.
+        assert_eq!(
+            business::add(tuesday, TimeDelta::days(10)),
+            tuesday + TimeDelta::days(14)
+        );
+        let first = at("0001-01-01T00:00:00Z");
+        let last = at("9999-12-31T23:59:59Z");
+        assert_eq!(business::add(first, business::elapsed(first, last)), last);
+        assert_eq!(
+            business::add(last, TimeDelta::MAX),
+            DateTime::<Utc>::MAX_UTC
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::engine::{
     diagnosis::{Evidence, Text},
     model::Transaction,
     policy::to_delta,
-    time::{add, fmt_secs, fmt_time, fmt_whole_secs, scale},
+    time::{add, business, fmt_secs, fmt_time, fmt_whole_secs, scale},
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -153,10 +153,16 @@ impl Timing {
         };
         let min_stall_after = to_delta(ctx.rules.settings().min_stall_after);
         let stall_after = scale(expected_time, stall_factor).max(min_stall_after);
+        // Rails that settle on weekdays only count their times in weekdays.
+        let business_days = policy.business_days && remaining.is_none();
+        if business_days {
+            evidence.push(("business_days", "true".into()));
+        }
         let (resumed, hold) = resumed_at(ctx, tx, stall_after);
         let done = match remaining {
             // The confirmation count was observed at the last update; the rest follow from there.
             Some(left) => add(tx.observed_at().max(resumed), left),
+            None if business_days => business::add(resumed, expected_time),
             None => add(resumed, expected_time),
         };
         match (ctx.condition, ctx.stale_condition) {
@@ -166,10 +172,18 @@ impl Timing {
             }
             (None, None) => {}
         }
-        let waiting = ctx.as_of - resumed;
+        let waiting = if business_days {
+            business::elapsed(resumed, ctx.as_of)
+        } else {
+            ctx.as_of - resumed
+        };
         let expected_done = done.max(ctx.as_of);
         let overdue = done < ctx.as_of;
-        let stalls_at = add(resumed, stall_after);
+        let stalls_at = if business_days {
+            business::add(resumed, stall_after)
+        } else {
+            add(resumed, stall_after)
+        };
         if hold == Hold::Open {
             evidence.push(("held_by_maintenance_until", "open".into()));
         } else if resumed > tx.created_at {
