@@ -698,6 +698,13 @@ fn scenarios() -> Vec<Scenario> {
         case("a_rejected_payment_that_was_also_short_is_a_rejection_first", "22 10:05")
             .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").amount("90").expecting(want().amount("100")).failed(Expired))
             .expect(Rejected, Action::ContactSupport).contributing(&[InputMismatch]),
+        case("a_stalled_deposit_is_escalated_even_when_the_customer_misremembers_it", "22 12:00")
+            .tx(tx("22 08:00"))
+            .claim(claim().paid_at("21 06:00"))
+            .expect(ConfirmationStalled, Action::Escalate).contributing(&[InputMismatch]),
+        case("a_wrong_tag_outranks_a_stall", "22 12:00")
+            .tx(tx("22 08:00").on("XRP", "XRP"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationStalled]),
         case("a_frozen_account_outranks_a_wrong_tag", "22 10:00:02")
             .tx(tx("22 10:00").on("XRP", "XRP"))
             .history([frozen(ComplianceReview, "22 08:00")])

@@ -65,14 +65,23 @@ pub fn evaluate(
     }
 }
 
-/// The first match in precedence order, except that a payment that never arrived but was made
-/// during maintenance on its network is explained by the maintenance: it may still be queued.
+/// The first match in precedence order, with two exceptions: a payment that never arrived but
+/// was made during maintenance on its network is explained by the maintenance (it may still be
+/// queued), and a stalled transaction is escalated even when the customer's claim differs from
+/// it (what the customer remembers does not unstick it).
 fn primary_index(matched: &[(Cause, Resolution)]) -> Option<usize> {
     let position = |cause| matched.iter().position(|(c, _)| *c == cause);
+    let claim_only_mismatch = position(Cause::InputMismatch)
+        .is_some_and(|i| matched[i].1.next_step.action == Action::CheckReference);
     match (position(Cause::NotFound), position(Cause::Maintenance)) {
         (Some(_), Some(maintenance)) => Some(maintenance),
         _ if matched.is_empty() => None,
-        _ => Some(0),
+        _ => match position(Cause::ConfirmationStalled) {
+            Some(stalled) if claim_only_mismatch && matched[0].0 == Cause::InputMismatch => {
+                Some(stalled)
+            }
+            _ => Some(0),
+        },
     }
 }
 
