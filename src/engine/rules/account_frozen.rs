@@ -35,9 +35,10 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         );
     }
     let state = state_arg(status.state);
-    // A freeze that began after the transaction was rejected did not cause the rejection.
-    let failed_at = tx.updated_at.unwrap_or(tx.created_at);
-    if tx.status == TransactionStatus::Failed && status.effective_from > failed_at {
+    // A rejected transaction does not continue once the account is cleared: it is sent again.
+    // And a freeze that began after the rejection did not cause it.
+    let failed = tx.status == TransactionStatus::Failed;
+    if failed && status.effective_from > tx.updated_at.unwrap_or(tx.created_at) {
         return Verdict::not_matched(
             Text::new("frozen-after-failure")
                 .word("state", "account-state", state)
@@ -51,12 +52,7 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .word("reason", "freeze-reason", reason)
         .word("kind", "kind", kind_arg(tx.kind))
         .time("since", status.effective_from);
-    // A rejected transaction does not continue once the account is cleared: it is sent again.
-    let failed = tx.status == TransactionStatus::Failed;
-    let (action, mut summary) = step(status.reason);
-    if failed && summary == "frozen-summary-verify" {
-        summary = "frozen-summary-verify-failed";
-    }
+    let (action, summary) = step(status.reason, failed);
     // The customer sees the reason only when it may be disclosed (no tipping-off on reviews).
     let disclosed = status
         .reason
@@ -82,8 +78,13 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     Verdict::matched(detail, evidence, next_step, customer)
 }
 
-fn step(reason: Option<FreezeReason>) -> (Action, &'static str) {
+/// The action for a freeze, and the summary for a transaction that is held (`failed` false) or
+/// was rejected.
+fn step(reason: Option<FreezeReason>, failed: bool) -> (Action, &'static str) {
     match reason {
+        Some(FreezeReason::IdentityUnverified) if failed => {
+            (Action::VerifyIdentity, "frozen-summary-verify-failed")
+        }
         Some(FreezeReason::IdentityUnverified) => (Action::VerifyIdentity, "frozen-summary-verify"),
         Some(FreezeReason::UserRequested) => {
             (Action::VerifyIdentity, "frozen-summary-user-requested")

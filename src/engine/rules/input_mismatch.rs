@@ -233,7 +233,6 @@ fn amount_diff(wanted: Decimal, got: Decimal) -> Diff {
     }
 }
 
-/// Empty values are shown as a dash so that "nothing" is visible in text and evidence.
 /// A value as the evidence writes it: `-` for none.
 fn shown(value: &str) -> String {
     if value.is_empty() {
@@ -291,15 +290,13 @@ fn list(diffs: &[Diff], items: Items, asset: &str) -> Vec<Text> {
             let text = Text::new(id).word("field", "field", d.field.name());
             match d.moments {
                 Some((wanted, got)) => text.time("wanted", wanted).time("got", got),
-                None if d.field == Field::Destination && items.mask_recorded_destination => text
-                    .arg_or_none("wanted", &d.wanted)
-                    .str("got", mask(&d.got)),
+                None if d.field == Field::Destination && items.mask_recorded_destination => {
+                    value_arg(text, "wanted", &d.wanted).str("got", mask(&d.got))
+                }
                 None if d.field == Field::Amount => text
                     .str("wanted", format!("{} {asset}", d.wanted))
                     .str("got", format!("{} {asset}", d.got)),
-                None => text
-                    .arg_or_none("wanted", &d.wanted)
-                    .arg_or_none("got", &d.got),
+                None => value_arg(value_arg(text, "wanted", &d.wanted), "got", &d.got),
             }
         })
         .collect()
@@ -317,17 +314,11 @@ fn evidence(diffs: &[Diff], claim: bool) -> Evidence {
     evidence
 }
 
-/// Writing a compared value into a text: an empty one is the word "none".
-trait ValueArg {
-    fn arg_or_none(self, name: &'static str, value: &str) -> Self;
-}
-
-impl ValueArg for Text {
-    fn arg_or_none(self, name: &'static str, value: &str) -> Self {
-        if value.is_empty() {
-            self.word(name, "value", "none")
-        } else {
-            self.str(name, value.to_owned())
-        }
+/// `text` with the compared `value` as argument `name`: an empty one is the word "none".
+fn value_arg(text: Text, name: &'static str, value: &str) -> Text {
+    if value.is_empty() {
+        text.word(name, "value", "none")
+    } else {
+        text.str(name, value.to_owned())
     }
 }

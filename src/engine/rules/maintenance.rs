@@ -26,9 +26,7 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
     }
     let t = ctx.as_of;
     // A window that began once an in-flight transaction had already stalled does not explain it.
-    let stalled_from = Timing::in_flight(ctx)
-        .ok()
-        .map(|(_, timing)| timing.stalls_at);
+    let stalled_from = tx.in_flight().then(|| Timing::get(ctx, tx).stalls_at);
     // Held it up since its creation, and still holds transactions up at T.
     let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
         w.held_up(tx, t)

@@ -62,6 +62,31 @@ pub enum Hold {
     Open,
 }
 
+/// How a transaction's times are counted: every hour, or weekdays only.
+#[derive(Clone, Copy)]
+enum Clock {
+    Calendar,
+    Business,
+}
+
+impl Clock {
+    /// `t + d` on this clock.
+    fn add(self, t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+        match self {
+            Clock::Calendar => add(t, d),
+            Clock::Business => business::add(t, d),
+        }
+    }
+
+    /// The time from `from` to `to` on this clock.
+    fn elapsed(self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+        match self {
+            Clock::Calendar => to - from,
+            Clock::Business => business::elapsed(from, to),
+        }
+    }
+}
+
 /// The timing of one in-flight transaction at the evaluation time.
 pub struct Timing {
     /// Confirmations required (0 for rails).
@@ -107,7 +132,12 @@ impl Timing {
                 Vec::new(),
             )));
         }
-        Ok((tx, ctx.timing.get_or_init(|| Self::of(ctx, tx))))
+        Ok((tx, Self::get(ctx, tx)))
+    }
+
+    /// The timing of `tx`, an in-flight transaction, computed once per evaluation.
+    pub fn get<'c>(ctx: &'c Context<'_>, tx: &Transaction) -> &'c Self {
+        ctx.timing.get_or_init(|| Self::of(ctx, tx))
     }
 
     /// Computes the timing of `tx` under its network's policy.
@@ -154,16 +184,17 @@ impl Timing {
         let min_stall_after = to_delta(ctx.rules.settings().min_stall_after);
         let stall_after = scale(expected_time, stall_factor).max(min_stall_after);
         // Rails that settle on weekdays only count their times in weekdays.
-        let business_days = policy.business_days && remaining.is_none();
-        if business_days {
+        let clock = if policy.business_days && remaining.is_none() {
             evidence.push(("business_days", "true".into()));
-        }
+            Clock::Business
+        } else {
+            Clock::Calendar
+        };
         let (resumed, hold) = resumed_at(ctx, tx, stall_after);
         let done = match remaining {
             // The confirmation count was observed at the last update; the rest follow from there.
             Some(left) => add(tx.observed_at().max(resumed), left),
-            None if business_days => business::add(resumed, expected_time),
-            None => add(resumed, expected_time),
+            None => clock.add(resumed, expected_time),
         };
         match (ctx.condition, ctx.stale_condition) {
             (Some(c), _) => evidence.push(("congestion_observed_at", fmt_time(c.observed_at))),
@@ -172,18 +203,10 @@ impl Timing {
             }
             (None, None) => {}
         }
-        let waiting = if business_days {
-            business::elapsed(resumed, ctx.as_of)
-        } else {
-            ctx.as_of - resumed
-        };
+        let waiting = clock.elapsed(resumed, ctx.as_of);
         let expected_done = done.max(ctx.as_of);
         let overdue = done < ctx.as_of;
-        let stalls_at = if business_days {
-            business::add(resumed, stall_after)
-        } else {
-            add(resumed, stall_after)
-        };
+        let stalls_at = clock.add(resumed, stall_after);
         if hold == Hold::Open {
             evidence.push(("held_by_maintenance_until", "open".into()));
         } else if resumed > tx.created_at {
