@@ -3,8 +3,8 @@
 use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
 use crate::layers::{
-    auth::AuthLayer, inflight::InFlightLayer, rate_limit::RateLimits, request_id::RequestIdLayer,
-    rpc_metrics::RpcMetricsLayer,
+    auth::AuthLayer, call_timeout::CallTimeoutLayer, inflight::InFlightLayer,
+    rate_limit::RateLimits, request_id::RequestIdLayer, rpc_metrics::RpcMetricsLayer,
 };
 use crate::pb::{
     self,
@@ -89,7 +89,8 @@ pub struct ServerOptions {
     pub max_calls_per_connection: usize,
     /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
     pub max_calls_in_flight: usize,
-    /// Longest a call may run (a shorter deadline from the caller wins).
+    /// Longest a call may run (a shorter deadline from the caller wins); for ImportFacts, longest
+    /// its stream may go without an item, so that a long import that keeps sending is not cut off.
     pub request_timeout: Duration,
     /// How often an idle connection is pinged; one that does not answer within
     /// `keepalive_timeout` is closed, so half-open connections are reaped.
@@ -187,12 +188,12 @@ pub async fn run_with(
         // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
         .concurrency_limit_per_connection(options.max_calls_per_connection)
         .load_shed(true)
-        .timeout(options.request_timeout)
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
         // Outermost first: every call gets an id and is timed, even when it is then refused.
         .layer(RequestIdLayer)
         .layer(RpcMetricsLayer)
+        .layer(CallTimeoutLayer::new(options.request_timeout))
         .layer(InFlightLayer::new(options.max_calls_in_flight))
         .layer(AuthLayer::new(options.callers.clone(), limits))
         .add_service(health_service)
@@ -201,8 +202,12 @@ pub async fn run_with(
         .add_service(reflection().build_v1alpha()?)
         .add_service(DiagnosisServiceServer::new(diagnosis).max_decoding_message_size(limit))
         .add_service(
-            FactServiceServer::new(FactApi::new(state, options.max_import_items))
-                .max_decoding_message_size(limit),
+            FactServiceServer::new(FactApi::new(
+                state,
+                options.max_import_items,
+                options.request_timeout,
+            ))
+            .max_decoding_message_size(limit),
         )
         // Our own listener: tonic's `tcp_nodelay` applies only to listeners it binds itself, so
         // Nagle's algorithm is turned off here, or every answer would wait for a delayed ACK.

@@ -4,7 +4,8 @@ use super::{AppState, error::ServiceError, fact_codec, validate::Check};
 use crate::pb::v1::{self as pb, fact_service_server::FactService};
 use crate::store::Fact;
 use crate::{auth::Caller, mask::mask};
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+use tokio::time::Instant;
 use tonic::{Request, Response, Status, Streaming};
 
 /// Facts stored per store transaction during an import: large enough to amortize commits,
@@ -18,14 +19,17 @@ pub const MAX_REJECTED_LISTED: usize = 1_000;
 pub struct FactApi {
     state: AppState,
     max_import_items: u64,
+    item_timeout: Duration,
 }
 
 impl FactApi {
-    /// A service over `state`, taking at most `max_import_items` items per ImportFacts call.
-    pub fn new(state: AppState, max_import_items: u64) -> Self {
+    /// A service over `state`, taking at most `max_import_items` items per ImportFacts call and
+    /// ending an import whose stream goes `item_timeout` without an item.
+    pub fn new(state: AppState, max_import_items: u64, item_timeout: Duration) -> Self {
         Self {
             state,
             max_import_items,
+            item_timeout,
         }
     }
 
@@ -42,8 +46,27 @@ impl FactApi {
         import: &mut Import,
     ) -> Result<(), Status> {
         let mut index = 0u64;
+        // One timer for the whole stream: moved on only when it fires, to the last item's
+        // arrival plus the timeout, rather than reset for every item.
+        let quiet = tokio::time::sleep(self.item_timeout);
+        tokio::pin!(quiet);
+        let mut last_item = Instant::now();
         loop {
-            let item = match stream.message().await {
+            let message = tokio::select! {
+                biased;
+                message = stream.message() => message,
+                () = &mut quiet => {
+                    let due = last_item + self.item_timeout;
+                    if due > Instant::now() {
+                        quiet.as_mut().reset(due);
+                        continue;
+                    }
+                    import.flush(&self.state).await?;
+                    return Err(went_quiet(index, import, self.item_timeout));
+                }
+            };
+            last_item = Instant::now();
+            let item = match message {
                 Ok(Some(item)) => item,
                 Ok(None) => break,
                 Err(status) => {
@@ -232,6 +255,18 @@ fn broken(index: u64, import: &Import, status: Status) -> Status {
             import.response.rejected_count
         ),
     )
+}
+
+/// The error for a stream that sent no item for `timeout`, saying what was done with the
+/// `index` items before the silence.
+fn went_quiet(index: u64, import: &Import, timeout: Duration) -> Status {
+    Status::deadline_exceeded(format!(
+        "the stream sent no item for {}: the {index} items before were processed ({} stored, \
+         {} rejected); send the rest in another call",
+        humantime::format_duration(timeout),
+        import.stored(),
+        import.response.rejected_count
+    ))
 }
 
 /// The error for a stream past the cap, saying what was done with the items before it.

@@ -4,6 +4,7 @@
 //! which is what lets them refuse a call before anything about its subject is looked up.
 
 pub mod auth;
+pub mod call_timeout;
 pub mod inflight;
 pub mod rate_limit;
 pub mod request_id;

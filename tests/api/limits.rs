@@ -134,28 +134,121 @@ async fn requests_over_the_size_limit_are_refused_and_the_server_stays_healthy()
 
 #[tokio::test]
 async fn a_call_running_past_the_server_timeout_is_ended() {
-    let mut app = app_with(ServerOptions {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let path = dir.path().join("paydiag.db");
+    let store = SqliteStore::open(&path, 2).await.expect("store");
+    let options = ServerOptions {
         request_timeout: Duration::from_millis(300),
         ..test_options()
-    })
-    .await;
-    let (tx, rx) = mpsc::channel::<pb::ImportFactsRequest>(1);
+    };
+    let mut app = spawn_with(Arc::new(store), dir, options).await;
+    // Another writer holds the file's write lock, so the call waits on it (up to 5 s).
+    let other = rusqlite::Connection::open(&path).expect("second connection");
+    other.execute_batch("BEGIN IMMEDIATE").expect("write lock");
 
     let started = std::time::Instant::now();
     let ended = app
         .facts
-        .import_facts(ReceiverStream::new(rx))
+        .put_transaction(pb::PutTransactionRequest {
+            transaction: Some(transaction("TX-SLOW")),
+        })
         .await
         .expect_err("timed out");
 
     assert!(
         started.elapsed() < Duration::from_secs(3),
-        "ended by the server timeout"
+        "ended by the server timeout, not by the store's"
     );
+    assert_eq!(ended.code(), Code::DeadlineExceeded, "{ended:?}");
     assert!(
-        matches!(ended.code(), Code::Cancelled | Code::DeadlineExceeded),
-        "{ended:?}"
+        ended
+            .message()
+            .contains("longer than the server allows (300ms)"),
+        "{}",
+        ended.message()
     );
+    other.execute_batch("ROLLBACK").expect("release");
+}
+
+type ImportOutcome = Result<tonic::Response<pb::ImportFactsResponse>, tonic::Status>;
+
+/// Starts a server with `request_timeout` and an ImportFacts call to it, fed by the returned
+/// sender; the handle gives the call's outcome, and the app keeps the server running.
+async fn start_import(
+    request_timeout: Duration,
+) -> (
+    mpsc::Sender<pb::ImportFactsRequest>,
+    tokio::task::JoinHandle<(ImportOutcome, crate::helpers::TestApp)>,
+) {
+    let app = app_with(ServerOptions {
+        request_timeout,
+        ..test_options()
+    })
+    .await;
+    let (tx, rx) = mpsc::channel(1);
+    let import = tokio::spawn(async move {
+        let outcome = app
+            .facts
+            .clone()
+            .import_facts(ReceiverStream::new(rx))
+            .await;
+        (outcome, app)
+    });
+    (tx, import)
+}
+
+/// Sends `count` transactions `TX-<n>` on `tx`, `gap` apart.
+async fn send_slowly(tx: &mpsc::Sender<pb::ImportFactsRequest>, count: usize, gap: Duration) {
+    for n in 0..count {
+        tx.send(pb::ImportFactsRequest {
+            fact: Some(pb::import_facts_request::Fact::Transaction(transaction(
+                &format!("TX-{n}"),
+            ))),
+        })
+        .await
+        .expect("send");
+        tokio::time::sleep(gap).await;
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_keeps_sending_outlasts_the_server_timeout() {
+    let (tx, import) = start_import(Duration::from_millis(300)).await;
+
+    // Eight items 100 ms apart: the call lasts 800 ms, and no wait for an item reaches 300 ms.
+    send_slowly(&tx, 8, Duration::from_millis(100)).await;
+    drop(tx);
+
+    let (outcome, _app) = import.await.expect("import task");
+    let response = outcome.expect("not cut off").into_inner();
+    assert_eq!(response.transactions_stored, 8);
+    assert_eq!(response.rejected_count, 0);
+}
+
+#[tokio::test]
+async fn an_import_whose_stream_goes_quiet_is_ended_and_keeps_what_came_before() {
+    let (tx, import) = start_import(Duration::from_millis(300)).await;
+
+    let started = std::time::Instant::now();
+    send_slowly(&tx, 3, Duration::ZERO).await;
+    let (outcome, mut app) = import.await.expect("import task");
+    let ended = outcome.expect_err("ended by the quiet stream");
+
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(ended.code(), Code::DeadlineExceeded, "{ended:?}");
+    assert!(
+        ended.message().contains("sent no item for 300ms")
+            && ended
+                .message()
+                .contains("the 3 items before were processed (3 stored, 0 rejected)"),
+        "{}",
+        ended.message()
+    );
+    let as_of = crate::helpers::t0() + chrono::TimeDelta::hours(1);
+    for n in 0..3 {
+        let found = app.diagnose_at(&format!("TX-{n}"), as_of).await;
+        assert_ne!(found.cause(), pb::Cause::NotFound, "TX-{n} was stored");
+    }
     drop(tx);
 }
 
