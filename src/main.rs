@@ -144,7 +144,7 @@ struct ServeArgs {
     #[arg(long, env = "PAYDIAG_MAX_CALLS_IN_FLIGHT", default_value_t = 2048)]
     max_calls_in_flight: usize,
     /// Longest a call may run; a shorter deadline set by the caller wins. For ImportFacts, longest
-    /// its stream may go without an item.
+    /// its stream may go without an item (noticed within twice that).
     #[arg(long, env = "PAYDIAG_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     request_timeout: Duration,
     /// How often idle connections are pinged (half-open ones are then closed).

@@ -90,7 +90,8 @@ pub struct ServerOptions {
     /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
     pub max_calls_in_flight: usize,
     /// Longest a call may run (a shorter deadline from the caller wins); for ImportFacts, longest
-    /// its stream may go without an item, so that a long import that keeps sending is not cut off.
+    /// its stream may go without an item (noticed within twice that), so that a long import that
+    /// keeps sending is not cut off.
     pub request_timeout: Duration,
     /// How often an idle connection is pinged; one that does not answer within
     /// `keepalive_timeout` is closed, so half-open connections are reaped.

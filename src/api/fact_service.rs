@@ -24,7 +24,7 @@ pub struct FactApi {
 
 impl FactApi {
     /// A service over `state`, taking at most `max_import_items` items per ImportFacts call and
-    /// ending an import whose stream goes `item_timeout` without an item.
+    /// ending an import whose stream goes `item_timeout` without an item (within twice that).
     pub fn new(state: AppState, max_import_items: u64, item_timeout: Duration) -> Self {
         Self {
             state,
@@ -46,26 +46,26 @@ impl FactApi {
         import: &mut Import,
     ) -> Result<(), Status> {
         let mut index = 0u64;
-        // One timer for the whole stream: moved on only when it fires, to the last item's
-        // arrival plus the timeout, rather than reset for every item.
+        // One timer for the whole stream rather than one per item: each time it fires, the
+        // stream must have sent an item since the time before, so a stream that goes quiet is
+        // ended after one to two timeouts of silence.
         let quiet = tokio::time::sleep(self.item_timeout);
         tokio::pin!(quiet);
-        let mut last_item = Instant::now();
+        let mut heard = 0u64;
         loop {
             let message = tokio::select! {
                 biased;
                 message = stream.message() => message,
                 () = &mut quiet => {
-                    let due = last_item + self.item_timeout;
-                    if due > Instant::now() {
-                        quiet.as_mut().reset(due);
+                    if index > heard {
+                        heard = index;
+                        quiet.as_mut().reset(Instant::now() + self.item_timeout);
                         continue;
                     }
                     import.flush(&self.state).await?;
                     return Err(went_quiet(index, import, self.item_timeout));
                 }
             };
-            last_item = Instant::now();
             let item = match message {
                 Ok(Some(item)) => item,
                 Ok(None) => break,

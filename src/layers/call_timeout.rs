@@ -2,9 +2,9 @@
 //! the limit is ended with DEADLINE_EXCEEDED.
 //!
 //! A streamed import is the exception: its length grows with the stream, so the same limit
-//! applies instead to each wait for the stream's next item (see `FactApi`). An import that keeps
-//! sending is never cut off part way, and one that goes quiet ends as any other call would. A
-//! caller's own deadline (`grpc-timeout`) bounds every call, imports included; tonic enforces it.
+//! applies instead to the stream's silences (see `FactApi`). An import that keeps sending is never
+//! cut off part way, and one that goes quiet ends as any other call would. A caller's own deadline
+//! (`grpc-timeout`) bounds every call, imports included; tonic enforces it.
 
 use super::{BoxFuture, method_of};
 use http::{Request, Response};
