@@ -1,5 +1,6 @@
 //! The server's limit on how long a call may run (`--request-timeout`). A call still running at
-//! the limit is ended with DEADLINE_EXCEEDED.
+//! the limit is ended with DEADLINE_EXCEEDED. The limit covers a call until its answer begins: a
+//! stream the server sends (a health watch, reflection) runs for as long as its caller keeps it.
 //!
 //! A streamed import is the exception: its length grows with the stream, so the same limit
 //! applies instead to the stream's silences (see `FactApi`). An import that keeps sending is never
