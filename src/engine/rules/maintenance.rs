@@ -98,6 +98,7 @@ fn hold(
     detail: Text,
     [summary, customer]: [&'static str; 2],
 ) -> Verdict {
+    let network = network_of(ctx, window);
     let clears_at = window.clears_at();
     let (open, recheck_at) = match clears_at {
         Some(clear) => ("no", clear),
@@ -128,13 +129,12 @@ fn hold(
         summary: with_times(
             Text::new(summary)
                 .str("title", window.title.clone())
-                .str("network", network_of(ctx, window).to_owned()),
+                .str("network", network.to_owned()),
         ),
         recheck_at: Some(recheck_at),
         expected_resolution_at: clears_at,
     };
-    let customer =
-        with_times(Text::new(customer).str("network", network_of(ctx, window).to_owned()));
+    let customer = with_times(Text::new(customer).str("network", network.to_owned()));
     Verdict::matched(
         with_times(detail.str("title", window.title.clone())),
         evidence(window),
