@@ -177,9 +177,12 @@ fn with_tx(mut case: Case, change: impl FnOnce(&mut Transaction)) -> Case {
 fn cases() -> Vec<Case> {
     let mut not_found = case("not_found", Cause::NotFound, at(300));
     not_found.facts.transaction = None;
-    // The claimed payment was made during the first window, which still holds at +30 min.
+    // The claimed payment was made during the outage, which holds every kind of transaction
+    // (the upgrade holds withdrawals only, so it cannot have queued a payment) and still holds
+    // at +30 min.
     let mut not_found_claim = case("not_found_during_maintenance", Cause::Maintenance, at(30));
     not_found_claim.facts.transaction = None;
+    not_found_claim.claim.paid_at = Some(at(25));
     let mut frozen = case("account_frozen", Cause::AccountFrozen, at(30));
     frozen.facts.account_history.push(status(
         AccountState::Frozen,
