@@ -7,7 +7,7 @@ mod template;
 use crate::engine::diagnosis::{Arg, Text};
 use chrono::{DateTime, Datelike as _, TimeDelta, Timelike as _, Utc};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
-use std::{borrow::Cow, collections::HashMap};
+use std::borrow::Cow;
 use template::{Template, Value};
 
 /// How one locale writes things the catalogs do not.
@@ -74,7 +74,7 @@ pub struct Catalog {
     bundles: Vec<FluentBundle<FluentResource>>,
     /// Per locale, every message that has a value, compiled to a [`Template`] where its shape
     /// allows (`None`: only Fluent renders it).
-    messages: Vec<HashMap<String, Option<Template>>>,
+    messages: Vec<foldhash::HashMap<String, Option<Template>>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -261,7 +261,7 @@ fn unknown(id: &str, errors: &mut Vec<String>) -> String {
 fn compile(
     bundle: &FluentBundle<FluentResource>,
     locale: Locale,
-) -> HashMap<String, Option<Template>> {
+) -> foldhash::HashMap<String, Option<Template>> {
     Catalog::message_ids(locale)
         .into_iter()
         .filter_map(|id| {

@@ -9,6 +9,8 @@ use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
 use crate::store::FactQuery;
 use chrono::{DateTime, Utc};
+use metrics::Counter;
+use std::sync::{Arc, OnceLock};
 use tokio_util::task::AbortOnDropHandle;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
@@ -25,13 +27,47 @@ pub struct DiagnosisApi {
     state: AppState,
     /// How many parts a large batch is split into, to be diagnosed in parallel: one per core.
     batch_parts: usize,
+    diagnoses: Arc<DiagnosisCounters>,
+}
+
+/// `paydiag_diagnoses_total`, by cause and next action. Each counter is registered on first
+/// use and kept, as looking it up by its labels on every diagnosis costs more than counting;
+/// first use comes after the process installed its recorder.
+#[derive(Debug, Default)]
+struct DiagnosisCounters {
+    /// Indexed by the protobuf values of the cause and the action.
+    by_outcome: [[OnceLock<Counter>; 11]; 10],
+}
+
+impl DiagnosisCounters {
+    fn count(&self, cause: pb::Cause, action: pb::Action) {
+        let register = || {
+            metrics::counter!(
+                "paydiag_diagnoses_total",
+                "cause" => cause.as_str_name(),
+                "action" => action.as_str_name(),
+            )
+        };
+        let slot = usize::try_from(cause as i32)
+            .ok()
+            .zip(usize::try_from(action as i32).ok())
+            .and_then(|(c, a)| self.by_outcome.get(c)?.get(a));
+        match slot {
+            Some(slot) => slot.get_or_init(register).increment(1),
+            None => register().increment(1),
+        }
+    }
 }
 
 impl DiagnosisApi {
     /// A service over `state`.
     pub fn new(state: AppState) -> Self {
         let batch_parts = std::thread::available_parallelism().map_or(1, usize::from);
-        Self { state, batch_parts }
+        Self {
+            state,
+            batch_parts,
+            diagnoses: Arc::default(),
+        }
     }
 
     async fn diagnose_one(
@@ -76,12 +112,11 @@ impl DiagnosisApi {
             input.locale,
             input.with_findings,
         );
-        metrics::counter!(
-            "paydiag_diagnoses_total",
-            "cause" => rendered.cause().as_str_name(),
-            "action" => rendered.next_step.as_ref().map_or("", |s| s.action().as_str_name()),
-        )
-        .increment(1);
+        let action = rendered
+            .next_step
+            .as_ref()
+            .map_or(pb::Action::Unspecified, |s| s.action());
+        self.diagnoses.count(rendered.cause(), action);
         tracing::info!(
             reference = %input.reference,
             ticket_id = %input.ticket_id,

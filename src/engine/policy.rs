@@ -106,9 +106,9 @@ pub struct RuleSet {
     version: Arc<str>,
     settings: Settings,
     fallback: NetworkPolicy,
-    networks: HashMap<String, NetworkPolicy>,
+    networks: foldhash::HashMap<String, NetworkPolicy>,
     /// Upper-case alias to network code.
-    aliases: HashMap<String, String>,
+    aliases: foldhash::HashMap<String, String>,
 }
 
 /// A rules file that cannot be used.
@@ -137,12 +137,12 @@ impl RuleSet {
         let file: RulesFile = toml::from_str(source)?;
         let digest = Sha256::digest(source.as_bytes());
         let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        let networks: HashMap<String, NetworkPolicy> = file
+        let networks: foldhash::HashMap<String, NetworkPolicy> = file
             .networks
             .into_iter()
             .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
             .collect();
-        let mut aliases = HashMap::new();
+        let mut aliases = foldhash::HashMap::default();
         for (code, policy) in &networks {
             for alias in &policy.aliases {
                 let alias = alias.to_ascii_uppercase();

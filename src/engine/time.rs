@@ -108,8 +108,13 @@ pub fn fmt_secs(d: TimeDelta) -> String {
         return format!("{whole}s");
     }
     let sign = if ms < 0 && whole == 0 { "-" } else { "" };
-    let digits = format!("{fraction:03}");
-    format!("{sign}{whole}.{}s", digits.trim_end_matches('0'))
+    // Milliseconds without trailing zeros: 400 is `.4`, 450 `.45`, 456 `.456`.
+    let (fraction, width) = match fraction {
+        f if f % 100 == 0 => (f / 100, 1),
+        f if f % 10 == 0 => (f / 10, 2),
+        f => (f, 3),
+    };
+    format!("{sign}{whole}.{fraction:0width$}s")
 }
 
 /// Whole seconds, truncated, with an `s` suffix: for spans measured from observed moments
@@ -196,6 +201,8 @@ mod tests {
             (ms(142_500), "142.5s"),
             (ms(12_345), "12.345s"),
             (ms(1_050), "1.05s"),
+            (ms(1_005), "1.005s"),
+            (ms(20), "0.02s"),
             (ms(-400), "-0.4s"),
             (ms(-1_500), "-1.5s"),
             (TimeDelta::MAX, "9223372036854775.807s"),

@@ -3,64 +3,96 @@
 use super::{Fact, FactQuery, FactStore, SharedStore, StoreError};
 use crate::engine::model::Facts;
 use async_trait::async_trait;
-use std::time::Instant;
+use metrics::Histogram;
+use std::{sync::OnceLock, time::Instant};
 
 /// Wraps a store and records `paydiag_store_operation_duration_seconds` and
 /// `paydiag_store_errors_total`, by operation.
 #[derive(Debug)]
 pub struct Instrumented {
     inner: SharedStore,
+    put_facts: Operation,
+    delete_maintenance_window: Operation,
+    load_facts: Operation,
+    load_many: Operation,
+    ping: Operation,
 }
 
 impl Instrumented {
     /// Instruments `inner`.
     pub fn new(inner: SharedStore) -> Self {
-        Self { inner }
+        Self {
+            inner,
+            put_facts: Operation::new("put_facts"),
+            delete_maintenance_window: Operation::new("delete_maintenance_window"),
+            load_facts: Operation::new("load_facts"),
+            load_many: Operation::new("load_many"),
+            ping: Operation::new("ping"),
+        }
     }
 }
 
-async fn timed<T>(
-    operation: &'static str,
-    call: impl Future<Output = Result<T, StoreError>>,
-) -> Result<T, StoreError> {
-    let started = Instant::now();
-    let result = call.await;
-    metrics::histogram!("paydiag_store_operation_duration_seconds", "operation" => operation)
-        .record(started.elapsed().as_secs_f64());
-    if let Err(e) = &result {
-        let kind = match e {
-            StoreError::Unavailable(_) => "unavailable",
-            StoreError::Internal(_) => "internal",
-        };
-        metrics::counter!("paydiag_store_errors_total", "operation" => operation, "kind" => kind)
-            .increment(1);
+/// One operation's metrics. Its duration histogram is registered on first use and kept, as
+/// looking it up by name and label on every call costs more than recording into it; first use
+/// comes after the process installed its recorder.
+#[derive(Debug)]
+struct Operation {
+    name: &'static str,
+    duration: OnceLock<Histogram>,
+}
+
+impl Operation {
+    const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            duration: OnceLock::new(),
+        }
     }
-    result
+
+    async fn timed<T>(
+        &self,
+        call: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let result = call.await;
+        self.duration
+            .get_or_init(|| {
+                metrics::histogram!("paydiag_store_operation_duration_seconds", "operation" => self.name)
+            })
+            .record(started.elapsed().as_secs_f64());
+        if let Err(e) = &result {
+            let kind = match e {
+                StoreError::Unavailable(_) => "unavailable",
+                StoreError::Internal(_) => "internal",
+            };
+            metrics::counter!("paydiag_store_errors_total", "operation" => self.name, "kind" => kind)
+                .increment(1);
+        }
+        result
+    }
 }
 
 #[async_trait]
 impl FactStore for Instrumented {
     async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
-        timed("put_facts", self.inner.put_facts(facts)).await
+        self.put_facts.timed(self.inner.put_facts(facts)).await
     }
 
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
-        timed(
-            "delete_maintenance_window",
-            self.inner.delete_maintenance_window(id),
-        )
-        .await
+        self.delete_maintenance_window
+            .timed(self.inner.delete_maintenance_window(id))
+            .await
     }
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
-        timed("load_facts", self.inner.load_facts(query)).await
+        self.load_facts.timed(self.inner.load_facts(query)).await
     }
 
     async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
-        timed("load_many", self.inner.load_many(queries)).await
+        self.load_many.timed(self.inner.load_many(queries)).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed("ping", self.inner.ping()).await
+        self.ping.timed(self.inner.ping()).await
     }
 }

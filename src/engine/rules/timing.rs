@@ -147,17 +147,17 @@ impl Timing {
         let congestion = ctx.congestion();
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
-        let mut evidence: Evidence = vec![
-            ("network", tx.network.clone()),
-            (
-                "policy",
-                if policy_ref.fallback {
-                    "fallback".into()
-                } else {
-                    tx.network.clone()
-                },
-            ),
-        ];
+        // Every entry below fits without growing: at most 14.
+        let mut evidence: Evidence = Vec::with_capacity(14);
+        evidence.push(("network", tx.network.clone()));
+        evidence.push((
+            "policy",
+            if policy_ref.fallback {
+                "fallback".into()
+            } else {
+                tx.network.clone()
+            },
+        ));
         // What is left once processing runs: the remaining blocks from the last observation, or
         // the whole processing time.
         let (required, expected_time, remaining) = match policy.block_interval {
@@ -242,9 +242,11 @@ impl Timing {
         self.waiting >= self.stall_after
     }
 
-    /// The evidence both rules report.
+    /// The evidence both rules report, with room for one entry of the rule's own.
     pub fn evidence(&self) -> Evidence {
-        self.evidence.clone()
+        let mut evidence = Vec::with_capacity(self.evidence.len() + 1);
+        evidence.extend_from_slice(&self.evidence);
+        evidence
     }
 
     /// Adds the arguments both rules' texts use.
