@@ -7,7 +7,7 @@ mod template;
 use crate::engine::diagnosis::{Arg, Text};
 use chrono::{DateTime, Datelike as _, TimeDelta, Timelike as _, Utc};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
-use std::borrow::Cow;
+use std::{borrow::Cow, fmt::Write as _};
 use template::{Template, Value};
 
 /// How one locale writes things the catalogs do not.
@@ -336,14 +336,20 @@ fn format_duration(def: &LocaleDef, d: TimeDelta) -> String {
     } else {
         ""
     };
-    parts[first..]
+    let shown = parts[first..]
         .iter()
         .zip(&def.units[first..])
         .take(2)
-        .filter(|(n, _)| **n > 0 || first == 3)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect::<Vec<_>>()
-        .join(joiner)
+        .filter(|(n, _)| **n > 0 || first == 3);
+    let mut out = String::with_capacity(24);
+    for (n, unit) in shown {
+        if !out.is_empty() {
+            out.push_str(joiner);
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{n}{unit}");
+    }
+    out
 }
 
 #[cfg(test)]

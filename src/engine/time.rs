@@ -4,6 +4,7 @@
 //! instead of panicking.
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use std::fmt::Write as _;
 
 /// `t + d`, clamped to chrono's representable range. Moments past what the API can carry are
 /// kept for comparisons (a window clearing in year 10000 still holds in 9999) and brought into
@@ -104,8 +105,11 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 pub fn fmt_secs(d: TimeDelta) -> String {
     let ms = d.num_milliseconds();
     let (whole, fraction) = (ms / 1000, (ms % 1000).unsigned_abs());
+    // Room for the longest, so that writing it never regrows the string.
+    let mut out = String::with_capacity(24);
     if fraction == 0 {
-        return format!("{whole}s");
+        let _ = write!(out, "{whole}s");
+        return out;
     }
     let sign = if ms < 0 && whole == 0 { "-" } else { "" };
     // Milliseconds without trailing zeros: 400 is `.4`, 450 `.45`, 456 `.456`.
@@ -114,13 +118,16 @@ pub fn fmt_secs(d: TimeDelta) -> String {
         f if f % 10 == 0 => (f / 10, 2),
         f => (f, 3),
     };
-    format!("{sign}{whole}.{fraction:0width$}s")
+    let _ = write!(out, "{sign}{whole}.{fraction:0width$}s");
+    out
 }
 
 /// Whole seconds, truncated, with an `s` suffix: for spans measured from observed moments
 /// (an age), where the fraction of a second is noise.
 pub fn fmt_whole_secs(d: TimeDelta) -> String {
-    format!("{}s", d.num_seconds())
+    let mut out = String::with_capacity(24);
+    let _ = write!(out, "{}s", d.num_seconds());
+    out
 }
 
 #[cfg(test)]
