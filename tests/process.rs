@@ -215,11 +215,14 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         reference: "TX-OPS-1".into(),
         ..Default::default()
     };
-    let diagnosed = diagnosis
-        .diagnose(authorized(request.clone(), READER, Some("req-ops-0001")))
-        .await
-        .expect("diagnose");
-    assert_eq!(diagnosed.get_ref().cause(), pb::Cause::AccountFrozen);
+    // Twice: the second is counted through the metric handles the first registered.
+    for request_id in ["req-ops-0001", "req-ops-0002"] {
+        let diagnosed = diagnosis
+            .diagnose(authorized(request.clone(), READER, Some(request_id)))
+            .await
+            .expect("diagnose");
+        assert_eq!(diagnosed.get_ref().cause(), pb::Cause::AccountFrozen);
+    }
     let refused = diagnosis
         .diagnose(authorized(request, "wrong-token", None))
         .await
@@ -267,7 +270,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
             "rpc_grpc_status_code=\"OK\"",
         ],
     );
-    assert_eq!(diagnose_calls, Some(1.0), "{metrics}");
+    assert_eq!(diagnose_calls, Some(2.0), "{metrics}");
     assert!(
         sample(
             &metrics,
@@ -284,9 +287,12 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         sample(
             &metrics,
             "paydiag_diagnoses_total",
-            &["cause=\"CAUSE_ACCOUNT_FROZEN\""]
+            &[
+                "cause=\"CAUSE_ACCOUNT_FROZEN\"",
+                "action=\"ACTION_CONTACT_SUPPORT\""
+            ]
         ),
-        Some(1.0)
+        Some(2.0)
     );
     assert_eq!(
         sample(
@@ -296,13 +302,13 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         ),
         Some(1.0)
     );
-    assert!(
+    assert_eq!(
         sample(
             &metrics,
             "paydiag_store_operation_duration_seconds_count",
             &["operation=\"load_facts\""]
-        )
-        .is_some()
+        ),
+        Some(2.0)
     );
 
     // SIGTERM with an import in flight: it completes, then the process exits cleanly.

@@ -35,7 +35,8 @@ pub struct DiagnosisApi {
 /// first use comes after the process installed its recorder.
 #[derive(Debug, Default)]
 struct DiagnosisCounters {
-    /// Indexed by the protobuf values of the cause and the action.
+    /// Indexed by the protobuf values of the cause (0 to 9) and the action (0 to 10); a value
+    /// added to the API later is counted without a kept handle until this grows.
     by_outcome: [[OnceLock<Counter>; 11]; 10],
 }
 
