@@ -243,3 +243,24 @@ impl DiagnosisService for DiagnosisApi {
         Ok(Response::new(pb::BatchDiagnoseResponse { results }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest value of a protobuf enum, found by trying every small value.
+    fn largest<E: TryFrom<i32>>() -> usize {
+        (0..256)
+            .filter(|&v| E::try_from(v).is_ok())
+            .max()
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_cause_and_action_has_a_kept_counter() {
+        let counters = DiagnosisCounters::default();
+        assert_eq!(counters.by_outcome.len(), largest::<pb::Cause>() + 1);
+        assert_eq!(counters.by_outcome[0].len(), largest::<pb::Action>() + 1);
+    }
+}
