@@ -12,7 +12,7 @@ use paydiag::{
 use std::{
     io::{BufRead, BufReader},
     path::Path,
-    process::{Child, ChildStderr, Command, Stdio},
+    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -23,6 +23,9 @@ const WRITER: &str = "writer-token-for-process-test";
 const ACCOUNT: &str = "acct-SECRET-0001234567";
 const ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
 
+/// A port free a moment ago, for the metrics listener: the exporter cannot say which port it
+/// bound. Only scraped once the server is serving, so a clash shows as a server that exits
+/// before serving, with its logs.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -87,23 +90,41 @@ fn sample(metrics: &str, name: &str, labels: &[&str]) -> Option<f64> {
 
 struct Server(Child);
 
-/// A running `paydiag serve` on free ports, over a store in a directory of its own.
+/// A running `paydiag serve` over a store in a directory of its own, listening on a port it
+/// chose itself and known to be serving.
 struct Started {
     server: Server,
-    stderr: ChildStderr,
+    logs: Logs,
     port: u16,
     metrics_port: u16,
 }
 
+/// The server's log lines: those read until it reported serving, then the rest as they come.
+struct Logs {
+    read: Vec<String>,
+    rest: std::sync::mpsc::Receiver<String>,
+}
+
+impl Logs {
+    /// Every line, waiting for the server to close its stderr (it exited).
+    fn all(self) -> Vec<String> {
+        let mut lines = self.read;
+        lines.extend(self.rest);
+        lines
+    }
+}
+
 impl Server {
     /// Starts the real binary with `global` options ahead of `serve` and `serve_args` after the
-    /// common ones, logging at info to a piped stderr.
+    /// common ones, logging at info to a piped stderr, and waits until it reports serving. The
+    /// server binds a port of its own choosing (so no other process can take it first, and no
+    /// connection attempt can meet itself on a port nobody listens on yet) and says which.
     fn start(dir: &Path, global: &[&str], serve_args: &[&str]) -> Started {
-        let (port, metrics_port) = (free_port(), free_port());
+        let metrics_port = free_port();
         let mut server = Server(
             Command::new(env!("CARGO_BIN_EXE_paydiag"))
                 .args(global)
-                .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+                .args(["serve", "--listen", "127.0.0.1:0"])
                 .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
                 .args(["--db", dir.join("p.db").to_str().expect("path")])
                 .args(serve_args)
@@ -114,13 +135,42 @@ impl Server {
                 .expect("start paydiag"),
         );
         let stderr = server.0.stderr.take().expect("stderr");
+        let (tx, rest) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut read = Vec::new();
+        let port = loop {
+            let Ok(line) = rest.recv_timeout(Duration::from_secs(30)) else {
+                panic!("the server did not report serving: {read:?}");
+            };
+            let port = line
+                .contains("serving paydiag.v1")
+                .then(|| listening_port(&line))
+                .flatten();
+            read.push(line);
+            if let Some(port) = port {
+                break port;
+            }
+        };
         Started {
             server,
-            stderr,
+            logs: Logs { read, rest },
             port,
             metrics_port,
         }
     }
+}
+
+/// The port of the `127.0.0.1:PORT` address a log line names.
+fn listening_port(line: &str) -> Option<u16> {
+    let (_, after) = line.split_once("127.0.0.1:")?;
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 impl Drop for Server {
@@ -145,7 +195,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     .expect("callers file");
     let Started {
         mut server,
-        stderr,
+        logs,
         port,
         metrics_port,
     } = Server::start(
@@ -158,12 +208,6 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
             "10s",
         ],
     );
-    let log_lines = std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
-    });
     let channel = connect(port).await;
     let mut facts = FactServiceClient::new(channel.clone());
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
@@ -360,7 +404,9 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     assert!(exit.success(), "clean exit after the drain: {exit:?}");
 
     // Logs: JSON, request id on every line of that call, audit lines, nothing personal in full.
-    let lines = log_lines.join().expect("log reader");
+    let lines = tokio::task::spawn_blocking(move || logs.all())
+        .await
+        .expect("log reader");
     let parsed: Vec<serde_json::Value> = lines
         .iter()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -420,17 +466,10 @@ fn text_logs_written_to_a_pipe_carry_no_terminal_colour_codes() {
     let dir = tempfile::TempDir::new().expect("dir");
     let Started {
         server: _server,
-        stderr,
+        logs,
         ..
     } = Server::start(dir.path(), &[], &[]);
-    let mut lines = Vec::new();
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-        let serving = line.contains("serving paydiag.v1");
-        lines.push(line);
-        if serving {
-            break;
-        }
-    }
+    let lines = logs.read;
     assert!(
         lines
             .last()
