@@ -49,10 +49,10 @@ impl DiagnosisCounters {
                 "action" => action.as_str_name(),
             )
         };
-        let slot = usize::try_from(cause as i32)
-            .ok()
-            .zip(usize::try_from(action as i32).ok())
-            .and_then(|(c, a)| self.by_outcome.get(c)?.get(a));
+        let slot = self
+            .by_outcome
+            .get(cause as usize)
+            .and_then(|row| row.get(action as usize));
         match slot {
             Some(slot) => slot.get_or_init(register).increment(1),
             None => register().increment(1),
