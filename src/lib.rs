@@ -19,3 +19,4 @@ pub mod pb;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod triage;

@@ -1,0 +1,4 @@
+//! From a customer's words to a diagnosis: what a ticket says ([`extract`]), which transactions it
+//! is about, and where the ticket goes.
+
+pub mod extract;
