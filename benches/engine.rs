@@ -58,6 +58,7 @@ fn transaction() -> Transaction {
         updated_at: Some(at(1)),
         completed_at: None,
         expected: ExpectedPayment::default(),
+        tx_hash: String::new(),
     }
 }
 
@@ -132,6 +133,7 @@ fn facts() -> Facts {
                 observed_at: at(100),
             },
         ],
+        ownership: Default::default(),
     }
 }
 
@@ -144,6 +146,7 @@ fn claim() -> Claim {
         destination: Some("TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE".into()),
         memo: None,
         paid_at: Some(at(-2)),
+        tx_hash: None,
     }
 }
 

@@ -65,6 +65,7 @@ fn transaction(n: usize) -> Fact {
         updated_at: None,
         completed_at: None,
         expected: ExpectedPayment::default(),
+        tx_hash: String::new(),
     })
 }
 
@@ -127,6 +128,7 @@ fn query(n: usize) -> FactQuery {
         reference: reference(n),
         claim_network: None,
         as_of: at(700),
+        requester: None,
     }
 }
 
@@ -160,6 +162,7 @@ fn load_facts(c: &mut Criterion) {
             reference: "TX-UNKNOWN".into(),
             claim_network: Some("TRON".into()),
             as_of: at(700),
+            requester: None,
         };
         b.iter(|| black_box(runtime.block_on(store.load_facts(&unknown))));
     });

@@ -37,6 +37,7 @@ field-network = network
 field-destination = destination
 field-memo = memo/tag
 field-paid_at = payment time
+field-tx_hash = transaction hash (TxID)
 
 maintenance-type-scheduled = scheduled maintenance
 maintenance-type-unplanned = an unplanned outage
@@ -44,6 +45,11 @@ maintenance-type-unplanned = an unplanned outage
 ## Shared
 
 rule-no-transaction = Not checked: there is no transaction to check.
+
+## ownership
+
+ownership-requester = The transaction belongs to the requester's account.
+ownership-other = The transaction belongs to another account ({ $owner }), not the requester's: it is withheld, and the customer is told the reference is unknown.
 
 ## not_found
 

@@ -35,6 +35,7 @@ field-network = 网络
 field-destination = 收款地址
 field-memo = 备注/标签
 field-paid_at = 付款时间
+field-tx_hash = 交易哈希（TxID）
 
 maintenance-type-scheduled = 计划维护
 maintenance-type-unplanned = 突发故障
@@ -42,6 +43,11 @@ maintenance-type-unplanned = 突发故障
 ## 通用
 
 rule-no-transaction = 未检查：没有可检查的交易。
+
+## ownership
+
+ownership-requester = 该交易属于提问者本人的账户。
+ownership-other = 该交易属于另一个账户（{ $owner }），不属于提问者：交易信息已隐藏，客户只会被告知未找到该参考号。
 
 ## not_found
 

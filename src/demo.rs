@@ -42,6 +42,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             updated_at: None,
             completed_at: None,
             expected: ExpectedPayment::default(),
+            tx_hash: String::new(),
         }
     };
     use TransactionKind::*;
@@ -52,6 +53,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             created_at: ago(90),
             completed_at: Some(ago(45)),
             destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+            tx_hash: "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b".into(),
             ..base(
                 "DEMO-NO-INCIDENT",
                 "acct-demo-0001",
@@ -66,6 +68,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             updated_at: Some(ago(1)),
             created_at: ago(2),
             destination: "0x52908400098527886E0F7030069857D2E4169EE7".into(),
+            tx_hash: "0x9f2c4e8b1d7a6f3e5c0b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f".into(),
             ..base(
                 "DEMO-DELAY",
                 "acct-demo-0002",
@@ -137,6 +140,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             created_at: ago(40),
             completed_at: Some(ago(39)),
             destination: "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe".into(),
+            tx_hash: "C53ECF838647FA5A4C780377025FEC7999AB4182590510CA461444B207AB74A9".into(),
             expected: ExpectedPayment {
                 memo: Some("104729".into()),
                 ..ExpectedPayment::default()

@@ -46,7 +46,7 @@ enum Command {
     },
     /// Diagnose a transaction on a running server and print the diagnosis as JSON.
     Diagnose {
-        /// The transaction reference.
+        /// The transaction's reference, or its transaction hash.
         reference: String,
         /// The server's address.
         #[arg(long, env = "PAYDIAG_SERVER", default_value = "127.0.0.1:50051")]
@@ -66,6 +66,10 @@ enum Command {
         /// How much to return: full (with every rule's finding) or basic (without findings).
         #[arg(long, value_enum, default_value_t = View::Full)]
         view: View,
+        /// The account of the customer asking: another account's transaction is then diagnosed
+        /// as an unknown reference.
+        #[arg(long)]
+        requester: Option<String>,
     },
     /// Create a new caller token: prints the token (give it to the caller) and the callers-file
     /// entry holding only its hash.
@@ -273,6 +277,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             as_of,
             claim,
             view,
+            requester,
         } => {
             let claim = claim
                 .map(|json| json::from_json::<pb::Claim>(&json, "paydiag.v1.Claim"))
@@ -286,6 +291,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 locale,
                 ticket_id: String::new(),
                 view: pb::DiagnosisView::from(view).into(),
+                requester_account_id: requester.unwrap_or_default(),
             };
             let diagnosis = client::diagnose(&server, token.as_deref(), request).await?;
             println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);

@@ -840,7 +840,7 @@ fn check_invariants(d: &Diagnosis, problems: &mut Vec<String>) {
         .findings
         .iter()
         .filter(|f| f.outcome == Outcome::Matched)
-        .map(|f| f.cause)
+        .filter_map(|f| f.cause)
         .collect();
     let mut explained = d.contributing_causes.clone();
     explained.push(d.cause);
@@ -1140,6 +1140,7 @@ fn tx(created_at: &str) -> Transaction {
         updated_at: None,
         completed_at: None,
         expected: ExpectedPayment::default(),
+        tx_hash: String::new(),
     }
 }
 

@@ -7,6 +7,8 @@
 
 #[path = "api/helpers.rs"]
 mod helpers;
+#[path = "api/lookup_checks.rs"]
+mod lookup_checks;
 #[path = "postgres/proxy.rs"]
 mod proxy;
 #[path = "postgres/schema.rs"]
@@ -623,4 +625,28 @@ async fn a_replica_cut_off_in_the_middle_of_a_write_does_not_lock_the_others_out
     put.expect("the cut-off replica writes again");
     stop(cut_off).await;
     stop(other).await;
+}
+
+/// A server on a fresh schema of its own, dropped when the check ends.
+async fn on_postgres() -> (TestApp, TestSchema) {
+    let schema = TestSchema::create().await;
+    let timeout = Duration::from_secs(10);
+    (spawn_on(schema.url(), timeout, timeout).await, schema)
+}
+
+mod lookups {
+    use super::*;
+
+    lookup_checks!(on_postgres();
+        #[cfg_attr(
+            not(postgres_tests),
+            ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+        )]
+        a_pasted_transaction_hash_finds_the_transaction_and_says_so,
+        the_summary_carries_the_transactions_facts_with_the_account_masked,
+        a_claimed_hash_that_differs_from_the_record_is_a_mismatch_naming_both,
+        another_accounts_transaction_is_told_to_the_customer_as_an_unknown_reference,
+        the_requesters_own_transaction_is_diagnosed_as_usual,
+        a_batch_withholds_each_item_of_another_account,
+    );
 }

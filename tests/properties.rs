@@ -126,6 +126,7 @@ fn transaction() -> impl Strategy<Value = Transaction> {
                     updated_at,
                     completed_at,
                     expected,
+                    tx_hash: String::new(),
                 }
             },
         )
@@ -212,6 +213,7 @@ fn facts() -> impl Strategy<Value = Facts> {
                 account_history,
                 maintenance_windows,
                 network_conditions,
+                ownership: Default::default(),
             },
         )
 }
@@ -243,7 +245,7 @@ proptest! {
         let d = engine::evaluate(&rules, "REF", &claim, &facts, as_of);
 
         prop_assert_eq!(d.findings.len(), 8);
-        let matched: Vec<_> = d.findings.iter().filter(|f| f.outcome == Outcome::Matched).map(|f| f.cause).collect();
+        let matched: Vec<_> = d.findings.iter().filter(|f| f.outcome == Outcome::Matched).filter_map(|f| f.cause).collect();
         let mut named = vec![d.cause];
         named.extend(&d.contributing_causes);
         if d.cause == engine::diagnosis::Cause::Undetermined {

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::engine::model::{
     AccountState, AccountStatus, ExpectedPayment, Facts, FailureReason, FreezeReason,
-    MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+    MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership, Transaction, TransactionKind,
     TransactionStatus,
 };
 use paydiag::store::{Fact, FactQuery, SharedStore, StoreError, postgres::PostgresStore};
@@ -86,6 +86,11 @@ macro_rules! conformance_suite {
                 concurrent_writers_all_land,
                 concurrent_readers_see_each_batch_whole_or_not_at_all,
                 concurrent_loads_each_get_the_facts_of_their_own_query,
+                a_transaction_is_found_by_its_hash_in_any_case_with_or_without_0x,
+                a_reference_is_looked_up_before_a_hash,
+                of_transactions_sharing_a_hash_the_requesters_comes_first_then_the_newest,
+                another_accounts_transaction_is_withheld_and_loads_as_an_unknown_reference,
+                the_requesters_own_transaction_loads_as_without_a_requester,
             );
 
             conformance_suite!(@backend [$(#[$attr])*] $create;
@@ -397,6 +402,7 @@ fn transaction(reference: &str) -> Transaction {
         updated_at: None,
         completed_at: None,
         expected: ExpectedPayment::default(),
+        tx_hash: String::new(),
     }
 }
 
@@ -423,6 +429,7 @@ fn full_transaction(reference: &str) -> Transaction {
             // Asked for no memo, which is not the same as not saying.
             memo: Some(String::new()),
         },
+        tx_hash: "0x9F2C4E8B1D7A6F3E5C0B9A8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F3A2B1C0D9E8F".to_owned(),
         ..transaction(reference)
     }
 }
@@ -485,8 +492,27 @@ async fn load_at(
         reference: reference.to_owned(),
         claim_network: claim_network.map(str::to_owned),
         as_of,
+        requester: None,
     };
     store.load_facts(&query).await.expect("load_facts")
+}
+
+/// The facts `requester` may see of `reference`, at [`as_of`], claiming `claim_network`.
+async fn load_as(
+    store: &SharedStore,
+    reference: &str,
+    requester: &str,
+    claim_network: Option<&str>,
+) -> Facts {
+    let query = FactQuery {
+        requester: Some(requester.to_owned()),
+        claim_network: claim_network.map(str::to_owned),
+        ..FactQuery::new(reference, as_of())
+    };
+    let one = store.load_facts(&query).await.expect("load_facts");
+    let many = store.load_many(&[query]).await.expect("load_many");
+    assert_eq!(many, std::slice::from_ref(&one), "one and many differ");
+    one
 }
 
 async fn load(store: &SharedStore, reference: &str) -> Facts {
@@ -1267,6 +1293,7 @@ mod checks {
             reference: reference.into(),
             claim_network: network.map(str::to_owned),
             as_of: as_of(),
+            requester: None,
         };
         let queries = [
             query("TX-TRON", Some("ETH")),
@@ -1576,6 +1603,7 @@ mod checks {
             reference: "TX-DURABLE".to_owned(),
             claim_network: None,
             as_of: as_of(),
+            requester: None,
         };
         (facts, query)
     }
@@ -1692,5 +1720,138 @@ mod checks {
             let reference = format!("TX-ROUND-{round}");
             assert!(load(&store, &reference).await.transaction.is_some());
         }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Finding a transaction by its hash, and withholding another account's.
+    // -----------------------------------------------------------------------------------------
+
+    const HASH: &str = "9f2c4e8b1d7a6f3e5c0b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f";
+
+    fn hashed(reference: &str, account: &str, hash: &str, created_hours_ago: i64) -> Fact {
+        Fact::Transaction(Transaction {
+            account_id: account.to_owned(),
+            tx_hash: hash.to_owned(),
+            created_at: as_of() - hours(created_hours_ago),
+            ..transaction(reference)
+        })
+    }
+
+    pub async fn a_transaction_is_found_by_its_hash_in_any_case_with_or_without_0x(
+        store: &SharedStore,
+    ) {
+        let stored = format!("0x{}", HASH.to_uppercase());
+        put(store, vec![hashed("TX-HASHED", ACCOUNT, &stored, 2)]).await;
+        for quoted in [
+            HASH.to_owned(),
+            format!("0x{HASH}"),
+            format!("0X{}", HASH.to_uppercase()),
+            stored.clone(),
+        ] {
+            let facts = load(store, &quoted).await;
+            let found = facts.transaction.as_ref().map(|t| t.reference.as_str());
+            assert_eq!(found, Some("TX-HASHED"), "{quoted}");
+            assert_eq!(facts.transaction.map(|t| t.tx_hash), Some(stored.clone()));
+        }
+        assert_eq!(load(store, &HASH[..63]).await.transaction, None);
+        // Ids that are not hex keep their case: a base58 signature differs by case.
+        put(
+            store,
+            vec![hashed("TX-B58", ACCOUNT, "5VERv8NMvzbJMEkV", 1)],
+        )
+        .await;
+        let exact = load(store, "5VERv8NMvzbJMEkV").await.transaction;
+        assert_eq!(exact.map(|t| t.reference), Some("TX-B58".to_owned()));
+        assert_eq!(load(store, "5verv8nmvzbjmekv").await.transaction, None);
+    }
+
+    pub async fn a_reference_is_looked_up_before_a_hash(store: &SharedStore) {
+        // A reference that happens to be written like another transaction's hash.
+        put(
+            store,
+            vec![
+                hashed("TX-BY-HASH", ACCOUNT, HASH, 1),
+                hashed(HASH, OTHER_ACCOUNT, "", 2),
+            ],
+        )
+        .await;
+        let facts = load(store, HASH).await;
+        assert_eq!(
+            facts.transaction.map(|t| t.reference),
+            Some(HASH.to_owned())
+        );
+    }
+
+    pub async fn of_transactions_sharing_a_hash_the_requesters_comes_first_then_the_newest(
+        store: &SharedStore,
+    ) {
+        put(
+            store,
+            vec![
+                hashed("TX-MINE", ACCOUNT, HASH, 3),
+                hashed("TX-THEIRS-NEW", OTHER_ACCOUNT, HASH, 1),
+                hashed("TX-THEIRS-OLD", OTHER_ACCOUNT, HASH, 2),
+            ],
+        )
+        .await;
+        let reference = |facts: Facts| facts.transaction.map(|t| t.reference);
+        assert_eq!(
+            reference(load(store, HASH).await),
+            Some("TX-THEIRS-NEW".into())
+        );
+        let mine = load_as(store, HASH, ACCOUNT, None).await;
+        assert_eq!(mine.ownership, Ownership::Requester);
+        assert_eq!(reference(mine), Some("TX-MINE".into()));
+    }
+
+    pub async fn another_accounts_transaction_is_withheld_and_loads_as_an_unknown_reference(
+        store: &SharedStore,
+    ) {
+        let mut batch = network_facts();
+        batch.push(Fact::Transaction(transaction("TX-TRON")));
+        batch.push(Fact::AccountStatus(status(
+            ACCOUNT,
+            AccountState::Frozen,
+            as_of() - hours(5),
+        )));
+        put(store, batch).await;
+        for reference in ["TX-TRON", "TX-UNKNOWN"] {
+            let facts = load_as(store, reference, OTHER_ACCOUNT, Some("ETH")).await;
+            let unknown = load_at(store, "TX-UNKNOWN", Some("ETH"), as_of()).await;
+            let expected_ownership = match reference {
+                "TX-TRON" => Ownership::Other {
+                    owner: ACCOUNT.to_owned(),
+                },
+                _ => Ownership::Unchecked,
+            };
+            assert_eq!(facts.ownership, expected_ownership, "{reference}");
+            // Nothing of the owner's: no transaction, no freeze, and the claim's network.
+            assert_same(
+                &Facts {
+                    ownership: Ownership::Unchecked,
+                    ..facts
+                },
+                &unknown,
+            );
+            assert_eq!(window_ids(&unknown), ids(["W-ETH", "W-ALL"]));
+        }
+    }
+
+    pub async fn the_requesters_own_transaction_loads_as_without_a_requester(store: &SharedStore) {
+        let mut batch = network_facts();
+        batch.push(Fact::Transaction(transaction("TX-TRON")));
+        put(store, batch).await;
+        let own = load_as(store, "TX-TRON", ACCOUNT, Some("ETH")).await;
+        assert_eq!(own.ownership, Ownership::Requester);
+        let unchecked = load_at(store, "TX-TRON", Some("ETH"), as_of()).await;
+        assert_eq!(unchecked.ownership, Ownership::Unchecked);
+        assert_same(
+            &Facts {
+                ownership: Ownership::Unchecked,
+                ..own
+            },
+            &unchecked,
+        );
+        assert_eq!(window_ids(&unchecked), ids(["W-TRON", "W-ALL"]));
     }
 }

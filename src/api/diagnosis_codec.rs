@@ -7,9 +7,10 @@ use super::{
 };
 use crate::engine::{
     diagnosis::{Diagnosis, Finding},
-    model::Claim,
+    model::{Claim, Transaction},
 };
 use crate::i18n::{Catalog, Locale};
+use crate::mask::mask;
 use crate::pb::v1 as pb;
 use chrono::{DateTime, Utc};
 
@@ -28,6 +29,8 @@ pub struct DiagnoseInput {
     pub ticket_id: String,
     /// Whether the answer carries every rule's finding (the full view) or not (the basic view).
     pub with_findings: bool,
+    /// The account asking, which must own the transaction to learn about it.
+    pub requester: Option<String>,
 }
 
 /// Checks a diagnose request; `now` is used when it names no evaluation time.
@@ -44,6 +47,8 @@ pub fn diagnose_input(
         .map(|claim| self::claim(&mut c, claim))
         .unwrap_or_default();
     let ticket_id = c.text("ticket_id", &p.ticket_id, MAX_ID_CHARS, false);
+    let requester = (!p.requester_account_id.is_empty())
+        .then(|| c.id("requester_account_id", &p.requester_account_id));
     let with_findings = c
         .enumeration("view", p.view, false, |view| match view {
             pb::DiagnosisView::Unspecified => None,
@@ -59,6 +64,7 @@ pub fn diagnose_input(
         locale: Catalog::negotiate(&p.locale),
         ticket_id,
         with_findings,
+        requester,
     })
 }
 
@@ -71,6 +77,7 @@ fn claim(c: &mut Check, p: &pb::Claim) -> Claim {
         destination: non_empty(c.text("claim.destination", &p.destination, MAX_TEXT_CHARS, false)),
         memo: non_empty(c.text("claim.memo", &p.memo, MAX_TEXT_CHARS, false)),
         paid_at: c.timestamp("claim.paid_at", p.paid_at.as_ref(), false),
+        tx_hash: non_empty(c.tx_hash("claim.tx_hash", &p.tx_hash)),
     }
 }
 
@@ -108,14 +115,35 @@ pub fn diagnosis_pb(
         } else {
             Vec::new()
         },
+        matched_by: enums::match_kind_pb(d.matched_by).into(),
+        transaction: d.transaction.as_ref().map(summary_pb),
         reference: d.reference,
+    }
+}
+
+/// The summary of a transaction callers read instead of findings: its account masked.
+pub fn summary_pb(t: &Transaction) -> pb::TransactionSummary {
+    pb::TransactionSummary {
+        reference: t.reference.clone(),
+        tx_hash: t.tx_hash.clone(),
+        kind: enums::kind_pb(t.kind).into(),
+        status: enums::status_pb(t.status).into(),
+        network: t.network.clone(),
+        asset: t.asset.clone(),
+        amount: t.amount.to_string(),
+        created_at: Some(timestamp(t.created_at)),
+        completed_at: t.completed_at.map(timestamp),
+        confirmations: t.confirmations,
+        required_confirmations: t.required_confirmations,
+        account_id_masked: mask(&t.account_id),
+        failure_reason: t.failure_reason.map_or(0, |r| enums::failure_pb(r).into()),
     }
 }
 
 fn finding_pb(f: Finding, catalog: &Catalog, locale: Locale) -> pb::Finding {
     pb::Finding {
         rule: f.rule.to_owned(),
-        cause: enums::cause_pb(f.cause).into(),
+        cause: f.cause.map_or(0, |c| enums::cause_pb(c).into()),
         outcome: enums::outcome_pb(f.outcome).into(),
         detail: catalog.render(locale, &f.detail),
         evidence: f

@@ -186,6 +186,7 @@ impl DiagnosisApi {
 fn query_of(input: &DiagnoseInput) -> FactQuery {
     FactQuery {
         reference: input.reference.clone(),
+        requester: input.requester.clone(),
         claim_network: input.claim.network.clone(),
         as_of: input.as_of,
     }

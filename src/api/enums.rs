@@ -77,3 +77,6 @@ enum_pairs!(action_of, action_pb, pb::Action, diagnosis::Action {
 enum_pairs!(outcome_of, outcome_pb, pb::FindingOutcome, diagnosis::Outcome {
     Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,
 });
+enum_pairs!(match_kind_of, match_kind_pb, pb::MatchKind, diagnosis::MatchKind {
+    Reference <=> Reference, TxHash <=> TxHash, None <=> None,
+});

@@ -30,6 +30,7 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
     let amount = c.decimal("amount", &p.amount, true);
     let destination = c.text("destination", &p.destination, MAX_TEXT_CHARS, false);
     let memo = c.text("memo", &p.memo, MAX_TEXT_CHARS, false);
+    let tx_hash = c.tx_hash("tx_hash", &p.tx_hash);
     let status = c.enumeration("status", p.status, true, enums::status);
     let failure_reason = c.enumeration("failure_reason", p.failure_reason, false, enums::failure);
     for (field, n) in [
@@ -83,6 +84,7 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         updated_at,
         completed_at,
         expected,
+        tx_hash,
     })
 }
 
@@ -300,6 +302,7 @@ pub fn transaction_pb(t: &Transaction) -> pb::Transaction {
             destination: text(&e.destination),
             memo: text(&e.memo),
         }),
+        tx_hash: t.tx_hash.clone(),
     }
 }
 

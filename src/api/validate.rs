@@ -129,6 +129,22 @@ impl Check {
         Some(value.to_ascii_uppercase())
     }
 
+    /// An optional transaction hash or rail id: 1 to 128 ASCII letters, digits and `-_.:/+=`.
+    /// Empty stays empty.
+    pub fn tx_hash(&mut self, field: &str, value: &str) -> String {
+        let valid_char = |b: u8| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b);
+        if value.len() > MAX_ID_CHARS || !value.bytes().all(valid_char) {
+            self.violation(
+                field,
+                format!(
+                    "must be 1 to {MAX_ID_CHARS} ASCII letters, digits or '-_.:/+=' (no spaces), \
+                     e.g. \"0x9f2c…\" or a 64-digit hex hash"
+                ),
+            );
+        }
+        value.to_owned()
+    }
+
     /// A non-negative decimal such as `100` or `0.015`. Empty gives `None`, a violation when `required`.
     pub fn decimal(&mut self, field: &str, value: &str, required: bool) -> Option<Decimal> {
         if value.is_empty() {

@@ -223,7 +223,14 @@ fn base_tx(prefix: &str, i: u64, accounts: u64) -> Transaction {
         updated_at: None,
         completed_at: None,
         expected: ExpectedPayment::default(),
+        tx_hash: tx_hash(i),
     }
+}
+
+/// A distinct 64-digit hex hash for transaction `i`, as BTC and TRON write them.
+fn tx_hash(i: u64) -> String {
+    let mix = |k: u64| (i ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    format!("{:016x}{:016x}{:016x}{:016x}", mix(1), mix(2), mix(3), i)
 }
 
 /// A withdrawal made an hour before the evaluation time, during the first window of its
@@ -265,9 +272,11 @@ fn diagnose_request(tx: &Transaction, view: pb::DiagnosisView) -> pb::DiagnoseRe
             destination: tx.destination.clone(),
             memo: String::new(),
             paid_at: Some(timestamp(tx.created_at + TimeDelta::minutes(1))),
+            tx_hash: String::new(),
         }),
         locale: "en".into(),
         ticket_id: format!("BENCH-{}", tx.reference),
         view: view.into(),
+        requester_account_id: String::new(),
     }
 }

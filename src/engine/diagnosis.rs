@@ -169,8 +169,8 @@ pub type Evidence = Vec<(&'static str, String)>;
 pub struct Finding {
     /// Stable rule name.
     pub rule: &'static str,
-    /// The cause the rule detects.
-    pub cause: Cause,
+    /// The cause the rule detects; `None` for checks that detect none (ownership).
+    pub cause: Option<Cause>,
     /// Whether it matched.
     pub outcome: Outcome,
     /// Agent-facing explanation.
@@ -204,6 +204,17 @@ impl NextStep {
     }
 }
 
+/// How the diagnosed transaction was found from the quoted reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchKind {
+    /// By its platform reference.
+    Reference,
+    /// By its transaction hash.
+    TxHash,
+    /// Not found (or not the requester's).
+    None,
+}
+
 /// The complete answer for one reference.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnosis {
@@ -223,6 +234,11 @@ pub struct Diagnosis {
     pub customer_message: Text,
     /// The rules file version.
     pub ruleset_version: Arc<str>,
+    /// How the transaction was found.
+    pub matched_by: MatchKind,
+    /// The transaction as it stood at `as_of`, its required confirmations resolved from its
+    /// network's policy; `None` when none was found.
+    pub transaction: Option<crate::engine::model::Transaction>,
 }
 
 impl Diagnosis {

@@ -9,8 +9,8 @@ pub mod time;
 
 use chrono::{DateTime, Utc};
 use context::Context;
-use diagnosis::{Action, Cause, Diagnosis, Finding, NextStep, Outcome, Text};
-use model::{Claim, Facts};
+use diagnosis::{Action, Cause, Diagnosis, Finding, MatchKind, NextStep, Outcome, Text};
+use model::{Claim, Facts, Transaction};
 use policy::RuleSet;
 use rules::{RULES, Resolution};
 
@@ -23,7 +23,8 @@ pub fn evaluate(
     as_of: DateTime<Utc>,
 ) -> Diagnosis {
     let ctx = Context::new(reference, claim, facts, rules, as_of);
-    let mut findings = Vec::with_capacity(RULES.len());
+    let mut findings = Vec::with_capacity(RULES.len() + 1);
+    findings.extend(rules::ownership::finding(&facts.ownership));
     let mut resolutions: Vec<(Cause, Resolution)> = Vec::new();
     for rule in RULES {
         let verdict = (rule.evaluate)(&ctx);
@@ -32,7 +33,7 @@ pub fn evaluate(
         }
         findings.push(Finding {
             rule: rule.name,
-            cause: rule.cause,
+            cause: Some(rule.cause),
             outcome: verdict.outcome,
             detail: verdict.detail,
             evidence: verdict.evidence,
@@ -41,8 +42,9 @@ pub fn evaluate(
     debug_assert!(
         findings
             .iter()
-            .all(|f| (f.outcome == Outcome::Matched)
-                == resolutions.iter().any(|(c, _)| *c == f.cause))
+            .filter_map(|f| Some((f.outcome, f.cause?)))
+            .all(|(outcome, cause)| (outcome == Outcome::Matched)
+                == resolutions.iter().any(|(c, _)| *c == cause))
     );
 
     let primary = primary_index(&resolutions);
@@ -50,6 +52,7 @@ pub fn evaluate(
         Some(i) => resolutions.remove(i),
         None => (Cause::Undetermined, undetermined()),
     };
+    let (matched_by, transaction) = found(&ctx);
     let step = &mut resolution.next_step;
     step.recheck_at = step.recheck_at.map(time::representable);
     step.expected_resolution_at = step.expected_resolution_at.map(time::representable);
@@ -62,7 +65,27 @@ pub fn evaluate(
         next_step: resolution.next_step,
         customer_message: resolution.customer_message,
         ruleset_version: rules.version().clone(),
+        matched_by,
+        transaction,
     }
+}
+
+/// How the transaction was found, and the transaction as of the evaluation time with the
+/// confirmations it needs resolved from its policy.
+fn found(ctx: &Context<'_>) -> (MatchKind, Option<Transaction>) {
+    let Some(tx) = ctx.tx() else {
+        return (MatchKind::None, None);
+    };
+    let matched_by = if tx.reference == ctx.reference {
+        MatchKind::Reference
+    } else {
+        MatchKind::TxHash
+    };
+    let mut tx = tx.clone();
+    if tx.required_confirmations == 0 {
+        tx.required_confirmations = ctx.rules.policy(&tx.network).policy.required_confirmations;
+    }
+    (matched_by, Some(tx))
 }
 
 /// The first match in precedence order, with two exceptions: a payment that never arrived but

@@ -94,6 +94,8 @@ pub struct Transaction {
     pub completed_at: Option<DateTime<Utc>>,
     /// What was asked for.
     pub expected: ExpectedPayment,
+    /// The network's id of the transaction (on-chain hash or rail id); empty = not known.
+    pub tx_hash: String,
 }
 
 impl Transaction {
@@ -265,6 +267,40 @@ pub struct Claim {
     pub memo: Option<String>,
     /// When they paid.
     pub paid_at: Option<DateTime<Utc>>,
+    /// The transaction hash they quote.
+    pub tx_hash: Option<String>,
+}
+
+/// A transaction hash as it is compared and looked up: a hex hash (with or without `0x`) in
+/// lower case without the prefix, since wallets and explorers write it every way; any other id
+/// (base58 signatures, rail ids) exactly, since its case is part of it.
+pub fn tx_hash_key(hash: &str) -> std::borrow::Cow<'_, str> {
+    let digits = hash
+        .strip_prefix("0x")
+        .or_else(|| hash.strip_prefix("0X"))
+        .unwrap_or(hash);
+    let hex = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit());
+    match (hex, digits.bytes().any(|b| b.is_ascii_uppercase())) {
+        (true, true) => digits.to_ascii_lowercase().into(),
+        (true, false) => digits.into(),
+        (false, _) => hash.into(),
+    }
+}
+
+/// Whether the requester may see the transaction a reference names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Ownership {
+    /// Not checked: no requester was named, or no transaction was found.
+    #[default]
+    Unchecked,
+    /// The requester's own transaction.
+    Requester,
+    /// Another account's: the transaction and its account's history are withheld, and the
+    /// reference is diagnosed as unknown.
+    Other {
+        /// The owning account (shown to agents masked).
+        owner: String,
+    },
 }
 
 /// Everything the store knows that bears on one diagnosis.
@@ -283,4 +319,7 @@ pub struct Facts {
     pub maintenance_windows: Vec<MaintenanceWindow>,
     /// Congestion observations of that network (any order).
     pub network_conditions: Vec<NetworkCondition>,
+    /// Whether the transaction is the requester's; when it is another account's, `transaction`
+    /// and `account_history` are empty and the windows are those of an unknown reference.
+    pub ownership: Ownership,
 }

@@ -119,7 +119,24 @@ pub const TRANSACTION_COLUMNS: &[&str] = &[
     "expected_network",
     "expected_destination",
     "expected_memo",
+    "tx_hash",
 ];
+
+/// The `tx_hash_key` column of a transaction: `None` when it has no hash.
+pub fn tx_hash_column(t: &Transaction) -> Option<String> {
+    (!t.tx_hash.is_empty()).then(|| crate::engine::model::tx_hash_key(&t.tx_hash).into_owned())
+}
+
+/// The form destinations are searched by: ASCII lower case without spaces, so that an EVM
+/// address or an IBAN matches however it is written. `None` for an empty destination.
+pub fn destination_key(destination: &str) -> Option<String> {
+    let key: String = destination
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
 
 /// The columns of `account_statuses` a diagnosis reads.
 pub const ACCOUNT_STATUS_COLUMNS: &[&str] = &[
@@ -252,6 +269,7 @@ pub fn transaction(row: &impl Columns) -> anyhow::Result<Transaction> {
             destination: row.opt_text("expected_destination")?,
             memo: row.opt_text("expected_memo")?,
         },
+        tx_hash: row.text("tx_hash")?,
     })
 }
 

@@ -7,13 +7,15 @@ pub mod resident;
 pub mod sqlite;
 
 use crate::engine::model::{
-    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Transaction,
+    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Ownership, Transaction, tx_hash_key,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// One fact to store.
+// Most facts are transactions: boxing them would cost an allocation per imported transaction.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
     /// Inserted, or replacing the one with the same reference.
@@ -29,8 +31,11 @@ pub enum Fact {
 /// What a diagnosis needs loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactQuery {
-    /// The transaction reference.
+    /// What the customer quoted: the transaction's reference or, when no transaction has that
+    /// reference, its hash (see [`FactQuery::hash_key`]).
     pub reference: String,
+    /// The account asking, when it must own the transaction to see it.
+    pub requester: Option<String>,
     /// The network to look up maintenance and congestion for when the reference is unknown, or
     /// its transaction was created after `as_of` (so did not exist yet).
     pub claim_network: Option<String>,
@@ -39,6 +44,43 @@ pub struct FactQuery {
 }
 
 impl FactQuery {
+    /// A query for `reference` at `as_of`, with nothing claimed and no requester.
+    pub fn new(reference: impl Into<String>, as_of: DateTime<Utc>) -> Self {
+        Self {
+            reference: reference.into(),
+            requester: None,
+            claim_network: None,
+            as_of,
+        }
+    }
+
+    /// The key the reference is looked up by as a transaction hash, when no transaction has it
+    /// as its reference.
+    pub fn hash_key(&self) -> std::borrow::Cow<'_, str> {
+        tx_hash_key(&self.reference)
+    }
+
+    /// Withholds the transaction (and its account's status) when it belongs to another account
+    /// than the requester's, and says whose it is. Every backend applies it to what it read,
+    /// before [`FactQuery::scope`], so that another account's transaction is diagnosed exactly
+    /// as an unknown reference.
+    pub fn withhold(
+        &self,
+        transaction: &mut Option<Transaction>,
+        status: &mut Option<AccountStatus>,
+    ) -> Ownership {
+        let (Some(requester), Some(tx)) = (&self.requester, transaction.as_ref()) else {
+            return Ownership::Unchecked;
+        };
+        if tx.account_id == *requester {
+            return Ownership::Requester;
+        }
+        let owner = tx.account_id.clone();
+        *transaction = None;
+        *status = None;
+        Ownership::Other { owner }
+    }
+
     /// The network whose windows and congestion bear on the query, and since when, given the
     /// transaction the reference names: that transaction's network from its creation on; or,
     /// when there is none yet at `as_of` (none at all, or one created later, which the engine

@@ -15,7 +15,7 @@ use super::{
     },
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
 };
-use crate::engine::model::{AccountStatus, Facts, Transaction};
+use crate::engine::model::{AccountStatus, Facts, Ownership, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use deadpool_postgres::{
@@ -36,6 +36,7 @@ mod write;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0001_init.sql"),
     include_str!("migrations/postgres/0002_generations.sql"),
+    include_str!("migrations/postgres/0003_lookups.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
@@ -274,12 +275,16 @@ impl FactStore for PostgresStore {
 static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {transaction}, {status}, {condition}, {window}
-         FROM (SELECT $2::text AS claim_network, $3::text COLLATE \"C\" AS as_of) q
-         LEFT JOIN transactions t ON t.reference = $1
+         FROM (SELECT $2::text AS claim_network, $3::text COLLATE \"C\" AS as_of,
+                      $5::text AS requester) q
+         LEFT JOIN transactions t ON t.reference = {named}
          CROSS JOIN LATERAL (
-             SELECT CASE WHEN t.created_at <= q.as_of THEN t.network ELSE q.claim_network END
-                        AS network,
-                    CASE WHEN t.created_at <= q.as_of THEN t.created_at ELSE q.as_of END AS since
+             SELECT t.created_at <= q.as_of
+                        AND (q.requester IS NULL OR t.account_id = q.requester) AS visible
+         ) seen
+         CROSS JOIN LATERAL (
+             SELECT CASE WHEN seen.visible THEN t.network ELSE q.claim_network END AS network,
+                    CASE WHEN seen.visible THEN t.created_at ELSE q.as_of END AS since
          ) scope
          LEFT JOIN LATERAL (
              SELECT * FROM account_statuses
@@ -301,8 +306,22 @@ static LOAD_FACTS: LazyLock<String> = LazyLock::new(|| {
         status = qualified("s", ACCOUNT_STATUS_COLUMNS),
         condition = qualified("c", NETWORK_CONDITION_COLUMNS),
         window = qualified("w", MAINTENANCE_WINDOW_COLUMNS),
+        named = named_transaction(1, 4, 5),
     )
 });
+
+/// The reference of the transaction a query names, from the parameters numbered `reference`,
+/// `hash_key` and `requester`: the transaction with that reference or, when there is none, the
+/// newest with that hash key, the requester's first (a batched withdrawal shares one hash).
+fn named_transaction(reference: u8, hash_key: u8, requester: u8) -> String {
+    format!(
+        "coalesce(
+             (SELECT reference FROM transactions WHERE reference = ${reference}),
+             (SELECT reference FROM transactions WHERE tx_hash_key = ${hash_key}::text
+              ORDER BY account_id = ${requester}::text DESC NULLS LAST, created_at DESC,
+                       reference COLLATE \"C\" DESC LIMIT 1))"
+    )
+}
 
 /// Where each table's columns start in a [`LOAD_FACTS`] row.
 const STATUS_AT: usize = TRANSACTION_COLUMNS.len();
@@ -314,20 +333,29 @@ async fn load(client: &impl GenericClient, q: &FactQuery) -> Result<Facts, Store
     let rows = client
         .query(
             &statement,
-            &[&q.reference, &q.claim_network, &time_key(q.as_of)],
+            &[
+                &q.reference,
+                &q.claim_network,
+                &time_key(q.as_of),
+                &q.hash_key(),
+                &q.requester,
+            ],
         )
         .await
         .map_err(pg_error)?;
     let first = rows.first().context("the facts query returned no row")?;
     let part = |at, columns| Section::of(first, at, columns);
+    let mut transaction = part(0, TRANSACTION_COLUMNS)
+        .map(|t| codec::transaction(&t))
+        .transpose()?;
+    let mut status = part(STATUS_AT, ACCOUNT_STATUS_COLUMNS)
+        .map(|s| codec::account_status(&s))
+        .transpose()?;
+    let ownership = q.withhold(&mut transaction, &mut status);
     Ok(Facts {
-        transaction: part(0, TRANSACTION_COLUMNS)
-            .map(|t| codec::transaction(&t))
-            .transpose()?,
-        account_history: part(STATUS_AT, ACCOUNT_STATUS_COLUMNS)
-            .map(|s| codec::account_status(&s))
-            .into_iter()
-            .collect::<anyhow::Result<_>>()?,
+        transaction,
+        account_history: status.into_iter().collect(),
+        ownership,
         network_conditions: part(CONDITION_AT, NETWORK_CONDITION_COLUMNS)
             .map(|c| codec::network_condition(&c))
             .into_iter()
@@ -382,7 +410,7 @@ static LOAD_HEAD: LazyLock<String> = LazyLock::new(|| {
         "SELECT w.n, c.n, {transaction}, {status}
          FROM generations w
          JOIN generations c ON c.name = 'network_conditions'
-         LEFT JOIN transactions t ON t.reference = $1
+         LEFT JOIN transactions t ON t.reference = {named}
          LEFT JOIN LATERAL (
              SELECT * FROM account_statuses
              WHERE account_id = t.account_id AND effective_from <= $2::text COLLATE \"C\"
@@ -391,6 +419,7 @@ static LOAD_HEAD: LazyLock<String> = LazyLock::new(|| {
          WHERE w.name = 'maintenance_windows'",
         transaction = qualified("t", TRANSACTION_COLUMNS),
         status = qualified("s", ACCOUNT_STATUS_COLUMNS),
+        named = named_transaction(1, 3, 4),
     )
 });
 /// Where each table's columns start in a [`LOAD_HEAD`] row.
@@ -402,26 +431,48 @@ struct Head {
     generations: Generations,
     transaction: Option<Transaction>,
     status: Option<AccountStatus>,
+    ownership: Ownership,
 }
 
 impl Head {
     async fn read(client: &impl GenericClient, q: &FactQuery) -> Result<Self, StoreError> {
         let statement = client.prepare_cached(&LOAD_HEAD).await.map_err(pg_error)?;
         let row = client
-            .query_opt(&statement, &[&q.reference, &time_key(q.as_of)])
+            .query_opt(
+                &statement,
+                &Self::params(q, &time_key(q.as_of), &q.hash_key()),
+            )
             .await
             .map_err(pg_error)?;
-        Self::decode(row)
+        Ok(Self::decode(row)?.withhold(q))
     }
 
     /// [`Head::read`] through a shared connection, where [`LOAD_HEAD`] is prepared.
     async fn read_shared(reader: &shared::Reader, q: &FactQuery) -> Result<Self, StoreError> {
         let row = reader
             .client
-            .query_opt(&reader.statement, &[&q.reference, &time_key(q.as_of)])
+            .query_opt(
+                &reader.statement,
+                &Self::params(q, &time_key(q.as_of), &q.hash_key()),
+            )
             .await
             .map_err(pg_error)?;
-        Self::decode(row)
+        Ok(Self::decode(row)?.withhold(q))
+    }
+
+    /// [`LOAD_HEAD`]'s parameters.
+    fn params<'a>(
+        q: &'a FactQuery,
+        as_of: &'a String,
+        hash_key: &'a std::borrow::Cow<'a, str>,
+    ) -> [&'a (dyn tokio_postgres::types::ToSql + Sync); 4] {
+        [&q.reference, as_of, hash_key, &q.requester]
+    }
+
+    /// The head with another account's transaction withheld (see [`FactQuery::withhold`]).
+    fn withhold(mut self, q: &FactQuery) -> Self {
+        self.ownership = q.withhold(&mut self.transaction, &mut self.status);
+        self
     }
 
     fn decode(row: Option<Row>) -> Result<Self, StoreError> {
@@ -435,6 +486,7 @@ impl Head {
             status: Section::of(&row, HEAD_STATUS_AT, ACCOUNT_STATUS_COLUMNS)
                 .map(|s| codec::account_status(&s))
                 .transpose()?,
+            ownership: Ownership::Unchecked,
         })
     }
 
@@ -450,6 +502,7 @@ impl Head {
             account_history: self.status.into_iter().collect(),
             maintenance_windows,
             network_conditions: condition.into_iter().collect(),
+            ownership: self.ownership,
         })
     }
 }

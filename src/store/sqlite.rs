@@ -16,7 +16,7 @@ use super::{
     },
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
 };
-use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Transaction};
+use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Ownership, Transaction};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0001_init.sql"),
     include_str!("migrations/sqlite/0002_generations.sql"),
     include_str!("migrations/sqlite/0003_covering_status_index.sql"),
+    include_str!("migrations/sqlite/0004_lookups.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -227,8 +228,10 @@ fn put_transaction(conn: &Connection, t: &Transaction) -> anyhow::Result<()> {
         "INSERT OR REPLACE INTO transactions (reference, account_id, kind, network, asset, amount,
              destination, memo, status, failure_reason, confirmations, required_confirmations,
              created_at, updated_at, completed_at, expected_amount, expected_asset,
-             expected_network, expected_destination, expected_memo)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+             expected_network, expected_destination, expected_memo, tx_hash, tx_hash_key,
+             destination_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         t.reference,
@@ -251,6 +254,9 @@ fn put_transaction(conn: &Connection, t: &Transaction) -> anyhow::Result<()> {
         e.network,
         e.destination,
         e.memo,
+        t.tx_hash,
+        codec::tx_hash_column(t),
+        codec::destination_key(&t.destination),
     ])?;
     Ok(())
 }
@@ -369,12 +375,17 @@ impl Drop for Snapshot<'_> {
 /// the generations even when no transaction has the reference, with null transaction or status
 /// columns when there is none. Every join before the status's is on a unique key, so the
 /// status in force is the first row of a backward walk of its covering index, without a sort.
+/// The transaction is the one with the reference `?1` or, when there is none, the newest with
+/// the hash key `?3`, the requester's (`?4`) first: a batched withdrawal shares one hash.
 static SELECT_HEAD: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT w.n, c.n, {transaction}, {status}
          FROM generations AS w
          JOIN generations AS c ON c.name = 'network_conditions'
-         LEFT JOIN transactions AS t ON t.reference = ?1
+         LEFT JOIN transactions AS t ON t.rowid = coalesce(
+             (SELECT rowid FROM transactions WHERE reference = ?1),
+             (SELECT rowid FROM transactions WHERE tx_hash_key = ?3
+              ORDER BY account_id IS ?4 DESC, created_at DESC, reference DESC LIMIT 1))
          LEFT JOIN account_statuses AS s ON s.account_id = t.account_id AND s.effective_from <= ?2
          WHERE w.name = 'maintenance_windows'
          ORDER BY s.effective_from DESC, s.seq DESC
@@ -469,16 +480,25 @@ struct Head {
     generations: Generations,
     transaction: Option<Transaction>,
     status: Option<AccountStatus>,
+    ownership: Ownership,
 }
 
 impl Head {
     fn read(conn: &Connection, q: &FactQuery) -> anyhow::Result<Self> {
         conn.prepare_cached(&SELECT_HEAD)?
-            .query_row(params![q.reference, time_key(q.as_of)], |row| {
-                Ok(Self::decode(row))
-            })
+            .query_row(
+                params![q.reference, time_key(q.as_of), q.hash_key(), q.requester],
+                |row| Ok(Self::decode(row)),
+            )
             .optional()?
             .context("the store has no generations: its schema is not paydiag's")?
+            .map(|head| head.withhold(q))
+    }
+
+    /// The head with another account's transaction withheld (see [`FactQuery::withhold`]).
+    fn withhold(mut self, q: &FactQuery) -> Self {
+        self.ownership = q.withhold(&mut self.transaction, &mut self.status);
+        self
     }
 
     fn decode(row: &Row<'_>) -> anyhow::Result<Self> {
@@ -490,6 +510,7 @@ impl Head {
             status: Named::section(row, STATUS_AT, ACCOUNT_STATUS_COLUMNS)
                 .map(|s| codec::account_status(&s))
                 .transpose()?,
+            ownership: Ownership::Unchecked,
         })
     }
 
@@ -552,6 +573,7 @@ impl Head {
         Facts {
             transaction: self.transaction,
             account_history: self.status.into_iter().collect(),
+            ownership: self.ownership,
             ..Facts::default()
         }
     }
@@ -643,13 +665,17 @@ mod tests {
         let dir = tempfile::TempDir::new().expect("dir");
         let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
         let conn = store.readers.get().expect("connection");
-        // The transaction by its key, then the status in force from the covering index alone,
-        // walked backwards from as_of: no table lookup and no sort.
+        // The transaction's row from its reference's index or else its hash's, then the status
+        // in force from the covering index alone, walked backwards from as_of: no table lookup,
+        // and no sort but of the few transactions that share one hash.
         let head = plan(&conn, &SELECT_HEAD);
-        assert!(
-            head.contains("SEARCH t USING INDEX sqlite_autoindex_transactions_1 (reference=?)"),
-            "{head}"
-        );
+        for step in [
+            "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)",
+            "SEARCH transactions USING COVERING INDEX sqlite_autoindex_transactions_1 (reference=?)",
+            "SEARCH transactions USING INDEX transactions_by_tx_hash (tx_hash_key=?)",
+        ] {
+            assert!(head.contains(step), "{step} in {head}");
+        }
         assert!(
             head.contains(
                 "SEARCH s USING COVERING INDEX account_statuses_in_effect_covering \
@@ -657,7 +683,10 @@ mod tests {
             ),
             "{head}"
         );
-        assert!(!head.contains("TEMP B-TREE"), "{head}");
+        let sorts: Vec<&str> = head.lines().filter(|l| l.contains("TEMP B-TREE")).collect();
+        assert_eq!(sorts, ["USE TEMP B-TREE FOR ORDER BY"], "{head}");
+        let by_hash = head.find("transactions_by_tx_hash").unwrap_or(usize::MAX);
+        assert!(head.find("TEMP B-TREE") > Some(by_hash), "{head}");
         assert!(!head.contains("SCAN"), "{head}");
         let expected = [(
             &*SELECT_LATEST_CONDITION,

@@ -285,3 +285,48 @@ async fn an_unknown_freeze_reason_is_named_once_not_also_called_missing() {
         assert!(found[0].1.contains(says), "{found:?}");
     }
 }
+
+#[tokio::test]
+async fn transaction_hashes_with_spaces_or_foreign_characters_name_their_field_and_store_nothing() {
+    let mut app = spawn_app().await;
+    for hash in ["0x 9f2c", "9f2c\u{200b}4e8b", "hash#1", &"a".repeat(129)] {
+        let status = app
+            .facts
+            .put_transaction(pb::PutTransactionRequest {
+                transaction: Some(pb::Transaction {
+                    tx_hash: hash.into(),
+                    ..transaction("TX-BAD-HASH")
+                }),
+            })
+            .await
+            .expect_err(hash);
+        assert_eq!(status.code(), Code::InvalidArgument, "{hash:?}");
+        assert_eq!(
+            violated_fields(&status),
+            ["transaction.tx_hash"],
+            "{hash:?}"
+        );
+        let status = app
+            .diagnosis
+            .diagnose(pb::DiagnoseRequest {
+                reference: "TX-BAD-HASH".into(),
+                claim: Some(pb::Claim {
+                    tx_hash: hash.into(),
+                    ..Default::default()
+                }),
+                requester_account_id: " acct-1".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err(hash);
+        let mut fields = violated_fields(&status);
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["claim.tx_hash", "requester_account_id"],
+            "{hash:?}"
+        );
+    }
+    let nothing = app.diagnose_at("TX-BAD-HASH", at(0)).await;
+    assert_eq!(nothing.cause(), pb::Cause::NotFound);
+}

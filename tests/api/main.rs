@@ -7,6 +7,8 @@ mod facts;
 mod helpers;
 mod hostile;
 mod limits;
+mod lookup_checks;
+mod lookups;
 mod security;
 mod serving;
 mod tls;

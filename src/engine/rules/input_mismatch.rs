@@ -5,7 +5,7 @@ use super::{Verdict, kind_arg};
 use crate::engine::{
     context::Context,
     diagnosis::{Action, Evidence, NextStep, Text},
-    model::{Claim, Transaction, TransactionKind},
+    model::{Claim, Transaction, TransactionKind, tx_hash_key},
     policy::{AddressFormat, PolicyRef, to_delta},
     time::fmt_time,
 };
@@ -24,6 +24,7 @@ enum Field {
     /// No memo, where the network needs one to credit the account.
     RequiredMemo,
     PaidAt,
+    TxHash,
 }
 
 impl Field {
@@ -35,6 +36,7 @@ impl Field {
             Field::Destination => "destination",
             Field::Memo | Field::RequiredMemo => "memo",
             Field::PaidAt => "paid_at",
+            Field::TxHash => "tx_hash",
         }
     }
 
@@ -52,6 +54,8 @@ impl Field {
             (Field::Destination, true) => ("claimed.destination", "recorded.destination"),
             (Field::Memo | Field::RequiredMemo, true) => ("claimed.memo", "recorded.memo"),
             (Field::PaidAt, _) => ("claimed.paid_at", "recorded.created_at"),
+            (Field::TxHash, false) => ("expected.tx_hash", "actual.tx_hash"),
+            (Field::TxHash, true) => ("claimed.tx_hash", "recorded.tx_hash"),
         }
     }
 
@@ -201,6 +205,14 @@ fn claim_diffs(
     if let Some(memo) = claim.memo.as_deref().filter(|m| *m != tx.memo) {
         diffs.push(diff(Field::Memo, memo, &tx.memo));
     }
+    // A record without a hash yet (not broadcast) cannot be said to differ from one.
+    if let Some(hash) = claim
+        .tx_hash
+        .as_deref()
+        .filter(|h| !tx.tx_hash.is_empty() && tx_hash_key(h) != tx_hash_key(&tx.tx_hash))
+    {
+        diffs.push(diff(Field::TxHash, hash, &tx.tx_hash));
+    }
     if let Some(paid_at) = claim
         .paid_at
         .filter(|p| (*p - tx.created_at).abs() > tolerance)
@@ -249,31 +261,31 @@ struct Items {
     item: &'static str,
     /// A memo the network requires and the transaction lacks.
     memo_required: &'static str,
-    /// Whether the recorded destination is masked: the customer text of a claim goes to whoever
+    /// Whether the recorded destination and hash are masked: the customer text of a claim goes to whoever
     /// quoted the reference, who need not be the account's owner.
-    mask_recorded_destination: bool,
+    mask_recorded_ids: bool,
 }
 
 impl Items {
     const EXPECTED: Self = Self {
         item: "mismatch-expected-item",
         memo_required: "mismatch-memo-required-item",
-        mask_recorded_destination: false,
+        mask_recorded_ids: false,
     };
     const EXPECTED_CUSTOMER: Self = Self {
         item: "mismatch-expected-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
-        mask_recorded_destination: false,
+        mask_recorded_ids: false,
     };
     const CLAIM: Self = Self {
         item: "mismatch-claim-item",
         memo_required: "mismatch-memo-required-item",
-        mask_recorded_destination: false,
+        mask_recorded_ids: false,
     };
     const CLAIM_CUSTOMER: Self = Self {
         item: "mismatch-claim-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
-        mask_recorded_destination: true,
+        mask_recorded_ids: true,
     };
 }
 
@@ -290,7 +302,9 @@ fn list(diffs: &[Diff], items: Items, asset: &str) -> Vec<Text> {
             let text = Text::new(id).word("field", "field", d.field.name());
             match d.moments {
                 Some((wanted, got)) => text.time("wanted", wanted).time("got", got),
-                None if d.field == Field::Destination && items.mask_recorded_destination => {
+                None if matches!(d.field, Field::Destination | Field::TxHash)
+                    && items.mask_recorded_ids =>
+                {
                     value_arg(text, "wanted", &d.wanted).str("got", mask(&d.got))
                 }
                 None if d.field == Field::Amount => text

@@ -14,6 +14,7 @@ mod input_mismatch;
 mod maintenance;
 mod no_incident;
 mod not_found;
+pub mod ownership;
 mod rejected;
 pub(crate) mod timing;
 

@@ -9,9 +9,16 @@ use crate::engine::{
 
 pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     if let Some(tx) = ctx.tx() {
+        let mut evidence = vec![
+            ("reference", tx.reference.clone()),
+            ("created_at", fmt_time(tx.created_at)),
+        ];
+        if !tx.tx_hash.is_empty() {
+            evidence.push(("tx_hash", tx.tx_hash.clone()));
+        }
         return Verdict::not_matched(
             Text::new("not-found-exists").time("created_at", tx.created_at),
-            vec![("created_at", fmt_time(tx.created_at))],
+            evidence,
         );
     }
     let mut evidence = vec![("reference", ctx.reference.to_owned())];

@@ -136,6 +136,9 @@ const TRANSACTION_TYPES: &[(&str, Type)] = &[
     ("expected_network", Type::Text),
     ("expected_destination", Type::Text),
     ("expected_memo", Type::Text),
+    ("tx_hash", Type::Text),
+    ("tx_hash_key", Type::Text),
+    ("destination_key", Type::Text),
 ];
 
 const STATUS_TYPES: &[(&str, Type)] = &[
@@ -320,6 +323,9 @@ impl<'a> Batch<'a> {
                 e.network.as_deref().into(),
                 e.destination.as_deref().into(),
                 e.memo.as_deref().into(),
+                t.tx_hash.as_str().into(),
+                codec::tx_hash_column(t).into(),
+                codec::destination_key(&t.destination).into(),
             ],
         );
     }
