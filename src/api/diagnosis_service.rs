@@ -4,6 +4,8 @@ use super::{
     AppState,
     diagnosis_codec::{DiagnoseInput, diagnose_input, diagnosis_pb},
     error::{ServiceError, rpc_status},
+    networks,
+    validate::Check,
 };
 use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
@@ -201,6 +203,18 @@ impl DiagnosisService for DiagnosisApi {
         Ok(Response::new(
             self.diagnose_one(request.get_ref(), Utc::now()).await?,
         ))
+    }
+
+    async fn list_networks(
+        &self,
+        request: Request<pb::ListNetworksRequest>,
+    ) -> Result<Response<pb::ListNetworksResponse>, Status> {
+        let mut c = Check::new("");
+        let as_of = c.timestamp("as_of", request.get_ref().as_of.as_ref(), false);
+        c.finish().map_err(ServiceError::from)?;
+        let as_of = as_of.unwrap_or_else(Utc::now);
+        let listed = networks::list(self.state.store.as_ref(), &self.state.rules, as_of).await?;
+        Ok(Response::new(listed))
     }
 
     async fn batch_diagnose(

@@ -1,6 +1,6 @@
 //! `paydiag.v1.FactService`.
 
-use super::{AppState, error::ServiceError, fact_codec, validate::Check};
+use super::{AppState, error::ServiceError, fact_codec, search, validate::Check};
 use crate::pb::v1::{self as pb, fact_service_server::FactService};
 use crate::store::Fact;
 use crate::{auth::Caller, mask::mask};
@@ -106,6 +106,16 @@ fn present<'a, T>(field: &str, value: Option<&'a T>) -> Result<&'a T, ServiceErr
 
 #[tonic::async_trait]
 impl FactService for FactApi {
+    async fn search_transactions(
+        &self,
+        request: Request<pb::SearchTransactionsRequest>,
+    ) -> Result<Response<pb::SearchTransactionsResponse>, Status> {
+        let input = search::search_input(request.get_ref(), &self.state.rules)
+            .map_err(ServiceError::from)?;
+        let page = search::search(self.state.store.as_ref(), &input).await?;
+        Ok(Response::new(page))
+    }
+
     async fn put_transaction(
         &self,
         request: Request<pb::PutTransactionRequest>,

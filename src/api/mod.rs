@@ -5,6 +5,8 @@ pub mod diagnosis_codec;
 pub mod enums;
 pub mod error;
 pub mod fact_codec;
+pub mod networks;
+pub mod search;
 pub mod validate;
 
 mod diagnosis_service;

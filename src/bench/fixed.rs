@@ -39,8 +39,17 @@ impl DiagnosisService for FixedAnswer {
         &self,
         _request: Request<pb::BatchDiagnoseRequest>,
     ) -> Result<Response<pb::BatchDiagnoseResponse>, Status> {
-        Err(Status::unimplemented(
-            "the fixed-answer baseline answers Diagnose only",
-        ))
+        Err(diagnose_only())
     }
+
+    async fn list_networks(
+        &self,
+        _request: Request<pb::ListNetworksRequest>,
+    ) -> Result<Response<pb::ListNetworksResponse>, Status> {
+        Err(diagnose_only())
+    }
+}
+
+fn diagnose_only() -> Status {
+    Status::unimplemented("the fixed-answer baseline answers Diagnose only")
 }

@@ -137,9 +137,14 @@ fn condition_at<'a>(
         .iter()
         .filter(|c| Some(c.network.as_str()) == network && c.observed_at <= t)
         .max_by_key(|c| c.observed_at);
-    let ttl = super::policy::to_delta(rules.settings().network_condition_ttl);
     match latest {
-        Some(c) if time::add(c.observed_at, ttl) < t => (None, Some(c)),
+        Some(c) if !fresh(c, rules, t) => (None, Some(c)),
         other => (other, None),
     }
+}
+
+/// Whether an observation made by `t` is recent enough to use at `t` (within the rules' TTL).
+pub fn fresh(condition: &NetworkCondition, rules: &RuleSet, t: DateTime<Utc>) -> bool {
+    let ttl = super::policy::to_delta(rules.settings().network_condition_ttl);
+    time::add(condition.observed_at, ttl) >= t
 }

@@ -70,6 +70,17 @@ pub struct NetworkPolicy {
     pub aliases: Vec<String>,
 }
 
+impl NetworkPolicy {
+    /// How long a transaction normally takes, without congestion: its confirmations at the
+    /// block interval, or the rail's processing time.
+    pub fn normal_time(&self) -> Duration {
+        match self.block_interval {
+            Some(interval) => interval.saturating_mul(self.required_confirmations),
+            None => self.processing_time.unwrap_or_default(),
+        }
+    }
+}
+
 /// Tunables that are not per network.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +227,17 @@ impl RuleSet {
     /// The network code `name` (upper-case) stands for: itself, or the network it is an alias of.
     pub fn network_code<'n>(&'n self, name: &'n str) -> &'n str {
         self.aliases.get(name).map_or(name, String::as_str)
+    }
+
+    /// Every network with a policy of its own, by code.
+    pub fn networks(&self) -> Vec<(&str, &NetworkPolicy)> {
+        let mut networks: Vec<(&str, &NetworkPolicy)> = self
+            .networks
+            .iter()
+            .map(|(code, policy)| (code.as_str(), policy))
+            .collect();
+        networks.sort_unstable_by_key(|(code, _)| *code);
+        networks
     }
 
     /// The stall factor of `policy`, or the default.

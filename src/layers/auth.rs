@@ -15,6 +15,9 @@ use tower::{Layer, Service};
 pub fn required_role(path: &str) -> Option<Role> {
     if path.starts_with("/grpc.health.v1.Health/") || path.starts_with("/grpc.reflection.") {
         None
+    } else if path == "/paydiag.v1.FactService/SearchTransactions" {
+        // Reads only: agents find a customer's transactions with it.
+        Some(Role::Reader)
     } else if path.starts_with("/paydiag.v1.FactService/") {
         Some(Role::Writer)
     } else {

@@ -1,8 +1,9 @@
 //! Store metrics: latency of every operation and errors by kind, whatever the backend.
 
-use super::{Fact, FactQuery, FactStore, SharedStore, StoreError};
-use crate::engine::model::Facts;
+use super::{Fact, FactQuery, FactStore, SharedStore, StoreError, search::TransactionSearch};
+use crate::engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use metrics::Histogram;
 use std::{sync::OnceLock, time::Instant};
 
@@ -15,6 +16,9 @@ pub struct Instrumented {
     delete_maintenance_window: Operation,
     load_facts: Operation,
     load_many: Operation,
+    search_transactions: Operation,
+    windows_not_cleared: Operation,
+    latest_conditions: Operation,
     ping: Operation,
 }
 
@@ -27,6 +31,9 @@ impl Instrumented {
             delete_maintenance_window: Operation::new("delete_maintenance_window"),
             load_facts: Operation::new("load_facts"),
             load_many: Operation::new("load_many"),
+            search_transactions: Operation::new("search_transactions"),
+            windows_not_cleared: Operation::new("windows_not_cleared"),
+            latest_conditions: Operation::new("latest_conditions"),
             ping: Operation::new("ping"),
         }
     }
@@ -90,6 +97,33 @@ impl FactStore for Instrumented {
 
     async fn load_many(&self, queries: &[FactQuery]) -> Result<Vec<Facts>, StoreError> {
         self.load_many.timed(self.inner.load_many(queries)).await
+    }
+
+    async fn search_transactions(
+        &self,
+        search: &TransactionSearch,
+    ) -> Result<Vec<Transaction>, StoreError> {
+        self.search_transactions
+            .timed(self.inner.search_transactions(search))
+            .await
+    }
+
+    async fn windows_not_cleared(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<MaintenanceWindow>, StoreError> {
+        self.windows_not_cleared
+            .timed(self.inner.windows_not_cleared(as_of))
+            .await
+    }
+
+    async fn latest_conditions(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<NetworkCondition>, StoreError> {
+        self.latest_conditions
+            .timed(self.inner.latest_conditions(as_of))
+            .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

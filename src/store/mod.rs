@@ -4,6 +4,7 @@ pub mod codec;
 pub mod instrumented;
 pub mod postgres;
 pub mod resident;
+pub mod search;
 pub mod sqlite;
 
 use crate::engine::model::{
@@ -136,6 +137,26 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
         }
         Ok(all)
     }
+
+    /// The transactions `search` finds, newest first (by creation time, then reference), at
+    /// most `search.limit`, from one snapshot.
+    async fn search_transactions(
+        &self,
+        search: &search::TransactionSearch,
+    ) -> Result<Vec<Transaction>, StoreError>;
+
+    /// The maintenance windows that have not cleared by `as_of`: open, draining, or announced
+    /// for later; by start time, then id.
+    async fn windows_not_cleared(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<MaintenanceWindow>, StoreError>;
+
+    /// The latest congestion observation of each network at or before `as_of`, by network.
+    async fn latest_conditions(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<NetworkCondition>, StoreError>;
 
     /// Checks that the store answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -14,10 +14,14 @@ use super::{
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
     },
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
+    search::{self, TransactionSearch},
 };
-use crate::engine::model::{AccountStatus, Facts, Ownership, Transaction};
+use crate::engine::model::{
+    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Ownership, Transaction,
+};
 use anyhow::Context as _;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
@@ -252,6 +256,70 @@ impl FactStore for PostgresStore {
         self.bounded(async {
             let mut client = self.client().await?;
             load_in_snapshot(&mut client, &self.resident, queries).await
+        })
+        .await
+    }
+
+    async fn search_transactions(
+        &self,
+        search: &TransactionSearch,
+    ) -> Result<Vec<Transaction>, StoreError> {
+        let (sql, params) = search::statement(search, |n| format!("${n}::text"), " COLLATE \"C\"");
+        self.bounded(async {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(&sql).await.map_err(pg_error)?;
+            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p as _).collect();
+            let rows = client.query(&statement, &params).await.map_err(pg_error)?;
+            Ok(decode_rows(&rows, TRANSACTION_COLUMNS, |t| {
+                codec::transaction(t)
+            })?)
+        })
+        .await
+    }
+
+    async fn windows_not_cleared(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<MaintenanceWindow>, StoreError> {
+        let sql = codec::select(
+            MAINTENANCE_WINDOW_COLUMNS,
+            "FROM maintenance_windows WHERE clears_key > $1::text COLLATE \"C\"
+             ORDER BY starts_at, id COLLATE \"C\"",
+        );
+        self.bounded(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(&sql, &[&time_key(as_of)])
+                .await
+                .map_err(pg_error)?;
+            Ok(decode_rows(&rows, MAINTENANCE_WINDOW_COLUMNS, |w| {
+                codec::maintenance_window(w)
+            })?)
+        })
+        .await
+    }
+
+    async fn latest_conditions(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<NetworkCondition>, StoreError> {
+        let sql = codec::select(
+            NETWORK_CONDITION_COLUMNS,
+            "FROM (SELECT DISTINCT ON (network) * FROM network_conditions
+                   WHERE observed_at <= $1::text COLLATE \"C\"
+                   ORDER BY network, observed_at DESC) latest
+             ORDER BY network COLLATE \"C\"",
+        );
+        self.bounded(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(&sql, &[&time_key(as_of)])
+                .await
+                .map_err(pg_error)?;
+            Ok(decode_rows(&rows, NETWORK_CONDITION_COLUMNS, |c| {
+                codec::network_condition(c)
+            })?)
         })
         .await
     }

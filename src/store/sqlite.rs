@@ -15,10 +15,14 @@ use super::{
         select, time_key,
     },
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
+    search::{self, TransactionSearch},
 };
-use crate::engine::model::{AccountStatus, Facts, MaintenanceWindow, Ownership, Transaction};
+use crate::engine::model::{
+    AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Ownership, Transaction,
+};
 use anyhow::Context as _;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params, types::ValueRef};
 use std::{
@@ -198,6 +202,58 @@ impl FactStore for SqliteStore {
         let queries = queries.to_vec();
         self.read_blocking(move |conn, resident| load(conn, resident, &queries))
             .await
+    }
+
+    async fn search_transactions(
+        &self,
+        search: &TransactionSearch,
+    ) -> Result<Vec<Transaction>, StoreError> {
+        let (sql, params) = search::statement(search, |n| format!("?{n}"), "");
+        self.read_blocking(move |conn, _| {
+            conn.prepare_cached(&sql)?
+                .query_map(rusqlite::params_from_iter(params), |row| {
+                    Ok(codec::transaction(&Named::new(row, TRANSACTION_COLUMNS)))
+                })?
+                .map(|r| r?)
+                .collect()
+        })
+        .await
+    }
+
+    async fn windows_not_cleared(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<MaintenanceWindow>, StoreError> {
+        self.read_blocking(move |conn, _| {
+            conn.prepare_cached(&SELECT_WINDOWS_NOT_CLEARED)?
+                .query_map([time_key(as_of)], |row| {
+                    Ok(codec::maintenance_window(&Named::new(
+                        row,
+                        MAINTENANCE_WINDOW_COLUMNS,
+                    )))
+                })?
+                .map(|r| r?)
+                .collect()
+        })
+        .await
+    }
+
+    async fn latest_conditions(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<NetworkCondition>, StoreError> {
+        self.read_blocking(move |conn, _| {
+            conn.prepare_cached(&SELECT_LATEST_CONDITIONS_AT)?
+                .query_map([time_key(as_of)], |row| {
+                    Ok(codec::network_condition(&Named::new(
+                        row,
+                        NETWORK_CONDITION_COLUMNS,
+                    )))
+                })?
+                .map(|r| r?)
+                .collect()
+        })
+        .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -405,6 +461,22 @@ static SELECT_WINDOWS_BEARING_ON: LazyLock<String> = LazyLock::new(|| {
         MAINTENANCE_WINDOW_COLUMNS,
         "FROM maintenance_windows WHERE network IN (?1, '*') AND clears_key > ?2 AND starts_at <= ?3
          ORDER BY network = '*', starts_at, id",
+    )
+});
+static SELECT_WINDOWS_NOT_CLEARED: LazyLock<String> = LazyLock::new(|| {
+    select(
+        MAINTENANCE_WINDOW_COLUMNS,
+        "FROM maintenance_windows WHERE clears_key > ?1 ORDER BY starts_at, id",
+    )
+});
+/// The latest observation of each network at or before `?1`.
+static SELECT_LATEST_CONDITIONS_AT: LazyLock<String> = LazyLock::new(|| {
+    select(
+        NETWORK_CONDITION_COLUMNS,
+        "FROM network_conditions AS c WHERE observed_at = (
+             SELECT max(observed_at) FROM network_conditions
+             WHERE network = c.network AND observed_at <= ?1)
+         ORDER BY network",
     )
 });
 static SELECT_LATEST_CONDITION: LazyLock<String> = LazyLock::new(|| {
@@ -702,5 +774,48 @@ mod tests {
             "{windows}"
         );
         assert!(!windows.contains("SCAN"), "{windows}");
+    }
+
+    #[test]
+    fn a_search_walks_its_key_index_newest_first_without_sorting() {
+        use crate::engine::model::{TransactionKind, TransactionStatus};
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
+        let conn = store.readers.get().expect("connection");
+        let narrowed = TransactionSearch {
+            kinds: vec![TransactionKind::Deposit],
+            statuses: vec![TransactionStatus::Pending],
+            networks: vec!["TRON".into()],
+            created_from: Some(chrono::DateTime::UNIX_EPOCH),
+            after: Some(search::Cursor {
+                created_at: chrono::DateTime::UNIX_EPOCH,
+                reference: "R".into(),
+            }),
+            limit: 51,
+            ..TransactionSearch::default()
+        };
+        for (key, index) in [
+            ("account_id", "transactions_by_account (account_id=?"),
+            ("tx_hash_key", "transactions_by_tx_hash (tx_hash_key=?"),
+            (
+                "destination_key",
+                "transactions_by_destination (destination_key=?",
+            ),
+        ] {
+            let mut search = narrowed.clone();
+            let value = Some("x".to_owned());
+            match key {
+                "account_id" => search.account_id = value,
+                "tx_hash_key" => search.tx_hash_key = value,
+                _ => search.destination_key = value,
+            }
+            let (sql, _) = search::statement(&search, |n| format!("?{n}"), "");
+            let steps = plan(&conn, &sql);
+            assert!(
+                steps.contains(&format!("SEARCH transactions USING INDEX {index}")),
+                "{steps}"
+            );
+            assert!(!steps.contains("TEMP B-TREE"), "{steps}");
+        }
     }
 }

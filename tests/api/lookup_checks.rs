@@ -267,3 +267,390 @@ pub async fn a_batch_withholds_each_item_of_another_account(app: &mut TestApp) {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// SearchTransactions
+// ---------------------------------------------------------------------------------------------
+
+/// Seven transactions of `OWNER` an hour apart (TX-S0 oldest … TX-S6 newest) on TRON and ETH,
+/// amounts 100 to 700, and one of another account.
+async fn put_history(app: &mut TestApp) {
+    for i in 0..7i64 {
+        let (network, kind, status) = match i % 3 {
+            0 => (
+                "TRON",
+                pb::TransactionKind::Deposit,
+                pb::TransactionStatus::Completed,
+            ),
+            1 => (
+                "ETH",
+                pb::TransactionKind::Withdrawal,
+                pb::TransactionStatus::Pending,
+            ),
+            _ => (
+                "TRON",
+                pb::TransactionKind::Withdrawal,
+                pb::TransactionStatus::Confirming,
+            ),
+        };
+        let completed = status == pb::TransactionStatus::Completed;
+        app.put_transaction(pb::Transaction {
+            network: network.into(),
+            kind: kind.into(),
+            status: status.into(),
+            amount: format!("{}00", i + 1),
+            tx_hash: format!("{:064x}", i + 1),
+            destination: format!("0xAbCd{i:036}"),
+            created_at: Some(timestamp(at(60 * i))),
+            completed_at: completed.then(|| timestamp(at(60 * i + 5))),
+            ..transaction(&format!("TX-S{i}"))
+        })
+        .await;
+    }
+    app.put_transaction(pb::Transaction {
+        account_id: "acct-0000099999".into(),
+        ..transaction("TX-OTHER")
+    })
+    .await;
+}
+
+async fn search(
+    app: &mut TestApp,
+    request: pb::SearchTransactionsRequest,
+) -> Result<pb::SearchTransactionsResponse, tonic::Status> {
+    app.facts
+        .search_transactions(request)
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+fn references(page: &pb::SearchTransactionsResponse) -> Vec<&str> {
+    page.transactions
+        .iter()
+        .map(|t| t.reference.as_str())
+        .collect()
+}
+
+pub async fn an_accounts_transactions_come_newest_first_a_page_at_a_time(app: &mut TestApp) {
+    put_history(app).await;
+    let mut request = pb::SearchTransactionsRequest {
+        account_id: OWNER.into(),
+        page_size: 3,
+        ..Default::default()
+    };
+    let mut pages = Vec::new();
+    loop {
+        let page = search(app, request.clone()).await.expect("search");
+        pages.push(references(&page).join(","));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        request.page_token = page.next_page_token;
+    }
+    assert_eq!(
+        pages,
+        ["TX-S6,TX-S5,TX-S4", "TX-S3,TX-S2,TX-S1", "TX-S0"],
+        "every transaction once, the other account's never"
+    );
+    // A page that ends exactly at the last transaction says there is no next one.
+    let whole = search(
+        app,
+        pb::SearchTransactionsRequest {
+            account_id: OWNER.into(),
+            page_size: 7,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("search");
+    assert_eq!(whole.transactions.len(), 7);
+    assert_eq!(whole.next_page_token, "");
+    assert_eq!(whole.transactions[0].tx_hash, format!("{:064x}", 7));
+}
+
+pub async fn every_filter_narrows_the_search(app: &mut TestApp) {
+    put_history(app).await;
+    let by_account = |f: fn(&mut pb::SearchTransactionsRequest)| {
+        let mut request = pb::SearchTransactionsRequest {
+            account_id: OWNER.into(),
+            ..Default::default()
+        };
+        f(&mut request);
+        request
+    };
+    let cases: Vec<(pb::SearchTransactionsRequest, &str)> = vec![
+        (
+            by_account(|r| r.networks = vec!["trc20".into()]),
+            "TX-S6,TX-S5,TX-S3,TX-S2,TX-S0",
+        ),
+        (
+            by_account(|r| r.kinds = vec![pb::TransactionKind::Deposit.into()]),
+            "TX-S6,TX-S3,TX-S0",
+        ),
+        (
+            by_account(|r| {
+                r.statuses = vec![
+                    pb::TransactionStatus::Pending.into(),
+                    pb::TransactionStatus::Confirming.into(),
+                ]
+            }),
+            "TX-S5,TX-S4,TX-S2,TX-S1",
+        ),
+        (
+            by_account(|r| r.asset = "usdt".into()),
+            "TX-S6,TX-S5,TX-S4,TX-S3,TX-S2,TX-S1,TX-S0",
+        ),
+        (by_account(|r| r.asset = "BTC".into()), ""),
+        (
+            by_account(|r| {
+                r.amount_min = "200".into();
+                r.amount_max = "400.00".into();
+            }),
+            "TX-S3,TX-S2,TX-S1",
+        ),
+        (
+            by_account(|r| {
+                r.created_after = Some(timestamp(at(60)));
+                r.created_before = Some(timestamp(at(180)));
+            }),
+            "TX-S2,TX-S1",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                tx_hash: format!("0X{:064X}", 3),
+                ..Default::default()
+            },
+            "TX-S2",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                destination: format!("0xabcd {:036}", 4),
+                ..Default::default()
+            },
+            "TX-S4",
+        ),
+    ];
+    for (request, expected) in cases {
+        let page = search(app, request.clone()).await.expect("search");
+        assert_eq!(references(&page).join(","), expected, "{request:?}");
+    }
+}
+
+pub async fn amount_bounds_skip_transactions_without_losing_any_across_pages(app: &mut TestApp) {
+    put_history(app).await;
+    let mut request = pb::SearchTransactionsRequest {
+        account_id: OWNER.into(),
+        amount_min: "150".into(),
+        page_size: 2,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = search(app, request.clone()).await.expect("search");
+        seen.extend(references(&page).iter().map(|r| r.to_string()));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        request.page_token = page.next_page_token;
+    }
+    assert_eq!(seen, ["TX-S6", "TX-S5", "TX-S4", "TX-S3", "TX-S2", "TX-S1"]);
+}
+
+pub async fn a_search_without_a_key_filter_or_with_a_foreign_token_is_refused(app: &mut TestApp) {
+    put_history(app).await;
+    let field_of = |status: tonic::Status| {
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+        crate::helpers::violated_fields(&status)
+    };
+    let unkeyed = pb::SearchTransactionsRequest {
+        asset: "USDT".into(),
+        ..Default::default()
+    };
+    let refused = search(app, unkeyed).await.expect_err("no key");
+    assert_eq!(field_of(refused), ["account_id"]);
+
+    let first = pb::SearchTransactionsRequest {
+        account_id: OWNER.into(),
+        page_size: 2,
+        ..Default::default()
+    };
+    let page = search(app, first.clone()).await.expect("search");
+    let other_filters = pb::SearchTransactionsRequest {
+        asset: "USDT".into(),
+        page_token: page.next_page_token.clone(),
+        ..first.clone()
+    };
+    let refused = search(app, other_filters).await.expect_err("foreign token");
+    assert_eq!(field_of(refused), ["page_token"]);
+    // The page size may change between pages.
+    let bigger = pb::SearchTransactionsRequest {
+        page_size: 10,
+        page_token: page.next_page_token,
+        ..first.clone()
+    };
+    let rest = search(app, bigger).await.expect("search");
+    assert_eq!(
+        references(&rest),
+        ["TX-S4", "TX-S3", "TX-S2", "TX-S1", "TX-S0"]
+    );
+
+    for (request, field) in [
+        (
+            pb::SearchTransactionsRequest {
+                page_size: 501,
+                ..first.clone()
+            },
+            "page_size",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                page_size: -1,
+                ..first.clone()
+            },
+            "page_size",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                amount_min: "1e3".into(),
+                ..first.clone()
+            },
+            "amount_min",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                kinds: vec![0],
+                ..first.clone()
+            },
+            "kinds[0]",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                networks: vec!["TR ON".into()],
+                ..first.clone()
+            },
+            "networks[0]",
+        ),
+        (
+            pb::SearchTransactionsRequest {
+                page_token: "zz".into(),
+                ..first.clone()
+            },
+            "page_token",
+        ),
+    ] {
+        let refused = search(app, request).await.expect_err(field);
+        assert_eq!(field_of(refused), [field]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListNetworks
+// ---------------------------------------------------------------------------------------------
+
+async fn put_window(app: &mut TestApp, id: &str, network: &str, from: i64, to: Option<i64>) {
+    app.facts
+        .put_maintenance_window(pb::PutMaintenanceWindowRequest {
+            maintenance_window: Some(pb::MaintenanceWindow {
+                id: id.into(),
+                network: network.into(),
+                r#type: pb::MaintenanceType::Scheduled.into(),
+                starts_at: Some(timestamp(at(from))),
+                ends_at: to.map(|m| timestamp(at(m))),
+                title: format!("{id} title"),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("put window");
+}
+
+async fn put_condition(app: &mut TestApp, network: &str, minutes: i64, factor: f64) {
+    app.facts
+        .put_network_condition(pb::PutNetworkConditionRequest {
+            network_condition: Some(pb::NetworkCondition {
+                network: network.into(),
+                congestion_factor: factor,
+                observed_at: Some(timestamp(at(minutes))),
+            }),
+        })
+        .await
+        .expect("put condition");
+}
+
+pub async fn networks_are_listed_with_their_names_times_congestion_and_windows(app: &mut TestApp) {
+    put_window(app, "tron-now", "TRON", -30, None).await;
+    put_window(app, "btc-tomorrow", "BTC", 24 * 60, Some(25 * 60)).await;
+    put_window(app, "eth-yesterday", "ETH", -26 * 60, Some(-25 * 60)).await;
+    put_window(app, "all-later", "*", 120, Some(180)).await;
+    put_condition(app, "ETH", -10, 2.5).await;
+    put_condition(app, "ETH", 30, 9.0).await; // after as_of: not yet observed
+    put_condition(app, "BSC", -120, 3.0).await; // older than the 1 h freshness limit
+
+    let listed = app
+        .diagnosis
+        .list_networks(pb::ListNetworksRequest {
+            as_of: Some(timestamp(t0())),
+        })
+        .await
+        .expect("list networks")
+        .into_inner();
+
+    let codes: Vec<&str> = listed.networks.iter().map(|n| n.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "BSC", "BTC", "CARD", "ETH", "INTERNAL", "SEPA", "SOL", "SWIFT", "TON", "TRON", "XLM",
+            "XRP"
+        ]
+    );
+    let network = |code: &str| {
+        listed
+            .networks
+            .iter()
+            .find(|n| n.code == code)
+            .unwrap_or_else(|| panic!("{code} listed"))
+            .clone()
+    };
+    let windows = |n: &pb::Network| -> Vec<String> {
+        n.maintenance_windows.iter().map(|w| w.id.clone()).collect()
+    };
+    let tron = network("TRON");
+    assert!(
+        tron.aliases.contains(&"TRC20".to_owned()),
+        "{:?}",
+        tron.aliases
+    );
+    assert_eq!(tron.kind(), pb::NetworkKind::Chain);
+    assert_eq!(tron.required_confirmations, 19);
+    assert_eq!(
+        tron.expected_time,
+        Some(prost_types::Duration {
+            seconds: 57,
+            nanos: 0
+        })
+    );
+    assert!(tron.held_up);
+    assert_eq!(windows(&tron), ["tron-now", "all-later"]);
+    let btc = network("BTC");
+    assert!(!btc.held_up, "announced, not started");
+    assert_eq!(windows(&btc), ["all-later", "btc-tomorrow"]);
+    let eth = network("ETH");
+    assert_eq!(windows(&eth), ["all-later"], "the cleared window is gone");
+    assert_eq!(eth.congestion_factor, 2.5);
+    assert_eq!(eth.congestion_observed_at, Some(timestamp(at(-10))));
+    let bsc = network("BSC");
+    assert_eq!(bsc.congestion_factor, 1.0);
+    assert_eq!(bsc.congestion_observed_at, None);
+    let sepa = network("SEPA");
+    assert_eq!(sepa.kind(), pb::NetworkKind::Rail);
+    assert!(sepa.business_days);
+    assert_eq!(
+        sepa.expected_time,
+        Some(prost_types::Duration {
+            seconds: 86_400,
+            nanos: 0
+        })
+    );
+    assert!(network("XRP").memo_required);
+    assert_eq!(listed.as_of, Some(timestamp(t0())));
+}

@@ -17,5 +17,10 @@ mod sqlite {
         another_accounts_transaction_is_told_to_the_customer_as_an_unknown_reference,
         the_requesters_own_transaction_is_diagnosed_as_usual,
         a_batch_withholds_each_item_of_another_account,
+        an_accounts_transactions_come_newest_first_a_page_at_a_time,
+        every_filter_narrows_the_search,
+        amount_bounds_skip_transactions_without_losing_any_across_pages,
+        a_search_without_a_key_filter_or_with_a_foreign_token_is_refused,
+        networks_are_listed_with_their_names_times_congestion_and_windows,
     );
 }

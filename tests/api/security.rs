@@ -1,15 +1,17 @@
 use crate::helpers::{at, spawn_with, test_options, transaction};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use paydiag::{
     auth::{Callers, token_hash},
-    engine::model::Facts,
+    engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction},
     pb::v1::{
         self as pb, diagnosis_service_client::DiagnosisServiceClient,
         fact_service_client::FactServiceClient,
     },
     server::{self, ServeConfig},
     store::{
-        Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError, sqlite::SqliteStore,
+        Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
+        search::TransactionSearch, sqlite::SqliteStore,
     },
 };
 use std::sync::{
@@ -50,6 +52,25 @@ impl FactStore for CountingStore {
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.loads.fetch_add(1, Ordering::SeqCst);
         self.inner.load_facts(query).await
+    }
+    async fn search_transactions(
+        &self,
+        search: &TransactionSearch,
+    ) -> Result<Vec<Transaction>, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.search_transactions(search).await
+    }
+    async fn windows_not_cleared(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<MaintenanceWindow>, StoreError> {
+        self.inner.windows_not_cleared(as_of).await
+    }
+    async fn latest_conditions(
+        &self,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<NetworkCondition>, StoreError> {
+        self.inner.latest_conditions(as_of).await
     }
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
@@ -167,6 +188,53 @@ async fn each_role_may_call_only_its_own_service() {
         "only the permitted diagnosis looked anything up"
     );
     assert_eq!(diagnosis.reference, "TX-AUTH");
+}
+
+#[tokio::test]
+async fn searching_transactions_reads_only_and_needs_only_the_reader_role() {
+    let (mut app, store) = secured_app().await;
+    app.facts
+        .put_transaction(with_token(
+            pb::PutTransactionRequest {
+                transaction: Some(transaction("TX-SEARCHED")),
+            },
+            WRITER,
+        ))
+        .await
+        .expect("writer may write");
+    let search = |token: &str| {
+        with_token(
+            pb::SearchTransactionsRequest {
+                account_id: "acct-0000012345".into(),
+                ..Default::default()
+            },
+            token,
+        )
+    };
+    let refused = app
+        .facts
+        .search_transactions(search(WRITER))
+        .await
+        .expect_err("a writer without the reader role");
+    let found = app
+        .facts
+        .search_transactions(search(READER))
+        .await
+        .expect("a reader may search")
+        .into_inner();
+
+    assert_eq!(refused.code(), Code::PermissionDenied);
+    let references: Vec<&str> = found
+        .transactions
+        .iter()
+        .map(|t| t.reference.as_str())
+        .collect();
+    assert_eq!(references, ["TX-SEARCHED"]);
+    assert_eq!(
+        store.loads.load(Ordering::SeqCst),
+        1,
+        "only the reader's search read"
+    );
 }
 
 #[tokio::test]

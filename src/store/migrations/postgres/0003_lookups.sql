@@ -12,7 +12,7 @@ ALTER TABLE transactions ADD COLUMN destination_key TEXT COLLATE "C";
 UPDATE transactions SET destination_key = lower(replace(destination, ' ', ''))
 WHERE destination <> '';
 
-CREATE INDEX transactions_by_tx_hash ON transactions (tx_hash_key, created_at)
+CREATE INDEX transactions_by_tx_hash ON transactions (tx_hash_key, created_at, reference COLLATE "C")
     WHERE tx_hash_key IS NOT NULL;
 CREATE INDEX transactions_by_destination
     ON transactions (destination_key, created_at, reference COLLATE "C")
