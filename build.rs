@@ -7,6 +7,7 @@ use std::{env, fs, path::PathBuf};
 const PROTOS: &[&str] = &[
     "paydiag/v1/facts.proto",
     "paydiag/v1/diagnosis.proto",
+    "paydiag/v1/triage.proto",
     "paydiag/v1/diagnosis_service.proto",
     "paydiag/v1/fact_service.proto",
 ];

@@ -210,3 +210,18 @@ no-incident-customer = Your { $kind } of { $amount } { $asset } completed at { $
 
 undetermined-summary = No rule explains this transaction. Escalate to operations with the findings.
 undetermined-customer = We are looking into your transaction and will update you soon.
+
+## TriageTicket replies
+
+triage-reply-greeting = Hello,
+triage-reply-closing = If anything is still unclear, just reply to this message and we will help.
+triage-reply-item = About { $reference }: { $message }
+triage-needs-info =
+    Thank you for contacting us. We could not find the payment you are asking about yet. To look into it, please reply with:
+    { $items }
+    With these we can find your payment and tell you where it stands.
+missing-reference-or-tx-hash = the payment's reference number, or its transaction hash (TxID)
+missing-payment-time = when you made the payment (date and time)
+missing-amount = the amount you sent, and the currency or coin
+missing-network = the network you used (for example TRC20, ERC20 or BEP20), or the bank transfer type
+missing-payment-screenshot = a screenshot of the payment in your wallet or banking app

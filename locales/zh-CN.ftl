@@ -208,3 +208,18 @@ no-incident-customer = 您的{ $amount } { $asset }{ $kind }已于 { $done } 完
 
 undetermined-summary = 没有规则能解释该交易。请携带检查结果上报运营团队。
 undetermined-customer = 我们正在核查您的交易，稍后会通知您。
+
+## TriageTicket replies
+
+triage-reply-greeting = 您好，
+triage-reply-closing = 如还有疑问，直接回复这封邮件即可，我们会继续为您跟进。
+triage-reply-item = 关于 { $reference }：{ $message }
+triage-needs-info =
+    感谢您联系我们。我们暂时没能找到您所说的这笔付款。为了尽快帮您核实，请回复以下信息：
+    { $items }
+    收到后我们会马上查询，并告诉您这笔付款目前的进度。
+missing-reference-or-tx-hash = 这笔付款的订单号（参考号），或交易哈希（TxID）
+missing-payment-time = 付款的日期和时间
+missing-amount = 付款金额及币种
+missing-network = 使用的网络（例如 TRC20、ERC20、BEP20），如为银行转账请注明转账方式
+missing-payment-screenshot = 钱包或网银中这笔付款的截图

@@ -4,7 +4,7 @@ use super::{
     AppState,
     diagnosis_codec::{DiagnoseInput, diagnose_input, diagnosis_pb},
     error::{ServiceError, rpc_status},
-    networks,
+    networks, triage,
     validate::Check,
 };
 use crate::engine::{self, model::Facts};
@@ -26,7 +26,7 @@ const MIN_BATCH_PART: usize = 32;
 /// The diagnosis service.
 #[derive(Debug, Clone)]
 pub struct DiagnosisApi {
-    state: AppState,
+    pub(super) state: AppState,
     /// How many parts a large batch is split into, to be diagnosed in parallel: one per core.
     batch_parts: usize,
     diagnoses: Arc<DiagnosisCounters>,
@@ -101,7 +101,7 @@ impl DiagnosisApi {
     }
 
     /// Evaluates and renders one diagnosis from facts already loaded.
-    fn diagnose_with(&self, input: &DiagnoseInput, facts: &Facts) -> pb::Diagnosis {
+    pub(super) fn diagnose_with(&self, input: &DiagnoseInput, facts: &Facts) -> pb::Diagnosis {
         let diagnosis = engine::evaluate(
             &self.state.rules,
             &input.reference,
@@ -185,7 +185,7 @@ impl DiagnosisApi {
     }
 }
 
-fn query_of(input: &DiagnoseInput) -> FactQuery {
+pub(super) fn query_of(input: &DiagnoseInput) -> FactQuery {
     FactQuery {
         reference: input.reference.clone(),
         requester: input.requester.clone(),
@@ -215,6 +215,15 @@ impl DiagnosisService for DiagnosisApi {
         let as_of = as_of.unwrap_or_else(Utc::now);
         let listed = networks::list(self.state.store.as_ref(), &self.state.rules, as_of).await?;
         Ok(Response::new(listed))
+    }
+
+    async fn triage_ticket(
+        &self,
+        request: Request<pb::TriageTicketRequest>,
+    ) -> Result<Response<pb::TriageTicketResponse>, Status> {
+        let input = triage::triage_input(request.get_ref(), Utc::now(), &self.state.rules)
+            .map_err(ServiceError::from)?;
+        Ok(Response::new(triage::triage(self, &input).await?))
     }
 
     async fn batch_diagnose(

@@ -11,11 +11,18 @@ pub mod validate;
 
 mod diagnosis_service;
 mod fact_service;
+mod triage;
 
 pub use diagnosis_service::{DiagnosisApi, MAX_BATCH};
 pub use fact_service::FactApi;
 
-use crate::{engine::policy::RuleSet, i18n::Catalog, store::SharedStore};
+use crate::{
+    engine::policy::RuleSet,
+    i18n::Catalog,
+    store::SharedStore,
+    triage::extract::{ExtractConfig, Extractor},
+};
+use anyhow::Context as _;
 use std::sync::Arc;
 
 /// What every RPC works with.
@@ -27,15 +34,38 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// The message catalogs.
     pub catalog: Arc<Catalog>,
+    /// Reads tickets, with the rules' reference patterns and network names.
+    pub extractor: Arc<Extractor>,
 }
 
 impl AppState {
     /// State over `store` with `rules` and the shipped message catalogs.
     pub fn new(store: SharedStore, rules: RuleSet) -> anyhow::Result<Self> {
+        let extractor = Extractor::new(&extract_config(&rules))
+            .context("compiling the rules' triage.reference_patterns")?;
         Ok(Self {
             store,
             rules: Arc::new(rules),
             catalog: Arc::new(Catalog::load()?),
+            extractor: Arc::new(extractor),
         })
+    }
+}
+
+/// What ticket extraction needs of the rules: reference patterns, and every network's code and
+/// aliases as the names customers write.
+pub fn extract_config(rules: &RuleSet) -> ExtractConfig {
+    let network_names = rules
+        .networks()
+        .into_iter()
+        .flat_map(|(code, policy)| {
+            std::iter::once(code.to_owned())
+                .chain(policy.aliases.iter().cloned())
+                .map(move |name| (name, code.to_owned()))
+        })
+        .collect();
+    ExtractConfig {
+        reference_patterns: rules.triage().reference_patterns.clone(),
+        network_names,
     }
 }

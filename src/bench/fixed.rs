@@ -42,6 +42,13 @@ impl DiagnosisService for FixedAnswer {
         Err(diagnose_only())
     }
 
+    async fn triage_ticket(
+        &self,
+        _request: Request<pb::TriageTicketRequest>,
+    ) -> Result<Response<pb::TriageTicketResponse>, Status> {
+        Err(diagnose_only())
+    }
+
     async fn list_networks(
         &self,
         _request: Request<pb::ListNetworksRequest>,

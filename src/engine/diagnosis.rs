@@ -6,8 +6,10 @@
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use std::{borrow::Cow, sync::Arc};
 
-/// Why a transaction is not where the customer expects it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Why a transaction is not where the customer expects it. Named in the rules file in
+/// snake_case (`confirmation_delay`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// The transaction completed.
     NoIncident,
@@ -29,8 +31,9 @@ pub enum Cause {
     Undetermined,
 }
 
-/// What should happen next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What should happen next. Named in the rules file in snake_case (`verify_identity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Nothing.
     None,

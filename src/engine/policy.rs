@@ -3,6 +3,7 @@
 //! The shipped defaults live in `config/rules.toml` and are compiled in; `--rules FILE` replaces
 //! them. The ruleset version is derived from the file's bytes, so it changes whenever the rules do.
 
+use crate::triage::policy::{TriageFile, TriagePolicy};
 use chrono::TimeDelta;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -109,6 +110,9 @@ struct RulesFile {
     settings: Settings,
     fallback: NetworkPolicy,
     networks: HashMap<String, NetworkPolicy>,
+    /// Unset = the shipped file's, so that rules files written before triage still load.
+    #[serde(default)]
+    triage: Option<TriageFile>,
 }
 
 /// A loaded, validated rules file.
@@ -120,6 +124,7 @@ pub struct RuleSet {
     networks: foldhash::HashMap<String, NetworkPolicy>,
     /// Upper-case alias to network code.
     aliases: foldhash::HashMap<String, String>,
+    triage: Arc<TriagePolicy>,
 }
 
 /// A rules file that cannot be used.
@@ -169,12 +174,17 @@ impl RuleSet {
                 }
             }
         }
+        let triage = match file.triage {
+            Some(triage) => triage,
+            None => shipped_triage()?,
+        };
         let rules = Self {
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
             fallback: file.fallback,
             networks,
             aliases,
+            triage: Arc::new(TriagePolicy::new(triage).map_err(RulesError::Invalid)?),
         };
         rules.validate()?;
         Ok(rules)
@@ -208,6 +218,11 @@ impl RuleSet {
     /// The tunables.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// How tickets are triaged.
+    pub fn triage(&self) -> &TriagePolicy {
+        &self.triage
     }
 
     /// The policy for `network` (upper-case), or the fallback.
@@ -244,6 +259,24 @@ impl RuleSet {
     pub fn stall_factor(&self, policy: &NetworkPolicy) -> f64 {
         policy.stall_factor.unwrap_or(self.settings.stall_factor)
     }
+}
+
+/// The shipped rules file's `[triage]` section.
+fn shipped_triage() -> Result<TriageFile, RulesError> {
+    #[derive(Deserialize)]
+    struct OnlyTriage {
+        triage: TriageFile,
+    }
+    let shipped: toml::Table = toml::from_str(DEFAULT_RULES)?;
+    let triage = toml::Table::from_iter(
+        shipped
+            .get("triage")
+            .map(|t| ("triage".to_owned(), t.clone())),
+    );
+    Ok(triage
+        .try_into::<OnlyTriage>()
+        .map_err(RulesError::Parse)?
+        .triage)
 }
 
 fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError> {
