@@ -4,10 +4,25 @@
 //! Every pattern is a `regex` (finite automata, no backtracking), so extraction is linear in
 //! the size of the text whatever it holds.
 
+mod amount;
+mod calendar;
+mod chain;
+#[cfg(test)]
+mod tests;
+mod text;
+mod times;
+mod words;
+
 use crate::engine::model::TransactionKind;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
+
+pub use amount::ASSETS;
+
+/// The most items of one kind taken from one ticket, so that the output stays bounded whatever
+/// the text holds.
+pub const MAX_ITEMS: usize = 100;
 
 /// Where an item was found: `start..end` in Unicode scalar values of the text extracted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,20 +140,47 @@ pub struct ExtractConfig {
 /// The compiled extractor: built once, used for every ticket.
 #[derive(Debug)]
 pub struct Extractor {
-    // Compiled patterns.
+    references: words::References,
+    chain: chain::Chain,
+    memos: words::Memos,
+    times: times::Pieces,
+    amounts: amount::Amounts,
+    networks: words::Networks,
+    kinds: words::Kinds,
 }
 
 impl Extractor {
     /// Compiles `config`; an invalid reference pattern is an error naming it.
+    ///
+    /// Word boundaries (`\b`) in reference patterns are ASCII ones: Chinese text puts letters
+    /// right against a reference ("订单DEP-SOL-7781没到账"), where a Unicode boundary sees none.
     pub fn new(config: &ExtractConfig) -> Result<Self, regex::Error> {
-        let _ = config;
-        Ok(Self {})
+        Ok(Self {
+            references: words::References::new(&config.reference_patterns)?,
+            chain: chain::Chain::new()?,
+            memos: words::Memos::new()?,
+            times: times::Pieces::new()?,
+            amounts: amount::Amounts::new()?,
+            networks: words::Networks::new(&config.network_names)?,
+            kinds: words::Kinds::new()?,
+        })
     }
 
     /// Extracts what `text` says. Relative times ("yesterday at 3pm", "昨天14:58") are read
     /// from `received_at` in `zone`.
     pub fn extract(&self, text: &str, received_at: DateTime<Utc>, zone: Tz) -> Extraction {
-        let _ = (text, received_at, zone);
-        Extraction::default()
+        let mut out = Extraction::default();
+        let mut text = text::Text::new(text);
+        // Identifiers first: their letters and digits are nothing else (no network in
+        // "DEP-SOL-7781", no amount in a hash). Memo values then hide their digits too.
+        self.references.find(&mut text, &mut out);
+        self.chain.find(&mut text, &mut out);
+        self.memos.find(&mut text, &mut out);
+        let pieces = self.times.find(&text);
+        calendar::find(&text, &pieces, received_at, zone, &mut out);
+        self.amounts.find(&text, &mut out);
+        self.networks.find(&text, &mut out);
+        self.kinds.find(&text, &mut out);
+        out
     }
 }

@@ -1,0 +1,148 @@
+//! The text every pattern runs over: the ticket with full-width forms folded to ASCII and
+//! invisible characters turned into spaces, one character for one, so that a match maps back to
+//! the characters the customer wrote.
+
+use super::Span;
+
+/// Invisible characters that would otherwise glue or split a token unseen: zero-width spaces and
+/// joiners, the word joiner, the byte-order mark and the bidirectional controls.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The character `c` is read as: full-width ASCII as ASCII, the ideographic space and invisible
+/// characters as a space (which ends any token they stand in).
+fn normalize(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ if is_invisible(c) => ' ',
+        _ => c,
+    }
+}
+
+/// A ticket's text, normalized, with the tables that map a match back to the original.
+pub(super) struct Text<'a> {
+    original: &'a str,
+    /// The normalized text, one character per original character.
+    pub norm: String,
+    /// Byte offset in `norm` of each character, and `norm.len()` last.
+    norm_starts: Vec<usize>,
+    /// Byte offset in `original` of each character, and `original.len()` last.
+    original_starts: Vec<usize>,
+    /// Bytes of `norm` already taken by a reference, hash, address or memo.
+    taken: Vec<bool>,
+}
+
+impl<'a> Text<'a> {
+    /// Normalizes `original`, building both offset tables in one pass.
+    pub fn new(original: &'a str) -> Self {
+        let count = original.chars().count();
+        let mut norm = String::with_capacity(original.len());
+        let mut norm_starts = Vec::with_capacity(count + 1);
+        let mut original_starts = Vec::with_capacity(count + 1);
+        for (at, c) in original.char_indices() {
+            original_starts.push(at);
+            norm_starts.push(norm.len());
+            norm.push(normalize(c));
+        }
+        original_starts.push(original.len());
+        norm_starts.push(norm.len());
+        let taken = vec![false; norm.len()];
+        Self {
+            original,
+            norm,
+            norm_starts,
+            original_starts,
+            taken,
+        }
+    }
+
+    /// The span, in characters, of the bytes `start..end` of `norm`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span {
+            start: self.char_index(start),
+            end: self.char_index(end),
+        }
+    }
+
+    fn char_index(&self, byte: usize) -> usize {
+        self.norm_starts
+            .binary_search(&byte)
+            .unwrap_or_else(|at| at)
+    }
+
+    /// The original characters of `span`.
+    pub fn original(&self, span: Span) -> String {
+        let start = self.original_starts.get(span.start).copied().unwrap_or(0);
+        let end = self.original_starts.get(span.end).copied().unwrap_or(start);
+        self.original.get(start..end).unwrap_or_default().to_owned()
+    }
+
+    /// The normalized character before byte `at`, if any.
+    pub fn before(&self, at: usize) -> Option<char> {
+        self.norm.get(..at)?.chars().next_back()
+    }
+
+    /// The normalized character at byte `at`, if any.
+    pub fn after(&self, at: usize) -> Option<char> {
+        self.norm.get(at..)?.chars().next()
+    }
+
+    /// The original and the normalized character at character index `index`.
+    fn chars_at(&self, index: usize) -> Option<(char, char)> {
+        let original = self
+            .original
+            .get(*self.original_starts.get(index)?..)?
+            .chars()
+            .next()?;
+        let norm = self
+            .norm
+            .get(*self.norm_starts.get(index)?..)?
+            .chars()
+            .next()?;
+        Some((original, norm))
+    }
+
+    /// Whether the token at bytes `start..end` continues, past invisible characters, into more
+    /// letters or digits: such a token is a fragment of a longer one, never a whole one.
+    pub fn glued_by_invisible(&self, start: usize, end: usize) -> bool {
+        let glued = |indices: &mut dyn Iterator<Item = usize>| {
+            let mut skipped = false;
+            for index in indices {
+                match self.chars_at(index) {
+                    Some((original, _)) if is_invisible(original) => skipped = true,
+                    Some((_, norm)) => return skipped && norm.is_ascii_alphanumeric(),
+                    None => return false,
+                }
+            }
+            false
+        };
+        let (first, last) = (self.char_index(start), self.char_index(end));
+        glued(&mut (0..first).rev()) || glued(&mut (last..self.norm_starts.len()))
+    }
+
+    /// Whether any byte of `start..end` is already taken.
+    pub fn is_taken(&self, start: usize, end: usize) -> bool {
+        self.taken
+            .get(start..end)
+            .is_some_and(|bytes| bytes.contains(&true))
+    }
+
+    /// Marks `start..end` as taken, so that later kinds of item skip it.
+    pub fn take(&mut self, start: usize, end: usize) {
+        if let Some(bytes) = self.taken.get_mut(start..end) {
+            bytes.fill(true);
+        }
+    }
+
+    /// A found item for the bytes `start..end` of `norm`.
+    pub fn found<T>(&self, start: usize, end: usize, value: T) -> super::Found<T> {
+        let span = self.span(start, end);
+        super::Found {
+            span,
+            text: self.original(span),
+            value,
+        }
+    }
+}
