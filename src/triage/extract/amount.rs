@@ -89,12 +89,11 @@ fn read(text: &Text<'_>, caps: &Captures<'_>) -> Option<(usize, usize, Amount)> 
     let pre = caps.name("pre");
     let suf = caps.name("suf");
     // "v2.5 USDT", "TRC-20 USDT", "1,2345 USDT": the number is the tail of something else.
-    let glued = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ',' | '-' | '/');
-    if pre.is_none() && text.before(num.start()).is_some_and(glued) {
+    if pre.is_none() && text.number_glued_before(num.start(), &['-', '/']) {
         return None;
     }
     // "$50k", "$5.5.1": without an asset after it, a currency needs the number to end there.
-    if suf.is_none() && text.after(num.end()).is_some_and(glued) {
+    if suf.is_none() && text.number_glued_after(num.end()) {
         return None;
     }
     // A word prefix such as "USD" must start a word: "XUSD 5" is no amount.

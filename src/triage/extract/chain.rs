@@ -1,4 +1,4 @@
-//! Transaction hashes and addresses: every run of ASCII letters and digits is read whole and
+//! Transaction hashes and addresses: every run of ASCII letters, digits and underscores is read whole and
 //! classified by its shape, then, for addresses, its checksum is verified.
 
 use super::text::Text;
@@ -22,7 +22,7 @@ pub(super) struct Chain {
 impl Chain {
     pub fn new() -> Result<Self, regex::Error> {
         Ok(Self {
-            runs: Regex::new("[0-9A-Za-z]+")?,
+            runs: Regex::new("[0-9A-Za-z_]+")?,
         })
     }
 

@@ -89,6 +89,31 @@ impl<'a> Text<'a> {
         self.norm.get(at..)?.chars().next()
     }
 
+    /// Whether a number starting at byte `start` is the tail of something longer: a letter, digit
+    /// or underscore right before it, one of `also`, or a '.', ',', ':' or '/' right after a digit
+    /// ("v2", "1,2345", "2.3.1"; but "付款，500U" stands alone).
+    pub fn number_glued_before(&self, start: usize, also: &[char]) -> bool {
+        match self.before(start) {
+            Some(c) if c.is_ascii_alphanumeric() || c == '_' || also.contains(&c) => true,
+            Some(c @ ('.' | ',' | ':' | '/')) => self
+                .before(start - c.len_utf8())
+                .is_some_and(|d| d.is_ascii_digit()),
+            _ => false,
+        }
+    }
+
+    /// Whether a number ending at byte `end` goes on: a letter, digit or underscore right after
+    /// it, or a '.', ',', ':' or '/' and a digit ("$5.5.1"; but "$50, then" ends).
+    pub fn number_glued_after(&self, end: usize) -> bool {
+        match self.after(end) {
+            Some(c) if c.is_ascii_alphanumeric() || c == '_' => true,
+            Some(c @ ('.' | ',' | ':' | '/')) => self
+                .after(end + c.len_utf8())
+                .is_some_and(|d| d.is_ascii_digit()),
+            _ => false,
+        }
+    }
+
     /// The original and the normalized character at character index `index`.
     fn chars_at(&self, index: usize) -> Option<(char, char)> {
         let original = self

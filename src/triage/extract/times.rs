@@ -225,10 +225,7 @@ fn stands_alone(text: &Text<'_>, start: usize, end: usize, piece: &str) -> bool 
     if first.is_ascii_digit() {
         // "2026-05-30T14:58": the clock after an ISO date's T.
         let iso_clock = before == Some('T') && piece.contains(':');
-        let glued = |c: char| {
-            c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | ':' | '/' | '_' | '+' | '第')
-        };
-        if before.is_some_and(glued) && !iso_clock {
+        if text.number_glued_before(start, &['+', '第']) && !iso_clock {
             return false;
         }
     } else if first.is_ascii_alphabetic() && before.is_some_and(|c| c.is_ascii_alphanumeric()) {
