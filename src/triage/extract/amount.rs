@@ -3,7 +3,7 @@
 //! ticket and version numbers, counts and years carry no asset.
 
 use super::text::Text;
-use super::{Amount, Extraction, MAX_ITEMS};
+use super::{Amount, Extraction, MAX_CANDIDATES, MAX_ITEMS};
 use regex::{Captures, Regex};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -58,8 +58,10 @@ impl Amounts {
                 .copied(),
         );
         // Commas only in groups of three; one space and "个" allowed between number and asset.
+        // Only numbers with a currency or an asset match at all, so bare numbers cost nothing.
+        let number = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
         let pattern = format!(
-            r"(?i:(?P<pre>{prefixes}))?[ ]?(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?:[ ]?个?[ ]?(?i:(?P<suf>{suffixes})))?"
+            r"(?i:(?P<pre>{prefixes}))[ ]?(?P<num>{number})|(?P<num2>{number})[ ]?个?[ ]?(?i:(?P<suf>{suffixes}))"
         );
         Ok(Self {
             pattern: Regex::new(&pattern)?,
@@ -68,7 +70,7 @@ impl Amounts {
 
     /// Adds the amounts of `text` to `out`.
     pub fn find(&self, text: &Text<'_>, out: &mut Extraction) {
-        for caps in self.pattern.captures_iter(&text.norm) {
+        for caps in self.pattern.captures_iter(&text.norm).take(MAX_CANDIDATES) {
             if out.amounts.len() >= MAX_ITEMS {
                 break;
             }
@@ -85,7 +87,7 @@ impl Amounts {
 /// The bytes and the amount a match stands for, when its number stands alone and it names an
 /// asset.
 fn read(text: &Text<'_>, caps: &Captures<'_>) -> Option<(usize, usize, Amount)> {
-    let num = caps.name("num")?;
+    let num = caps.name("num").or_else(|| caps.name("num2"))?;
     let pre = caps.name("pre");
     let suf = caps.name("suf");
     // "v2.5 USDT", "TRC-20 USDT", "1,2345 USDT": the number is the tail of something else.

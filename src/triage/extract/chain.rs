@@ -3,6 +3,10 @@
 
 use super::text::Text;
 use super::{Address, AddressFormat, Extraction, HashFormat, MAX_ITEMS};
+
+/// The shortest and the longest hash or address: both segwit addresses (BIP-173).
+const SHORTEST: usize = 14;
+const LONGEST: usize = 74;
 use regex::Regex;
 use sha3::{Digest, Keccak256};
 
@@ -21,8 +25,9 @@ pub(super) struct Chain {
 
 impl Chain {
     pub fn new() -> Result<Self, regex::Error> {
+        // Shorter runs cannot be anything here: skipping them inside the automaton costs nothing.
         Ok(Self {
-            runs: Regex::new("[0-9A-Za-z_]+")?,
+            runs: Regex::new(&format!("[0-9A-Za-z_]{{{SHORTEST},}}"))?,
         })
     }
 
@@ -38,9 +43,13 @@ impl Chain {
                 continue;
             }
             found.push((start, end, token));
+            // Each list holds at most MAX_ITEMS: no need to classify past both.
+            if found.len() >= 2 * MAX_ITEMS {
+                break;
+            }
         }
         for (start, end, token) in found {
-            let word = text.norm.get(start..end).unwrap_or_default();
+            let word = text.slice(start, end);
             match token {
                 Token::Hash(format) if out.tx_hashes.len() < MAX_ITEMS => {
                     out.tx_hashes.push(text.found(start, end, format));
@@ -62,6 +71,10 @@ impl Chain {
 /// The shape of `word`, if it has one: prefix, length and alphabet only, no checksum.
 fn classify(word: &str) -> Option<Token> {
     let len = word.len();
+    // The longest shape is a segwit address; a longer run is none (and is not scanned).
+    if len > LONGEST {
+        return None;
+    }
     if let Some(hex) = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
         let all_hex = hex.bytes().all(|b| b.is_ascii_hexdigit());
         return match hex.len() {
@@ -103,7 +116,7 @@ fn is_segwit_shaped(word: &str) -> bool {
     };
     let data = word.get(3..).unwrap_or_default();
     prefix.eq_ignore_ascii_case("bc1")
-        && (14..=74).contains(&word.len())
+        && (SHORTEST..=LONGEST).contains(&word.len())
         && data
             .bytes()
             .all(|b| CHARSET.as_bytes().contains(&b.to_ascii_lowercase()))

@@ -2,7 +2,8 @@
 //! invisible characters turned into spaces, one character for one, so that a match maps back to
 //! the characters the customer wrote.
 
-use super::Span;
+use super::{Found, Span};
+use std::borrow::Cow;
 
 /// Invisible characters that would otherwise glue or split a token unseen: zero-width spaces and
 /// joiners, the word joiner, the byte-order mark and the bidirectional controls.
@@ -21,40 +22,45 @@ fn normalize(c: char) -> char {
     }
 }
 
-/// A ticket's text, normalized, with the tables that map a match back to the original.
+/// A ticket's text, normalized, with what maps a match back to the original.
 pub(super) struct Text<'a> {
     original: &'a str,
     /// The normalized text, one character per original character.
-    pub norm: String,
-    /// Byte offset in `norm` of each character, and `norm.len()` last.
-    norm_starts: Vec<usize>,
-    /// Byte offset in `original` of each character, and `original.len()` last.
-    original_starts: Vec<usize>,
-    /// Bytes of `norm` already taken by a reference, hash, address or memo.
-    taken: Vec<bool>,
+    pub norm: Cow<'a, str>,
+    /// Byte offset in `norm` of each character, and `norm.len()` last; `None` for ASCII text,
+    /// where a byte is a character.
+    norm_starts: Option<Vec<usize>>,
+    /// Byte offset in `original` of each character, and its length last; `None` when `norm`
+    /// is the original itself.
+    original_starts: Option<Vec<usize>>,
+    /// Byte ranges of `norm` taken by a reference, hash, address or memo: sorted, disjoint.
+    taken: Vec<(usize, usize)>,
 }
 
 impl<'a> Text<'a> {
-    /// Normalizes `original`, building both offset tables in one pass.
+    /// Normalizes `original`. Most tickets need no change, and ASCII ones no offset table: the
+    /// tables are built only when needed, in one pass.
     pub fn new(original: &'a str) -> Self {
-        let count = original.chars().count();
-        let mut norm = String::with_capacity(original.len());
-        let mut norm_starts = Vec::with_capacity(count + 1);
-        let mut original_starts = Vec::with_capacity(count + 1);
-        for (at, c) in original.char_indices() {
-            original_starts.push(at);
-            norm_starts.push(norm.len());
-            norm.push(normalize(c));
+        let unchanged = original.is_ascii() || original.chars().all(|c| normalize(c) == c);
+        if unchanged {
+            let norm_starts = (!original.is_ascii()).then(|| starts(original));
+            return Self {
+                original,
+                norm: Cow::Borrowed(original),
+                norm_starts,
+                original_starts: None,
+                taken: Vec::new(),
+            };
         }
-        original_starts.push(original.len());
-        norm_starts.push(norm.len());
-        let taken = vec![false; norm.len()];
+        let norm: String = original.chars().map(normalize).collect();
+        let norm_starts = Some(starts(&norm));
+        let original_starts = Some(starts(original));
         Self {
             original,
-            norm,
+            norm: Cow::Owned(norm),
             norm_starts,
             original_starts,
-            taken,
+            taken: Vec::new(),
         }
     }
 
@@ -67,16 +73,48 @@ impl<'a> Text<'a> {
     }
 
     fn char_index(&self, byte: usize) -> usize {
-        self.norm_starts
-            .binary_search(&byte)
-            .unwrap_or_else(|at| at)
+        match &self.norm_starts {
+            Some(starts) => starts.binary_search(&byte).unwrap_or_else(|at| at),
+            None => byte,
+        }
+    }
+
+    /// The byte offset in `original` of character `index`.
+    fn original_byte(&self, index: usize) -> Option<usize> {
+        match (&self.original_starts, &self.norm_starts) {
+            (Some(starts), _) | (None, Some(starts)) => starts.get(index).copied(),
+            (None, None) => Some(index),
+        }
+    }
+
+    /// The byte offset in `norm` of character `index`.
+    fn norm_byte(&self, index: usize) -> Option<usize> {
+        match &self.norm_starts {
+            Some(starts) => starts.get(index).copied(),
+            None => Some(index),
+        }
     }
 
     /// The original characters of `span`.
     pub fn original(&self, span: Span) -> String {
-        let start = self.original_starts.get(span.start).copied().unwrap_or(0);
-        let end = self.original_starts.get(span.end).copied().unwrap_or(start);
+        let start = self.original_byte(span.start).unwrap_or(0);
+        let end = self.original_byte(span.end).unwrap_or(start);
         self.original.get(start..end).unwrap_or_default().to_owned()
+    }
+
+    /// A found item for the bytes `start..end` of `norm`.
+    pub fn found<T>(&self, start: usize, end: usize, value: T) -> Found<T> {
+        let span = self.span(start, end);
+        Found {
+            span,
+            text: self.original(span),
+            value,
+        }
+    }
+
+    /// The normalized text of bytes `start..end`.
+    pub fn slice(&self, start: usize, end: usize) -> &str {
+        self.norm.get(start..end).unwrap_or_default()
     }
 
     /// The normalized character before byte `at`, if any.
@@ -118,14 +156,10 @@ impl<'a> Text<'a> {
     fn chars_at(&self, index: usize) -> Option<(char, char)> {
         let original = self
             .original
-            .get(*self.original_starts.get(index)?..)?
+            .get(self.original_byte(index)?..)?
             .chars()
             .next()?;
-        let norm = self
-            .norm
-            .get(*self.norm_starts.get(index)?..)?
-            .chars()
-            .next()?;
+        let norm = self.norm.get(self.norm_byte(index)?..)?.chars().next()?;
         Some((original, norm))
     }
 
@@ -144,30 +178,33 @@ impl<'a> Text<'a> {
             false
         };
         let (first, last) = (self.char_index(start), self.char_index(end));
-        glued(&mut (0..first).rev()) || glued(&mut (last..self.norm_starts.len()))
+        glued(&mut (0..first).rev()) || glued(&mut (last..=self.char_index(self.norm.len())))
     }
 
     /// Whether any byte of `start..end` is already taken.
     pub fn is_taken(&self, start: usize, end: usize) -> bool {
+        // The first taken range ending after `start` is the only one that can overlap.
+        let at = self
+            .taken
+            .partition_point(|&(_, taken_end)| taken_end <= start);
         self.taken
-            .get(start..end)
-            .is_some_and(|bytes| bytes.contains(&true))
+            .get(at)
+            .is_some_and(|&(taken_start, _)| taken_start < end)
     }
 
-    /// Marks `start..end` as taken, so that later kinds of item skip it.
+    /// Marks `start..end`, which must not overlap a taken range, as taken, so that later kinds of
+    /// item skip it.
     pub fn take(&mut self, start: usize, end: usize) {
-        if let Some(bytes) = self.taken.get_mut(start..end) {
-            bytes.fill(true);
-        }
+        let at = self
+            .taken
+            .partition_point(|&(taken_start, _)| taken_start < start);
+        self.taken.insert(at, (start, end));
     }
+}
 
-    /// A found item for the bytes `start..end` of `norm`.
-    pub fn found<T>(&self, start: usize, end: usize, value: T) -> super::Found<T> {
-        let span = self.span(start, end);
-        super::Found {
-            span,
-            text: self.original(span),
-            value,
-        }
-    }
+/// The byte offset of each character of `text`, and its length last.
+fn starts(text: &str) -> Vec<usize> {
+    let mut starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+    starts.push(text.len());
+    starts
 }

@@ -2,6 +2,7 @@
 //! One regex finds every piece; [`super::calendar`] joins adjacent pieces into moments.
 
 use super::text::Text;
+use super::{MAX_CANDIDATES, MAX_ITEMS};
 use chrono::TimeDelta;
 use regex::{Captures, Regex};
 
@@ -170,14 +171,27 @@ impl Pieces {
     /// Every piece of `text` outside references, hashes, addresses and memos, in text order.
     pub fn find(&self, text: &Text<'_>) -> Vec<Piece> {
         let mut pieces = Vec::new();
-        for caps in self.pattern.captures_iter(&text.norm) {
-            let Some(whole) = caps.get(0) else { continue };
-            let (start, end) = (whole.start(), whole.end());
-            if !stands_alone(text, start, end, whole.as_str()) || text.is_taken(start, end) {
+        // Most candidates in hostile text fail the cheap checks: only a piece that stands alone
+        // is matched again for its groups, on its own few bytes (its edges were checked above).
+        for found in self.pattern.find_iter(&text.norm).take(MAX_CANDIDATES) {
+            let (start, end, piece) = (found.start(), found.end(), found.as_str());
+            if !stands_alone(text, start, end, piece) || text.is_taken(start, end) {
                 continue;
             }
-            if let Some(atom) = read(&caps) {
+            let Some(caps) = self.pattern.captures(piece) else {
+                continue;
+            };
+            if let Some(atom) = caps
+                .get(0)
+                .filter(|m| m.len() == piece.len())
+                .and_then(|_| read(&caps))
+            {
                 pieces.push(Piece { start, end, atom });
+            }
+            // A time takes at most four pieces: this many make the longest list of times, and
+            // past them a ticket is noise.
+            if pieces.len() >= 4 * MAX_ITEMS {
+                break;
             }
         }
         pieces
