@@ -1104,6 +1104,11 @@ const HOSTILE: &[&str] = &[
     "ab12",
     "bc1q",
     "May 1 ",
+    "tag it ",
+    "hashtag 1 ",
+    "pay prepaid ",
+    "25:61 ",
+    "TETHxSoLxxxxxxxxxxxxxxxxxxxxxxxxxx ",
 ];
 
 #[test]
@@ -1135,4 +1140,105 @@ fn hostile_tickets_give_bounded_lists_and_never_panic() {
 fn the_empty_ticket_says_nothing() {
     assert_eq!(extract(""), Extraction::default());
     assert_eq!(extract("\n"), Extraction::default());
+}
+
+#[test]
+fn more_ways_of_writing_a_time_read_as_expected() {
+    let rows: &[TimeRow] = &[
+        (
+            "May 30th, 2026 at 2:58 PM",
+            "May 30th, 2026 at 2:58 PM",
+            (2026, 5, 30, 6, 58),
+            Precision::Minute,
+        ),
+        (
+            "5月30号 下午 3点",
+            "5月30号 下午 3点",
+            (2026, 5, 30, 7, 0),
+            Precision::Hour,
+        ),
+        ("下午3点", "下午3点", (2026, 5, 30, 7, 0), Precision::Hour),
+        (
+            "昨天中午12点",
+            "昨天中午12点",
+            (2026, 5, 30, 4, 0),
+            Precision::Hour,
+        ),
+        (
+            "前天晚上12点",
+            "前天晚上12点",
+            (2026, 5, 29, 16, 0),
+            Precision::Hour,
+        ),
+        ("昨天下午", "昨天下午", (2026, 5, 30, 4, 0), Precision::Hour),
+        (
+            "yesterday night",
+            "yesterday night",
+            (2026, 5, 30, 13, 0),
+            Precision::Hour,
+        ),
+        (
+            "2026-05-30 14:58:33",
+            "2026-05-30 14:58:33",
+            (2026, 5, 30, 6, 58),
+            Precision::Minute,
+        ),
+        (
+            "30/05/2026",
+            "30/05/2026",
+            (2026, 5, 29, 16, 0),
+            Precision::Day,
+        ),
+        (
+            "14:58+08:00",
+            "14:58+08:00",
+            (2026, 5, 30, 6, 58),
+            Precision::Minute,
+        ),
+    ];
+    for (text, written, (y, mo, d, h, mi), precision) in rows {
+        let out = extract(text);
+        let expected = Moment {
+            at: utc(*y, *mo, *d, *h, *mi),
+            precision: *precision,
+        };
+        let found: Vec<(String, Moment)> = out
+            .times
+            .iter()
+            .map(|f| (f.text.clone(), f.value))
+            .collect();
+        assert_eq!(found, [((*written).to_owned(), expected)], "{text}");
+    }
+}
+
+#[test]
+fn a_local_time_skipped_by_daylight_saving_is_read_an_hour_later() {
+    // 2026-03-08: New York skips from 02:00 to 03:00 EST→EDT; the ticket arrives at noon.
+    let received = utc(2026, 3, 8, 16, 0);
+    let extractor = Extractor::new(&config()).expect("compiles");
+    let out = extractor.extract("today at 2:30am", received, chrono_tz::America::New_York);
+    let moment = Moment {
+        at: utc(2026, 3, 8, 7, 30),
+        precision: Precision::Minute,
+    };
+    assert_eq!(
+        out.times.iter().map(|f| f.value).collect::<Vec<_>>(),
+        [moment]
+    );
+}
+
+#[test]
+fn a_date_without_year_is_never_after_the_day_the_ticket_arrived() {
+    let extractor = Extractor::new(&config()).expect("compiles");
+    // Arrived 2026-01-02 in Shanghai: "12月30日" is in 2025, "1月2日" today.
+    let received = utc(2026, 1, 2, 3, 0);
+    let out = extractor.extract("12月30日 和 1月2日", received, Shanghai);
+    let days: Vec<DateTime<Utc>> = out.times.iter().map(|f| f.value.at).collect();
+    assert_eq!(days, [utc(2025, 12, 29, 16, 0), utc(2026, 1, 1, 16, 0)]);
+}
+
+#[test]
+fn one_extractor_serves_every_thread() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Extractor>();
 }

@@ -3,7 +3,7 @@
 
 use super::amount::alternation;
 use super::text::Text;
-use super::{Extraction, MAX_ITEMS};
+use super::{Extraction, MAX_CANDIDATES, MAX_ITEMS};
 use crate::engine::model::TransactionKind;
 use regex::{Regex, RegexSet};
 use std::collections::{HashMap, HashSet};
@@ -38,7 +38,7 @@ impl References {
             let found = pattern
                 .find_iter(&text.norm)
                 .filter(|m| !m.is_empty())
-                .take(MAX_ITEMS);
+                .take(MAX_CANDIDATES);
             spans.extend(found.map(|m| (m.start(), m.end())));
         }
         spans.sort_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
@@ -113,7 +113,7 @@ impl Networks {
     /// Adds every mention of a network outside references, hashes and addresses to `out`.
     pub fn find(&self, text: &Text<'_>, out: &mut Extraction) {
         let Some(pattern) = &self.pattern else { return };
-        for found in pattern.find_iter(&text.norm) {
+        for found in pattern.find_iter(&text.norm).take(MAX_CANDIDATES) {
             if out.networks.len() >= MAX_ITEMS {
                 break;
             }
@@ -197,7 +197,7 @@ impl Memos {
     /// Adds the memos of `text` to `out`, marking their values taken.
     pub fn find(&self, text: &mut Text<'_>, out: &mut Extraction) {
         let mut values = Vec::new();
-        for caps in self.pattern.captures_iter(&text.norm) {
+        for caps in self.pattern.captures_iter(&text.norm).take(MAX_CANDIDATES) {
             let (Some(label), Some(value)) = (caps.get(0), caps.name("value")) else {
                 continue;
             };
@@ -288,7 +288,7 @@ impl Kinds {
 
     /// Adds the kinds `text` names to `out`.
     pub fn find(&self, text: &Text<'_>, out: &mut Extraction) {
-        for found in self.pattern.find_iter(&text.norm) {
+        for found in self.pattern.find_iter(&text.norm).take(MAX_CANDIDATES) {
             if out.kinds.len() >= MAX_ITEMS {
                 break;
             }
