@@ -257,94 +257,116 @@ fn stands_alone(text: &Text<'_>, start: usize, end: usize, piece: &str) -> bool 
     !(last.is_ascii_alphabetic() && after.is_some_and(|c| c.is_ascii_alphanumeric()))
 }
 
+/// The named groups of one match.
+struct Groups<'c, 'h>(&'c Captures<'h>);
+
+impl Groups<'_, '_> {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.0.name(name).map(|m| m.as_str())
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.text(name)?.parse().ok()
+    }
+
+    fn year(&self, name: &str) -> Option<i32> {
+        self.text(name)?.parse().ok()
+    }
+}
+
 /// The atom a match of [`pattern`] stands for, or `None` when its numbers make no sense.
 fn read(caps: &Captures<'_>) -> Option<Atom> {
-    let text = |name: &str| caps.name(name).map(|m| m.as_str());
-    let number = |name: &str| text(name).and_then(|s| s.parse::<u32>().ok());
-    let year = |name: &str| text(name).and_then(|s| s.parse::<i32>().ok());
-    if text("ymd_y").is_some() {
+    let groups = Groups(caps);
+    let has = |name: &str| caps.name(name).is_some();
+    if ["ymd_y", "cn_m", "num_a", "md_mon", "dm_mon"]
+        .into_iter()
+        .any(has)
+    {
+        return date(&groups);
+    }
+    if let (Some(count), Some(unit)) = (groups.text("ago_n"), groups.text("ago_u")) {
+        return ago(count, unit);
+    }
+    if let (Some(count), Some(unit)) = (groups.text("cnago_n"), groups.text("cnago_u")) {
+        return ago(count, unit);
+    }
+    if ["clk_h", "ap_h", "cc_h"].into_iter().any(has) {
+        return clock(&groups);
+    }
+    words(caps)
+}
+
+/// "2026-05-30", "2026年5月30日", "30/05", "May 30", "30 May 2026".
+fn date(groups: &Groups<'_, '_>) -> Option<Atom> {
+    let named = |year: &str, month: u32, day: &str| {
+        let (year, day) = (groups.year(year), groups.number(day)?);
+        Some(Atom::Date { year, month, day })
+    };
+    if groups.text("ymd_y").is_some() {
         // "2026-05/30" mixes separators: not a date.
-        if text("ymd_s")? != text("ymd_s2")? {
+        if groups.text("ymd_s")? != groups.text("ymd_s2")? {
             return None;
         }
-        return Some(Atom::Date {
-            year: year("ymd_y"),
-            month: number("ymd_m")?,
-            day: number("ymd_d")?,
-        });
+        return named("ymd_y", groups.number("ymd_m")?, "ymd_d");
     }
-    if text("cn_m").is_some() {
-        return Some(Atom::Date {
-            year: year("cn_y"),
-            month: number("cn_m")?,
-            day: number("cn_d")?,
-        });
+    if groups.text("cn_m").is_some() {
+        return named("cn_y", groups.number("cn_m")?, "cn_d");
     }
-    if text("num_a").is_some() {
-        return Some(Atom::Numeric {
-            first: number("num_a")?,
-            second: number("num_b")?,
-            year: year("num_y"),
-        });
+    if let Some(month) = groups.text("md_mon") {
+        return named("md_y", month_number(month)?, "md_d");
     }
-    if let Some(month) = text("md_mon") {
-        return Some(Atom::Date {
-            year: year("md_y"),
-            month: month_number(month)?,
-            day: number("md_d")?,
-        });
+    if let Some(month) = groups.text("dm_mon") {
+        return named("dm_y", month_number(month)?, "dm_d");
     }
-    if let Some(month) = text("dm_mon") {
-        return Some(Atom::Date {
-            year: year("dm_y"),
-            month: month_number(month)?,
-            day: number("dm_d")?,
-        });
-    }
-    if let (Some(count), Some(unit)) = (text("ago_n"), text("ago_u")) {
-        return ago(count, unit);
-    }
-    if let (Some(count), Some(unit)) = (text("cnago_n"), text("cnago_u")) {
-        return ago(count, unit);
-    }
-    if text("clk_h").is_some() {
-        let hour = number("clk_h")?;
-        let (hour, meridiem) = match text("clk_ap") {
+    let (first, second) = (groups.number("num_a")?, groups.number("num_b")?);
+    Some(Atom::Numeric {
+        first,
+        second,
+        year: groups.year("num_y"),
+    })
+}
+
+/// "14:58", "2:58pm", "14:58 UTC", "3pm", "下午2点半" (the part comes as its own piece).
+fn clock(groups: &Groups<'_, '_>) -> Option<Atom> {
+    if let Some(hour) = groups.number("clk_h") {
+        let (hour, meridiem) = match groups.text("clk_ap") {
             Some(written) => (meridiem_hour(hour, written)?, true),
             None => (hour, false),
         };
-        let offset = match text("clk_z") {
+        let offset = match groups.text("clk_z") {
             Some(zone) => Some(utc_offset(zone)?),
             None => None,
         };
+        let minute = Some(groups.number("clk_m")?);
         return Some(Atom::Clock {
             hour,
-            minute: Some(number("clk_m")?),
+            minute,
             meridiem,
             offset,
         });
     }
-    if let (Some(hour), Some(written)) = (number("ap_h"), text("ap_ap")) {
+    if let (Some(hour), Some(written)) = (groups.number("ap_h"), groups.text("ap_ap")) {
+        let hour = meridiem_hour(hour, written)?;
         return Some(Atom::Clock {
-            hour: meridiem_hour(hour, written)?,
+            hour,
             minute: None,
             meridiem: true,
             offset: None,
         });
     }
-    if let Some(hour) = text("cc_h") {
-        let hour = hour.parse().ok().or_else(|| chinese_number(hour))?;
-        let minute = number("cc_m")
-            .or_else(|| number("cc_m2"))
-            .or(text("cc_half").map(|_| 30));
-        return Some(Atom::Clock {
-            hour,
-            minute,
-            meridiem: false,
-            offset: None,
-        });
-    }
-    words(caps)
+    let written = groups.text("cc_h")?;
+    let hour = written.parse().ok().or_else(|| chinese_number(written))?;
+    let half = groups.text("cc_half").map(|_| 30);
+    let minute = groups
+        .number("cc_m")
+        .or_else(|| groups.number("cc_m2"))
+        .or(half);
+    Some(Atom::Clock {
+        hour,
+        minute,
+        meridiem: false,
+        offset: None,
+    })
 }
 
 /// The atoms written as words alone: days, parts of days, "just now".
