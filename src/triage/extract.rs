@@ -1,13 +1,49 @@
 //! What a ticket's text says about the payment: references, transaction hashes, addresses,
 //! amounts, networks, times, memos and the kind of transaction. Pure: no I/O, no clock.
 //!
-//! Every pattern is a `regex` (finite automata, no backtracking), so extraction is linear in
-//! the size of the text whatever it holds.
+//! Every pattern is a `regex` (finite automata, no backtracking), compiled once, so extraction
+//! is linear in the size of the text whatever it holds; each list holds at most [`MAX_ITEMS`].
+//!
+//! How the text is read:
+//! - Full-width ASCII (`５００ＵＳＤＴ`, `：`) is read as ASCII and the ideographic space as a
+//!   space, one character for one, so spans still point at what the customer wrote. Zero-width
+//!   and bidirectional controls end a token: a hash or address with one inside is not found.
+//! - Identifiers come first and hide their characters from everything else: references, then
+//!   hashes and addresses, then memo values. "SOL" in `DEP-SOL-7781` is no network, the digits
+//!   of a hash no amount.
+//! - An amount needs its asset right after it (one space and "个" allowed) or a currency right
+//!   before it; a bare number is never an amount.
+//! - Times are read in the ticket's zone. A date without a year is the latest such date not
+//!   after the day the ticket arrived; a clock time without a date is today's, or yesterday's
+//!   when today's is still to come. A part of the day stands for its start: 凌晨 00:00,
+//!   早上/morning 06:00, 上午 09:00, 中午/下午/afternoon 12:00, 傍晚 17:00,
+//!   晚上/evening/tonight/last night 18:00, 夜里/深夜/半夜/night 21:00, each with
+//!   [`Precision::Hour`]. "2 hours ago" is exactly two hours before arrival.
+
+mod amount;
+mod calendar;
+mod chain;
+#[cfg(test)]
+mod tests;
+mod text;
+mod times;
+mod words;
 
 use crate::engine::model::TransactionKind;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
+
+pub use amount::ASSETS;
+
+/// The most items of one kind taken from one ticket, so that the output stays bounded whatever
+/// the text holds.
+pub const MAX_ITEMS: usize = 100;
+
+/// The most candidate matches one kind of item reads from one ticket: a ticket with more
+/// number-like or date-like strings than this is noise past that point, and reading on would only
+/// spend time.
+const MAX_CANDIDATES: usize = 2000;
 
 /// Where an item was found: `start..end` in Unicode scalar values of the text extracted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,20 +161,47 @@ pub struct ExtractConfig {
 /// The compiled extractor: built once, used for every ticket.
 #[derive(Debug)]
 pub struct Extractor {
-    // Compiled patterns.
+    references: words::References,
+    chain: chain::Chain,
+    memos: words::Memos,
+    times: times::Pieces,
+    amounts: amount::Amounts,
+    networks: words::Networks,
+    kinds: words::Kinds,
 }
 
 impl Extractor {
     /// Compiles `config`; an invalid reference pattern is an error naming it.
+    ///
+    /// Word boundaries (`\b`) in reference patterns are ASCII ones: Chinese text puts letters
+    /// right against a reference ("订单DEP-SOL-7781没到账"), where a Unicode boundary sees none.
     pub fn new(config: &ExtractConfig) -> Result<Self, regex::Error> {
-        let _ = config;
-        Ok(Self {})
+        Ok(Self {
+            references: words::References::new(&config.reference_patterns)?,
+            chain: chain::Chain::new()?,
+            memos: words::Memos::new()?,
+            times: times::Pieces::new()?,
+            amounts: amount::Amounts::new()?,
+            networks: words::Networks::new(&config.network_names)?,
+            kinds: words::Kinds::new()?,
+        })
     }
 
     /// Extracts what `text` says. Relative times ("yesterday at 3pm", "昨天14:58") are read
     /// from `received_at` in `zone`.
     pub fn extract(&self, text: &str, received_at: DateTime<Utc>, zone: Tz) -> Extraction {
-        let _ = (text, received_at, zone);
-        Extraction::default()
+        let mut out = Extraction::default();
+        let mut text = text::Text::new(text);
+        // Identifiers first: their letters and digits are nothing else (no network in
+        // "DEP-SOL-7781", no amount in a hash). Memo values then hide their digits too.
+        self.references.find(&mut text, &mut out);
+        self.chain.find(&mut text, &mut out);
+        self.memos.find(&mut text, &mut out);
+        let pieces = self.times.find(&text);
+        calendar::find(&text, &pieces, received_at, zone, &mut out);
+        self.amounts.find(&text, &mut out);
+        self.networks.find(&text, &mut out);
+        self.kinds.find(&text, &mut out);
+        out
     }
 }
