@@ -311,3 +311,58 @@ fn one_extractor_serves_every_thread() {
     fn shared<T: Send + Sync>() {}
     shared::<Extractor>();
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of tickets, glued in any order: most of what the patterns look for, half-written.
+    #[rustfmt::skip]
+    const FRAGMENTS: &[&str] = &[
+        "0x", "5", "12", "2026", "-", "/", ".", ",", ":", " ", "年", "月", "日", "点", "半", "分钟前", "昨天",
+        "下午", "pm", "May ", "ago", "hours", "USDT", "u", "元", "$", "￥", "个", "ETH", "TRC", "-20",
+        "memo", "tag ", "备注：", "DEP-", "SOL", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "bc1q",
+        "3a1b2c3d", "ＵＳＤＴ", "５", "：", "\u{200B}", "\u{202E}", "\u{3000}", "\u{FEFF}", "充值", "付了",
+        "pay", "é", "😀", "\n",
+    ];
+
+    fn ticket() -> impl Strategy<Value = String> {
+        let glued = prop::collection::vec(prop::sample::select(FRAGMENTS), 0..40)
+            .prop_map(|pieces| pieces.concat());
+        prop_oneof![4 => glued, 1 => any::<String>()]
+    }
+
+    /// Any arrival paydiag accepts (years 1 to 9999).
+    fn arrival() -> impl Strategy<Value = DateTime<Utc>> {
+        let near = 1_795_000_000i64..1_795_700_000;
+        let any = -62_135_596_800i64..=253_402_300_799;
+        prop_oneof![3 => near, 1 => any]
+            .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default())
+    }
+
+    fn zone() -> impl Strategy<Value = Tz> {
+        prop::sample::select(vec![
+            Shanghai,
+            chrono_tz::UTC,
+            chrono_tz::America::New_York,
+            chrono_tz::Pacific::Kiritimati,
+            chrono_tz::Pacific::Pago_Pago,
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn extraction_never_panics_and_every_span_holds_its_text(
+            text in ticket(), received in arrival(), zone in zone()
+        ) {
+            let out = extractor().extract(&text, received, zone);
+            assert_spans_hold(&text, &out);
+            let count = text.chars().count();
+            for span in out.times.iter().map(|f| f.span).chain(out.amounts.iter().map(|f| f.span)) {
+                prop_assert!(span.start < span.end && span.end <= count);
+            }
+        }
+    }
+}
