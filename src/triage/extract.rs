@@ -103,7 +103,8 @@ pub struct Amount {
     /// The amount, exactly as a decimal.
     pub amount: Decimal,
     /// The asset code (upper-case: `USDT`, `BTC`, `CNY`, `EUR`, `USD`, …); `None` when the number
-    /// was written with a payment word but no asset.
+    /// was written with a payment word but no asset. ([`Extractor`] gives none such today: a
+    /// number without an asset is no amount.)
     pub asset: Option<String>,
 }
 
@@ -130,7 +131,7 @@ pub struct Moment {
 /// Everything extracted from one ticket, each list in text order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extraction {
-    /// Platform references, as written.
+    /// Platform references; the value reads full-width characters as ASCII.
     pub references: Vec<Found<String>>,
     /// Transaction hashes, as written.
     pub tx_hashes: Vec<Found<HashFormat>>,
@@ -142,7 +143,8 @@ pub struct Extraction {
     pub networks: Vec<Found<String>>,
     /// Times.
     pub times: Vec<Found<Moment>>,
-    /// Memos, tags and destination tags (the value without its label).
+    /// Memos, tags and destination tags (the value without its label, full-width characters
+    /// read as ASCII).
     pub memos: Vec<Found<String>>,
     /// The kinds of transaction the customer means.
     pub kinds: Vec<Found<TransactionKind>>,

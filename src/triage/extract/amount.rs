@@ -61,7 +61,7 @@ impl Amounts {
         // Only numbers with a currency or an asset match at all, so bare numbers cost nothing.
         let number = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
         let pattern = format!(
-            r"(?i:(?P<pre>{prefixes}))[ ]?(?P<num>{number})|(?P<num2>{number})[ ]?个?[ ]?(?i:(?P<suf>{suffixes}))"
+            r"(?i-u:(?P<pre>{prefixes}))[ ]?(?P<num>{number})|(?P<num2>{number})[ ]?个?[ ]?(?i-u:(?P<suf>{suffixes}))"
         );
         Ok(Self {
             pattern: Regex::new(&pattern)?,

@@ -1,14 +1,14 @@
-//! Transaction hashes and addresses: every run of ASCII letters, digits and underscores is read whole and
-//! classified by its shape, then, for addresses, its checksum is verified.
+//! Transaction hashes and addresses: every run of ASCII letters, digits and underscores is read
+//! whole and classified by its shape, then, for addresses, its checksum is verified.
 
 use super::text::Text;
 use super::{Address, AddressFormat, Extraction, HashFormat, MAX_ITEMS};
+use regex::Regex;
+use sha3::{Digest, Keccak256};
 
 /// The shortest and the longest hash or address: both segwit addresses (BIP-173).
 const SHORTEST: usize = 14;
 const LONGEST: usize = 74;
-use regex::Regex;
-use sha3::{Digest, Keccak256};
 
 /// What one run of letters and digits is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ enum Token {
     Address(AddressFormat),
 }
 
-/// Finds hashes and addresses in maximal runs of ASCII letters and digits.
+/// Finds hashes and addresses in maximal runs of ASCII letters, digits and underscores.
 #[derive(Debug)]
 pub(super) struct Chain {
     runs: Regex,

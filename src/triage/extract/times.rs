@@ -157,8 +157,8 @@ pub(super) struct Pieces {
     pattern: Regex,
 }
 
-const MONTHS: &str = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|May|MAY";
-const MERIDIEM: &str = r"(?i:a\.m\.|p\.m\.|am|pm)";
+const MONTHS: &str = r"(?i-u:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|May|MAY";
+const MERIDIEM: &str = r"(?i-u:a\.m\.|p\.m\.|am|pm)";
 const CN_NUMBER: &str = "[零一二两三四五六七八九十]{1,3}";
 
 impl Pieces {
@@ -211,17 +211,17 @@ fn pattern() -> String {
         r"(?P<ymd_y>[0-9]{4})(?P<ymd_s>[-/.])(?P<ymd_m>[0-9]{1,2})(?P<ymd_s2>[-/.])(?P<ymd_d>[0-9]{1,2})".to_owned(),
         r"(?:(?P<cn_y>[0-9]{4})[ ]?年[ ]?)?(?P<cn_m>[0-9]{1,2})[ ]?月[ ]?(?P<cn_d>[0-9]{1,2})[ ]?[日号]".to_owned(),
         r"(?P<num_a>[0-9]{1,2})/(?P<num_b>[0-9]{1,2})(?:/(?P<num_y>[0-9]{4}))?".to_owned(),
-        format!(r"(?P<md_mon>{MONTHS})\.?[ ](?P<md_d>[0-9]{{1,2}})(?i:st|nd|rd|th)?(?:,?[ ](?P<md_y>[0-9]{{4}}))?"),
-        format!(r"(?P<dm_d>[0-9]{{1,2}})(?i:st|nd|rd|th)?[ ](?i:of[ ])?(?P<dm_mon>{MONTHS})\.?(?:,?[ ](?P<dm_y>[0-9]{{4}}))?"),
-        r"(?P<ago_n>[0-9]{1,4}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|half[ ]an))[ ]?(?P<ago_u>(?i:minutes?|mins?|hours?|hrs?|days?))[ ](?i:ago)".to_owned(),
+        format!(r"(?P<md_mon>{MONTHS})\.?[ ](?P<md_d>[0-9]{{1,2}})(?i-u:st|nd|rd|th)?(?:,?[ ](?P<md_y>[0-9]{{4}}))?"),
+        format!(r"(?P<dm_d>[0-9]{{1,2}})(?i-u:st|nd|rd|th)?[ ](?i-u:of[ ])?(?P<dm_mon>{MONTHS})\.?(?:,?[ ](?P<dm_y>[0-9]{{4}}))?"),
+        r"(?P<ago_n>[0-9]{1,4}|(?i-u:an?|one|two|three|four|five|six|seven|eight|nine|ten|half[ ]an))[ ]?(?P<ago_u>(?i-u:minutes?|mins?|hours?|hrs?|days?))[ ](?i-u:ago)".to_owned(),
         format!(r"(?P<cnago_n>[0-9]{{1,4}}|{CN_NUMBER}|半)[ ]?个?[ ]?(?P<cnago_u>分钟|小时|钟头|天)[ ]?[之以]?前"),
         format!(r"(?P<clk_h>[0-9]{{1,2}}):(?P<clk_m>[0-9]{{2}})(?::[0-9]{{2}})?(?:[ ]?(?P<clk_ap>{MERIDIEM}))?(?:[ ]?(?P<clk_z>(?:UTC|GMT)(?:[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?)?|Z|\+[01][0-9]:?[0-9]{{2}}))?"),
         format!(r"(?P<ap_h>[0-9]{{1,2}})[ ]?(?P<ap_ap>{MERIDIEM})"),
         format!(r"(?P<cc_h>[0-9]{{1,2}}|{CN_NUMBER})[ ]?[点點时時](?:[ ]?(?P<cc_m>[0-9]{{1,2}})[ ]?分|(?P<cc_m2>[0-9]{{2}})|(?P<cc_half>半))?"),
-        format!(r"(?P<day_part>(?i:{day_parts}))"),
-        format!(r"(?P<day>(?i:{days}))"),
-        format!(r"(?P<part>(?i:{parts}))"),
-        r"(?P<now>刚才|刚刚|(?i:just[ ]now))".to_owned(),
+        format!(r"(?P<day_part>(?i-u:{day_parts}))"),
+        format!(r"(?P<day>(?i-u:{days}))"),
+        format!(r"(?P<part>(?i-u:{parts}))"),
+        r"(?P<now>刚才|刚刚|(?i-u:just[ ]now))".to_owned(),
     ];
     alternatives.join("|")
 }

@@ -105,7 +105,7 @@ impl Networks {
             None
         } else {
             let each: Vec<String> = names.iter().map(|name| network_pattern(name)).collect();
-            Some(Regex::new(&format!("(?i:{})", each.join("|")))?)
+            Some(Regex::new(&format!("(?i-u:{})", each.join("|")))?)
         };
         Ok(Self { pattern, codes })
     }
@@ -187,7 +187,7 @@ impl Memos {
     pub fn new() -> Result<Self, regex::Error> {
         let labels = alternation(MEMO_LABELS.iter().copied()).replace(' ', "[ ]?");
         let pattern = format!(
-            r"(?i:{labels})[ \t]{{0,4}}(?P<sep>[:=][ \t]{{0,4}})?#?(?P<value>[A-Za-z0-9_-]+)"
+            r"(?i-u:{labels})[ \t]{{0,4}}(?P<sep>[:=][ \t]{{0,4}})?#?(?P<value>[A-Za-z0-9_-]+)"
         );
         Ok(Self {
             pattern: Regex::new(&pattern)?,
@@ -282,7 +282,7 @@ impl Kinds {
     pub fn new() -> Result<Self, regex::Error> {
         let words = alternation(KIND_WORDS.iter().map(|(word, _)| *word));
         Ok(Self {
-            pattern: Regex::new(&format!("(?i:{words})"))?,
+            pattern: Regex::new(&format!("(?i-u:{words})"))?,
         })
     }
 
