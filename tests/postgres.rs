@@ -5,6 +5,8 @@
 //! database away do it with a proxy of their own between the store and PostgreSQL
 //! (`postgres/proxy.rs`); the shared server is never touched.
 
+#[path = "api/corpus.rs"]
+mod corpus;
 #[path = "api/helpers.rs"]
 mod helpers;
 #[path = "api/lookup_checks.rs"]
@@ -653,5 +655,6 @@ mod lookups {
         amount_bounds_skip_transactions_without_losing_any_across_pages,
         a_search_without_a_key_filter_or_with_a_foreign_token_is_refused,
         networks_are_listed_with_their_names_times_congestion_and_windows,
+        every_ticket_of_the_corpus_is_understood_and_sent_where_it_belongs,
     );
 }

@@ -179,8 +179,19 @@ async fn lookups(
     input: &TriageInput,
     x: &Extraction,
 ) -> Result<Vec<Lookup>, ServiceError> {
-    let mut lookups = quoted(pb::CandidateSource::Reference, &x.references);
-    lookups.extend(quoted(pb::CandidateSource::TxHash, &x.tx_hashes));
+    // References are looked up as read (full-width letters as ASCII), hashes as written.
+    let mut lookups: Vec<Lookup> = x
+        .references
+        .iter()
+        .map(|r| Lookup {
+            source: pb::CandidateSource::Reference,
+            quoted: r.value.clone(),
+        })
+        .collect();
+    lookups.extend(x.tx_hashes.iter().map(|h| Lookup {
+        source: pb::CandidateSource::TxHash,
+        quoted: h.text.clone(),
+    }));
     let rules = &api.state.rules;
     let triage = rules.triage();
     lookups.truncate(triage.max_candidates);
@@ -204,17 +215,6 @@ async fn lookups(
             quoted: tx.reference,
         })
         .collect())
-}
-
-/// A lookup of each item's text as written.
-fn quoted<T>(source: pb::CandidateSource, found: &[Found<T>]) -> Vec<Lookup> {
-    found
-        .iter()
-        .map(|f| Lookup {
-            source,
-            quoted: f.text.clone(),
-        })
-        .collect()
 }
 
 /// Diagnoses one candidate with the claim that fits it, and where it alone would send the

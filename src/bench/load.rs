@@ -2,7 +2,10 @@
 
 use anyhow::Context as _;
 use hdrhistogram::Histogram;
-use paydiag::pb::v1::{self as pb, diagnosis_service_client::DiagnosisServiceClient};
+use paydiag::pb::v1::{
+    self as pb, diagnosis_service_client::DiagnosisServiceClient,
+    fact_service_client::FactServiceClient,
+};
 use std::{
     net::SocketAddr,
     sync::{Arc, Mutex},
@@ -21,6 +24,12 @@ pub enum Call {
     Diagnose(Arc<Vec<pb::DiagnoseRequest>>, pb::Cause),
     /// `grpc.health.v1.Health/Check` of the whole server: the empty unary RPC.
     Health,
+    /// `paydiag.v1.DiagnosisService/TriageTicket`, cycling through these tickets; every answer
+    /// must hold one candidate with the expected cause.
+    Triage(Arc<Vec<pb::TriageTicketRequest>>, pb::Cause),
+    /// `paydiag.v1.FactService/SearchTransactions`, cycling through these searches; every
+    /// answer must find at least one transaction.
+    Search(Arc<Vec<pb::SearchTransactionsRequest>>),
 }
 
 /// What one run measured.
@@ -140,6 +149,7 @@ async fn worker(
     latency: Arc<Mutex<Histogram<u64>>>,
 ) -> (u64, u64, Option<String>) {
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
+    let mut facts = FactServiceClient::new(channel.clone());
     let mut health = HealthClient::new(channel);
     let (mut calls, mut failures, mut first_error) = (0, 0, None);
     let mut next = offset;
@@ -152,6 +162,16 @@ async fn worker(
                 diagnose(&mut diagnosis, request, *cause).await
             }
             Call::Health => check(&mut health).await,
+            Call::Triage(tickets, cause) => {
+                let ticket = tickets[next % tickets.len()].clone();
+                next += 1;
+                triage(&mut diagnosis, ticket, *cause).await
+            }
+            Call::Search(searches) => {
+                let search = searches[next % searches.len()].clone();
+                next += 1;
+                find(&mut facts, search).await
+            }
         };
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         match outcome {
@@ -185,6 +205,45 @@ pub async fn diagnose(
             cause.as_str_name()
         )),
         Err(status) => Err(format!("Diagnose {reference}: {status}")),
+    }
+}
+
+/// One TriageTicket call, which must find one candidate with `cause`.
+pub async fn triage(
+    client: &mut DiagnosisServiceClient<Channel>,
+    request: pb::TriageTicketRequest,
+    cause: pb::Cause,
+) -> Result<(), String> {
+    let ticket = request.ticket_id.clone();
+    let response = client
+        .triage_ticket(request)
+        .await
+        .map_err(|status| format!("TriageTicket {ticket}: {status}"))?;
+    let causes: Vec<pb::Cause> = response
+        .get_ref()
+        .candidates
+        .iter()
+        .filter_map(|c| c.diagnosis.as_ref().map(pb::Diagnosis::cause))
+        .collect();
+    if causes == [cause] {
+        Ok(())
+    } else {
+        Err(format!(
+            "TriageTicket {ticket}: candidates {causes:?}, not one {cause:?}"
+        ))
+    }
+}
+
+/// One SearchTransactions call, which must find something.
+pub async fn find(
+    client: &mut FactServiceClient<Channel>,
+    request: pb::SearchTransactionsRequest,
+) -> Result<(), String> {
+    let account = request.account_id.clone();
+    match client.search_transactions(request).await {
+        Ok(response) if !response.get_ref().transactions.is_empty() => Ok(()),
+        Ok(_) => Err(format!("SearchTransactions {account}: nothing found")),
+        Err(status) => Err(format!("SearchTransactions {account}: {status}")),
     }
 }
 

@@ -125,6 +125,25 @@ pub struct Batch {
     pub failures: u64,
 }
 
+/// TriageTicket and SearchTransactions against Diagnose, on the Diagnose server, at one
+/// scenario, in alternating rounds.
+pub struct Lookups {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Diagnose, every round merged.
+    pub diagnose: Run,
+    /// TriageTicket of a typical ticket with one candidate.
+    pub triage: Run,
+    /// SearchTransactions of one account.
+    pub search: Run,
+}
+
+impl Lookups {
+    fn failures(&self) -> u64 {
+        self.diagnose.failures + self.triage.failures + self.search.failures
+    }
+}
+
 /// Everything measured.
 pub struct Measured {
     /// Transactions in the store during the scenarios.
@@ -137,6 +156,8 @@ pub struct Measured {
     pub scenarios: Vec<ScenarioRuns>,
     /// BatchDiagnose.
     pub batch: Batch,
+    /// TriageTicket and SearchTransactions, per scenario.
+    pub lookups: Vec<Lookups>,
     /// ImportFacts throughput.
     pub import: Import,
 }
@@ -146,7 +167,11 @@ impl Measured {
     pub fn failures(&self) -> u64 {
         let runs: u64 = self.scenarios.iter().map(|s| s.runs.failures()).sum();
         let beside = self.beside_seed.as_ref().map_or(0, |s| s.failures);
-        runs + self.seed.failures + beside + self.batch.failures + self.import.failures
+        runs + self.seed.failures
+            + beside
+            + self.batch.failures
+            + self.lookups.iter().map(Lookups::failures).sum::<u64>()
+            + self.import.failures
     }
 }
 
@@ -181,6 +206,12 @@ pub async fn all(
     }
     let batch = batch(options, &requests, target).await?;
     report::batch(&batch);
+    let mut lookup_runs = Vec::with_capacity(scenarios.len());
+    for scenario in scenarios {
+        let measured = lookups(options, *scenario, shape, &requests, target).await?;
+        report::lookups(&measured);
+        lookup_runs.push(measured);
+    }
     let extra = seed::extra_transactions(options.import_transactions, shape.accounts);
     let import = import(
         target,
@@ -197,6 +228,7 @@ pub async fn all(
         beside_seed,
         scenarios: runs,
         batch,
+        lookups: lookup_runs,
         import,
     })
 }
@@ -321,6 +353,42 @@ async fn scenario_runs(
         runs: merged,
         memory: memory_mib(),
         threads: threads(),
+    })
+}
+
+/// Diagnose, TriageTicket and SearchTransactions runs on the Diagnose server at `scenario`,
+/// after a short unrecorded warm-up of each, in the order [`rotation`] gives each round.
+async fn lookups(
+    options: &Options,
+    scenario: Scenario,
+    shape: Shape,
+    requests: &Arc<Vec<pb::DiagnoseRequest>>,
+    addr: SocketAddr,
+) -> anyhow::Result<Lookups> {
+    let calls = [
+        Call::Diagnose(requests.clone(), CAUSE),
+        Call::Triage(Arc::new(shape.tickets()), CAUSE),
+        Call::Search(Arc::new(shape.searches())),
+    ];
+    let channels = load::connect(addr, scenario.connections).await?;
+    let length = options.run_length();
+    let warm_up = (length / 5).min(Duration::from_secs(1));
+    for call in &calls {
+        load::drive(&channels, scenario.in_flight, call, warm_up).await?;
+    }
+    let mut merged = [load::empty_run()?, load::empty_run()?, load::empty_run()?];
+    for round in 1..=options.rounds {
+        for call in rotation(round, calls.len()) {
+            let run = load::drive(&channels, scenario.in_flight, &calls[call], length).await?;
+            merged[call].absorb(run)?;
+        }
+    }
+    let [diagnose, triage, search] = merged;
+    Ok(Lookups {
+        scenario,
+        diagnose,
+        triage,
+        search,
     })
 }
 

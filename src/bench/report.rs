@@ -3,7 +3,7 @@
 use super::{
     Options, Scenario, View,
     load::Run,
-    measure::{Batch, Import, Measured, Runs, ScenarioRuns},
+    measure::{Batch, Import, Lookups, Measured, Runs, ScenarioRuns},
     seed::Shape,
 };
 use paydiag::pb::v1 as pb;
@@ -23,6 +23,10 @@ const IMPORT_TARGET: f64 = 100_000.0;
 const STORE_SIZE_TARGET: f64 = 0.9;
 /// Server resident memory, MiB: under this.
 const MEMORY_TARGET: f64 = 150.0;
+/// TriageTicket (a typical ticket, one candidate) calls/s against Diagnose's: at least this.
+const TRIAGE_TARGET: f64 = 0.5;
+/// SearchTransactions of one account, p99 in milliseconds: under this.
+const SEARCH_P99_TARGET_MS: f64 = 2.0;
 
 const SMALL: Scenario = Scenario {
     connections: 1,
@@ -188,6 +192,32 @@ pub fn batch(b: &Batch) {
     );
 }
 
+/// TriageTicket and SearchTransactions against Diagnose.
+pub fn lookups(l: &Lookups) {
+    println!("lookups at {}:", name(l.scenario));
+    println!(
+        "  {:<18} {:>12} {:>10} {:>10} {:>10} {:>9}",
+        "", "calls/s", "p50", "p99", "p99.9", "failures"
+    );
+    for (label, run) in [
+        ("Diagnose", &l.diagnose),
+        ("TriageTicket", &l.triage),
+        ("SearchTransactions", &l.search),
+    ] {
+        println!(
+            "  {label:<18} {:>12} {:>10} {:>10} {:>10} {:>9}",
+            thousands(run.rate()),
+            micros(run, 0.5),
+            micros(run, 0.99),
+            micros(run, 0.999),
+            run.failures
+        );
+        if let Some(error) = &run.first_error {
+            println!("    first failure: {error}");
+        }
+    }
+}
+
 /// The ImportFacts throughput measurement.
 pub fn imported(import: &Import) {
     println!(
@@ -262,6 +292,25 @@ pub fn summary(m: &Measured) {
         "≥",
         BATCH_TARGET,
     );
+    for l in &m.lookups {
+        if l.scenario == LARGE {
+            target(
+                "TriageTicket/Diagnose calls/s at 16×16",
+                l.triage.rate() / l.diagnose.rate(),
+                "≥",
+                TRIAGE_TARGET,
+            );
+        }
+        // A search's own latency: at 16×16 every call also waits behind 255 others.
+        if l.scenario == SMALL {
+            target(
+                "SearchTransactions of one account, p99 at 1×1, ms",
+                quantile_ms(&l.search, 0.99),
+                "<",
+                SEARCH_P99_TARGET_MS,
+            );
+        }
+    }
     let import = m.import.transactions as f64 / m.import.elapsed.as_secs_f64();
     target("ImportFacts transactions/s", import, "≥", IMPORT_TARGET);
     // Serving at this store size: up to the end of the scenarios, before the extra import.
@@ -351,6 +400,11 @@ fn name(s: Scenario) -> String {
 }
 
 /// A latency quantile in µs (ms above 10 ms).
+/// The latency at quantile `q`, in milliseconds.
+fn quantile_ms(run: &Run, q: f64) -> f64 {
+    run.latency.value_at_quantile(q) as f64 / 1e6
+}
+
 fn micros(run: &Run, q: f64) -> String {
     if run.calls == 0 {
         return "-".into();

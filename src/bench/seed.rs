@@ -108,6 +108,54 @@ impl Shape {
     }
 }
 
+impl Shape {
+    /// A typical ticket (about 1 KiB, in Chinese and English) about each diagnosed reference,
+    /// from its account: one candidate each.
+    pub fn tickets(&self) -> Vec<pb::TriageTicketRequest> {
+        (0..self.transactions)
+            .filter(|i| self.is_reference(*i))
+            .map(|i| ticket(&reference_tx(i, self.accounts)))
+            .collect()
+    }
+
+    /// A search of each diagnosed reference's account: every transaction of it, newest first.
+    pub fn searches(&self) -> Vec<pb::SearchTransactionsRequest> {
+        (0..self.transactions)
+            .filter(|i| self.is_reference(*i))
+            .map(|i| pb::SearchTransactionsRequest {
+                account_id: account_id(i % self.accounts.max(1)),
+                ..Default::default()
+            })
+            .collect()
+    }
+}
+
+/// What a customer writes about `tx`: its reference, amount, network and time among the usual
+/// greetings, apologies and misleading numbers.
+fn ticket(tx: &Transaction) -> pb::TriageTicketRequest {
+    let body = format!(
+        "您好，客服：\n\n我在一小时前提现了 {amount} {asset}（{network}），订单号 {reference}，到现在还没有到账。\
+         我已经等了很久了，钱包地址确认过没有问题，之前的提现都是几分钟就到了。请帮我查一下是什么原因，\
+         是不是网络拥堵或者在维护？我的手机号是 13800138000，APP 版本 5.2.1，今天已经联系过两次了。\n\n\
+         Hello, I withdrew {amount} {asset} on {network} about an hour ago, reference {reference}, \
+         and it still has not arrived in my wallet. Earlier withdrawals took a few minutes. Could you \
+         please check whether the network is congested or under maintenance? This is my third message \
+         today, ticket 48213. Thank you very much for your help.\n\n谢谢！",
+        amount = tx.amount,
+        asset = tx.asset,
+        network = tx.network,
+        reference = tx.reference,
+    );
+    pb::TriageTicketRequest {
+        ticket_id: format!("BENCH-{}", tx.reference),
+        subject: format!("提现未到账 / withdrawal not received {}", tx.reference),
+        body,
+        account_id: tx.account_id.clone(),
+        received_at: Some(timestamp(as_of())),
+        ..Default::default()
+    }
+}
+
 /// `count` more settled transactions, with references of their own, for the import measurement.
 pub fn extra_transactions(
     count: u64,

@@ -201,7 +201,7 @@ impl Extractor {
         self.memos.find(&mut text, &mut out);
         let pieces = self.times.find(&text);
         calendar::find(&text, &pieces, received_at, zone, &mut out);
-        self.amounts.find(&text, &mut out);
+        self.amounts.find(&mut text, &mut out);
         self.networks.find(&text, &mut out);
         self.kinds.find(&text, &mut out);
         out

@@ -654,3 +654,20 @@ pub async fn networks_are_listed_with_their_names_times_congestion_and_windows(a
     assert!(network("XRP").memo_required);
     assert_eq!(listed.as_of, Some(timestamp(t0())));
 }
+
+// ---------------------------------------------------------------------------------------------
+// TriageTicket: the corpus
+// ---------------------------------------------------------------------------------------------
+
+pub async fn every_ticket_of_the_corpus_is_understood_and_sent_where_it_belongs(app: &mut TestApp) {
+    crate::corpus::import_facts(app).await;
+    assert!(
+        crate::corpus::tickets().len() >= 60,
+        "the corpus holds at least 60 tickets"
+    );
+    let differences = crate::corpus::differences(app).await;
+    assert!(
+        differences.is_empty(),
+        "tickets triaged otherwise than expected:\n{differences}"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod corpus;
 mod diagnose;
 mod facts;
 mod helpers;

@@ -68,25 +68,31 @@ impl Amounts {
         })
     }
 
-    /// Adds the amounts of `text` to `out`.
-    pub fn find(&self, text: &Text<'_>, out: &mut Extraction) {
+    /// Adds the amounts of `text` to `out`, marking the words of their assets taken: "BTC" in
+    /// "0.25 BTC" names the asset sent, not a network the customer chose.
+    pub fn find(&self, text: &mut Text<'_>, out: &mut Extraction) {
+        let mut found = Vec::new();
         for caps in self.pattern.captures_iter(&text.norm).take(MAX_CANDIDATES) {
-            if out.amounts.len() >= MAX_ITEMS {
+            if found.len() >= MAX_ITEMS {
                 break;
             }
-            let Some((start, end, amount)) = read(text, &caps) else {
+            let Some((start, end, asset_word, amount)) = read(text, &caps) else {
                 continue;
             };
             if !text.is_taken(start, end) {
-                out.amounts.push(text.found(start, end, amount));
+                found.push((text.found(start, end, amount), asset_word));
             }
+        }
+        for (amount, (start, end)) in found {
+            text.take(start, end);
+            out.amounts.push(amount);
         }
     }
 }
 
-/// The bytes and the amount a match stands for, when its number stands alone and it names an
-/// asset.
-fn read(text: &Text<'_>, caps: &Captures<'_>) -> Option<(usize, usize, Amount)> {
+/// The bytes and the amount a match stands for, and the bytes of its asset's word, when its
+/// number stands alone and it names an asset.
+fn read(text: &Text<'_>, caps: &Captures<'_>) -> Option<(usize, usize, (usize, usize), Amount)> {
     let num = caps.name("num").or_else(|| caps.name("num2"))?;
     let pre = caps.name("pre");
     let suf = caps.name("suf");
@@ -114,7 +120,13 @@ fn read(text: &Text<'_>, caps: &Captures<'_>) -> Option<(usize, usize, Amount)> 
         amount: decimal(num.as_str())?,
         asset: Some(asset.to_owned()),
     };
-    Some((pre.unwrap_or(num).start(), suf.unwrap_or(num).end(), amount))
+    let word = suf.or(pre).map(|w| (w.start(), w.end()))?;
+    Some((
+        pre.unwrap_or(num).start(),
+        suf.unwrap_or(num).end(),
+        word,
+        amount,
+    ))
 }
 
 /// The exact value of a number written with optional thousands separators.

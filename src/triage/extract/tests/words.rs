@@ -11,7 +11,8 @@ const NETWORKS: &[(&str, &[(&str, &str)])] = &[
     ("BEP-20 or bep20", &[("BEP-20", "BSC"), ("bep20", "BSC")]),
     ("用波场转的，不是以太坊", &[("波场", "TRON"), ("以太坊", "ETHEREUM")]),
     ("走的tron网络", &[("tron", "TRON")]),
-    ("0.5 ETH on Ethereum", &[("ETH", "ETHEREUM"), ("Ethereum", "ETHEREUM")]),
+    // The asset of an amount is no network: only "Ethereum" names one.
+    ("0.5 ETH on Ethereum", &[("Ethereum", "ETHEREUM")]),
     ("ETHER and ETHEREUMX and SOLID", &[]),
     ("DEP-SOL-7781 WD-BTC-3390", &[]),
     ("比特币地址 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", &[("比特币", "BITCOIN")]),
