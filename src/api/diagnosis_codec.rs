@@ -49,13 +49,7 @@ pub fn diagnose_input(
     let ticket_id = c.text("ticket_id", &p.ticket_id, MAX_ID_CHARS, false);
     let requester = (!p.requester_account_id.is_empty())
         .then(|| c.id("requester_account_id", &p.requester_account_id));
-    let with_findings = c
-        .enumeration("view", p.view, false, |view| match view {
-            pb::DiagnosisView::Unspecified => None,
-            pb::DiagnosisView::Basic => Some(false),
-            pb::DiagnosisView::Full => Some(true),
-        })
-        .unwrap_or(true);
+    let with_findings = with_findings(&mut c, p.view);
     c.finish()?;
     Ok(DiagnoseInput {
         reference,
@@ -66,6 +60,16 @@ pub fn diagnose_input(
         with_findings,
         requester,
     })
+}
+
+/// Whether the `view` asked for carries findings: FULL, the default, does.
+pub fn with_findings(c: &mut Check, view: i32) -> bool {
+    c.enumeration("view", view, false, |view| match view {
+        pb::DiagnosisView::Unspecified => None,
+        pb::DiagnosisView::Basic => Some(false),
+        pb::DiagnosisView::Full => Some(true),
+    })
+    .unwrap_or(true)
 }
 
 fn claim(c: &mut Check, p: &pb::Claim) -> Claim {

@@ -2,7 +2,7 @@
 //! and the ticket's disposition decided from the rules' routing table.
 
 use super::{
-    diagnosis_codec::DiagnoseInput,
+    diagnosis_codec::{self, DiagnoseInput},
     diagnosis_service::{DiagnosisApi, query_of},
     enums,
     error::ServiceError,
@@ -72,13 +72,7 @@ pub fn triage_input(
     let as_of = c
         .timestamp("as_of", p.as_of.as_ref(), false)
         .unwrap_or(received_at);
-    let with_findings = c
-        .enumeration("view", p.view, false, |view| match view {
-            pb::DiagnosisView::Unspecified => None,
-            pb::DiagnosisView::Basic => Some(false),
-            pb::DiagnosisView::Full => Some(true),
-        })
-        .unwrap_or(true);
+    let with_findings = diagnosis_codec::with_findings(&mut c, p.view);
     let text = format!("{}\n{}", p.subject, p.body);
     let chinese = text.chars().any(is_han);
     let triage = rules.triage();

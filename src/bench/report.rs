@@ -134,10 +134,6 @@ pub fn round(round: u32, runs: &Runs) {
 /// A scenario's merged rounds and ratios.
 pub fn scenario(s: &ScenarioRuns) {
     println!("scenario {}:", name(s.scenario));
-    println!(
-        "  {:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
-        "", "calls/s", "p50", "p99", "p99.9", "failures"
-    );
     let r = &s.runs;
     let mut runs = vec![
         ("Diagnose", &r.diagnose),
@@ -153,19 +149,7 @@ pub fn scenario(s: &ScenarioRuns) {
         runs.push(("second store", beside));
         pairs.push(("Diagnose/second store", &r.diagnose, beside));
     }
-    for (label, run) in runs {
-        println!(
-            "  {label:<12} {:>12} {:>10} {:>10} {:>10} {:>9}",
-            thousands(run.rate()),
-            micros(run, 0.5),
-            micros(run, 0.99),
-            micros(run, 0.999),
-            run.failures
-        );
-        if let Some(error) = &run.first_error {
-            println!("  first failure: {error}");
-        }
-    }
+    table(&runs);
     for (label, a, b) in pairs {
         let r = Ratios::between(a, b);
         println!(
@@ -195,17 +179,23 @@ pub fn batch(b: &Batch) {
 /// TriageTicket and SearchTransactions against Diagnose.
 pub fn lookups(l: &Lookups) {
     println!("lookups at {}:", name(l.scenario));
-    println!(
-        "  {:<18} {:>12} {:>10} {:>10} {:>10} {:>9}",
-        "", "calls/s", "p50", "p99", "p99.9", "failures"
-    );
-    for (label, run) in [
+    table(&[
         ("Diagnose", &l.diagnose),
         ("TriageTicket", &l.triage),
         ("SearchTransactions", &l.search),
-    ] {
+    ]);
+}
+
+/// One line of calls/s and latencies per labelled run, under a header.
+fn table(runs: &[(&str, &Run)]) {
+    let width = runs.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    println!(
+        "  {:<width$} {:>12} {:>10} {:>10} {:>10} {:>9}",
+        "", "calls/s", "p50", "p99", "p99.9", "failures"
+    );
+    for (label, run) in runs {
         println!(
-            "  {label:<18} {:>12} {:>10} {:>10} {:>10} {:>9}",
+            "  {label:<width$} {:>12} {:>10} {:>10} {:>10} {:>9}",
             thousands(run.rate()),
             micros(run, 0.5),
             micros(run, 0.99),
@@ -213,7 +203,7 @@ pub fn lookups(l: &Lookups) {
             run.failures
         );
         if let Some(error) = &run.first_error {
-            println!("    first failure: {error}");
+            println!("  first failure: {error}");
         }
     }
 }

@@ -194,6 +194,15 @@ impl PostgresStore {
             })
     }
 
+    /// The rows of `sql`, whose one parameter is the time `at`.
+    async fn query_at(&self, sql: &str, at: DateTime<Utc>) -> Result<Vec<Row>, StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            client.query(sql, &[&time_key(at)]).await.map_err(pg_error)
+        })
+        .await
+    }
+
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_error)
     }
@@ -287,17 +296,10 @@ impl FactStore for PostgresStore {
             "FROM maintenance_windows WHERE clears_key > $1::text COLLATE \"C\"
              ORDER BY starts_at, id COLLATE \"C\"",
         );
-        self.bounded(async {
-            let client = self.client().await?;
-            let rows = client
-                .query(&sql, &[&time_key(as_of)])
-                .await
-                .map_err(pg_error)?;
-            Ok(decode_rows(&rows, MAINTENANCE_WINDOW_COLUMNS, |w| {
-                codec::maintenance_window(w)
-            })?)
-        })
-        .await
+        let rows = self.query_at(&sql, as_of).await?;
+        Ok(decode_rows(&rows, MAINTENANCE_WINDOW_COLUMNS, |w| {
+            codec::maintenance_window(w)
+        })?)
     }
 
     async fn latest_conditions(
@@ -311,17 +313,10 @@ impl FactStore for PostgresStore {
                    ORDER BY network, observed_at DESC) latest
              ORDER BY network COLLATE \"C\"",
         );
-        self.bounded(async {
-            let client = self.client().await?;
-            let rows = client
-                .query(&sql, &[&time_key(as_of)])
-                .await
-                .map_err(pg_error)?;
-            Ok(decode_rows(&rows, NETWORK_CONDITION_COLUMNS, |c| {
-                codec::network_condition(c)
-            })?)
-        })
-        .await
+        let rows = self.query_at(&sql, as_of).await?;
+        Ok(decode_rows(&rows, NETWORK_CONDITION_COLUMNS, |c| {
+            codec::network_condition(c)
+        })?)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -210,12 +210,10 @@ impl FactStore for SqliteStore {
     ) -> Result<Vec<Transaction>, StoreError> {
         let (sql, params) = search::statement(search, |n| format!("?{n}"), "");
         self.read_blocking(move |conn, _| {
-            conn.prepare_cached(&sql)?
-                .query_map(rusqlite::params_from_iter(params), |row| {
-                    Ok(codec::transaction(&Named::new(row, TRANSACTION_COLUMNS)))
-                })?
-                .map(|r| r?)
-                .collect()
+            let params = rusqlite::params_from_iter(params);
+            rows(conn, &sql, params, TRANSACTION_COLUMNS, |t| {
+                codec::transaction(t)
+            })
         })
         .await
     }
@@ -225,15 +223,14 @@ impl FactStore for SqliteStore {
         as_of: DateTime<Utc>,
     ) -> Result<Vec<MaintenanceWindow>, StoreError> {
         self.read_blocking(move |conn, _| {
-            conn.prepare_cached(&SELECT_WINDOWS_NOT_CLEARED)?
-                .query_map([time_key(as_of)], |row| {
-                    Ok(codec::maintenance_window(&Named::new(
-                        row,
-                        MAINTENANCE_WINDOW_COLUMNS,
-                    )))
-                })?
-                .map(|r| r?)
-                .collect()
+            let sql = &SELECT_WINDOWS_NOT_CLEARED;
+            rows(
+                conn,
+                sql,
+                [time_key(as_of)],
+                MAINTENANCE_WINDOW_COLUMNS,
+                |w| codec::maintenance_window(w),
+            )
         })
         .await
     }
@@ -243,15 +240,14 @@ impl FactStore for SqliteStore {
         as_of: DateTime<Utc>,
     ) -> Result<Vec<NetworkCondition>, StoreError> {
         self.read_blocking(move |conn, _| {
-            conn.prepare_cached(&SELECT_LATEST_CONDITIONS_AT)?
-                .query_map([time_key(as_of)], |row| {
-                    Ok(codec::network_condition(&Named::new(
-                        row,
-                        NETWORK_CONDITION_COLUMNS,
-                    )))
-                })?
-                .map(|r| r?)
-                .collect()
+            let sql = &SELECT_LATEST_CONDITIONS_AT;
+            rows(
+                conn,
+                sql,
+                [time_key(as_of)],
+                NETWORK_CONDITION_COLUMNS,
+                |c| codec::network_condition(c),
+            )
         })
         .await
     }
@@ -649,6 +645,20 @@ impl Head {
             ..Facts::default()
         }
     }
+}
+
+/// Every row of `sql` run with `params`, each read by `decode` from the `columns` it selects.
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    columns: &'static [&'static str],
+    decode: impl Fn(&Named<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<Vec<T>> {
+    conn.prepare_cached(sql)?
+        .query_map(params, |row| Ok(decode(&Named::new(row, columns))))?
+        .map(|r| r?)
+        .collect()
 }
 
 /// A SQLite row read through the shared decoders in [`super::codec`], from a statement that

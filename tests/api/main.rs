@@ -13,3 +13,4 @@ mod lookups;
 mod security;
 mod serving;
 mod tls;
+mod triage;

@@ -1,0 +1,137 @@
+//! TriageTicket's refusals and its answers to hostile text, over gRPC. What tickets are
+//! understood to say and where they go is the corpus's (`corpus.rs`).
+
+use crate::helpers::{spawn_app, violated_fields};
+use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
+use tonic::Code;
+
+fn ticket(body: &str) -> pb::TriageTicketRequest {
+    pb::TriageTicketRequest {
+        ticket_id: "T-1".into(),
+        body: body.into(),
+        received_at: Some(timestamp(crate::helpers::t0())),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_bad_ticket_is_refused_naming_every_bad_field() {
+    let mut app = spawn_app().await;
+    let cases: Vec<(pb::TriageTicketRequest, Vec<&str>)> = vec![
+        (
+            pb::TriageTicketRequest {
+                ticket_id: String::new(),
+                ..ticket("where is my money")
+            },
+            vec!["ticket_id"],
+        ),
+        (
+            pb::TriageTicketRequest {
+                subject: "x".repeat(32 * 1024),
+                ..ticket(&"y".repeat(32 * 1024 + 1))
+            },
+            vec!["body"],
+        ),
+        (
+            pb::TriageTicketRequest {
+                time_zone: "Mars/Olympus_Mons".into(),
+                account_id: " acct-1".into(),
+                ..ticket("where is my money")
+            },
+            vec!["account_id", "time_zone"],
+        ),
+        (
+            pb::TriageTicketRequest {
+                subject: "line\nbreak".into(),
+                ..ticket("ok")
+            },
+            vec!["subject"],
+        ),
+    ];
+    for (request, fields) in cases {
+        let refused = app
+            .diagnosis
+            .triage_ticket(request)
+            .await
+            .expect_err("refused");
+        assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
+        let mut named = violated_fields(&refused);
+        named.sort();
+        assert_eq!(named, fields, "{refused:?}");
+    }
+    // Exactly 64 KiB of subject and body together is accepted.
+    let full = pb::TriageTicketRequest {
+        subject: "x".repeat(32 * 1024),
+        ..ticket(&"y".repeat(32 * 1024))
+    };
+    let accepted = app.diagnosis.triage_ticket(full).await.expect("64 KiB");
+    assert_eq!(accepted.get_ref().disposition(), pb::Disposition::NeedsInfo);
+}
+
+#[tokio::test]
+async fn hostile_text_gives_an_empty_extraction_and_asks_the_customer() {
+    let mut app = spawn_app().await;
+    let hostile = [
+        "7".repeat(64 * 1024 - 1),
+        "0x".repeat(32 * 1024 - 1),
+        format!("deposit {} USDT", "9".repeat(400)),
+        "5月5月5月5月".repeat(3000),
+        "\u{202e}\u{200b}\u{2066}".repeat(5000),
+    ];
+    for body in hostile {
+        let answer = app
+            .diagnosis
+            .triage_ticket(ticket(&body))
+            .await
+            .expect("answered")
+            .into_inner();
+        let x = answer.extraction.clone().unwrap_or_default();
+        let found = x.references.len()
+            + x.tx_hashes.len()
+            + x.addresses.len()
+            + x.amounts.len()
+            + x.networks.len()
+            + x.memos.len();
+        assert_eq!(found, 0, "{:?}", &body[..40.min(body.len())]);
+        assert_eq!(answer.disposition(), pb::Disposition::NeedsInfo);
+        assert!(answer.candidates.is_empty());
+        assert!(!answer.reply.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_locale_is_english_and_chinese_text_defaults_to_shanghai_and_chinese() {
+    let mut app = spawn_app().await;
+    let english = app
+        .diagnosis
+        .triage_ticket(pb::TriageTicketRequest {
+            locale: "xx-YY".into(),
+            ..ticket("paid yesterday at 3pm")
+        })
+        .await
+        .expect("answered")
+        .into_inner();
+    assert_eq!(
+        (english.locale.as_str(), english.time_zone.as_str()),
+        ("en", "UTC")
+    );
+    let times = english.extraction.unwrap_or_default().times;
+    assert_eq!(times.len(), 1);
+    // 15:00 UTC the day before 2026-11-22T10:00:00Z.
+    assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(-19 * 60))));
+
+    let chinese = app
+        .diagnosis
+        .triage_ticket(ticket("昨天下午3点付的钱"))
+        .await
+        .expect("answered")
+        .into_inner();
+    assert_eq!(
+        (chinese.locale.as_str(), chinese.time_zone.as_str()),
+        ("zh-CN", "Asia/Shanghai")
+    );
+    let times = chinese.extraction.unwrap_or_default().times;
+    // 15:00 in Shanghai is 07:00 UTC.
+    assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(-27 * 60))));
+    assert!(chinese.reply.starts_with("您好"), "{}", chinese.reply);
+}
