@@ -6,6 +6,7 @@ mod template;
 
 use crate::engine::diagnosis::{Arg, Text};
 use chrono::{DateTime, Datelike as _, TimeDelta, Timelike as _, Utc};
+use chrono_tz::Tz;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 use std::{borrow::Cow, fmt::Write as _};
 use template::{Template, Value};
@@ -25,6 +26,10 @@ struct LocaleDef {
     time_format: [&'static str; 6],
     /// Units of days, hours, minutes, seconds.
     units: [&'static str; 4],
+    /// After a moment shown in Beijing time (Asia/Shanghai).
+    beijing_time: &'static str,
+    /// After a moment shown in another zone: `{}` is its UTC offset, e.g. `+02:00`.
+    offset_format: &'static str,
 }
 
 /// The supported locales; the first is the fallback.
@@ -36,6 +41,8 @@ static LOCALES: &[LocaleDef] = &[
         list_separator: "; ",
         time_format: ["", "-", "-", " ", ":", " UTC"],
         units: [" d", " h", " min", " s"],
+        beijing_time: " (Beijing time)",
+        offset_format: " (UTC{})",
     },
     LocaleDef {
         tag: "zh-CN",
@@ -44,20 +51,43 @@ static LOCALES: &[LocaleDef] = &[
         list_separator: "；",
         time_format: ["", "年", "月", "日 ", ":", "（UTC）"],
         units: ["天", "小时", "分钟", "秒"],
+        beijing_time: "（北京时间）",
+        offset_format: "（UTC{}）",
     },
 ];
 
-/// A supported locale, chosen with [`Catalog::negotiate`].
+/// A supported locale, chosen with [`Catalog::negotiate`], and the time zone its reader's
+/// moments are shown in (UTC unless [`Locale::in_zone`] says otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Locale(usize);
+pub struct Locale {
+    index: usize,
+    zone: Tz,
+}
 
 impl Locale {
-    /// The fallback locale, English.
-    pub const DEFAULT: Locale = Locale(0);
+    /// The fallback locale, English, in UTC.
+    pub const DEFAULT: Locale = Locale::at(0);
+
+    const fn at(index: usize) -> Self {
+        Self {
+            index,
+            zone: Tz::UTC,
+        }
+    }
 
     /// The tag reported to callers, e.g. `zh-CN`.
     pub fn tag(self) -> &'static str {
-        LOCALES[self.0].tag
+        LOCALES[self.index].tag
+    }
+
+    /// This locale, showing moments in `zone`.
+    pub fn in_zone(self, zone: Tz) -> Self {
+        Self { zone, ..self }
+    }
+
+    /// The time zone moments are shown in.
+    pub fn zone(self) -> Tz {
+        self.zone
     }
 }
 
@@ -90,7 +120,7 @@ impl Catalog {
     pub fn load() -> Result<Self, CatalogError> {
         let bundles: Vec<_> = LOCALES.iter().map(bundle).collect::<Result<_, _>>()?;
         let messages = Self::locales()
-            .map(|locale| compile(&bundles[locale.0], locale))
+            .map(|locale| compile(&bundles[locale.index], locale))
             .collect();
         Ok(Self { bundles, messages })
     }
@@ -101,12 +131,12 @@ impl Catalog {
         LOCALES
             .iter()
             .position(|l| l.aliases.contains(&wanted.as_str()))
-            .map_or(Locale::DEFAULT, Locale)
+            .map_or(Locale::DEFAULT, Locale::at)
     }
 
     /// Every supported locale.
     pub fn locales() -> impl Iterator<Item = Locale> {
-        (0..LOCALES.len()).map(Locale)
+        (0..LOCALES.len()).map(Locale::at)
     }
 
     /// Renders `text`; a missing message or argument is logged and rendered as best it can be.
@@ -137,8 +167,8 @@ impl Catalog {
 
     /// The message ids a locale defines.
     pub fn message_ids(locale: Locale) -> Vec<String> {
-        let resource =
-            FluentResource::try_new(LOCALES[locale.0].source.to_owned()).unwrap_or_else(|(r, _)| r);
+        let resource = FluentResource::try_new(LOCALES[locale.index].source.to_owned())
+            .unwrap_or_else(|(r, _)| r);
         resource
             .entries()
             .filter_map(|entry| match entry {
@@ -149,7 +179,7 @@ impl Catalog {
     }
 
     fn render_into(&self, locale: Locale, text: &Text, errors: &mut Vec<String>) -> String {
-        let def = &LOCALES[locale.0];
+        let def = &LOCALES[locale.index];
         let args: Vec<(&str, Value<'_>)> = text
             .args
             .iter()
@@ -157,7 +187,7 @@ impl Catalog {
                 let value = match arg {
                     Arg::Str(s) => Value::Str(Cow::Borrowed(s)),
                     Arg::Num(n) => Value::Num(*n),
-                    Arg::Time(t) => Value::Str(format_time(def, *t).into()),
+                    Arg::Time(t) => Value::Str(format_time(def, locale.zone, *t).into()),
                     Arg::Duration(d) => Value::Str(format_duration(def, *d).into()),
                     Arg::Word { prefix, code } => {
                         Value::Str(self.word(locale, prefix, code, errors))
@@ -215,7 +245,7 @@ impl Catalog {
     fn message(&self, locale: Locale, id: &str) -> Option<(Locale, Option<&Template>)> {
         [locale, Locale::DEFAULT]
             .into_iter()
-            .find_map(|l| Some((l, self.messages[l.0].get(id)?.as_ref())))
+            .find_map(|l| Some((l, self.messages[l.index].get(id)?.as_ref())))
     }
 
     /// Renders with Fluent's resolver: a message no template was compiled for, or a call its
@@ -227,7 +257,7 @@ impl Catalog {
         args: &[(&str, Value<'_>)],
         errors: &mut Vec<String>,
     ) -> String {
-        let bundle = &self.bundles[locale.0];
+        let bundle = &self.bundles[locale.index];
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             return unknown(id, errors);
         };
@@ -288,28 +318,42 @@ fn bundle(def: &LocaleDef) -> Result<FluentBundle<FluentResource>, CatalogError>
     Ok(bundle)
 }
 
-/// A moment to the minute, the locale's way: the text before the year, after the year, month,
-/// day, hour and minute.
-fn format_time(def: &LocaleDef, t: DateTime<Utc>) -> String {
-    let [before, y, m, d, h, after] = def.time_format;
-    let year = t.year();
+/// A moment to the minute, the locale's way, in `zone`: the text before the year, after the
+/// year, month, day, hour and minute; the zone is named after it (UTC by the locale's own words).
+fn format_time(def: &LocaleDef, zone: Tz, t: DateTime<Utc>) -> String {
+    let [before, y, m, d, h, utc] = def.time_format;
+    let local = t.with_timezone(&zone);
+    let after = match zone {
+        Tz::UTC => Cow::Borrowed(utc),
+        Tz::Asia__Shanghai => Cow::Borrowed(def.beijing_time),
+        _ => Cow::Owned(
+            def.offset_format
+                .replace("{}", &local.format("%:z").to_string()),
+        ),
+    };
+    let year = local.year();
     if !(0..=9999).contains(&year) {
         return format!(
             "{before}{year:04}{y}{:02}{m}{:02}{d}{:02}{h}{:02}{after}",
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute()
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute()
         );
     }
     let mut out = String::with_capacity(32);
     out.push_str(before);
     push_digits(&mut out, year.unsigned_abs(), 4);
-    for (n, text) in [(t.month(), y), (t.day(), m), (t.hour(), d), (t.minute(), h)] {
+    for (n, text) in [
+        (local.month(), y),
+        (local.day(), m),
+        (local.hour(), d),
+        (local.minute(), h),
+    ] {
         out.push_str(text);
         push_digits(&mut out, n, 2);
     }
-    out.push_str(after);
+    out.push_str(&after);
     out
 }
 
@@ -370,8 +414,11 @@ mod tests {
     #[test]
     fn moments_are_written_to_the_minute_the_locales_way() {
         let t: DateTime<Utc> = "2026-03-04T05:06:59.9Z".parse().unwrap();
-        assert_eq!(format_time(&LOCALES[0], t), "2026-03-04 05:06 UTC");
-        assert_eq!(format_time(&LOCALES[1], t), "2026年03月04日 05:06（UTC）");
+        assert_eq!(format_time(&LOCALES[0], Tz::UTC, t), "2026-03-04 05:06 UTC");
+        assert_eq!(
+            format_time(&LOCALES[1], Tz::UTC, t),
+            "2026年03月04日 05:06（UTC）"
+        );
         // Exactly what the strftime formats "%Y-%m-%d %H:%M UTC" and
         // "%Y年%m月%d日 %H:%M（UTC）" give, for any moment.
         for secs in [
@@ -383,14 +430,44 @@ mod tests {
         ] {
             let t = DateTime::from_timestamp(secs, 0).unwrap();
             assert_eq!(
-                format_time(&LOCALES[0], t),
+                format_time(&LOCALES[0], Tz::UTC, t),
                 t.format("%Y-%m-%d %H:%M UTC").to_string()
             );
             assert_eq!(
-                format_time(&LOCALES[1], t),
+                format_time(&LOCALES[1], Tz::UTC, t),
                 t.format("%Y年%m月%d日 %H:%M（UTC）").to_string()
             );
         }
+    }
+
+    #[test]
+    fn moments_are_shown_in_the_readers_zone_and_say_which() {
+        let t: DateTime<Utc> = "2026-11-21T23:30:00Z".parse().unwrap();
+        let shanghai = chrono_tz::Asia::Shanghai;
+        let berlin = chrono_tz::Europe::Berlin;
+        let new_york = chrono_tz::America::New_York;
+        assert_eq!(
+            format_time(&LOCALES[1], shanghai, t),
+            "2026年11月22日 07:30（北京时间）"
+        );
+        assert_eq!(
+            format_time(&LOCALES[0], shanghai, t),
+            "2026-11-22 07:30 (Beijing time)"
+        );
+        assert_eq!(
+            format_time(&LOCALES[0], berlin, t),
+            "2026-11-22 00:30 (UTC+01:00)"
+        );
+        assert_eq!(
+            format_time(&LOCALES[1], new_york, t),
+            "2026年11月21日 18:30（UTC-05:00）"
+        );
+        // Summer time moves the offset with it.
+        let summer: DateTime<Utc> = "2026-07-01T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            format_time(&LOCALES[0], berlin, summer),
+            "2026-07-01 14:00 (UTC+02:00)"
+        );
     }
 
     #[test]
@@ -441,8 +518,8 @@ mod tests {
         let catalog = Catalog::load().unwrap();
         let mut checked = 0;
         for locale in Catalog::locales() {
-            let bundle = &catalog.bundles[locale.0];
-            for (id, template) in &catalog.messages[locale.0] {
+            let bundle = &catalog.bundles[locale.index];
+            for (id, template) in &catalog.messages[locale.index] {
                 let Some(template) = template else { continue };
                 let pattern = bundle.get_message(id).unwrap().value().unwrap();
                 let mut vars = BTreeMap::new();

@@ -70,6 +70,9 @@ enum Command {
         /// as an unknown reference.
         #[arg(long)]
         requester: Option<String>,
+        /// The customer's IANA time zone, in which the texts show moments (default UTC).
+        #[arg(long)]
+        time_zone: Option<String>,
     },
     /// Create a new caller token: prints the token (give it to the caller) and the callers-file
     /// entry holding only its hash.
@@ -278,6 +281,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             claim,
             view,
             requester,
+            time_zone,
         } => {
             let claim = claim
                 .map(|json| json::from_json::<pb::Claim>(&json, "paydiag.v1.Claim"))
@@ -292,6 +296,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 ticket_id: String::new(),
                 view: pb::DiagnosisView::from(view).into(),
                 requester_account_id: requester.unwrap_or_default(),
+                time_zone: time_zone.unwrap_or_default(),
             };
             let diagnosis = client::diagnose(&server, token.as_deref(), request).await?;
             println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);

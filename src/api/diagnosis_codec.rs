@@ -13,6 +13,7 @@ use crate::i18n::{Catalog, Locale};
 use crate::mask::mask;
 use crate::pb::v1 as pb;
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 /// A checked diagnose request.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +48,7 @@ pub fn diagnose_input(
         .map(|claim| self::claim(&mut c, claim))
         .unwrap_or_default();
     let ticket_id = c.text("ticket_id", &p.ticket_id, MAX_ID_CHARS, false);
+    let zone = time_zone(&mut c, &p.time_zone);
     let requester = (!p.requester_account_id.is_empty())
         .then(|| c.id("requester_account_id", &p.requester_account_id));
     let with_findings = with_findings(&mut c, p.view);
@@ -55,11 +57,26 @@ pub fn diagnose_input(
         reference,
         as_of,
         claim,
-        locale: Catalog::negotiate(&p.locale),
+        locale: Catalog::negotiate(&p.locale).in_zone(zone.unwrap_or(Tz::UTC)),
         ticket_id,
         with_findings,
         requester,
     })
+}
+
+/// An optional IANA time zone name; `None` when empty (or unknown, with a violation).
+pub fn time_zone(c: &mut Check, name: &str) -> Option<Tz> {
+    if name.is_empty() {
+        return None;
+    }
+    let zone = name.parse::<Tz>().ok();
+    if zone.is_none() {
+        c.violation(
+            "time_zone",
+            "must be an IANA time zone name, e.g. \"Asia/Shanghai\" or \"Europe/Berlin\"",
+        );
+    }
+    zone
 }
 
 /// Whether the `view` asked for carries findings: FULL, the default, does.

@@ -76,21 +76,16 @@ pub fn triage_input(
     let text = format!("{}\n{}", p.subject, p.body);
     let chinese = text.chars().any(is_han);
     let triage = rules.triage();
-    let zone = match p.time_zone.as_str() {
-        "" if chinese => triage.chinese_time_zone,
-        "" => triage.default_time_zone,
-        name => name.parse::<Tz>().unwrap_or_else(|_| {
-            c.violation(
-                "time_zone",
-                "must be an IANA time zone name, e.g. \"Asia/Shanghai\" or \"Europe/Berlin\"",
-            );
-            Tz::UTC
-        }),
-    };
+    let zone = diagnosis_codec::time_zone(&mut c, &p.time_zone).unwrap_or(if chinese {
+        triage.chinese_time_zone
+    } else {
+        triage.default_time_zone
+    });
     let locale = match p.locale.as_str() {
         "" if chinese => Catalog::negotiate("zh-CN"),
         requested => Catalog::negotiate(requested),
-    };
+    }
+    .in_zone(zone);
     c.finish()?;
     Ok(TriageInput {
         ticket_id,

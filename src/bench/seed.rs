@@ -326,5 +326,6 @@ fn diagnose_request(tx: &Transaction, view: pb::DiagnosisView) -> pb::DiagnoseRe
         ticket_id: format!("BENCH-{}", tx.reference),
         view: view.into(),
         requester_account_id: String::new(),
+        time_zone: String::new(),
     }
 }

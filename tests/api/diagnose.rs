@@ -480,3 +480,66 @@ async fn a_claimed_network_is_read_through_the_names_customers_give_it() {
         Some("BSC")
     );
 }
+
+#[tokio::test]
+async fn texts_show_moments_in_the_customers_time_zone_and_timestamps_stay_utc() {
+    let mut app = spawn_app().await;
+    app.put_transaction(transaction("TX-ZONE")).await;
+    let diagnose = |time_zone: &str, locale: &str| pb::DiagnoseRequest {
+        reference: "TX-ZONE".into(),
+        as_of: Some(timestamp(at(1))),
+        locale: locale.into(),
+        time_zone: time_zone.into(),
+        ..Default::default()
+    };
+    let utc = app
+        .diagnosis
+        .diagnose(diagnose("", "zh-CN"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+    let beijing = app
+        .diagnosis
+        .diagnose(diagnose("Asia/Shanghai", "zh-CN"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+    let berlin = app
+        .diagnosis
+        .diagnose(diagnose("Europe/Berlin", "en"))
+        .await
+        .expect("diagnose")
+        .into_inner();
+    // Done 108 s after 10:00 UTC, promised to the minute: 10:02 UTC, 18:02 in Beijing, 11:02 in Berlin.
+    assert!(
+        utc.customer_message.contains("10:02（UTC）"),
+        "{}",
+        utc.customer_message
+    );
+    assert!(
+        beijing
+            .customer_message
+            .contains("2026年11月22日 18:02（北京时间）"),
+        "{}",
+        beijing.customer_message
+    );
+    assert!(
+        berlin
+            .customer_message
+            .contains("2026-11-22 11:02 (UTC+01:00)"),
+        "{}",
+        berlin.customer_message
+    );
+    let resolution =
+        |d: &pb::Diagnosis| d.next_step.as_ref().and_then(|s| s.expected_resolution_at);
+    assert_eq!(resolution(&beijing), resolution(&utc));
+    assert_eq!(resolution(&berlin), resolution(&utc));
+
+    let refused = app
+        .diagnosis
+        .diagnose(diagnose("Beijing", "zh-CN"))
+        .await
+        .expect_err("an unknown zone");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert_eq!(crate::helpers::violated_fields(&refused), ["time_zone"]);
+}
