@@ -322,14 +322,15 @@ fn bundle(def: &LocaleDef) -> Result<FluentBundle<FluentResource>, CatalogError>
 /// year, month, day, hour and minute; the zone is named after it (UTC by the locale's own words).
 fn format_time(def: &LocaleDef, zone: Tz, t: DateTime<Utc>) -> String {
     let [before, y, m, d, h, utc] = def.time_format;
-    let local = t.with_timezone(&zone);
+    // UTC, the common case, needs no look-up in a zone's transition table.
+    let local = match zone {
+        Tz::UTC => t.naive_utc(),
+        _ => t.with_timezone(&zone).naive_local(),
+    };
     let after = match zone {
         Tz::UTC => Cow::Borrowed(utc),
         Tz::Asia__Shanghai => Cow::Borrowed(def.beijing_time),
-        _ => Cow::Owned(
-            def.offset_format
-                .replace("{}", &local.format("%:z").to_string()),
-        ),
+        _ => Cow::Owned(def.offset_format.replace("{}", &zone_offset(zone, t))),
     };
     let year = local.year();
     if !(0..=9999).contains(&year) {
@@ -355,6 +356,11 @@ fn format_time(def: &LocaleDef, zone: Tz, t: DateTime<Utc>) -> String {
     }
     out.push_str(&after);
     out
+}
+
+/// The UTC offset of `zone` at `t`, e.g. `+02:00`.
+fn zone_offset(zone: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&zone).format("%:z").to_string()
 }
 
 /// Writes the last `width` decimal digits of `n`, zero-padded.
