@@ -130,10 +130,12 @@ pub async fn triage(
             as_of: input.as_of,
         })
         .collect();
-    let loaded = if queries.is_empty() {
-        Vec::new()
-    } else {
-        state.store.load_many(&queries).await?
+    // One candidate, the common case, is read as Diagnose reads: inline, without a snapshot
+    // transaction or a hop to the blocking pool.
+    let loaded = match queries.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![state.store.load_facts(one).await?],
+        many => state.store.load_many(many).await?,
     };
     let mut seen = Vec::new();
     let mut candidates = Vec::with_capacity(lookups.len());
