@@ -93,8 +93,12 @@ impl PostgresStore {
         // does. Options from the URL come after, so an operator's own setting wins. (0 would
         // turn the limit off; PostgreSQL takes at most i32::MAX milliseconds.)
         let idle_ms = config.operation_timeout.as_millis().clamp(1, 2_147_483_647);
+        // paydiag's statements are index look-ups whatever their parameters. Their custom plans
+        // fold away the look-ups a call's parameters make impossible (a hash of no requester),
+        // so they always look cheaper than the generic plan, and PostgreSQL would plan the
+        // diagnosis statement again on every execution.
         let options = format!(
-            "-c idle_in_transaction_session_timeout={idle_ms} {}",
+            "-c idle_in_transaction_session_timeout={idle_ms} -c plan_cache_mode=force_generic_plan {}",
             pg.get_options().unwrap_or_default()
         );
         pg.options(options.trim_end());

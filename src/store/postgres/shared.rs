@@ -70,12 +70,6 @@ impl SharedReads {
                 tracing::warn!(error = %e, "a shared PostgreSQL read connection failed");
             }
         });
-        // The statement's custom plans fold away the look-ups a call's parameters make
-        // impossible, so they always look cheaper than its generic plan, and PostgreSQL would
-        // plan it again on every execution: its generic plan is index look-ups throughout.
-        client
-            .batch_execute("SET plan_cache_mode = force_generic_plan")
-            .await?;
         let statement = client.prepare(self.statement).await?;
         let reader = Arc::new(Reader { client, statement });
         *slot.lock() = Some(reader.clone());
