@@ -185,7 +185,7 @@ impl DiagnosisApi {
     }
 }
 
-pub(super) fn query_of(input: &DiagnoseInput) -> FactQuery {
+fn query_of(input: &DiagnoseInput) -> FactQuery {
     FactQuery {
         reference: input.reference.clone(),
         requester: input.requester.clone(),

@@ -3,7 +3,7 @@
 
 use super::{
     diagnosis_codec::{self, DiagnoseInput},
-    diagnosis_service::{DiagnosisApi, query_of},
+    diagnosis_service::DiagnosisApi,
     enums,
     error::ServiceError,
     fact_codec::timestamp,
@@ -228,7 +228,6 @@ fn diagnose<'r>(
         with_findings: input.with_findings,
         requester: input.account_id.clone(),
     };
-    debug_assert_eq!(query_of(&diagnose_input).reference, lookup.quoted);
     let diagnosis = api.diagnose_with(&diagnose_input, facts);
     let cause = enums::cause_of(diagnosis.cause());
     let action = diagnosis

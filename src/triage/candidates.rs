@@ -28,10 +28,9 @@ pub fn claim_for(x: &Extraction, tx: Option<&Transaction>, rules: &RuleSet) -> C
             .min_by_key(|t| distance(&t.value, tx.created_at)),
         None => x.times.first(),
     };
-    let network = first_or_equal(
-        x.networks.iter().map(|n| n.value.as_str()),
-        tx.map(|t| t.network.as_str()),
-    );
+    let network = first_or_fitting(x.networks.iter().map(|n| n.value.as_str()), |n| {
+        tx.is_some_and(|tx| n == tx.network)
+    });
     let format = tx.map(|t| rules.policy(&t.network).policy.address_format);
     let destination = first_or_fitting(
         x.addresses
@@ -43,10 +42,9 @@ pub fn claim_for(x: &Extraction, tx: Option<&Transaction>, rules: &RuleSet) -> C
                 .is_some_and(|(tx, f)| f.same(a, &tx.destination))
         },
     );
-    let memo = first_or_equal(
-        x.memos.iter().map(|m| m.value.as_str()),
-        tx.map(|t| t.memo.as_str()),
-    );
+    let memo = first_or_fitting(x.memos.iter().map(|m| m.value.as_str()), |m| {
+        tx.is_some_and(|tx| m == tx.memo)
+    });
     let tx_hash = first_or_fitting(x.tx_hashes.iter().map(|h| h.text.as_str()), |h| {
         tx.is_some_and(|tx| tx_hash_key(h) == tx_hash_key(&tx.tx_hash))
     });
@@ -79,14 +77,7 @@ fn best_amount<'a>(amounts: &'a [Found<Amount>], tx: Option<&Transaction>) -> Op
         .min_by_key(|a| (!fits(a), (a.amount - tx.amount).abs()))
 }
 
-fn first_or_equal<'a>(
-    mut values: impl Iterator<Item = &'a str> + Clone,
-    wanted: Option<&str>,
-) -> Option<&'a str> {
-    let first = values.clone().next();
-    values.find(|v| Some(*v) == wanted).or(first)
-}
-
+/// The first of `values` that `fits`, else the first.
 fn first_or_fitting<'a>(
     mut values: impl Iterator<Item = &'a str> + Clone,
     fits: impl Fn(&str) -> bool,

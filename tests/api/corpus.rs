@@ -125,11 +125,10 @@ fn compare(ticket: &Ticket, r: &pb::TriageTicketResponse) -> Vec<String> {
         }
     };
     let x = r.extraction.clone().unwrap_or_default();
-    let texts = |items: Vec<String>| items;
     check(
         "references",
         ticket.references.clone(),
-        texts(x.references.iter().map(|i| i.text.clone()).collect()),
+        x.references.iter().map(|i| i.text.clone()).collect(),
     );
     check(
         "tx_hashes",
