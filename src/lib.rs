@@ -19,4 +19,5 @@ pub mod pb;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod transport;
 pub mod triage;

@@ -144,12 +144,29 @@ struct ServeArgs {
     /// Most items one ImportFacts call may stream.
     #[arg(long, env = "PAYDIAG_MAX_IMPORT_ITEMS", default_value_t = 5_000_000)]
     max_import_items: u64,
-    /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
+    /// Most connections open at once; more are closed as soon as they are accepted. Default:
+    /// half the open-file limit, at most 10000.
+    #[arg(long, env = "PAYDIAG_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// How long a new connection has to begin HTTP/2 (or complete its TLS handshake).
+    #[arg(long, env = "PAYDIAG_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    handshake_timeout: Duration,
+    /// How long a connection may carry no call before it is closed (with GOAWAY).
+    #[arg(long, env = "PAYDIAG_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]
+    idle_timeout: Duration,
+    /// Most calls at once on one connection, advertised to clients so that they queue the rest.
     #[arg(long, env = "PAYDIAG_MAX_CALLS_PER_CONNECTION", default_value_t = 128)]
     max_calls_per_connection: usize,
     /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
+    /// Health checks and reflection have budgets of their own.
     #[arg(long, env = "PAYDIAG_MAX_CALLS_IN_FLIGHT", default_value_t = 2048)]
     max_calls_in_flight: usize,
+    /// Most calls at once from one caller (anonymous callers together count as one).
+    #[arg(long, env = "PAYDIAG_MAX_CALLS_PER_CALLER", default_value_t = 512)]
+    max_calls_per_caller: usize,
+    /// How long a request message has to arrive whole, e.g. "5s" (not ImportFacts' stream).
+    #[arg(long, env = "PAYDIAG_MESSAGE_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    message_timeout: Duration,
     /// Longest a call may run; a shorter deadline set by the caller wins. For ImportFacts, longest
     /// its stream may go without an item (noticed within twice that).
     #[arg(long, env = "PAYDIAG_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
@@ -192,8 +209,17 @@ impl ServeArgs {
             rate_limit_per_second: self.rate_limit_per_second,
             max_request_bytes: self.max_request_bytes,
             max_import_items: self.max_import_items,
+            connections: server::ConnectionLimits {
+                max_connections: self
+                    .max_connections
+                    .unwrap_or_else(paydiag::transport::default_max_connections),
+                handshake_timeout: self.handshake_timeout,
+                idle_timeout: self.idle_timeout,
+            },
             max_calls_per_connection: self.max_calls_per_connection,
             max_calls_in_flight: self.max_calls_in_flight,
+            max_calls_per_caller: self.max_calls_per_caller,
+            message_timeout: self.message_timeout,
             request_timeout: self.request_timeout,
             keepalive_interval: self.keepalive_interval,
             keepalive_timeout: self.keepalive_timeout,

@@ -4,7 +4,8 @@ use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
 use crate::layers::{
     auth::AuthLayer, call_timeout::CallTimeoutLayer, inflight::InFlightLayer,
-    rate_limit::RateLimits, request_id::RequestIdLayer, rpc_metrics::RpcMetricsLayer,
+    open_calls::OpenCallsLayer, rate_limit::RateLimits, refusals::Refusals,
+    request_checks::RequestChecksLayer, request_id::RequestIdLayer, rpc_metrics::RpcMetricsLayer,
 };
 use crate::pb::{
     self,
@@ -14,6 +15,8 @@ use crate::pb::{
     },
 };
 use crate::store::{SharedStore, StoreConfig};
+use crate::transport;
+pub use crate::transport::ConnectionLimits;
 use anyhow::Context as _;
 use std::{
     future::Future,
@@ -23,8 +26,12 @@ use std::{
 };
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use tonic::transport::{Certificate, Identity, ServerTlsConfig, server::TcpIncoming};
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 use tonic_health::{ServingStatus, server::HealthReporter};
+
+/// After the drain grace, how long the calls still running have to answer that they were cut
+/// off before their connections are closed.
+const CUT_ANSWER: Duration = Duration::from_secs(1);
 
 /// The names health is reported for: the whole server ("") and each service.
 const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.v1.FactService"];
@@ -63,8 +70,10 @@ impl Tls {
         })
     }
 
-    fn config(&self) -> ServerTlsConfig {
-        let config = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert, &self.key));
+    fn config(&self, handshake_timeout: Duration) -> ServerTlsConfig {
+        let config = ServerTlsConfig::new()
+            .identity(Identity::from_pem(&self.cert, &self.key))
+            .timeout(handshake_timeout);
         match &self.client_ca {
             Some(ca) => config.client_ca_root(Certificate::from_pem(ca)),
             None => config,
@@ -85,10 +94,20 @@ pub struct ServerOptions {
     pub max_request_bytes: usize,
     /// Most items one ImportFacts call may stream.
     pub max_import_items: u64,
-    /// Most calls at once on one connection; more are refused with RESOURCE_EXHAUSTED.
+    /// Most connections open at once, and how long one may stay without beginning HTTP/2 or
+    /// without a call.
+    pub connections: ConnectionLimits,
+    /// Most calls at once on one connection, advertised to clients
+    /// (`SETTINGS_MAX_CONCURRENT_STREAMS`) so that they queue the rest.
     pub max_calls_per_connection: usize,
     /// Most calls at once across all connections; more are refused with RESOURCE_EXHAUSTED.
+    /// Health checks and reflection have budgets of their own.
     pub max_calls_in_flight: usize,
+    /// Most calls at once from one caller (all anonymous callers count as one).
+    pub max_calls_per_caller: usize,
+    /// How long a one-message request has to arrive whole; after it, the call ends with
+    /// DEADLINE_EXCEEDED and frees its place.
+    pub message_timeout: Duration,
     /// Longest a call may run (a shorter deadline from the caller wins); for ImportFacts, longest
     /// its stream may go without an item (noticed within twice that), so that a long import that
     /// keeps sending is not cut off.
@@ -114,8 +133,11 @@ impl Default for ServerOptions {
             rate_limit_per_second: 1000,
             max_request_bytes: 1024 * 1024,
             max_import_items: 5_000_000,
+            connections: ConnectionLimits::default(),
             max_calls_per_connection: 128,
             max_calls_in_flight: 2048,
+            max_calls_per_caller: 512,
+            message_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             keepalive_interval: Duration::from_secs(30),
             keepalive_timeout: Duration::from_secs(10),
@@ -179,49 +201,65 @@ pub async fn run_with(
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
     let limit = options.max_request_bytes;
     let limits = RateLimits::new(&options.callers, options.rate_limit_per_second);
+    let refusals = Arc::new(Refusals::default());
+    tasks.spawn({
+        let (refusals, stopping) = (refusals.clone(), stopping.clone());
+        async move { refusals.audit_every_interval(stopping).await }
+    });
+    let in_flight = InFlightLayer::new(
+        options.max_calls_in_flight,
+        options.max_calls_per_caller,
+        &options.callers,
+    );
     let mut builder = tonic::transport::Server::builder();
     if let Some(tls) = &options.tls {
         builder = builder
-            .tls_config(tls.config())
+            .tls_config(tls.config(options.connections.handshake_timeout))
             .context("configuring TLS")?;
     }
+    let streams_per_connection =
+        u32::try_from(options.max_calls_per_connection).unwrap_or(u32::MAX);
+    let cut = CancellationToken::new();
     let serve = builder
-        // Per connection: over the limit, a call is refused (RESOURCE_EXHAUSTED), never queued.
-        .concurrency_limit_per_connection(options.max_calls_per_connection)
-        .load_shed(true)
+        // Clients queue calls beyond it rather than having them refused.
+        .max_concurrent_streams(streams_per_connection)
         .http2_keepalive_interval(Some(options.keepalive_interval))
         .http2_keepalive_timeout(Some(options.keepalive_timeout))
         // Outermost first: every call gets an id and is timed, even when it is then refused.
         .layer(RequestIdLayer)
         .layer(RpcMetricsLayer)
+        .layer(OpenCallsLayer)
         .layer(CallTimeoutLayer::new(options.request_timeout))
-        .layer(InFlightLayer::new(options.max_calls_in_flight))
-        .layer(AuthLayer::new(options.callers.clone(), limits))
+        .layer(RequestChecksLayer::new(options.message_timeout))
+        .layer(AuthLayer::new(options.callers.clone(), limits, refusals))
+        .layer(in_flight)
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
         // grpcurl 1.8 and other older tools speak only v1alpha.
         .add_service(reflection().build_v1alpha()?)
         .add_service(DiagnosisServiceServer::new(diagnosis).max_decoding_message_size(limit))
         .add_service(
-            FactServiceServer::new(FactApi::new(
-                state,
-                options.max_import_items,
-                options.request_timeout,
-            ))
+            FactServiceServer::new(
+                FactApi::new(state, options.max_import_items, options.request_timeout)
+                    .cut_off_by(cut.clone()),
+            )
             .max_decoding_message_size(limit),
         )
-        // Our own listener: tonic's `tcp_nodelay` applies only to listeners it binds itself, so
-        // Nagle's algorithm is turned off here, or every answer would wait for a delayed ACK.
         .serve_with_incoming_shutdown(
-            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            transport::incoming(listener, options.connections, options.tls.is_none()),
             shutdown,
         );
     tokio::pin!(serve);
     let served = tokio::select! {
         served = &mut serve => served.map_err(anyhow::Error::from),
         () = async { stopping.cancelled().await; tokio::time::sleep(grace).await } => {
-            tracing::warn!("drain grace period over: closing the remaining connections");
-            Ok(())
+            tracing::warn!("drain grace period over: ending the calls still running");
+            // Imports still running answer how far they got, then every connection is closed.
+            cut.cancel();
+            tokio::time::timeout(CUT_ANSWER, &mut serve)
+                .await
+                .unwrap_or(Ok(()))
+                .map_err(anyhow::Error::from)
         }
     };
     stopping.cancel();

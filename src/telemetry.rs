@@ -1,5 +1,6 @@
 //! Logging, metrics and signals.
 
+mod metrics_http;
 mod writer;
 
 pub use writer::{BatchedWriter, WriterGuard};
@@ -76,13 +77,19 @@ const LATENCY_BUCKETS: &[f64] = &[
     5.0, 10.0,
 ];
 
-/// Serves Prometheus metrics over HTTP on `listen` (any path) from now on. Once per process.
+/// Serves Prometheus metrics over HTTP on `listen` (any path) from now on. Once per process,
+/// within a Tokio runtime.
 pub fn install_metrics(listen: SocketAddr) -> anyhow::Result<()> {
-    PrometheusBuilder::new()
-        .with_http_listener(listen)
+    let listener = std::net::TcpListener::bind(listen)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .and_then(tokio::net::TcpListener::from_std)
+        .map_err(|e| anyhow::anyhow!("serving metrics on {listen}: {e}"))?;
+    let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)?
-        .install()
-        .map_err(|e| anyhow::anyhow!("serving metrics on {listen}: {e}"))
+        .install_recorder()
+        .map_err(|e| anyhow::anyhow!("installing the metrics recorder: {e}"))?;
+    tokio::spawn(metrics_http::serve(listener, handle));
+    Ok(())
 }
 
 /// Completes on ctrl-c or SIGTERM.

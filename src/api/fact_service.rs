@@ -6,6 +6,7 @@ use crate::store::Fact;
 use crate::{auth::Caller, mask::mask};
 use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
 /// Facts stored per store transaction during an import: large enough to amortize commits,
@@ -20,6 +21,8 @@ pub struct FactApi {
     state: AppState,
     max_import_items: u64,
     item_timeout: Duration,
+    /// Cancelled when the server stops waiting for calls to finish on shutdown.
+    cut: CancellationToken,
 }
 
 impl FactApi {
@@ -30,7 +33,14 @@ impl FactApi {
             state,
             max_import_items,
             item_timeout,
+            cut: CancellationToken::new(),
         }
+    }
+
+    /// Ends imports still running when `cut` is cancelled, storing what they received and
+    /// saying how far they got (UNAVAILABLE, so that the caller resends the rest elsewhere).
+    pub fn cut_off_by(self, cut: CancellationToken) -> Self {
+        Self { cut, ..self }
     }
 
     async fn put(&self, fact: Fact) -> Result<(), ServiceError> {
@@ -45,7 +55,6 @@ impl FactApi {
         mut stream: Streaming<pb::ImportFactsRequest>,
         import: &mut Import,
     ) -> Result<(), Status> {
-        let mut index = 0u64;
         // One timer for the whole stream rather than one per item: each time it fires, the
         // stream must have sent an item since the time before, so a stream that goes quiet is
         // ended after one to two timeouts of silence.
@@ -57,13 +66,17 @@ impl FactApi {
                 biased;
                 message = stream.message() => message,
                 () = &mut quiet => {
-                    if index > heard {
-                        heard = index;
+                    if import.read > heard {
+                        heard = import.read;
                         quiet.as_mut().reset(Instant::now() + self.item_timeout);
                         continue;
                     }
                     import.flush(&self.state).await?;
-                    return Err(went_quiet(index, import, self.item_timeout));
+                    return Err(went_quiet(import, self.item_timeout));
+                }
+                () = self.cut.cancelled() => {
+                    import.flush(&self.state).await?;
+                    return Err(cut_off(import));
                 }
             };
             let item = match message {
@@ -71,26 +84,26 @@ impl FactApi {
                 Ok(None) => break,
                 Err(status) => {
                     import.flush(&self.state).await?;
-                    return Err(broken(index, import, status));
+                    return Err(broken(import, status));
                 }
             };
-            if index == self.max_import_items {
+            if import.read == self.max_import_items {
                 // What came before the cap is stored; the caller sends the rest in another call.
                 import.flush(&self.state).await?;
                 return Err(too_long(self.max_import_items, import));
             }
             match fact_codec::import_item(&item) {
                 Ok(fact) => import.pending.push(fact),
-                Err(violations) => import.reject(index, violations),
+                Err(violations) => import.reject(import.read, violations),
             }
+            import.read += 1;
             if import.pending.len() >= IMPORT_BATCH {
                 import.flush(&self.state).await?;
             }
-            index += 1;
         }
         import.flush(&self.state).await?;
         tracing::info!(
-            items = index,
+            items = import.read,
             stored = import.stored(),
             rejected = import.response.rejected_count,
             "import finished"
@@ -233,14 +246,14 @@ impl FactService for FactApi {
         let caller = request
             .extensions()
             .get::<Arc<Caller>>()
-            .map(|c| c.name.clone());
-        let mut import = Import::default();
+            .map_or_else(|| "-".to_owned(), |c| c.name.clone());
+        let mut import = Import::new(caller);
         let result = self.import(request.into_inner(), &mut import).await;
         // Every outcome is audited with what it stored: an import that fails part way has
-        // still written the batches before the failure.
+        // still written the batches before the failure (each audited as it committed).
         tracing::info!(
             target: "paydiag::audit",
-            caller = caller.as_deref().unwrap_or("-"),
+            caller = import.caller,
             method = "ImportFacts",
             resource = "-",
             outcome = result.as_ref().map_or_else(|s| code_name(s.code()), |()| "ok"),
@@ -252,9 +265,10 @@ impl FactService for FactApi {
     }
 }
 
-/// The error for a stream that broke at item `index` (it could not be read: malformed, too
+/// The error for a stream that broke at its next item (it could not be read: malformed, too
 /// large), saying what was done with the items before it. The stream's own code is kept.
-fn broken(index: u64, import: &Import, status: Status) -> Status {
+fn broken(import: &Import, status: Status) -> Status {
+    let index = import.read;
     Status::new(
         status.code(),
         format!(
@@ -268,8 +282,9 @@ fn broken(index: u64, import: &Import, status: Status) -> Status {
 }
 
 /// The error for a stream that sent no item for `timeout`, saying what was done with the
-/// `index` items before the silence.
-fn went_quiet(index: u64, import: &Import, timeout: Duration) -> Status {
+/// items before the silence.
+fn went_quiet(import: &Import, timeout: Duration) -> Status {
+    let index = import.read;
     Status::deadline_exceeded(format!(
         "the stream sent no item for {}: the {index} items before were processed ({} stored, \
          {} rejected); send the rest in another call",
@@ -277,6 +292,28 @@ fn went_quiet(index: u64, import: &Import, timeout: Duration) -> Status {
         import.stored(),
         import.response.rejected_count
     ))
+}
+
+/// The error for an import cut off by the server's shutdown, saying how far it got, in the
+/// message and in an ErrorInfo whose metadata a program can read.
+fn cut_off(import: &Import) -> Status {
+    use tonic_types::{ErrorDetails, StatusExt};
+    let (read, stored, rejected) = (import.read, import.stored(), import.response.rejected_count);
+    let message = format!(
+        "the server is shutting down: the {read} items received were processed ({stored} \
+         stored, {rejected} rejected); send the rest to another replica"
+    );
+    let mut details = ErrorDetails::with_error_info(
+        "SHUTTING_DOWN",
+        "paydiag.v1",
+        [
+            ("items_processed".to_owned(), read.to_string()),
+            ("facts_stored".to_owned(), stored.to_string()),
+            ("items_rejected".to_owned(), rejected.to_string()),
+        ],
+    );
+    details.set_retry_info(Some(super::error::RETRY_AFTER));
+    Status::with_error_details(tonic::Code::Unavailable, message, details)
 }
 
 /// The error for a stream past the cap, saying what was done with the items before it.
@@ -330,13 +367,28 @@ pub fn code_name(code: tonic::Code) -> &'static str {
 }
 
 /// An import in progress: the facts not yet stored and the running response.
-#[derive(Default)]
 struct Import {
+    /// Who is importing, as audited.
+    caller: String,
     pending: Vec<Fact>,
+    /// Items read from the stream so far.
+    read: u64,
+    /// The index of the first item of the pending batch.
+    batch_from: u64,
     response: pb::ImportFactsResponse,
 }
 
 impl Import {
+    fn new(caller: String) -> Self {
+        Self {
+            caller,
+            pending: Vec::new(),
+            read: 0,
+            batch_from: 0,
+            response: pb::ImportFactsResponse::default(),
+        }
+    }
+
     /// Facts stored so far.
     fn stored(&self) -> u64 {
         let r = &self.response;
@@ -387,7 +439,30 @@ impl Import {
             }] += 1;
             n
         });
-        if let Err(error) = state.store.put_facts(batch).await {
+        let (first, last) = (self.batch_from, self.read.saturating_sub(1));
+        self.batch_from = self.read;
+        // The commit and its audit line run apart from the call: a batch that commits is
+        // audited even if the call is dropped meanwhile (the caller's deadline, a disconnect).
+        let store = state.store.clone();
+        let caller = self.caller.clone();
+        let committed = tokio::spawn(async move {
+            store.put_facts(batch).await?;
+            tracing::info!(
+                target: "paydiag::audit",
+                caller,
+                method = "ImportFacts",
+                resource = "-",
+                outcome = "batch stored",
+                stored = counts.iter().sum::<u64>(),
+                first_index = first,
+                last_index = last,
+                "fact write"
+            );
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| Err(crate::store::StoreError::Internal(anyhow::anyhow!(e))));
+        if let Err(error) = committed {
             // The batches before this one are stored: the caller resends from here.
             let status = Status::from(ServiceError::from(error));
             return Err(Status::with_details(

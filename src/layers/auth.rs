@@ -1,8 +1,10 @@
 //! Authentication and per-method authorization.
 
 use super::rate_limit::RateLimits;
+use super::refusals::{Refusal, Refusals};
 use super::{BoxFuture, method_of};
 use crate::auth::{AuthFailure, Caller, Callers, Role};
+use crate::transport::Peer;
 use http::{Request, Response};
 use std::{
     sync::Arc,
@@ -32,13 +34,18 @@ pub fn required_role(path: &str) -> Option<Role> {
 pub struct AuthLayer {
     callers: Arc<Callers>,
     limits: Arc<RateLimits>,
+    refusals: Arc<Refusals>,
 }
 
 impl AuthLayer {
-    /// A layer admitting `callers` within their rate limits; with no callers configured,
-    /// every call is anonymous.
-    pub fn new(callers: Arc<Callers>, limits: Arc<RateLimits>) -> Self {
-        Self { callers, limits }
+    /// A layer admitting `callers` within their rate limits, counting and auditing the calls
+    /// it refuses in `refusals`; with no callers configured, every call is anonymous.
+    pub fn new(callers: Arc<Callers>, limits: Arc<RateLimits>, refusals: Arc<Refusals>) -> Self {
+        Self {
+            callers,
+            limits,
+            refusals,
+        }
     }
 }
 
@@ -50,6 +57,7 @@ impl<S> Layer<S> for AuthLayer {
             inner,
             callers: self.callers.clone(),
             limits: self.limits.clone(),
+            refusals: self.refusals.clone(),
         }
     }
 }
@@ -60,6 +68,7 @@ pub struct AuthService<S> {
     inner: S,
     callers: Arc<Callers>,
     limits: Arc<RateLimits>,
+    refusals: Arc<Refusals>,
 }
 
 impl<S> AuthService<S> {
@@ -67,6 +76,13 @@ impl<S> AuthService<S> {
         let path = request.uri().path();
         let Some(role) = required_role(path) else {
             return Ok(());
+        };
+        let peer = request.extensions().get::<Peer>().map(|p| p.address.ip());
+        let refusal = |caller, reason| Refusal {
+            peer,
+            method: method_of(path),
+            caller,
+            reason,
         };
         let caller = if self.callers.is_empty() {
             Caller::anonymous()
@@ -78,27 +94,21 @@ impl<S> AuthService<S> {
             match self.callers.authenticate(authorization) {
                 Ok(caller) => caller,
                 Err(failure) => {
-                    return Err(denied(
-                        path,
-                        None,
-                        failure.label(),
-                        unauthenticated(failure),
-                    ));
+                    let refusal = refusal(None, failure.label());
+                    return Err(self.refusals.refuse(refusal, unauthenticated(failure)));
                 }
             }
         };
         if !caller.has(role) {
+            // The caller knows who it is: the answer need not repeat its name.
             let message = format!(
-                "caller {:?} lacks the {} role this method needs",
-                caller.name,
+                "this caller lacks the {} role this method needs",
                 role.name()
             );
-            return Err(denied(
-                path,
-                Some(&caller.name),
-                "missing_role",
-                Status::permission_denied(message),
-            ));
+            let refusal = refusal(Some(&caller.name), "missing_role");
+            return Err(self
+                .refusals
+                .refuse(refusal, Status::permission_denied(message)));
         }
         self.limits.check(&caller)?;
         request.extensions_mut().insert(caller);
@@ -116,21 +126,6 @@ fn unauthenticated(failure: AuthFailure) -> Status {
         }
         AuthFailure::UnknownToken => "unknown token",
     })
-}
-
-/// Audits and counts a refused call.
-fn denied(path: &str, caller: Option<&str>, reason: &'static str, status: Status) -> Status {
-    metrics::counter!("paydiag_auth_failures_total", "reason" => reason).increment(1);
-    tracing::warn!(
-        target: "paydiag::audit",
-        caller = caller.unwrap_or("-"),
-        method = method_of(path),
-        resource = "-",
-        outcome = "denied",
-        reason,
-        "call refused"
-    );
-    status
 }
 
 impl<S, B, R> Service<Request<B>> for AuthService<S>

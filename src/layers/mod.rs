@@ -6,7 +6,10 @@
 pub mod auth;
 pub mod call_timeout;
 pub mod inflight;
+pub mod open_calls;
 pub mod rate_limit;
+pub mod refusals;
+pub mod request_checks;
 pub mod request_id;
 pub mod rpc_metrics;
 

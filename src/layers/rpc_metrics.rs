@@ -1,6 +1,6 @@
 //! The `rpc_server_call_duration_seconds` histogram, by method and gRPC status code.
 
-use super::{BoxFuture, method_of};
+use super::{BoxFuture, method_of, request_checks::grpc_timeout};
 use http::{Request, Response};
 use std::{
     task::{Context, Poll},
@@ -81,17 +81,53 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let method = method_of(request.uri().path()).to_owned();
-        let started = Instant::now();
+        let mut timing = Timing {
+            method: method_of(request.uri().path()).to_owned(),
+            started: Instant::now(),
+            deadline: grpc_timeout(request.headers()).ok().flatten(),
+            recorded: false,
+        };
         let call = self.inner.call(request);
         Box::pin(async move {
             let response = call.await?;
-            let labels = [
-                ("rpc_method", method),
-                ("rpc_grpc_status_code", status_code(&response).to_owned()),
-            ];
-            metrics::histogram!(CALL_DURATION, &labels).record(started.elapsed().as_secs_f64());
+            timing.record(status_code(&response));
             Ok(response)
         })
+    }
+}
+
+/// A call being timed: recorded with its status when it answers, or, when it is dropped
+/// unanswered, as its caller ended it (DEADLINE_EXCEEDED past the caller's deadline, CANCELLED
+/// when the caller went away).
+struct Timing {
+    method: String,
+    started: Instant,
+    deadline: Option<std::time::Duration>,
+    recorded: bool,
+}
+
+impl Timing {
+    fn record(&mut self, code: &'static str) {
+        self.recorded = true;
+        let labels = [
+            ("rpc_method", std::mem::take(&mut self.method)),
+            ("rpc_grpc_status_code", code.to_owned()),
+        ];
+        metrics::histogram!(CALL_DURATION, &labels).record(self.started.elapsed().as_secs_f64());
+    }
+}
+
+impl Drop for Timing {
+    fn drop(&mut self) {
+        if self.recorded {
+            return;
+        }
+        let elapsed = self.started.elapsed();
+        let code = if self.deadline.is_some_and(|deadline| elapsed >= deadline) {
+            tonic::Code::DeadlineExceeded
+        } else {
+            tonic::Code::Cancelled
+        };
+        self.record(code_name(code));
     }
 }

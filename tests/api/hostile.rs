@@ -178,10 +178,12 @@ async fn a_million_item_batch_is_refused_for_its_size() {
 }
 
 #[tokio::test]
-async fn a_client_that_opens_many_streams_and_never_sends_does_not_starve_others() {
+async fn a_client_that_opens_more_streams_than_allowed_queues_them_and_starves_no_one() {
     let mut app = spawn_app().await;
     let mut senders = Vec::new();
     let mut calls = Vec::new();
+    // More than the 128 calls a connection may carry: the client queues the rest, as the
+    // server's SETTINGS tell it to.
     for _ in 0..200 {
         let (tx, rx) = tokio::sync::mpsc::channel::<pb::ImportFactsRequest>(1);
         let mut client = app.facts.clone();
@@ -192,9 +194,8 @@ async fn a_client_that_opens_many_streams_and_never_sends_does_not_starve_others
         }));
         senders.push(tx);
     }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
-    // A fresh connection is served while the 200 idle streams stay open.
+    // A fresh connection is served while the streams stay open.
     let other = tonic::transport::Channel::from_shared(format!("http://{}", app.addr))
         .expect("uri")
         .connect()
@@ -206,21 +207,18 @@ async fn a_client_that_opens_many_streams_and_never_sends_does_not_starve_others
             reference: "X".into(),
             ..Default::default()
         })
-        .await;
-    assert!(served.is_ok(), "{served:?}");
+        .await
+        .expect("a fresh connection is served");
+    assert_eq!(served.into_inner().cause(), pb::Cause::NotFound);
 
     drop(senders);
-    let mut refused = 0;
     for call in calls {
-        if let Err(status) = call.await.expect("join") {
-            assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
-            refused += 1;
-        }
+        let imported = call
+            .await
+            .expect("join")
+            .expect("every queued call is served");
+        assert_eq!(imported.into_inner(), pb::ImportFactsResponse::default());
     }
-    assert!(
-        refused > 0,
-        "streams beyond the per-connection limit are shed"
-    );
     still_healthy(&mut app).await;
 }
 

@@ -83,24 +83,30 @@ async fn calls_beyond_the_global_in_flight_limit_are_refused_not_queued() {
 }
 
 #[tokio::test]
-async fn calls_beyond_the_per_connection_limit_are_shed_with_resource_exhausted() {
+async fn calls_beyond_the_per_connection_limit_wait_for_a_stream_rather_than_fail() {
     let mut app = app_with(ServerOptions {
         max_calls_per_connection: 1,
         ..test_options()
     })
     .await;
-    let _held = hold_a_call(&mut app.facts).await;
+    let held = hold_a_call(&mut app.facts).await;
 
-    let refused = app
-        .diagnosis
-        .diagnose(pb::DiagnoseRequest {
-            reference: "TX".into(),
-            ..Default::default()
-        })
+    let mut diagnosis = app.diagnosis.clone();
+    let queued = tokio::spawn(async move {
+        diagnosis
+            .diagnose(pb::DiagnoseRequest {
+                reference: "TX".into(),
+                ..Default::default()
+            })
+            .await
+    });
+    drop(held);
+
+    let served = queued
         .await
-        .expect_err("over the per-connection limit");
-
-    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+        .expect("join")
+        .expect("served once the held call ended");
+    assert_eq!(served.into_inner().cause(), pb::Cause::NotFound);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod connections;
 mod corpus;
 mod diagnose;
 mod facts;
@@ -10,6 +11,7 @@ mod hostile;
 mod limits;
 mod lookup_checks;
 mod lookups;
+mod raw;
 mod security;
 mod serving;
 mod tls;
