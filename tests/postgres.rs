@@ -40,8 +40,8 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(2);
 /// The store's timeouts when the database may go away: short, so outages show fast.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(500);
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(1);
-/// Facts an import stores per store transaction (`IMPORT_BATCH` in `api::fact_service`).
-const IMPORT_BATCH: i64 = 2_000;
+/// Facts an import stores per store transaction.
+const IMPORT_BATCH: i64 = paydiag::api::IMPORT_BATCH as i64;
 
 /// Starts a real server whose store is the PostgreSQL database at `url`, opened as `serve` does.
 async fn spawn_on(url: String, acquire_timeout: Duration, operation_timeout: Duration) -> TestApp {

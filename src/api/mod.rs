@@ -14,7 +14,7 @@ mod fact_service;
 mod triage;
 
 pub use diagnosis_service::{DiagnosisApi, MAX_BATCH};
-pub use fact_service::FactApi;
+pub use fact_service::{FactApi, IMPORT_BATCH};
 
 use crate::{
     engine::policy::RuleSet,

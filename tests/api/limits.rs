@@ -1,5 +1,6 @@
 use crate::helpers::{spawn_with, test_options, transaction};
 use paydiag::{
+    api::IMPORT_BATCH,
     pb::v1::{self as pb, fact_service_client::FactServiceClient},
     server::ServerOptions,
     store::sqlite::SqliteStore,
@@ -343,4 +344,74 @@ async fn an_import_stream_that_breaks_stores_what_came_before_and_says_how_much(
     }
     let after = app.diagnose_at("BRK-AFTER", crate::helpers::at(1)).await;
     assert_eq!(after.cause(), pb::Cause::NotFound);
+}
+
+#[tokio::test]
+async fn an_import_cut_off_by_the_drain_grace_stores_what_it_received_and_says_how_far_it_got() {
+    let mut app = app_with(ServerOptions {
+        drain_grace: Duration::from_millis(200),
+        ..test_options()
+    })
+    .await;
+    let reader = app.store.clone();
+    let (tx, rx) = mpsc::channel(IMPORT_BATCH + 8);
+    let mut facts = app.facts.clone();
+    let import = tokio::spawn(async move { facts.import_facts(ReceiverStream::new(rx)).await });
+    // A whole batch, and one item of the next.
+    for n in 0..=IMPORT_BATCH {
+        tx.send(pb::ImportFactsRequest {
+            fact: Some(pb::import_facts_request::Fact::Transaction(transaction(
+                &format!("CUT-{n}"),
+            ))),
+        })
+        .await
+        .expect("send");
+    }
+    // The first batch is committed once its last item can be read back.
+    let last_of_batch = format!("CUT-{}", IMPORT_BATCH - 1);
+    tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let query = paydiag::store::FactQuery::new(&last_of_batch, crate::helpers::at(1));
+            if reader
+                .load_facts(&query)
+                .await
+                .expect("read")
+                .transaction
+                .is_some()
+            {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the first batch commits");
+
+    app.begin_shutdown();
+    let cut = import
+        .await
+        .expect("join")
+        .expect_err("cut off by the drain grace");
+
+    let stored = (IMPORT_BATCH + 1).to_string();
+    assert_eq!(cut.code(), Code::Unavailable, "{cut:?}");
+    assert_eq!(
+        cut.message(),
+        format!(
+            "the server is shutting down: the {stored} items received were processed \
+             ({stored} stored, 0 rejected); send the rest to another replica"
+        )
+    );
+    use tonic_types::StatusExt;
+    let info = cut.get_details_error_info().expect("ErrorInfo");
+    assert_eq!(info.reason, "SHUTTING_DOWN");
+    assert_eq!(info.metadata.get("facts_stored"), Some(&stored));
+    // The partial batch was committed, not dropped.
+    let query =
+        paydiag::store::FactQuery::new(format!("CUT-{IMPORT_BATCH}"), crate::helpers::at(1));
+    let last = reader.load_facts(&query).await.expect("read");
+    assert_eq!(
+        last.transaction.map(|t| t.reference),
+        Some(format!("CUT-{IMPORT_BATCH}"))
+    );
 }

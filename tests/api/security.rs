@@ -143,6 +143,51 @@ async fn calls_without_a_known_token_are_unauthenticated_before_anything_is_look
 }
 
 #[tokio::test]
+async fn a_peer_guessing_tokens_is_told_to_wait_while_valid_tokens_are_still_served() {
+    let (mut app, _store) = secured_app().await;
+
+    let mut unauthenticated = 0;
+    let mut slowed = None;
+    for _ in 0..200 {
+        let refused = app
+            .diagnosis
+            .diagnose(with_token(diagnose_request("TX"), "guess"))
+            .await
+            .expect_err("bad token");
+        match refused.code() {
+            Code::Unauthenticated => unauthenticated += 1,
+            _ => {
+                slowed = Some(refused);
+                break;
+            }
+        }
+    }
+
+    let slowed = slowed.expect("the guesses are slowed down");
+    assert_eq!(slowed.code(), Code::ResourceExhausted, "{slowed:?}");
+    assert!(
+        slowed
+            .message()
+            .starts_with("too many refused calls from this address"),
+        "{}",
+        slowed.message()
+    );
+    use tonic_types::StatusExt;
+    assert!(
+        slowed.get_details_retry_info().is_some(),
+        "carries RetryInfo"
+    );
+    assert!(unauthenticated >= 10, "{unauthenticated} answered before");
+    // Only refusals count: the reader's own calls are served.
+    let served = app
+        .diagnosis
+        .diagnose(with_token(diagnose_request("TX"), READER))
+        .await
+        .expect("a valid token is served");
+    assert_eq!(served.into_inner().cause(), pb::Cause::NotFound);
+}
+
+#[tokio::test]
 async fn each_role_may_call_only_its_own_service() {
     let (mut app, store) = secured_app().await;
     let put = |token: &str| {
