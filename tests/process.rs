@@ -13,15 +13,20 @@ use std::{
     io::{BufRead, BufReader},
     path::Path,
     process::{Child, Command, Stdio},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::{Request, transport::Channel};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
 
 const READER: &str = "reader-token-for-process-test";
 const WRITER: &str = "writer-token-for-process-test";
 const ACCOUNT: &str = "acct-SECRET-0001234567";
 const ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
+/// The counter of log lines lost because the log sink did not keep up.
+const DROPPED: &str = "paydiag_log_lines_dropped_total";
 
 /// A port free a moment ago, for the metrics listener: the exporter cannot say which port it
 /// bound. Only scraped once the server is serving, so a clash shows as a server that exits
@@ -32,6 +37,38 @@ fn free_port() -> u16 {
         .local_addr()
         .expect("addr")
         .port()
+}
+
+/// A callers file in `dir`: "agent" reads with [`READER`], "feeder" writes with [`WRITER`].
+fn callers_file(dir: &Path) -> std::path::PathBuf {
+    let callers = dir.join("callers.toml");
+    std::fs::write(
+        &callers,
+        format!(
+            "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
+             [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
+            token_hash(READER),
+            token_hash(WRITER)
+        ),
+    )
+    .expect("callers file");
+    callers
+}
+
+/// A pending withdrawal of [`ACCOUNT`] to [`ADDRESS`], created now.
+fn transaction(reference: &str) -> pb::Transaction {
+    pb::Transaction {
+        reference: reference.into(),
+        account_id: ACCOUNT.into(),
+        kind: pb::TransactionKind::Withdrawal.into(),
+        network: "ETH".into(),
+        asset: "USDT".into(),
+        amount: "10".into(),
+        destination: ADDRESS.into(),
+        status: pb::TransactionStatus::Pending.into(),
+        created_at: Some(timestamp(chrono::Utc::now())),
+        ..Default::default()
+    }
 }
 
 fn authorized<T>(message: T, token: &str, request_id: Option<&str>) -> Request<T> {
@@ -176,17 +213,7 @@ impl Drop for Server {
 #[tokio::test]
 async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     let dir = tempfile::TempDir::new().expect("dir");
-    let callers = dir.path().join("callers.toml");
-    std::fs::write(
-        &callers,
-        format!(
-            "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
-             [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
-            token_hash(READER),
-            token_hash(WRITER)
-        ),
-    )
-    .expect("callers file");
+    let callers = callers_file(dir.path());
     let Started {
         mut server,
         logs,
@@ -207,18 +234,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
 
     // Facts carrying personal data, then a diagnosis with our request id, and one refused call.
-    let transaction = pb::Transaction {
-        reference: "TX-OPS-1".into(),
-        account_id: ACCOUNT.into(),
-        kind: pb::TransactionKind::Withdrawal.into(),
-        network: "ETH".into(),
-        asset: "USDT".into(),
-        amount: "10".into(),
-        destination: ADDRESS.into(),
-        status: pb::TransactionStatus::Pending.into(),
-        created_at: Some(timestamp(chrono::Utc::now())),
-        ..Default::default()
-    };
+    let transaction = transaction("TX-OPS-1");
     facts
         .put_transaction(authorized(
             pb::PutTransactionRequest {
@@ -504,4 +520,176 @@ async fn the_diagnose_command_prints_the_basic_view_as_json_without_findings() {
     assert_eq!(full["findings"].as_array().map(Vec::len), Some(8), "{full}");
     assert_eq!(basic["nextStep"], full["nextStep"]);
     assert_eq!(basic["customerMessage"], full["customerMessage"]);
+}
+
+/// Waits until the server at `port` answers health checks with SERVING, failing if it exits
+/// first or takes longer than 30 s; its logs cannot tell us, as nothing reads them.
+async fn wait_until_serving(server: &mut Server, port: u16) -> Channel {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(exit) = server.0.try_wait().expect("server status") {
+            panic!("the server exited before serving: {exit:?}");
+        }
+        let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).expect("uri");
+        if let Ok(channel) = endpoint.connect().await {
+            if health(&channel).await == Some(ServingStatus::Serving) {
+                return channel;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never reported SERVING"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The server's overall health, or `None` if it did not answer within 5 s.
+async fn health(channel: &Channel) -> Option<ServingStatus> {
+    let mut client = HealthClient::new(channel.clone());
+    let check = client.check(HealthCheckRequest {
+        service: String::new(),
+    });
+    let response = tokio::time::timeout(Duration::from_secs(5), check).await;
+    Some(response.ok()?.ok()?.into_inner().status())
+}
+
+/// The longest a call may take while the log sink is stalled: far beyond a loaded debug build.
+const CALL_DEADLINE: Duration = Duration::from_secs(10);
+
+/// One caller's share of a round of load: `diagnoses` Diagnose calls, each followed every
+/// fourth time by a PutTransaction of a new reference; how many transactions it wrote.
+async fn load(channel: Channel, round: usize, caller: usize, diagnoses: usize) -> usize {
+    let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
+    let mut facts = FactServiceClient::new(channel);
+    let mut puts = 0;
+    for i in 0..diagnoses {
+        let request = pb::DiagnoseRequest {
+            reference: "DEMO-MAINTENANCE".into(),
+            ..Default::default()
+        };
+        tokio::time::timeout(
+            CALL_DEADLINE,
+            diagnosis.diagnose(authorized(request, READER, None)),
+        )
+        .await
+        .expect("Diagnose answers within its deadline")
+        .expect("diagnose");
+        if i % 4 == 0 {
+            let put = pb::PutTransactionRequest {
+                transaction: Some(transaction(&format!("TX-LOG-{round}-{caller}-{i}"))),
+            };
+            tokio::time::timeout(
+                CALL_DEADLINE,
+                facts.put_transaction(authorized(put, WRITER, None)),
+            )
+            .await
+            .expect("PutTransaction answers within its deadline")
+            .expect("put transaction");
+            puts += 1;
+        }
+    }
+    puts
+}
+
+/// The sum of every sample of `name` with all of `labels`; 0 if there is none.
+fn total(metrics: &str, name: &str, labels: &[&str]) -> f64 {
+    sample(metrics, name, labels).unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_are_served_while_nothing_reads_the_log_and_the_lost_lines_are_reported() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let callers = callers_file(dir.path());
+    // A log sink that has stopped reading, as a stuck log shipper does: a FIFO the test holds
+    // open (read-write, so that opening it does not wait for a writer) and reads only at the end.
+    let fifo = dir.path().join("stderr.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success(), "mkfifo: {made:?}");
+    let sink = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .expect("open the FIFO");
+    let stderr = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&fifo)
+        .expect("open the FIFO for the server");
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_paydiag"))
+            .args(["--log-format", "json", "serve", "--demo"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
+            .args(["--callers", callers.to_str().expect("path")])
+            .args(["--rate-limit-per-second", "0"])
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::from(stderr))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start paydiag"),
+    );
+    let channel = wait_until_serving(&mut server, port).await;
+
+    // Rounds of calls from 8 callers at once, until the log writer reports dropping lines: the
+    // pipe holds 64 KiB, the writer's buffer a few MiB. Every call must answer in time.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut puts = 0;
+    let mut calls = 0;
+    for round in 0.. {
+        let callers: Vec<_> = (0..8)
+            .map(|caller| tokio::spawn(load(channel.clone(), round, caller, 100)))
+            .collect();
+        for caller in callers {
+            puts += caller.await.expect("a caller's task");
+        }
+        calls += 8 * 100;
+        let metrics = scrape(metrics_port).await;
+        if total(&metrics, DROPPED, &["kind=\"other\""]) > 0.0 {
+            assert_eq!(
+                total(&metrics, DROPPED, &["kind=\"audit\""]),
+                0.0,
+                "audit lines are the last to be dropped: {metrics}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no log line dropped after {calls} diagnoses: {metrics}"
+        );
+    }
+    assert_eq!(health(&channel).await, Some(ServingStatus::Serving));
+    let metrics = scrape(metrics_port).await;
+    let dropped = total(&metrics, DROPPED, &["kind=\"other\""]);
+
+    // The sink drains: every audit line comes out, then one line says how many others were lost.
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(sink).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut audited_puts = 0;
+    let report = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the drained log reports the lines it dropped");
+        let line: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if line["target"] == "paydiag::audit" && line["fields"]["method"] == "PutTransaction" {
+            audited_puts += 1;
+        }
+        let message = line["fields"]["message"].as_str().unwrap_or_default();
+        if message.contains("log lines dropped") {
+            break message.to_owned();
+        }
+    };
+    assert_eq!(audited_puts, puts, "every write is audited");
+    assert_eq!(
+        report,
+        format!("{dropped} log lines dropped (0 audit) while the log sink was not keeping up")
+    );
 }
