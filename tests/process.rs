@@ -597,40 +597,67 @@ fn total(metrics: &str, name: &str, labels: &[&str]) -> f64 {
     sample(metrics, name, labels).unwrap_or(0.0)
 }
 
+/// A `paydiag serve --demo` whose stderr is a FIFO that the test holds open but does not read,
+/// as a stuck log shipper leaves it: once the pipe's 64 KiB are full, the server's log writer is
+/// stuck in `write`.
+struct StalledLogs {
+    server: Server,
+    channel: Channel,
+    metrics_port: u16,
+    /// The reading end, read-write so that opening it does not wait for a writer. Keep it: once
+    /// it is closed, the server's writes fail at once instead of stalling.
+    sink: std::fs::File,
+}
+
+impl StalledLogs {
+    async fn start(dir: &Path) -> Self {
+        let callers = callers_file(dir);
+        let fifo = dir.join("stderr.fifo");
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success(), "mkfifo: {made:?}");
+        let sink = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .expect("open the FIFO");
+        let stderr = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo)
+            .expect("open the FIFO for the server");
+        let (port, metrics_port) = (free_port(), free_port());
+        let mut server = Server(
+            Command::new(env!("CARGO_BIN_EXE_paydiag"))
+                .args(["--log-format", "json", "serve", "--demo"])
+                .args(["--listen", &format!("127.0.0.1:{port}")])
+                .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+                .args(["--db", dir.join("p.db").to_str().expect("path")])
+                .args(["--callers", callers.to_str().expect("path")])
+                .args(["--rate-limit-per-second", "0"])
+                .env("RUST_LOG", "info")
+                .stderr(Stdio::from(stderr))
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start paydiag"),
+        );
+        let channel = wait_until_serving(&mut server, port).await;
+        Self {
+            server,
+            channel,
+            metrics_port,
+            sink,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_are_served_while_nothing_reads_the_log_and_the_lost_lines_are_reported() {
     let dir = tempfile::TempDir::new().expect("dir");
-    let callers = callers_file(dir.path());
-    // A log sink that has stopped reading, as a stuck log shipper does: a FIFO the test holds
-    // open (read-write, so that opening it does not wait for a writer) and reads only at the end.
-    let fifo = dir.path().join("stderr.fifo");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
-    assert!(made.success(), "mkfifo: {made:?}");
-    let sink = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&fifo)
-        .expect("open the FIFO");
-    let stderr = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&fifo)
-        .expect("open the FIFO for the server");
-    let (port, metrics_port) = (free_port(), free_port());
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_paydiag"))
-            .args(["--log-format", "json", "serve", "--demo"])
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
-            .args(["--db", dir.path().join("p.db").to_str().expect("path")])
-            .args(["--callers", callers.to_str().expect("path")])
-            .args(["--rate-limit-per-second", "0"])
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::from(stderr))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start paydiag"),
-    );
-    let channel = wait_until_serving(&mut server, port).await;
+    let StalledLogs {
+        server: _server,
+        channel,
+        metrics_port,
+        sink,
+    } = StalledLogs::start(dir.path()).await;
 
     // Rounds of calls from 8 callers at once, until the log writer reports dropping lines: the
     // pipe holds 64 KiB, the writer's buffer a few MiB. Every call must answer in time.
@@ -692,4 +719,40 @@ async fn calls_are_served_while_nothing_reads_the_log_and_the_lost_lines_are_rep
         report,
         format!("{dropped} log lines dropped (0 audit) while the log sink was not keeping up")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_log_sink_stopped_reading_still_exits_on_sigterm() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let StalledLogs {
+        mut server,
+        channel,
+        sink: _sink,
+        ..
+    } = StalledLogs::start(dir.path()).await;
+    // Several times the 64 KiB the pipe holds: the log writer is stuck writing to it.
+    let callers: Vec<_> = (0..4)
+        .map(|caller| tokio::spawn(load(channel.clone(), 0, caller, 100)))
+        .collect();
+    for caller in callers {
+        caller.await.expect("a caller's task");
+    }
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = server.0.try_wait().expect("server status") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not exit within 20 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(exit.success(), "clean exit: {exit:?}");
 }
