@@ -26,7 +26,8 @@ pub enum LogFormat {
 pub const AUDIT_TARGET: &str = "paydiag::audit";
 const AUDIT_DIRECTIVE: &str = "paydiag::audit=info";
 
-/// Keeps the log writer running; dropping it writes every line still buffered.
+/// Keeps the log writer running; dropping it writes the lines still buffered, waiting a few
+/// seconds at most for a log sink that does not read.
 #[must_use = "logs are flushed when the guard is dropped"]
 pub struct LogGuard {
     _writer: Option<WriterGuard>,
@@ -36,9 +37,10 @@ pub struct LogGuard {
 ///
 /// Lines are handed to a writer thread, so a call never waits on the terminal or a slow log
 /// collector, and the thread writes what it gathered every 10 ms with one system call, so a
-/// busy server neither pays a write per line nor wakes the thread per line. The writer does not
-/// drop lines: when its buffer is full, callers wait for it, because audit lines must not be
-/// lost.
+/// busy server neither pays a write per line nor wakes the thread per line. When stderr does
+/// not keep up, serving goes on and lines are dropped: ordinary ones beyond 4 MiB buffered,
+/// audit ones only beyond 16 MiB. Drops are counted in `paydiag_log_lines_dropped_total` by
+/// `kind` (`audit` or `other`), and one warning says how many once stderr drains.
 pub fn init_logging(format: LogFormat) -> io::Result<LogGuard> {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info"))
@@ -68,7 +70,7 @@ pub fn init_logging(format: LogFormat) -> io::Result<LogGuard> {
 pub fn log_writer<W: io::Write + Send + 'static>(
     out: W,
 ) -> io::Result<(BatchedWriter, WriterGuard)> {
-    writer::batched(out, writer::INTERVAL, writer::CAPACITY)
+    writer::batched(out, writer::Limits::default(), writer::warn_dropped)
 }
 
 /// Latency buckets, in seconds: from 100 µs (a diagnosis on loopback) to 10 s.

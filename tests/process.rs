@@ -13,15 +13,20 @@ use std::{
     io::{BufRead, BufReader},
     path::Path,
     process::{Child, Command, Stdio},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::{Request, transport::Channel};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
 
 const READER: &str = "reader-token-for-process-test";
 const WRITER: &str = "writer-token-for-process-test";
 const ACCOUNT: &str = "acct-SECRET-0001234567";
 const ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
+/// The counter of log lines lost because the log sink did not keep up.
+const DROPPED: &str = "paydiag_log_lines_dropped_total";
 
 /// A port free a moment ago, for the metrics listener: the exporter cannot say which port it
 /// bound. Only scraped once the server is serving, so a clash shows as a server that exits
@@ -32,6 +37,38 @@ fn free_port() -> u16 {
         .local_addr()
         .expect("addr")
         .port()
+}
+
+/// A callers file in `dir`: "agent" reads with [`READER`], "feeder" writes with [`WRITER`].
+fn callers_file(dir: &Path) -> std::path::PathBuf {
+    let callers = dir.join("callers.toml");
+    std::fs::write(
+        &callers,
+        format!(
+            "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
+             [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
+            token_hash(READER),
+            token_hash(WRITER)
+        ),
+    )
+    .expect("callers file");
+    callers
+}
+
+/// A pending withdrawal of [`ACCOUNT`] to [`ADDRESS`], created now.
+fn transaction(reference: &str) -> pb::Transaction {
+    pb::Transaction {
+        reference: reference.into(),
+        account_id: ACCOUNT.into(),
+        kind: pb::TransactionKind::Withdrawal.into(),
+        network: "ETH".into(),
+        asset: "USDT".into(),
+        amount: "10".into(),
+        destination: ADDRESS.into(),
+        status: pb::TransactionStatus::Pending.into(),
+        created_at: Some(timestamp(chrono::Utc::now())),
+        ..Default::default()
+    }
 }
 
 fn authorized<T>(message: T, token: &str, request_id: Option<&str>) -> Request<T> {
@@ -114,9 +151,24 @@ impl Server {
     /// server binds a port of its own choosing (so no other process can take it first, and no
     /// connection attempt can meet itself on a port nobody listens on yet) and says which.
     fn start(dir: &Path, global: &[&str], serve_args: &[&str]) -> Started {
+        Self::start_under(&[], dir, global, serve_args)
+    }
+
+    /// [`Server::start`], run by `wrapper` (a program and its arguments, such as `prlimit`
+    /// with a lower open-file limit), which must exec the binary in its own process.
+    fn start_under(wrapper: &[&str], dir: &Path, global: &[&str], serve_args: &[&str]) -> Started {
+        let binary = env!("CARGO_BIN_EXE_paydiag");
+        let mut command = match wrapper {
+            [] => Command::new(binary),
+            [program, args @ ..] => {
+                let mut command = Command::new(program);
+                command.args(args).arg(binary);
+                command
+            }
+        };
         let metrics_port = free_port();
         let mut server = Server(
-            Command::new(env!("CARGO_BIN_EXE_paydiag"))
+            command
                 .args(global)
                 .args(["serve", "--listen", "127.0.0.1:0"])
                 .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
@@ -176,17 +228,7 @@ impl Drop for Server {
 #[tokio::test]
 async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     let dir = tempfile::TempDir::new().expect("dir");
-    let callers = dir.path().join("callers.toml");
-    std::fs::write(
-        &callers,
-        format!(
-            "[[callers]]\nname = \"agent\"\ntoken_sha256 = \"{}\"\nroles = [\"reader\"]\n\n\
-             [[callers]]\nname = \"feeder\"\ntoken_sha256 = \"{}\"\nroles = [\"writer\"]\n",
-            token_hash(READER),
-            token_hash(WRITER)
-        ),
-    )
-    .expect("callers file");
+    let callers = callers_file(dir.path());
     let Started {
         mut server,
         logs,
@@ -207,18 +249,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
 
     // Facts carrying personal data, then a diagnosis with our request id, and one refused call.
-    let transaction = pb::Transaction {
-        reference: "TX-OPS-1".into(),
-        account_id: ACCOUNT.into(),
-        kind: pb::TransactionKind::Withdrawal.into(),
-        network: "ETH".into(),
-        asset: "USDT".into(),
-        amount: "10".into(),
-        destination: ADDRESS.into(),
-        status: pb::TransactionStatus::Pending.into(),
-        created_at: Some(timestamp(chrono::Utc::now())),
-        ..Default::default()
-    };
+    let transaction = transaction("TX-OPS-1");
     facts
         .put_transaction(authorized(
             pb::PutTransactionRequest {
@@ -442,12 +473,29 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         audit.iter().any(|v| v["fields"]["outcome"] == "denied"),
         "refused call audited"
     );
-    let broken_import = audit
+    let imports: Vec<&&serde_json::Value> = audit
         .iter()
-        .find(|v| v["fields"]["method"] == "ImportFacts" && v["fields"]["outcome"] != "ok")
+        .filter(|v| v["fields"]["method"] == "ImportFacts")
+        .collect();
+    let broken_import = imports
+        .iter()
+        .find(|v| v["fields"]["outcome"] == "OUT_OF_RANGE")
         .expect("the import that broke is audited");
-    assert_eq!(broken_import["fields"]["outcome"], "OUT_OF_RANGE");
     assert_eq!(broken_import["fields"]["stored"], 1, "{broken_import}");
+    // Its one batch was audited as it committed, before the break.
+    let batch = imports
+        .iter()
+        .find(|v| v["fields"]["outcome"] == "batch stored")
+        .expect("the committed batch is audited");
+    assert_eq!(
+        (
+            &batch["fields"]["stored"],
+            &batch["fields"]["first_index"],
+            &batch["fields"]["last_index"]
+        ),
+        (&1.into(), &0.into(), &0.into()),
+        "{batch}"
+    );
     for line in &lines {
         for secret in [ACCOUNT, ADDRESS, READER, WRITER, "internal case 991"] {
             assert!(!line.contains(secret), "log line leaks {secret:?}: {line}");
@@ -504,4 +552,484 @@ async fn the_diagnose_command_prints_the_basic_view_as_json_without_findings() {
     assert_eq!(full["findings"].as_array().map(Vec::len), Some(8), "{full}");
     assert_eq!(basic["nextStep"], full["nextStep"]);
     assert_eq!(basic["customerMessage"], full["customerMessage"]);
+}
+
+/// Waits until the server at `port` answers health checks with SERVING, failing if it exits
+/// first or takes longer than 30 s; its logs cannot tell us, as nothing reads them.
+async fn wait_until_serving(server: &mut Server, port: u16) -> Channel {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(exit) = server.0.try_wait().expect("server status") {
+            panic!("the server exited before serving: {exit:?}");
+        }
+        let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).expect("uri");
+        if let Ok(channel) = endpoint.connect().await {
+            if health(&channel).await == Some(ServingStatus::Serving) {
+                return channel;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never reported SERVING"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The server's overall health, or `None` if it did not answer within 5 s.
+async fn health(channel: &Channel) -> Option<ServingStatus> {
+    let mut client = HealthClient::new(channel.clone());
+    let check = client.check(HealthCheckRequest {
+        service: String::new(),
+    });
+    let response = tokio::time::timeout(Duration::from_secs(5), check).await;
+    Some(response.ok()?.ok()?.into_inner().status())
+}
+
+/// The longest a call may take while the log sink is stalled: far beyond a loaded debug build.
+const CALL_DEADLINE: Duration = Duration::from_secs(10);
+
+/// One caller's share of a round of load: `diagnoses` Diagnose calls, each followed every
+/// fourth time by a PutTransaction of a new reference; how many transactions it wrote.
+async fn load(channel: Channel, round: usize, caller: usize, diagnoses: usize) -> usize {
+    let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
+    let mut facts = FactServiceClient::new(channel);
+    let mut puts = 0;
+    for i in 0..diagnoses {
+        let request = pb::DiagnoseRequest {
+            reference: "DEMO-MAINTENANCE".into(),
+            ..Default::default()
+        };
+        tokio::time::timeout(
+            CALL_DEADLINE,
+            diagnosis.diagnose(authorized(request, READER, None)),
+        )
+        .await
+        .expect("Diagnose answers within its deadline")
+        .expect("diagnose");
+        if i % 4 == 0 {
+            let put = pb::PutTransactionRequest {
+                transaction: Some(transaction(&format!("TX-LOG-{round}-{caller}-{i}"))),
+            };
+            tokio::time::timeout(
+                CALL_DEADLINE,
+                facts.put_transaction(authorized(put, WRITER, None)),
+            )
+            .await
+            .expect("PutTransaction answers within its deadline")
+            .expect("put transaction");
+            puts += 1;
+        }
+    }
+    puts
+}
+
+/// The sum of every sample of `name` with all of `labels`; 0 if there is none.
+fn total(metrics: &str, name: &str, labels: &[&str]) -> f64 {
+    sample(metrics, name, labels).unwrap_or(0.0)
+}
+
+/// A `paydiag serve --demo` whose stderr is a FIFO that the test holds open but does not read,
+/// as a stuck log shipper leaves it: once the pipe's 64 KiB are full, the server's log writer is
+/// stuck in `write`.
+struct StalledLogs {
+    server: Server,
+    channel: Channel,
+    metrics_port: u16,
+    /// The reading end, read-write so that opening it does not wait for a writer. Keep it: once
+    /// it is closed, the server's writes fail at once instead of stalling.
+    sink: std::fs::File,
+}
+
+impl StalledLogs {
+    async fn start(dir: &Path) -> Self {
+        let callers = callers_file(dir);
+        let fifo = dir.join("stderr.fifo");
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success(), "mkfifo: {made:?}");
+        let sink = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .expect("open the FIFO");
+        let stderr = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo)
+            .expect("open the FIFO for the server");
+        let (port, metrics_port) = (free_port(), free_port());
+        let mut server = Server(
+            Command::new(env!("CARGO_BIN_EXE_paydiag"))
+                .args(["--log-format", "json", "serve", "--demo"])
+                .args(["--listen", &format!("127.0.0.1:{port}")])
+                .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+                .args(["--db", dir.join("p.db").to_str().expect("path")])
+                .args(["--callers", callers.to_str().expect("path")])
+                .args(["--rate-limit-per-second", "0"])
+                .env("RUST_LOG", "info")
+                .stderr(Stdio::from(stderr))
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start paydiag"),
+        );
+        let channel = wait_until_serving(&mut server, port).await;
+        Self {
+            server,
+            channel,
+            metrics_port,
+            sink,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_are_served_while_nothing_reads_the_log_and_the_lost_lines_are_reported() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let StalledLogs {
+        server: _server,
+        channel,
+        metrics_port,
+        sink,
+    } = StalledLogs::start(dir.path()).await;
+
+    // Rounds of calls from 8 callers at once, until the log writer reports dropping lines: the
+    // pipe holds 64 KiB, the writer's buffer a few MiB. Every call must answer in time.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut puts = 0;
+    let mut calls = 0;
+    for round in 0.. {
+        let callers: Vec<_> = (0..8)
+            .map(|caller| tokio::spawn(load(channel.clone(), round, caller, 100)))
+            .collect();
+        for caller in callers {
+            puts += caller.await.expect("a caller's task");
+        }
+        calls += 8 * 100;
+        let metrics = scrape(metrics_port).await;
+        if total(&metrics, DROPPED, &["kind=\"other\""]) > 0.0 {
+            assert_eq!(
+                total(&metrics, DROPPED, &["kind=\"audit\""]),
+                0.0,
+                "audit lines are the last to be dropped: {metrics}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no log line dropped after {calls} diagnoses: {metrics}"
+        );
+    }
+    assert_eq!(health(&channel).await, Some(ServingStatus::Serving));
+    let metrics = scrape(metrics_port).await;
+    let dropped = total(&metrics, DROPPED, &["kind=\"other\""]);
+
+    // The sink drains: every audit line comes out, then one line says how many others were lost.
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(sink).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut audited_puts = 0;
+    let report = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the drained log reports the lines it dropped");
+        let line: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if line["target"] == "paydiag::audit" && line["fields"]["method"] == "PutTransaction" {
+            audited_puts += 1;
+        }
+        let message = line["fields"]["message"].as_str().unwrap_or_default();
+        if message.contains("log lines dropped") {
+            break message.to_owned();
+        }
+    };
+    assert_eq!(audited_puts, puts, "every write is audited");
+    assert_eq!(
+        report,
+        format!("{dropped} log lines dropped (0 audit) while the log sink was not keeping up")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_log_sink_stopped_reading_still_exits_on_sigterm() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let StalledLogs {
+        mut server,
+        channel,
+        sink: _sink,
+        ..
+    } = StalledLogs::start(dir.path()).await;
+    // Several times the 64 KiB the pipe holds: the log writer is stuck writing to it.
+    let callers: Vec<_> = (0..4)
+        .map(|caller| tokio::spawn(load(channel.clone(), 0, caller, 100)))
+        .collect();
+    for caller in callers {
+        caller.await.expect("a caller's task");
+    }
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = server.0.try_wait().expect("server status") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not exit within 20 s of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(exit.success(), "clean exit: {exit:?}");
+}
+
+/// CPU time the process `pid` has used so far, from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let (_, after) = stat.rsplit_once(") ").expect("a stat line");
+    let fields: Vec<&str> = after.split(' ').collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    // Linux reports CPU time in clock ticks of 1/100 s.
+    Duration::from_millis(ticks * 10)
+}
+
+/// Waits for a log line containing `text`, keeping every line read in `seen`.
+fn wait_for_line(logs: &Logs, seen: &mut Vec<String>, text: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !seen.iter().any(|line| line.contains(text)) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match logs.rest.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no log line with {text:?}: {seen:#?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn out_of_file_descriptors_the_server_backs_off_quietly_reaps_silent_connections_and_recovers()
+ {
+    let dir = tempfile::TempDir::new().expect("dir");
+    // A cap above the open-file limit, so that the process does run out of descriptors.
+    let started = Server::start_under(
+        &["prlimit", "--nofile=256:256"],
+        dir.path(),
+        &[],
+        &["--max-connections", "5000", "--handshake-timeout", "2s"],
+    );
+    let pid = started.server.0.id();
+
+    // Connections that never speak: the kernel queues those the server cannot accept.
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(
+            tokio::net::TcpStream::connect(("127.0.0.1", started.port))
+                .await
+                .expect("connect"),
+        );
+    }
+    let mut seen = Vec::new();
+    wait_for_line(&started.logs, &mut seen, "cannot accept connections");
+    let (cpu_before, wall) = (cpu_time(pid), std::time::Instant::now());
+
+    // Every silent connection is closed by the server: accepted ones after the handshake
+    // timeout, queued ones once descriptors are free again and their own timeout has passed.
+    for mut connection in silent {
+        let mut rest = Vec::new();
+        tokio::time::timeout(Duration::from_secs(60), connection.read_to_end(&mut rest))
+            .await
+            .expect("the server closes every silent connection")
+            .expect("closed cleanly");
+    }
+    let (cpu, wall) = (cpu_time(pid) - cpu_before, wall.elapsed());
+
+    assert!(
+        cpu < wall / 2,
+        "the server used {cpu:?} of CPU in {wall:?} while out of descriptors"
+    );
+    let mut health =
+        tonic_health::pb::health_client::HealthClient::new(connect(started.port).await);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest::default())
+        .await
+        .expect("health answers again")
+        .into_inner()
+        .status();
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving
+    );
+    let metrics = scrape(started.metrics_port).await;
+    assert!(
+        sample(
+            &metrics,
+            "paydiag_accept_errors_total",
+            &["listener=\"grpc\""]
+        )
+        .unwrap_or(0.0)
+            >= 1.0,
+        "{metrics}"
+    );
+    assert!(
+        sample(
+            &metrics,
+            "paydiag_connections_closed_total",
+            &["reason=\"handshake_timeout\""]
+        )
+        .unwrap_or(0.0)
+            >= 1.0,
+        "{metrics}"
+    );
+    seen.extend(started.logs.rest.try_iter());
+    let failures = seen
+        .iter()
+        .filter(|line| line.contains("cannot accept connections"))
+        .count();
+    assert!(
+        (1..=2).contains(&failures),
+        "one line per 10 s, not per attempt: {failures} lines"
+    );
+}
+
+#[tokio::test]
+async fn an_import_cut_by_the_callers_deadline_is_audited_per_committed_batch_and_timed() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let callers = callers_file(dir.path());
+    let started = Server::start(
+        dir.path(),
+        &[],
+        &["--callers", callers.to_str().expect("path")],
+    );
+    let mut facts = FactServiceClient::new(connect(started.port).await);
+    let (tx, rx) = tokio::sync::mpsc::channel(4_096);
+    // A whole batch and part of the next, then the stream waits past the caller's deadline.
+    for n in 0..2_500 {
+        let transaction = pb::Transaction {
+            reference: format!("TX-DL-{n}"),
+            account_id: ACCOUNT.into(),
+            kind: pb::TransactionKind::Deposit.into(),
+            network: "ETH".into(),
+            asset: "USDT".into(),
+            amount: "1".into(),
+            status: pb::TransactionStatus::Pending.into(),
+            created_at: Some(timestamp(chrono::Utc::now())),
+            ..Default::default()
+        };
+        tx.send(pb::ImportFactsRequest {
+            fact: Some(pb::import_facts_request::Fact::Transaction(transaction)),
+        })
+        .await
+        .expect("queued");
+    }
+    let mut request = authorized(
+        tokio_stream::wrappers::ReceiverStream::new(rx),
+        WRITER,
+        None,
+    );
+    request.set_timeout(Duration::from_secs(2));
+
+    let cut = facts
+        .import_facts(request)
+        .await
+        .expect_err("past the deadline");
+
+    // tonic's client ends the call at its own deadline, and reports it so.
+    assert_eq!(
+        (cut.code(), cut.message()),
+        (tonic::Code::Cancelled, "Timeout expired")
+    );
+    let mut seen = Vec::new();
+    wait_for_line(&started.logs, &mut seen, "batch stored");
+    let batch = seen
+        .iter()
+        .find(|line| line.contains("batch stored"))
+        .expect("the audit line");
+    for field in [
+        "caller=\"feeder\"",
+        "stored=2000",
+        "first_index=0",
+        "last_index=1999",
+    ] {
+        assert!(batch.contains(field), "{field} missing from {batch}");
+    }
+    let timed = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let metrics = scrape(started.metrics_port).await;
+            let labels = [
+                "rpc_method=\"paydiag.v1.FactService/ImportFacts\"",
+                "rpc_grpc_status_code=\"DEADLINE_EXCEEDED\"",
+            ];
+            if let Some(count) = sample(&metrics, "rpc_server_call_duration_seconds_count", &labels)
+            {
+                return count;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the cut call is timed");
+    assert_eq!(timed, 1.0);
+    drop(tx);
+}
+
+#[tokio::test]
+async fn a_flood_of_bad_tokens_writes_one_audit_line_then_one_with_the_count() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let callers = callers_file(dir.path());
+    let Started {
+        server, logs, port, ..
+    } = Server::start(
+        dir.path(),
+        &[],
+        &["--callers", callers.to_str().expect("path")],
+    );
+    let mut diagnosis = DiagnosisServiceClient::new(connect(port).await);
+
+    for _ in 0..500 {
+        let refused = diagnosis
+            .diagnose(authorized(
+                pb::DiagnoseRequest {
+                    reference: "TX".into(),
+                    ..Default::default()
+                },
+                "a-guessed-token",
+                None,
+            ))
+            .await
+            .expect_err("a bad token");
+        assert!(
+            matches!(
+                refused.code(),
+                tonic::Code::Unauthenticated | tonic::Code::ResourceExhausted
+            ),
+            "{refused:?}"
+        );
+    }
+    // On SIGTERM the refusals not yet written are audited together.
+    let status = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let lines = logs.all();
+
+    let refusals: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains("paydiag::audit") && line.contains("refused"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{refusals:#?}");
+    assert!(refusals[0].contains("call refused") && refusals[0].contains("count=1"));
+    assert!(
+        refusals[1].contains("calls refused") && refusals[1].contains("count=499"),
+        "{}",
+        refusals[1]
+    );
+    drop(server);
 }
