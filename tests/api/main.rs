@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod corpus;
 mod diagnose;
+mod disk_full;
 mod facts;
 mod helpers;
 mod hostile;
