@@ -75,9 +75,16 @@ impl SqliteStore {
                 .test_on_check_out(false)
                 .build(manager())
         };
+        // Migrated on a connection of its own first: a database paydiag cannot write fails here
+        // at once, and by name, rather than after the pool has waited for a connection.
+        Connection::open(path)
+            .and_then(|conn| conn.execute_batch(PRAGMAS).map(|()| conn))
+            .map_err(anyhow::Error::new)
+            .and_then(|mut conn| migrate(&mut conn).context("migrating the SQLite schema"))
+            .map_err(|e| name_read_only(path, e))
+            .with_context(|| format!("opening SQLite database {}", path.display()))?;
         let writer =
             pool(1).with_context(|| format!("opening SQLite database {}", path.display()))?;
-        migrate(&mut *writer.get()?).context("migrating the SQLite schema")?;
         let readers = pool(readers.max(1))?;
         Ok(Self {
             writer,
@@ -121,6 +128,17 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let pool = self.writer.clone();
         run_blocking(move || f(&mut *pool.get().map_err(unavailable)?).map_err(classify)).await
+    }
+}
+
+/// `e`, saying so first when the database file cannot be opened for writing (a read-only file,
+/// directory or file system): SQLite itself only says it cannot open it, or that it is read-only.
+fn name_read_only(path: &Path, e: anyhow::Error) -> anyhow::Error {
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Err(io) if path.exists() => e.context(format!(
+            "it is read-only ({io}): paydiag must write it, and the -wal and -shm files beside it"
+        )),
+        _ => e,
     }
 }
 

@@ -180,3 +180,37 @@ async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_healt
     app.diagnosis.diagnose(request).await.expect("a diagnosis");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_on_a_read_only_file_system_is_refused_at_start_by_name() {
+    let disk = match Tmpfs::mount("4m") {
+        Ok(disk) => disk,
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let config = StoreConfig {
+        db: disk.path().join("paydiag.db").display().to_string(),
+        pool_size: 2,
+        acquire_timeout: Duration::from_secs(5),
+        operation_timeout: Duration::from_secs(5),
+    };
+    drop(
+        paydiag::store::open(&config)
+            .await
+            .expect("creating the store"),
+    );
+    // The pool's threads close their connections shortly after the store is dropped.
+    let started = std::time::Instant::now();
+    while let Err(busy) = run("mount", &["-o", "remount,ro"], disk.path()) {
+        assert!(started.elapsed() < Duration::from_secs(10), "{busy}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let refused = paydiag::store::open(&config)
+        .await
+        .expect_err("started on a read-only file system");
+    let message = format!("{refused:#}");
+    assert!(message.contains("read-only"), "{message}");
+    assert!(message.contains(&config.db), "{message}");
+}
