@@ -163,38 +163,35 @@ pub async fn probe_store(
 ) {
     let mut changes = writes.0.subscribe();
     let mut shown = StoreHealth::HEALTHY;
-    let mut reachable = true;
+    let mut unreachable = None;
     loop {
         tokio::select! {
             () = stopping.cancelled() => return,
             Ok(()) = changes.changed() => {}
             () = tokio::time::sleep(every) => {
-                reachable = probe(&store, &writes, every).await;
+                unreachable = probe(&store, &writes, every).await.err();
             }
         }
         let now = StoreHealth {
-            reachable,
+            reachable: unreachable.is_none(),
             writable: writes.refusal().is_none(),
         };
         if now != shown {
-            log_change(shown, now, &writes);
+            log_change(shown, now, unreachable.as_deref(), &writes);
             health.show(now).await;
             shown = now;
         }
     }
 }
 
-/// Whether the store answers; when it does while writes are refused, tries a write, and
-/// records what it found.
-async fn probe(store: &SharedStore, writes: &Writes, every: Duration) -> bool {
+/// Whether the store answers (else why not); when it does while writes are refused, tries a
+/// write, and records what it found.
+async fn probe(store: &SharedStore, writes: &Writes, every: Duration) -> Result<(), String> {
     let limit = every.max(Duration::from_millis(500));
     match tokio::time::timeout(limit, store.ping()).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => {
-            tracing::debug!(cause = %e, "fact store health probe failed");
-            return false;
-        }
-        Err(_) => return false,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err("no answer".to_owned()),
     }
     if writes.refusal().is_some() {
         let write = tokio::time::timeout(limit, store.probe_write(Utc::now())).await;
@@ -203,15 +200,14 @@ async fn probe(store: &SharedStore, writes: &Writes, every: Duration) -> bool {
             Err(_) => tracing::debug!("the fact store's write probe did not finish in time"),
         }
     }
-    true
+    Ok(())
 }
 
-fn log_change(before: StoreHealth, now: StoreHealth, writes: &Writes) {
+fn log_change(before: StoreHealth, now: StoreHealth, unreachable: Option<&str>, writes: &Writes) {
     if before.reachable != now.reachable {
-        if now.reachable {
-            tracing::info!("fact store reachable again: serving");
-        } else {
-            tracing::warn!("fact store unreachable: not serving");
+        match unreachable {
+            Some(cause) => tracing::warn!(%cause, "fact store unreachable: not serving"),
+            None => tracing::info!("fact store reachable again: serving"),
         }
     }
     if before.writable != now.writable {

@@ -250,3 +250,26 @@ pub async fn open(config: &StoreConfig) -> anyhow::Result<SharedStore> {
     let store = sqlite::SqliteStore::open(std::path::Path::new(path), readers).await?;
     Ok(Arc::new(instrumented::Instrumented::new(Arc::new(store))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn each_kind_of_store_error_has_a_metric_label_of_its_own() {
+        let errors = [
+            StoreError::Unavailable(String::new()),
+            StoreError::NoSpace(String::new()),
+            StoreError::ReadOnly(String::new()),
+            StoreError::Internal(anyhow::anyhow!("defect")),
+        ];
+        let kinds: std::collections::BTreeSet<&str> = errors.iter().map(StoreError::kind).collect();
+        assert_eq!(kinds.len(), errors.len(), "{kinds:?}");
+        let refusing: Vec<&str> = errors
+            .iter()
+            .filter(|e| e.refuses_writes())
+            .map(StoreError::kind)
+            .collect();
+        assert_eq!(refusing, ["no_space", "read_only"]);
+    }
+}
