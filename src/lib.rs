@@ -11,6 +11,7 @@ pub mod auth;
 pub mod client;
 pub mod demo;
 pub mod engine;
+pub mod health;
 pub mod i18n;
 pub mod json;
 pub mod layers;

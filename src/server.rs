@@ -2,6 +2,7 @@
 
 use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
+use crate::health::{self, Health};
 use crate::layers::{
     auth::AuthLayer, call_timeout::CallTimeoutLayer, inflight::InFlightLayer,
     open_calls::OpenCallsLayer, rate_limit::RateLimits, refusals::Refusals,
@@ -14,7 +15,7 @@ use crate::pb::{
         fact_service_server::FactServiceServer,
     },
 };
-use crate::store::{SharedStore, StoreConfig};
+use crate::store::StoreConfig;
 use crate::transport;
 pub use crate::transport::ConnectionLimits;
 use anyhow::Context as _;
@@ -27,14 +28,10 @@ use std::{
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
-use tonic_health::{ServingStatus, server::HealthReporter};
 
 /// After the drain grace, how long the calls still running have to answer that they were cut
 /// off before their connections are closed.
 const CUT_ANSWER: Duration = Duration::from_secs(1);
-
-/// The names health is reported for: the whole server ("") and each service.
-const HEALTH_SERVICES: [&str; 3] = ["", "paydiag.v1.DiagnosisService", "paydiag.v1.FactService"];
 
 /// TLS material, PEM-encoded.
 #[derive(Clone)]
@@ -121,7 +118,8 @@ pub struct ServerOptions {
     /// connections are closed. Long-lived streams (a health watch) would otherwise hold the
     /// process open forever.
     pub drain_grace: Duration,
-    /// How often the store is probed; health is NOT_SERVING while the probe fails.
+    /// How often the store is probed; health is NOT_SERVING while the probe fails, and
+    /// FactService while the store refuses writes (see [`crate::health`]).
     pub health_probe_interval: Duration,
 }
 
@@ -170,12 +168,14 @@ pub async fn run_with(
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    set_health(&health, ServingStatus::Serving).await;
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    let health = Health::start(reporter).await;
+    let (fact_store, writes) = health::watch_writes(state.store.clone());
     let stopping = CancellationToken::new();
     let tasks = TaskTracker::new();
-    tasks.spawn(probe_store(
+    tasks.spawn(health::probe_store(
         state.store.clone(),
+        writes,
         health.clone(),
         options.health_probe_interval,
         stopping.clone(),
@@ -195,7 +195,7 @@ pub async fn run_with(
             shutdown.await;
             tracing::info!(?grace, "shutting down: finishing calls in flight");
             stopping.cancel();
-            set_health(&health, ServingStatus::NotServing).await;
+            health.stop().await;
         }
     };
     tracing::info!(address = %listener.local_addr()?, "serving paydiag.v1");
@@ -240,8 +240,15 @@ pub async fn run_with(
         .add_service(DiagnosisServiceServer::new(diagnosis).max_decoding_message_size(limit))
         .add_service(
             FactServiceServer::new(
-                FactApi::new(state, options.max_import_items, options.request_timeout)
-                    .cut_off_by(cut.clone()),
+                FactApi::new(
+                    AppState {
+                        store: fact_store,
+                        ..state
+                    },
+                    options.max_import_items,
+                    options.request_timeout,
+                )
+                .cut_off_by(cut.clone()),
             )
             .max_decoding_message_size(limit),
         )
@@ -266,46 +273,6 @@ pub async fn run_with(
     tasks.close();
     tasks.wait().await;
     served
-}
-
-async fn set_health(health: &HealthReporter, status: ServingStatus) {
-    for service in HEALTH_SERVICES {
-        health.set_service_status(service, status).await;
-    }
-}
-
-/// Keeps health in step with the store: NOT_SERVING while it cannot be reached, SERVING again
-/// once it answers.
-async fn probe_store(
-    store: SharedStore,
-    health: HealthReporter,
-    every: Duration,
-    stopping: CancellationToken,
-) {
-    let mut healthy = true;
-    loop {
-        tokio::select! {
-            () = stopping.cancelled() => return,
-            () = tokio::time::sleep(every) => {}
-        }
-        let probe = tokio::time::timeout(every.max(Duration::from_millis(500)), store.ping()).await;
-        let ok = matches!(probe, Ok(Ok(())));
-        if ok == healthy || stopping.is_cancelled() {
-            continue;
-        }
-        healthy = ok;
-        if ok {
-            tracing::info!("fact store reachable again: serving");
-            set_health(&health, ServingStatus::Serving).await;
-        } else {
-            let cause = match probe {
-                Ok(Err(e)) => e.to_string(),
-                _ => "no answer".to_owned(),
-            };
-            tracing::warn!(%cause, "fact store unreachable: not serving");
-            set_health(&health, ServingStatus::NotServing).await;
-        }
-    }
 }
 
 /// How to run `paydiag serve`.

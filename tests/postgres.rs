@@ -630,6 +630,51 @@ async fn a_replica_cut_off_in_the_middle_of_a_write_does_not_lock_the_others_out
 }
 
 /// A server on a fresh schema of its own, dropped when the check ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+)]
+async fn a_read_only_database_refuses_writes_by_name_and_takes_only_fact_service_out_of_health() {
+    let schema = TestSchema::create().await;
+    // Migrated by a replica that may write, then served by one whose sessions are read-only,
+    // as on a standby: the server neither writes nor asks anything of the server to do it.
+    stop(spawn_on(schema.url(), ACQUIRE_TIMEOUT, OPERATION_TIMEOUT).await).await;
+    let read_only = schema.url_setting(&[("default_transaction_read_only", "on")]);
+    let mut app = spawn_on(read_only, ACQUIRE_TIMEOUT, OPERATION_TIMEOUT).await;
+
+    let (refused, _) = timed(app.facts.put_transaction(put_request("TX-RO"))).await;
+    let refused = refused.expect_err("a read-only database stored a write");
+    assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
+    assert!(refused.message().contains("read-only"), "{refused:?}");
+    let retry = refused
+        .get_details_retry_info()
+        .unwrap_or_else(|| panic!("no google.rpc.RetryInfo in {refused:?}"));
+    assert!(
+        retry.retry_delay.is_some_and(|d| d > Duration::ZERO),
+        "{retry:?}"
+    );
+
+    let limit = Duration::from_secs(10);
+    let facts = "paydiag.v1.FactService";
+    app.wait_for_health_of(facts, ServingStatus::NotServing, limit)
+        .await;
+    assert_eq!(
+        app.health_of("paydiag.v1.DiagnosisService").await,
+        ServingStatus::Serving
+    );
+    assert_eq!(app.health_of("").await, ServingStatus::NotServing);
+    let (diagnosis, _) = timed(app.diagnosis.diagnose(diagnose_request("TX-RO"))).await;
+    assert_eq!(diagnosis.expect("reads still work").reference, "TX-RO");
+    assert_eq!(schema.count("transactions").await, 0);
+    assert_eq!(
+        schema.count("health_probe").await,
+        0,
+        "a write probe was taken"
+    );
+    stop(app).await;
+}
+
 async fn on_postgres() -> (TestApp, TestSchema) {
     let schema = TestSchema::create().await;
     let timeout = Duration::from_secs(10);

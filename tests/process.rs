@@ -959,16 +959,20 @@ async fn an_import_cut_by_the_callers_deadline_is_audited_per_committed_batch_an
     ] {
         assert!(batch.contains(field), "{field} missing from {batch}");
     }
+    // The server times the call as ended by the deadline, or as cancelled when the client's
+    // own timer (started before the request left) beat the server's to it.
+    let import = "rpc_method=\"paydiag.v1.FactService/ImportFacts\"";
     let timed = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
             let metrics = scrape(started.metrics_port).await;
-            let labels = [
-                "rpc_method=\"paydiag.v1.FactService/ImportFacts\"",
-                "rpc_grpc_status_code=\"DEADLINE_EXCEEDED\"",
-            ];
-            if let Some(count) = sample(&metrics, "rpc_server_call_duration_seconds_count", &labels)
-            {
-                return count;
+            let count = |code: &str| {
+                let labels = [import, code];
+                sample(&metrics, "rpc_server_call_duration_seconds_count", &labels)
+            };
+            let deadline = count("rpc_grpc_status_code=\"DEADLINE_EXCEEDED\"");
+            let cancelled = count("rpc_grpc_status_code=\"CANCELLED\"");
+            if deadline.is_some() || cancelled.is_some() {
+                return deadline.unwrap_or(0.0) + cancelled.unwrap_or(0.0);
             }
             tokio::task::yield_now().await;
         }

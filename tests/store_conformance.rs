@@ -51,6 +51,7 @@ macro_rules! conformance_suite {
 
             conformance_suite!(@store [$(#[$attr])*] $create;
                 ping_answers_on_a_fresh_store,
+                a_write_probe_commits_again_and_again_and_leaves_the_facts_alone,
                 an_empty_store_loads_no_facts,
                 an_empty_batch_succeeds_and_stores_nothing,
                 a_transaction_round_trips_every_field_exactly,
@@ -573,6 +574,19 @@ mod checks {
 
     pub async fn ping_answers_on_a_fresh_store(store: &SharedStore) {
         store.ping().await.expect("ping");
+    }
+
+    pub async fn a_write_probe_commits_again_and_again_and_leaves_the_facts_alone(
+        store: &SharedStore,
+    ) {
+        put(store, vec![Fact::Transaction(transaction("TX-PROBED"))]).await;
+        let before = load(store, "TX-PROBED").await;
+        store.probe_write(as_of()).await.expect("a first probe");
+        store
+            .probe_write(as_of() + hours(1))
+            .await
+            .expect("a probe over the last");
+        assert_same(&load(store, "TX-PROBED").await, &before);
     }
 
     pub async fn an_empty_store_loads_no_facts(store: &SharedStore) {

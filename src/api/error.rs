@@ -9,6 +9,11 @@ use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 /// How long callers should wait before retrying when the store is unavailable.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 
+/// How long callers should wait before retrying a write the store refused for lack of space or
+/// for being read-only: someone has to free space or make it writable, which takes longer than
+/// a passing outage, and retrying every second would only repeat the refusal.
+pub const REFUSED_WRITE_RETRY_AFTER: Duration = Duration::from_secs(10);
+
 /// Why an RPC failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -74,6 +79,30 @@ impl From<ServiceError> for Status {
                     Code::Unavailable,
                     "the fact store is unavailable; retry later",
                     ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
+                )
+            }
+            // Nothing of the write was stored, and the same write will work once there is
+            // room: the store's resource, not the caller's request, is exhausted.
+            ServiceError::Store(StoreError::NoSpace(cause)) => {
+                tracing::error!(%cause, "fact store out of space: write refused");
+                Status::with_error_details(
+                    Code::ResourceExhausted,
+                    "the fact store is out of space: writes are refused until space is freed \
+                     (reads still work); nothing of this write was stored; retry later",
+                    ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
+                )
+            }
+            // UNAVAILABLE, not FAILED_PRECONDITION: nothing the caller can change would make the
+            // write succeed, and it will once the store is writable again (a failover finished,
+            // a file's permissions restored), so the caller should retry the same call later
+            // rather than give it up.
+            ServiceError::Store(StoreError::ReadOnly(cause)) => {
+                tracing::error!(%cause, "fact store read-only: write refused");
+                Status::with_error_details(
+                    Code::Unavailable,
+                    "the fact store is read-only: writes are refused until it is writable again \
+                     (reads still work); nothing of this write was stored; retry later",
+                    ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
                 )
             }
             ServiceError::Store(StoreError::Internal(cause)) => {

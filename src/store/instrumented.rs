@@ -20,6 +20,7 @@ pub struct Instrumented {
     windows_not_cleared: Operation,
     latest_conditions: Operation,
     ping: Operation,
+    probe_write: Operation,
 }
 
 impl Instrumented {
@@ -35,6 +36,7 @@ impl Instrumented {
             windows_not_cleared: Operation::new("windows_not_cleared"),
             latest_conditions: Operation::new("latest_conditions"),
             ping: Operation::new("ping"),
+            probe_write: Operation::new("probe_write"),
         }
     }
 }
@@ -68,11 +70,7 @@ impl Operation {
             })
             .record(started.elapsed().as_secs_f64());
         if let Err(e) = &result {
-            let kind = match e {
-                StoreError::Unavailable(_) => "unavailable",
-                StoreError::Internal(_) => "internal",
-            };
-            metrics::counter!("paydiag_store_errors_total", "operation" => self.name, "kind" => kind)
+            metrics::counter!("paydiag_store_errors_total", "operation" => self.name, "kind" => e.kind())
                 .increment(1);
         }
         result
@@ -128,5 +126,9 @@ impl FactStore for Instrumented {
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.ping.timed(self.inner.ping()).await
+    }
+
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.probe_write.timed(self.inner.probe_write(at)).await
     }
 }

@@ -104,9 +104,36 @@ pub enum StoreError {
     /// The store cannot be reached or is overloaded right now; retrying later may work.
     #[error("fact store unavailable: {0}")]
     Unavailable(String),
+    /// The store refused a write for lack of space (its disk, or its quota, is full). Reads
+    /// still work, and writes do again once space is freed; nothing of the refused write was
+    /// stored.
+    #[error("fact store out of space: {0}")]
+    NoSpace(String),
+    /// The store takes reads only (a read-only file or database, a standby server, a session
+    /// made read-only); writes work again once it is made writable. Nothing was stored.
+    #[error("fact store read-only: {0}")]
+    ReadOnly(String),
     /// Anything else: a defect or corrupted data.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl StoreError {
+    /// The `kind` label of `paydiag_store_errors_total`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unavailable(_) => "unavailable",
+            Self::NoSpace(_) => "no_space",
+            Self::ReadOnly(_) => "read_only",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// Whether the store refuses writes for a lasting condition of its own (no space, read
+    /// only) while it may still answer reads.
+    pub fn refuses_writes(&self) -> bool {
+        matches!(self, Self::NoSpace(_) | Self::ReadOnly(_))
+    }
 }
 
 /// Storage of facts, one implementation per backend. Every backend passes the same
@@ -160,6 +187,10 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
 
     /// Checks that the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Commits one tiny real write (the one `health_probe` row, set to `at`) and says whether it
+    /// was taken. Health calls it only while writes are refused, to learn when they work again.
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
 }
 
 /// A store shared by the server's tasks.
@@ -218,4 +249,27 @@ pub async fn open(config: &StoreConfig) -> anyhow::Result<SharedStore> {
     let readers = u32::try_from(config.pool_size).unwrap_or(u32::MAX);
     let store = sqlite::SqliteStore::open(std::path::Path::new(path), readers).await?;
     Ok(Arc::new(instrumented::Instrumented::new(Arc::new(store))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    #[test]
+    fn each_kind_of_store_error_has_a_metric_label_of_its_own() {
+        let errors = [
+            StoreError::Unavailable(String::new()),
+            StoreError::NoSpace(String::new()),
+            StoreError::ReadOnly(String::new()),
+            StoreError::Internal(anyhow::anyhow!("defect")),
+        ];
+        let kinds: std::collections::BTreeSet<&str> = errors.iter().map(StoreError::kind).collect();
+        assert_eq!(kinds.len(), errors.len(), "{kinds:?}");
+        let refusing: Vec<&str> = errors
+            .iter()
+            .filter(|e| e.refuses_writes())
+            .map(StoreError::kind)
+            .collect();
+        assert_eq!(refusing, ["no_space", "read_only"]);
+    }
 }

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0001_init.sql"),
     include_str!("migrations/postgres/0002_generations.sql"),
     include_str!("migrations/postgres/0003_lookups.sql"),
+    include_str!("migrations/postgres/0004_health_probe.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
@@ -146,6 +147,11 @@ impl PostgresStore {
 
     async fn migrate(&self) -> anyhow::Result<()> {
         let mut client = self.pool.get().await?;
+        // A current schema needs neither the lock nor any DDL: a replica can then start on a
+        // database that takes reads only (a standby) and serve diagnoses.
+        if schema_version(&client).await? == Some(MIGRATIONS.len()) {
+            return Ok(());
+        }
         let tx = client.transaction().await?;
         // Released at commit; a replica that waited finds the migrations applied.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
@@ -210,6 +216,22 @@ impl PostgresStore {
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_error)
     }
+}
+
+/// How many migrations the schema records, or `None` before the first.
+async fn schema_version(client: &impl GenericClient) -> anyhow::Result<Option<usize>> {
+    let recorded: bool = client
+        .query_one("SELECT to_regclass('paydiag_migrations') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if !recorded {
+        return Ok(None);
+    }
+    let applied: i64 = client
+        .query_one("SELECT count(*) FROM paydiag_migrations", &[])
+        .await?
+        .get(0);
+    Ok(Some(usize::try_from(applied)?))
 }
 
 #[async_trait]
@@ -327,6 +349,22 @@ impl FactStore for PostgresStore {
         self.bounded(async {
             let client = self.client().await?;
             client.simple_query("SELECT 1").await.map_err(pg_error)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.bounded(async {
+            let client = self.client().await?;
+            client
+                .execute(
+                    "INSERT INTO health_probe (id, probed_at) VALUES (1, $1)
+                     ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at",
+                    &[&time_key(at)],
+                )
+                .await
+                .map_err(pg_error)?;
             Ok(())
         })
         .await
@@ -712,19 +750,53 @@ fn split_connections(pool_size: usize) -> (usize, usize) {
 }
 
 fn pg_error(e: tokio_postgres::Error) -> StoreError {
-    let transient_state = e.code().is_some_and(|state| {
-        let class = state.code();
-        class.starts_with("08") // connection exception
-            || class.starts_with("53") // insufficient resources
-            || class.starts_with("57P") // operator intervention: shutdown, crash recovery
-            || *state == SqlState::T_R_SERIALIZATION_FAILURE
-            || *state == SqlState::T_R_DEADLOCK_DETECTED
-    });
     let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
-    if e.is_closed() || io || transient_state {
-        StoreError::Unavailable(format!("PostgreSQL: {e}"))
+    let meaning = match e.code() {
+        _ if e.is_closed() || io => Meaning::Transient,
+        Some(state) => meaning(state),
+        None => Meaning::Defect,
+    };
+    match meaning {
+        Meaning::Transient => StoreError::Unavailable(format!("PostgreSQL: {e}")),
+        Meaning::NoSpace => StoreError::NoSpace(format!("PostgreSQL: {e}")),
+        Meaning::ReadOnly => StoreError::ReadOnly(format!("PostgreSQL: {e}")),
+        Meaning::Defect => StoreError::Internal(anyhow::Error::new(e).context("PostgreSQL")),
+    }
+}
+
+/// What an error's SQLSTATE says the caller can do about it.
+#[derive(Debug, PartialEq, Eq)]
+enum Meaning {
+    /// Passing: retrying later may work.
+    Transient,
+    /// The database's disk is full (53100 disk_full: PostgreSQL reports any ENOSPC with it,
+    /// when extending a table or index as when writing a temporary file).
+    NoSpace,
+    /// The session or server takes reads only (25006 read_only_sql_transaction: a standby, or
+    /// `default_transaction_read_only`).
+    ReadOnly,
+    /// A defect or corrupted data.
+    Defect,
+}
+
+/// The rest of class 53 (insufficient resources: memory, connections, a configured limit such
+/// as `temp_file_limit`) passes by itself or is no lack of space in the store, so it stays
+/// transient.
+fn meaning(state: &SqlState) -> Meaning {
+    let class = state.code();
+    if *state == SqlState::DISK_FULL {
+        Meaning::NoSpace
+    } else if *state == SqlState::READ_ONLY_SQL_TRANSACTION {
+        Meaning::ReadOnly
+    } else if class.starts_with("08") // connection exception
+        || class.starts_with("53") // insufficient resources
+        || class.starts_with("57P") // operator intervention: shutdown, crash recovery
+        || *state == SqlState::T_R_SERIALIZATION_FAILURE
+        || *state == SqlState::T_R_DEADLOCK_DETECTED
+    {
+        Meaning::Transient
     } else {
-        StoreError::Internal(anyhow::Error::new(e).context("PostgreSQL"))
+        Meaning::Defect
     }
 }
 
@@ -740,7 +812,27 @@ fn pool_error(e: PoolError) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::split_connections;
+    use super::{Meaning, SqlState, meaning, split_connections};
+
+    #[test]
+    fn a_full_disk_and_a_read_only_database_are_named_and_other_shortages_are_transient() {
+        let expected = [
+            (SqlState::DISK_FULL, Meaning::NoSpace),
+            (SqlState::READ_ONLY_SQL_TRANSACTION, Meaning::ReadOnly),
+            (SqlState::INSUFFICIENT_RESOURCES, Meaning::Transient),
+            (SqlState::OUT_OF_MEMORY, Meaning::Transient),
+            (SqlState::TOO_MANY_CONNECTIONS, Meaning::Transient),
+            (SqlState::CONFIGURATION_LIMIT_EXCEEDED, Meaning::Transient),
+            (SqlState::ADMIN_SHUTDOWN, Meaning::Transient),
+            (SqlState::CONNECTION_FAILURE, Meaning::Transient),
+            (SqlState::T_R_SERIALIZATION_FAILURE, Meaning::Transient),
+            (SqlState::UNIQUE_VIOLATION, Meaning::Defect),
+            (SqlState::UNDEFINED_TABLE, Meaning::Defect),
+        ];
+        for (state, wanted) in expected {
+            assert_eq!(meaning(&state), wanted, "{}", state.code());
+        }
+    }
 
     #[test]
     fn a_replica_opens_at_most_its_pool_size_with_at_least_one_of_each_kind() {

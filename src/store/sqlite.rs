@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0002_generations.sql"),
     include_str!("migrations/sqlite/0003_covering_status_index.sql"),
     include_str!("migrations/sqlite/0004_lookups.sql"),
+    include_str!("migrations/sqlite/0005_health_probe.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -74,9 +75,16 @@ impl SqliteStore {
                 .test_on_check_out(false)
                 .build(manager())
         };
+        // Migrated on a connection of its own first: a database paydiag cannot write fails here
+        // at once, and by name, rather than after the pool has waited for a connection.
+        Connection::open(path)
+            .and_then(|conn| conn.execute_batch(PRAGMAS).map(|()| conn))
+            .map_err(anyhow::Error::new)
+            .and_then(|mut conn| migrate(&mut conn).context("migrating the SQLite schema"))
+            .map_err(|e| name_read_only(path, e))
+            .with_context(|| format!("opening SQLite database {}", path.display()))?;
         let writer =
             pool(1).with_context(|| format!("opening SQLite database {}", path.display()))?;
-        migrate(&mut *writer.get()?).context("migrating the SQLite schema")?;
         let readers = pool(readers.max(1))?;
         Ok(Self {
             writer,
@@ -123,6 +131,17 @@ impl SqliteStore {
     }
 }
 
+/// `e`, saying so first when the database file cannot be opened for writing (a read-only file,
+/// directory or file system): SQLite itself only says it cannot open it, or that it is read-only.
+fn name_read_only(path: &Path, e: anyhow::Error) -> anyhow::Error {
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Err(io) if path.exists() => e.context(format!(
+            "it is read-only ({io}): paydiag must write it, and the -wal and -shm files beside it"
+        )),
+        _ => e,
+    }
+}
+
 async fn run_blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
@@ -135,15 +154,20 @@ fn unavailable(e: r2d2::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-/// A busy or locked database is a passing condition; anything else is internal.
+/// A busy or locked database is a passing condition; a full disk (`SQLITE_FULL`, also its
+/// page-count limit) and a read-only file (`SQLITE_READONLY` and its extended codes: the file
+/// made read-only, moved or deleted) refuse writes until someone acts; anything else is internal.
 fn classify(e: anyhow::Error) -> StoreError {
+    use rusqlite::ErrorCode;
     match e
         .downcast_ref::<rusqlite::Error>()
         .and_then(rusqlite::Error::sqlite_error_code)
     {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             StoreError::Unavailable(format!("{e:#}"))
         }
+        Some(ErrorCode::DiskFull) => StoreError::NoSpace(format!("SQLite: {e:#}")),
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(format!("SQLite: {e:#}")),
         _ => StoreError::Internal(e),
     }
 }
@@ -255,6 +279,18 @@ impl FactStore for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.read(|conn, _| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
             .await
+    }
+
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.with_writer(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO health_probe (id, probed_at) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+            )?
+            .execute([time_key(at)])?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -724,6 +760,87 @@ mod tests {
             .collect::<Result<_, _>>()
             .expect("plan rows");
         steps.join("\n")
+    }
+
+    /// A demo transaction under `reference`, with a memo long enough that a few hundred of them
+    /// need many new pages.
+    fn bulky(reference: &str) -> Fact {
+        let Some(Fact::Transaction(t)) = crate::demo::facts(chrono::DateTime::UNIX_EPOCH)
+            .into_iter()
+            .find(|f| matches!(f, Fact::Transaction(_)))
+        else {
+            panic!("the demo holds a transaction");
+        };
+        Fact::Transaction(Transaction {
+            reference: reference.to_owned(),
+            memo: "m".repeat(500),
+            ..t
+        })
+    }
+
+    async fn stored(store: &SqliteStore, reference: &str) -> bool {
+        let query = FactQuery::new(reference, chrono::DateTime::<Utc>::MAX_UTC);
+        let facts = store.load_facts(&query).await.expect("a read");
+        facts.transaction.is_some()
+    }
+
+    #[tokio::test]
+    async fn a_full_database_refuses_the_whole_batch_as_no_space_and_takes_writes_once_it_has_room()
+    {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = SqliteStore::open(&dir.path().join("p.db"), 1)
+            .await
+            .expect("store");
+        store.put_facts(vec![bulky("KEPT")]).await.expect("a write");
+        // SQLite's own page limit fails writes with the very code a full disk does (SQLITE_FULL).
+        let limit = |conn: &Connection, pages: &str| {
+            conn.execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+                .expect("setting the page limit");
+        };
+        let pages: i64 = store
+            .writer
+            .get()
+            .expect("writer")
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("page count");
+        limit(&store.writer.get().expect("writer"), &pages.to_string());
+
+        let batch: Vec<Fact> = (0..300).map(|i| bulky(&format!("NEW-{i}"))).collect();
+        let refused = store.put_facts(batch.clone()).await.expect_err("no room");
+        assert!(matches!(refused, StoreError::NoSpace(_)), "{refused:?}");
+        assert!(refused.to_string().contains("full"), "{refused}");
+        assert!(!stored(&store, "NEW-0").await && !stored(&store, "NEW-299").await);
+        assert!(stored(&store, "KEPT").await, "reads still work");
+
+        limit(&store.writer.get().expect("writer"), "1073741823");
+        store
+            .probe_write(chrono::DateTime::UNIX_EPOCH)
+            .await
+            .expect("a probe once there is room");
+        store
+            .put_facts(batch)
+            .await
+            .expect("the batch once there is room");
+        assert!(stored(&store, "NEW-0").await && stored(&store, "NEW-299").await);
+    }
+
+    #[tokio::test]
+    async fn a_read_only_database_refuses_writes_as_read_only() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let path = dir.path().join("p.db");
+        drop(SqliteStore::open(&path, 1).await.expect("store"));
+        // Root may write any file whatever its mode: open the file read-only instead.
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("a read-only connection");
+        let refused = conn
+            .execute(
+                "INSERT INTO health_probe (id, probed_at) VALUES (1, 'now')",
+                [],
+            )
+            .expect_err("a read-only connection wrote");
+        let refused = classify(refused.into());
+        assert!(matches!(refused, StoreError::ReadOnly(_)), "{refused:?}");
+        assert!(refused.to_string().contains("read-only"), "{refused}");
     }
 
     #[test]

@@ -14,11 +14,17 @@ use paydiag::{
     server,
     store::{SharedStore, sqlite::SqliteStore},
 };
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
-use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
 
 /// A running server and clients connected to it. Dropping it shuts the server down.
 pub struct TestApp {
@@ -117,6 +123,38 @@ impl TestApp {
             .await
             .expect("diagnose")
             .into_inner()
+    }
+
+    /// The health `service` reports ("" for the whole server).
+    pub async fn health_of(&mut self, service: &str) -> ServingStatus {
+        let request = HealthCheckRequest {
+            service: service.into(),
+        };
+        let response = tokio::time::timeout(Duration::from_secs(5), self.health.check(request))
+            .await
+            .expect("health answers within 5 s");
+        response.expect("health answers").into_inner().status()
+    }
+
+    /// Polls the health of `service` until it is `wanted`; fails after `limit`.
+    pub async fn wait_for_health_of(
+        &mut self,
+        service: &str,
+        wanted: ServingStatus,
+        limit: Duration,
+    ) {
+        let started = Instant::now();
+        loop {
+            let status = self.health_of(service).await;
+            if status == wanted {
+                return;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "{service:?} still {status:?}, not {wanted:?}, after {limit:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Stores a transaction.

@@ -5,6 +5,7 @@ mod cli;
 mod connections;
 mod corpus;
 mod diagnose;
+mod disk_full;
 mod facts;
 mod helpers;
 mod hostile;

@@ -75,6 +75,9 @@ impl FactStore for CountingStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
     }
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.inner.probe_write(at).await
+    }
 }
 
 async fn secured_app() -> (crate::helpers::TestApp, Arc<CountingStore>) {

@@ -74,13 +74,23 @@ impl TestSchema {
     /// A URL whose connections work in this schema only. They also carry the schema's name as
     /// their `application_name`, so that the drop can find any still open.
     pub fn url(&self) -> String {
+        self.url_setting(&[])
+    }
+
+    /// [`TestSchema::url`] whose sessions also take each `(name, value)` setting, as the
+    /// `options` of a libpq URL give them (`-c name=value`).
+    pub fn url_setting(&self, settings: &[(&str, &str)]) -> String {
         let separator = if self.base_url.contains('?') {
             '&'
         } else {
             '?'
         };
+        let more: String = settings
+            .iter()
+            .map(|(name, value)| format!("%20-c%20{name}%3D{value}"))
+            .collect();
         format!(
-            "{}{separator}options=-c%20search_path%3D{name}&application_name={name}",
+            "{}{separator}options=-c%20search_path%3D{name}{more}&application_name={name}",
             self.base_url,
             name = self.name
         )
