@@ -10,7 +10,7 @@ mod accept;
 
 pub use accept::{Acceptor, default_max_connections};
 
-use futures_util::{Stream, task::AtomicWaker};
+use futures_util::Stream;
 use std::{
     future::Future,
     io,
@@ -18,7 +18,7 @@ use std::{
     pin::Pin,
     sync::{
         Arc,
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
     task::{Context, Poll, ready},
     time::Duration,
@@ -61,11 +61,22 @@ impl Default for ConnectionLimits {
 }
 
 /// The calls open on one connection, shared by the connection and the calls made on it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct OpenCalls {
     count: AtomicUsize,
-    /// The connection, waiting to start its idle clock when its last call ends.
-    idle: AtomicWaker,
+    /// When the last call ended, in milliseconds since `opened`.
+    idle_since: AtomicU64,
+    opened: Instant,
+}
+
+impl Default for OpenCalls {
+    fn default() -> Self {
+        Self {
+            count: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            opened: Instant::now(),
+        }
+    }
 }
 
 impl OpenCalls {
@@ -75,8 +86,13 @@ impl OpenCalls {
         CallOpen(self.clone())
     }
 
-    fn count(&self) -> usize {
-        self.count.load(Ordering::Acquire)
+    /// When the connection last had no call open, or `None` while one is.
+    fn idle_since(&self) -> Option<Instant> {
+        if self.count.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let millis = self.idle_since.load(Ordering::Acquire);
+        Some(self.opened + Duration::from_millis(millis))
     }
 }
 
@@ -86,8 +102,10 @@ pub struct CallOpen(Arc<OpenCalls>);
 
 impl Drop for CallOpen {
     fn drop(&mut self) {
-        if self.0.count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.0.idle.wake();
+        let calls = &self.0;
+        if calls.count.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let millis = u64::try_from(calls.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+            calls.idle_since.store(millis, Ordering::Release);
         }
     }
 }
@@ -162,26 +180,32 @@ impl Connection {
     }
 
     /// Called while the peer has nothing to read: an error once the connection must close.
+    ///
+    /// The idle deadline is not moved as calls come and go (that would touch the timer on every
+    /// call): when it passes, the connection closes if it has had no call since, and otherwise
+    /// sets it again from the end of its last call.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         if self.handshake_left > 0 {
             ready!(self.deadline.as_mut().poll(cx));
             return Poll::Ready(closed("handshake_timeout", "no HTTP/2 handshake in time"));
-        }
-        let calls = &self.peer.calls;
-        if calls.count() > 0 {
-            self.idle_armed = false;
-            calls.idle.register(cx.waker());
-            // The last call may have ended between the count and the registration.
-            if calls.count() > 0 {
-                return Poll::Pending;
-            }
         }
         if !self.idle_armed {
             self.idle_armed = true;
             let until = Instant::now() + self.idle_timeout;
             self.deadline.as_mut().reset(until);
         }
-        ready!(self.deadline.as_mut().poll(cx));
+        loop {
+            ready!(self.deadline.as_mut().poll(cx));
+            let now = Instant::now();
+            let idle_until = match self.peer.calls.idle_since() {
+                Some(since) => since + self.idle_timeout,
+                None => now + self.idle_timeout,
+            };
+            if idle_until <= now {
+                break;
+            }
+            self.deadline.as_mut().reset(idle_until);
+        }
         if self.plaintext && self.writes_whole {
             // Best effort: a peer that is not reading simply sees the connection close.
             let _ = self.stream.try_write(&IDLE_GOAWAY);
