@@ -77,6 +77,10 @@ pub struct Options {
     /// figures mean nothing.
     #[arg(long)]
     pub smoke: bool,
+    /// Run the servers' threads on CPU 1 and the load generator's on CPU 0, so that neither
+    /// takes the other's core and two builds compare on equal terms.
+    #[arg(long)]
+    pub pin: bool,
 }
 
 /// One load scenario: connections × calls in flight on each.
@@ -199,8 +203,13 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .clone()
         .unwrap_or_else(|| dir.path().join("paydiag.log"));
     let log_guard = servers::init_logging(&log_path)?;
-    let server_runtime = runtime("paydiag-server")?;
-    let client_runtime = runtime("bench-client")?;
+    let (server_cpu, client_cpu) = if options.pin {
+        (Some(1), Some(0))
+    } else {
+        (None, None)
+    };
+    let server_runtime = runtime("paydiag-server", server_cpu)?;
+    let client_runtime = runtime("bench-client", client_cpu)?;
     server_runtime.block_on(async {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
@@ -308,8 +317,19 @@ fn serve_and_measure(
 }
 
 /// A multi-threaded runtime like `#[tokio::main]`'s: one worker per core.
-fn runtime(name: &str) -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+/// A runtime whose threads are named `name` and, given a CPU, run only on it.
+fn runtime(name: &str, cpu: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(cpu) = cpu {
+        builder.on_thread_start(move || {
+            let mut only = rustix::thread::CpuSet::new();
+            only.set(cpu);
+            if let Err(e) = rustix::thread::sched_setaffinity(None, &only) {
+                eprintln!("cannot pin a thread to CPU {cpu}: {e}");
+            }
+        });
+    }
+    builder
         .thread_name(name)
         .enable_all()
         .build()
