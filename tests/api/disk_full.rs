@@ -94,21 +94,29 @@ fn put(reference: &str) -> pb::PutTransactionRequest {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_health_and_recovers() {
-    let disk = match Tmpfs::mount("2m") {
-        Ok(disk) => disk,
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
-    };
-    let config = StoreConfig {
+/// A tmpfs of `size`, or `None` (saying why the test is skipped) where mounting is not allowed.
+fn mounted(size: &str) -> Option<Tmpfs> {
+    Tmpfs::mount(size)
+        .map_err(|why| eprintln!("skipped: {why}"))
+        .ok()
+}
+
+/// The SQLite store on `disk`, opened as `serve` opens it.
+fn store_config(disk: &Tmpfs) -> StoreConfig {
+    StoreConfig {
         db: disk.path().join("paydiag.db").display().to_string(),
         pool_size: 2,
         acquire_timeout: Duration::from_secs(5),
         operation_timeout: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_health_and_recovers() {
+    let Some(disk) = mounted("2m") else {
+        return;
     };
+    let config = store_config(&disk);
     let store = paydiag::store::open(&config)
         .await
         .expect("opening the store");
@@ -183,19 +191,10 @@ async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_healt
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_on_a_read_only_file_system_is_refused_at_start_by_name() {
-    let disk = match Tmpfs::mount("4m") {
-        Ok(disk) => disk,
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            return;
-        }
+    let Some(disk) = mounted("4m") else {
+        return;
     };
-    let config = StoreConfig {
-        db: disk.path().join("paydiag.db").display().to_string(),
-        pool_size: 2,
-        acquire_timeout: Duration::from_secs(5),
-        operation_timeout: Duration::from_secs(5),
-    };
+    let config = store_config(&disk);
     drop(
         paydiag::store::open(&config)
             .await
