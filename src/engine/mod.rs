@@ -88,29 +88,53 @@ fn found(ctx: &Context<'_>) -> (MatchKind, Option<Transaction>) {
     (matched_by, Some(tx))
 }
 
-/// The first match in precedence order, with two exceptions: a payment that never arrived but
-/// was made during maintenance on its network is explained by the maintenance (it may still be
-/// queued), and a stalled transaction is escalated even when the customer's claim differs from
-/// it (what the customer remembers does not unstick it).
+/// The first match in precedence order, or the first cause it yields to that matched too.
 fn primary_index(matched: &[(Cause, Resolution)]) -> Option<usize> {
-    let position = |cause| matched.iter().position(|(c, _)| *c == cause);
-    let claim_only_mismatch = position(Cause::InputMismatch)
-        .is_some_and(|i| matched[i].1.next_step.action == Action::CheckReference);
-    match (position(Cause::NotFound), position(Cause::Maintenance)) {
-        (Some(_), Some(maintenance)) => Some(maintenance),
-        _ if matched.is_empty() => None,
-        _ => match position(Cause::ConfirmationStalled) {
-            Some(stalled) if claim_only_mismatch && matched[0].0 == Cause::InputMismatch => {
-                Some(stalled)
-            }
-            _ => Some(0),
-        },
-    }
+    let (_, first) = matched.first()?;
+    let yielded = first
+        .yields_to
+        .iter()
+        .find_map(|cause| matched.iter().position(|(c, _)| c == cause));
+    Some(yielded.unwrap_or(0))
 }
 
 fn undetermined() -> Resolution {
     Resolution {
         next_step: NextStep::new(Action::Escalate, Text::new("undetermined-summary")),
         customer_message: Text::new("undetermined-customer"),
+        yields_to: &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matched(cause: Cause, action: Action, yields_to: &'static [Cause]) -> (Cause, Resolution) {
+        let resolution = Resolution {
+            next_step: NextStep::new(action, Text::new("summary")),
+            customer_message: Text::new("customer"),
+            yields_to,
+        };
+        (cause, resolution)
+    }
+
+    #[test]
+    fn the_first_match_is_primary_unless_it_yields_to_a_later_one_whatever_the_actions() {
+        let stalled = matched(Cause::ConfirmationStalled, Action::Escalate, &[]);
+        for action in [Action::CheckReference, Action::ContactSupport, Action::Wait] {
+            let yielding = matched(Cause::InputMismatch, action, &[Cause::ConfirmationStalled]);
+            let standing = matched(Cause::InputMismatch, action, &[]);
+            assert_eq!(primary_index(&[yielding, stalled.clone()]), Some(1));
+            assert_eq!(primary_index(&[standing, stalled.clone()]), Some(0));
+        }
+        // Yielding to a cause that did not match changes nothing.
+        let not_found = matched(
+            Cause::NotFound,
+            Action::CheckReference,
+            &[Cause::Maintenance],
+        );
+        assert_eq!(primary_index(&[not_found]), Some(0));
+        assert_eq!(primary_index(&[]), None);
     }
 }

@@ -4,7 +4,7 @@
 use super::{Verdict, kind_arg};
 use crate::engine::{
     context::Context,
-    diagnosis::{Action, Evidence, NextStep, Text},
+    diagnosis::{Action, Cause, Evidence, NextStep, Text},
     model::{Claim, Transaction, TransactionKind, tx_hash_key},
     policy::{AddressFormat, PolicyRef, to_delta},
     time::fmt_time,
@@ -132,6 +132,8 @@ fn claim_mismatch(tx: &Transaction, diffs: &[Diff]) -> Verdict {
         Text::new("mismatch-customer-claim")
             .list("diffs", list(diffs, Items::CLAIM_CUSTOMER, &tx.asset)),
     )
+    // The record is right: what the customer remembers does not unstick a stalled transaction.
+    .yielding_to(&[Cause::ConfirmationStalled])
 }
 
 fn expected_diffs(tx: &Transaction, policy: PolicyRef<'_>) -> Vec<Diff> {

@@ -1,6 +1,11 @@
 //! The rules, one file each, all with the same shape: `evaluate(&Context) -> Verdict`.
 //!
-//! [`RULES`] lists them in precedence order: the first that matches gives the primary cause.
+//! [`RULES`] lists them in precedence order: the first that matches gives the primary cause,
+//! unless its match yields to a cause that also matched ([`Verdict::yielding_to`]). The two
+//! exceptions are declared by the rules that make them: a reference not found yields to
+//! maintenance on its network (the payment may still be queued), and a mismatch only between
+//! the claim and the record yields to a stalled transaction (what the customer remembers does
+//! not unstick it).
 
 use super::{
     context::Context,
@@ -79,6 +84,9 @@ pub struct Resolution {
     pub next_step: NextStep,
     /// The customer-safe message.
     pub customer_message: Text,
+    /// Causes that, when they match too, are primary instead of this one although later in
+    /// precedence; the first of them that matched wins.
+    pub yields_to: &'static [Cause],
 }
 
 /// A rule's verdict before it becomes a finding.
@@ -109,8 +117,17 @@ impl Verdict {
             resolution: Some(Resolution {
                 next_step,
                 customer_message,
+                yields_to: &[],
             }),
         }
+    }
+
+    /// This match gives way to any of `causes` that matched too (see the module's doc).
+    pub fn yielding_to(mut self, causes: &'static [Cause]) -> Self {
+        if let Some(resolution) = &mut self.resolution {
+            resolution.yields_to = causes;
+        }
+        self
     }
 
     /// The rule was checked and does not hold.

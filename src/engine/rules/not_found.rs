@@ -3,7 +3,7 @@
 use super::Verdict;
 use crate::engine::{
     context::Context,
-    diagnosis::{Action, NextStep, Text},
+    diagnosis::{Action, Cause, NextStep, Text},
     time::fmt_time,
 };
 
@@ -36,4 +36,6 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         NextStep::new(Action::CheckReference, Text::new("not-found-summary")),
         Text::new("not-found-customer").str("reference", ctx.reference.to_owned()),
     )
+    // A payment made during maintenance on its network may still be queued behind it.
+    .yielding_to(&[Cause::Maintenance])
 }
