@@ -244,7 +244,9 @@ proptest! {
         let rules = RuleSet::shipped();
         let d = engine::evaluate(&rules, "REF", &claim, &facts, as_of);
 
-        prop_assert_eq!(d.findings.len(), 8);
+        // One finding per rule, and one on ownership when it was checked.
+        let ownership = engine::rules::ownership::finding(&facts.ownership).into_iter().count();
+        prop_assert_eq!(d.findings.len(), engine::rules::RULES.len() + ownership);
         let matched: Vec<_> = d.findings.iter().filter(|f| f.outcome == Outcome::Matched).filter_map(|f| f.cause).collect();
         let mut named = vec![d.cause];
         named.extend(&d.contributing_causes);

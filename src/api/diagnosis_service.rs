@@ -35,11 +35,23 @@ pub struct DiagnosisApi {
 /// `paydiag_diagnoses_total`, by cause and next action. Each counter is registered on first
 /// use and kept, as looking it up by its labels on every diagnosis costs more than counting;
 /// first use comes after the process installed its recorder.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct DiagnosisCounters {
-    /// Indexed by the protobuf values of the cause (0 to 9) and the action (0 to 10); a value
-    /// added to the API later is counted without a kept handle until this grows.
-    by_outcome: [[OnceLock<Counter>; 11]; 10],
+    /// Indexed by the protobuf values of the cause and of the action, one slot for each value
+    /// the API has.
+    by_outcome: Vec<Vec<OnceLock<Counter>>>,
+}
+
+impl Default for DiagnosisCounters {
+    fn default() -> Self {
+        use super::enums::{ACTIONS, CAUSES};
+        let actions = ACTIONS.iter().map(|&a| a as usize + 1).max().unwrap_or(0);
+        let causes = CAUSES.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+        let row = || (0..actions).map(|_| OnceLock::new()).collect();
+        Self {
+            by_outcome: (0..causes).map(|_| row()).collect(),
+        }
+    }
 }
 
 impl DiagnosisCounters {

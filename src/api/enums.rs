@@ -3,10 +3,14 @@
 use crate::engine::{diagnosis, model};
 use crate::pb::v1 as pb;
 
-/// Defines `$to_domain(proto) -> Option<domain>` (None for `*_UNSPECIFIED`) and
-/// `$to_proto(domain) -> proto` from one list of pairs, so the two directions cannot drift.
+/// Defines `$to_domain(proto) -> Option<domain>` (None for `*_UNSPECIFIED`),
+/// `$to_proto(domain) -> proto` and `$all`, every protobuf value with a domain value, from one
+/// list of pairs, so that nothing drifts.
 macro_rules! enum_pairs {
-    ($to_domain:ident, $to_proto:ident, $pb:ty, $dom:ty { $($p:ident <=> $d:ident),+ $(,)? }) => {
+    ($to_domain:ident, $to_proto:ident, $all:ident, $pb:ty, $dom:ty { $($p:ident <=> $d:ident),+ $(,)? }) => {
+        /// Every protobuf value that has a domain value.
+        pub const $all: &[$pb] = &[$(<$pb>::$p,)+];
+
         /// The domain value of a protobuf value; `None` for `*_UNSPECIFIED`.
         pub fn $to_domain(value: $pb) -> Option<$dom> {
             match value {
@@ -25,33 +29,33 @@ macro_rules! enum_pairs {
     };
 }
 
-enum_pairs!(kind, kind_pb, pb::TransactionKind, model::TransactionKind {
+enum_pairs!(kind, kind_pb, KINDS, pb::TransactionKind, model::TransactionKind {
     Deposit <=> Deposit, Withdrawal <=> Withdrawal, Payment <=> Payment, Transfer <=> Transfer,
 });
-enum_pairs!(status, status_pb, pb::TransactionStatus, model::TransactionStatus {
+enum_pairs!(status, status_pb, STATUSES, pb::TransactionStatus, model::TransactionStatus {
     Pending <=> Pending, Confirming <=> Confirming, Completed <=> Completed, Failed <=> Failed,
 });
-enum_pairs!(failure, failure_pb, pb::FailureReason, model::FailureReason {
+enum_pairs!(failure, failure_pb, FAILURES, pb::FailureReason, model::FailureReason {
     InsufficientBalance <=> InsufficientBalance,
     InvalidDetails <=> InvalidDetails,
     LimitExceeded <=> LimitExceeded,
     RiskDeclined <=> RiskDeclined,
     Expired <=> Expired,
 });
-enum_pairs!(state, state_pb, pb::AccountState, model::AccountState {
+enum_pairs!(state, state_pb, STATES, pb::AccountState, model::AccountState {
     Active <=> Active, Frozen <=> Frozen, Restricted <=> Restricted,
 });
-enum_pairs!(freeze, freeze_pb, pb::FreezeReason, model::FreezeReason {
+enum_pairs!(freeze, freeze_pb, FREEZES, pb::FreezeReason, model::FreezeReason {
     AbnormalLogin <=> AbnormalLogin,
     AbnormalActivity <=> AbnormalActivity,
     IdentityUnverified <=> IdentityUnverified,
     UserRequested <=> UserRequested,
     ComplianceReview <=> ComplianceReview,
 });
-enum_pairs!(maintenance, maintenance_pb, pb::MaintenanceType, model::MaintenanceType {
+enum_pairs!(maintenance, maintenance_pb, MAINTENANCE_TYPES, pb::MaintenanceType, model::MaintenanceType {
     Scheduled <=> Scheduled, Unplanned <=> Unplanned,
 });
-enum_pairs!(cause_of, cause_pb, pb::Cause, diagnosis::Cause {
+enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     NoIncident <=> NoIncident,
     ConfirmationDelay <=> ConfirmationDelay,
     ConfirmationStalled <=> ConfirmationStalled,
@@ -62,7 +66,7 @@ enum_pairs!(cause_of, cause_pb, pb::Cause, diagnosis::Cause {
     NotFound <=> NotFound,
     Undetermined <=> Undetermined,
 });
-enum_pairs!(action_of, action_pb, pb::Action, diagnosis::Action {
+enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,
     Wait <=> Wait,
     VerifyIdentity <=> VerifyIdentity,
@@ -74,9 +78,9 @@ enum_pairs!(action_of, action_pb, pb::Action, diagnosis::Action {
     CheckReference <=> CheckReference,
     Escalate <=> Escalate,
 });
-enum_pairs!(outcome_of, outcome_pb, pb::FindingOutcome, diagnosis::Outcome {
+enum_pairs!(outcome_of, outcome_pb, OUTCOMES, pb::FindingOutcome, diagnosis::Outcome {
     Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,
 });
-enum_pairs!(match_kind_of, match_kind_pb, pb::MatchKind, diagnosis::MatchKind {
+enum_pairs!(match_kind_of, match_kind_pb, MATCH_KINDS, pb::MatchKind, diagnosis::MatchKind {
     Reference <=> Reference, TxHash <=> TxHash, None <=> None,
 });
