@@ -137,6 +137,24 @@ struct Logs {
 }
 
 impl Logs {
+    /// Waits (30 s at most) for a line containing `text` and returns it; every line read on the
+    /// way is kept for [`Logs::all`].
+    fn wait_for(&mut self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rest.recv_timeout(left) {
+                Ok(line) => {
+                    self.read.push(line.clone());
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no log line with {text:?}: {:#?}", self.read),
+            }
+        }
+    }
+
     /// Every line, waiting for the server to close its stderr (it exited).
     fn all(self) -> Vec<String> {
         let mut lines = self.read;
@@ -231,7 +249,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
     let callers = callers_file(dir.path());
     let Started {
         mut server,
-        logs,
+        mut logs,
         port,
         metrics_port,
     } = Server::start(
@@ -404,13 +422,25 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         )),
     };
     tx.send(condition(1)).await.expect("send");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The import is the one call in flight once the server counts it.
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while sample(
+            &scrape(metrics_port).await,
+            "paydiag_in_flight_requests",
+            &[],
+        ) != Some(1.0)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the import reaches the server");
     let status = Command::new("kill")
         .args(["-TERM", &server.0.id().to_string()])
         .status()
         .expect("kill");
     assert!(status.success());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    logs.wait_for("shutting down");
     tx.send(condition(2)).await.expect("send after SIGTERM");
     drop(tx);
     let imported = import
@@ -801,24 +831,12 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// Waits for a log line containing `text`, keeping every line read in `seen`.
-fn wait_for_line(logs: &Logs, seen: &mut Vec<String>, text: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !seen.iter().any(|line| line.contains(text)) {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match logs.rest.recv_timeout(left) {
-            Ok(line) => seen.push(line),
-            Err(_) => panic!("no log line with {text:?}: {seen:#?}"),
-        }
-    }
-}
-
 #[tokio::test]
 async fn out_of_file_descriptors_the_server_backs_off_quietly_reaps_silent_connections_and_recovers()
  {
     let dir = tempfile::TempDir::new().expect("dir");
     // A cap above the open-file limit, so that the process does run out of descriptors.
-    let started = Server::start_under(
+    let mut started = Server::start_under(
         &["prlimit", "--nofile=256:256"],
         dir.path(),
         &[],
@@ -835,8 +853,7 @@ async fn out_of_file_descriptors_the_server_backs_off_quietly_reaps_silent_conne
                 .expect("connect"),
         );
     }
-    let mut seen = Vec::new();
-    wait_for_line(&started.logs, &mut seen, "cannot accept connections");
+    started.logs.wait_for("cannot accept connections");
     let (cpu_before, wall) = (cpu_time(pid), std::time::Instant::now());
 
     // Every silent connection is closed by the server: accepted ones after the handshake
@@ -887,8 +904,10 @@ async fn out_of_file_descriptors_the_server_backs_off_quietly_reaps_silent_conne
             >= 1.0,
         "{metrics}"
     );
-    seen.extend(started.logs.rest.try_iter());
-    let failures = seen
+    let logs = &mut started.logs;
+    logs.read.extend(logs.rest.try_iter());
+    let failures = logs
+        .read
         .iter()
         .filter(|line| line.contains("cannot accept connections"))
         .count();
@@ -902,7 +921,7 @@ async fn out_of_file_descriptors_the_server_backs_off_quietly_reaps_silent_conne
 async fn an_import_cut_by_the_callers_deadline_is_audited_per_committed_batch_and_timed() {
     let dir = tempfile::TempDir::new().expect("dir");
     let callers = callers_file(dir.path());
-    let started = Server::start(
+    let mut started = Server::start(
         dir.path(),
         &[],
         &["--callers", callers.to_str().expect("path")],
@@ -945,12 +964,7 @@ async fn an_import_cut_by_the_callers_deadline_is_audited_per_committed_batch_an
         (cut.code(), cut.message()),
         (tonic::Code::Cancelled, "Timeout expired")
     );
-    let mut seen = Vec::new();
-    wait_for_line(&started.logs, &mut seen, "batch stored");
-    let batch = seen
-        .iter()
-        .find(|line| line.contains("batch stored"))
-        .expect("the audit line");
+    let batch = started.logs.wait_for("batch stored");
     for field in [
         "caller=\"feeder\"",
         "stored=2000",
