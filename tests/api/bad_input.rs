@@ -54,7 +54,7 @@ async fn ids_with_surrounding_whitespace_are_refused_when_stored_and_trimmed_whe
         .await
         .expect("stored");
     let found = app.diagnose_at(" TX-PADDED\t", at(0)).await;
-    assert_ne!(found.cause(), pb::Cause::NotFound);
+    assert_eq!(found.cause(), pb::Cause::ConfirmationDelay);
     assert_eq!(found.reference, "TX-PADDED");
 }
 

@@ -277,7 +277,11 @@ async fn an_import_whose_stream_goes_quiet_is_ended_and_keeps_what_came_before()
     let as_of = crate::helpers::t0() + chrono::TimeDelta::hours(1);
     for n in 0..3 {
         let found = app.diagnose_at(&format!("TX-{n}"), as_of).await;
-        assert_ne!(found.cause(), pb::Cause::NotFound, "TX-{n} was stored");
+        assert_eq!(
+            found.cause(),
+            pb::Cause::ConfirmationStalled,
+            "TX-{n} was stored"
+        );
     }
     drop(tx);
 }
@@ -327,7 +331,7 @@ async fn an_import_stream_past_its_cap_is_refused_after_storing_what_came_before
     );
     let stored = app.diagnose_at("CAP-2", crate::helpers::at(1)).await;
     let beyond = app.diagnose_at("CAP-3", crate::helpers::at(1)).await;
-    assert_ne!(stored.cause(), pb::Cause::NotFound);
+    assert_eq!(stored.cause(), pb::Cause::ConfirmationDelay);
     assert_eq!(beyond.cause(), pb::Cause::NotFound);
 }
 
@@ -363,7 +367,11 @@ async fn an_import_stream_that_breaks_stores_what_came_before_and_says_how_much(
     }
     for stored in ["BRK-0", "BRK-1999", "BRK-2000", "BRK-2499"] {
         let diagnosis = app.diagnose_at(stored, crate::helpers::at(1)).await;
-        assert_ne!(diagnosis.cause(), pb::Cause::NotFound, "{stored} was lost");
+        assert_eq!(
+            diagnosis.cause(),
+            pb::Cause::ConfirmationDelay,
+            "{stored} was lost"
+        );
     }
     let after = app.diagnose_at("BRK-AFTER", crate::helpers::at(1)).await;
     assert_eq!(after.cause(), pb::Cause::NotFound);
