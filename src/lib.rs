@@ -3,7 +3,6 @@
 //! Data flows one way: request → check and convert ([`api`]) → load facts ([`store`]) →
 //! evaluate ([`engine`]) → render ([`i18n`]) → convert back ([`api`]).
 
-#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod api;

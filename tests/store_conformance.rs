@@ -595,7 +595,7 @@ mod checks {
             load_at(store, "TX-NONE", Some("TRON"), as_of()).await,
             Facts::default()
         );
-        assert!(!store.delete_maintenance_window("W-NONE").await.unwrap());
+        assert!(!store.delete_maintenance_window("W-NONE").await.expect("delete"));
     }
 
     pub async fn an_empty_batch_succeeds_and_stores_nothing(store: &SharedStore) {
@@ -733,7 +733,7 @@ mod checks {
             .collect();
         put(store, txs.iter().cloned().map(Fact::Transaction).collect()).await;
         for (i, tx) in txs.iter().enumerate() {
-            let loaded = load(store, &tx.reference).await.transaction.unwrap();
+            let loaded = load(store, &tx.reference).await.transaction.expect("stored");
             assert_eq!(loaded.amount.to_string(), amounts[i]);
             assert_eq!(
                 loaded.expected.amount.map(|a| a.to_string()).as_deref(),
@@ -1058,7 +1058,7 @@ mod checks {
             maintenance_type: MaintenanceType::Unplanned,
             starts_at: at("2026-11-22T08:00:00.000000001Z"),
             ends_at: Some(at("2026-11-22T09:59:59.999999999Z")),
-            backlog_drain: TimeDelta::new(5400, 123_456_789).unwrap(),
+            backlog_drain: TimeDelta::new(5400, 123_456_789).expect("a duration"),
             title: "节点升级 — 'node' upgrade 🛠".to_owned(),
         };
         let open = MaintenanceWindow {
@@ -1244,9 +1244,9 @@ mod checks {
             vec![Fact::MaintenanceWindow(window("W-DEL", "TRON", as_of()))],
         )
         .await;
-        assert!(!store.delete_maintenance_window("W-OTHER").await.unwrap());
-        assert!(store.delete_maintenance_window("W-DEL").await.unwrap());
-        assert!(!store.delete_maintenance_window("W-DEL").await.unwrap());
+        assert!(!store.delete_maintenance_window("W-OTHER").await.expect("delete"));
+        assert!(store.delete_maintenance_window("W-DEL").await.expect("delete"));
+        assert!(!store.delete_maintenance_window("W-DEL").await.expect("delete"));
     }
 
     pub async fn a_deleted_maintenance_window_is_no_longer_loaded(store: &SharedStore) {
@@ -1260,7 +1260,7 @@ mod checks {
             ],
         )
         .await;
-        assert!(store.delete_maintenance_window("W-DEL").await.unwrap());
+        assert!(store.delete_maintenance_window("W-DEL").await.expect("delete"));
         assert_eq!(window_ids(&load(store, "TX-DEL").await), ids(["W-KEEP"]));
         // Putting it again brings it back.
         put(
@@ -1608,7 +1608,7 @@ mod checks {
                 ..status(ACCOUNT, AccountState::Restricted, as_of() - hours(1))
             }),
             Fact::MaintenanceWindow(MaintenanceWindow {
-                backlog_drain: TimeDelta::new(60, 1).unwrap(),
+                backlog_drain: TimeDelta::new(60, 1).expect("a duration"),
                 ..window("W-DURABLE", "XLM", as_of() - hours(1))
             }),
             Fact::NetworkCondition(condition("XLM", as_of() - hours(1), 2.5)),
