@@ -721,9 +721,32 @@ fn scenarios() -> Vec<Scenario> {
     ]
 }
 
+/// The rules the expectations are written against (see the fixture's header).
+fn rules() -> RuleSet {
+    RuleSet::parse(include_str!("fixtures/rules.toml")).expect("the tests' rules load")
+}
+
+#[test]
+fn the_shipped_rules_load_and_diagnose_every_network_they_name() {
+    let shipped = RuleSet::shipped();
+    let networks = shipped.networks();
+    assert!(!networks.is_empty());
+    for (network, _) in networks {
+        // A deposit a second old on that network (with the memo some networks need) is within
+        // its normal time.
+        let deposit = tx("22 10:00").on(network, "USDT").memo("104729");
+        let row = case("a_fresh_deposit", "22 10:00:01").tx(deposit);
+        let diagnosis = engine::evaluate(&shipped, REFERENCE, &row.claim, &row.facts, row.as_of);
+        assert_eq!(
+            diagnosis.cause, ConfirmationDelay,
+            "{network}: {diagnosis:#?}"
+        );
+    }
+}
+
 #[test]
 fn every_scenario_gets_its_expected_diagnosis_and_renders_safely_in_every_locale() {
-    let rules = RuleSet::shipped();
+    let rules = rules();
     let catalog = Catalog::load().expect("the shipped catalogs load");
     let table = scenarios();
     let mut failures = Vec::new();

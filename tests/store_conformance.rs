@@ -595,7 +595,12 @@ mod checks {
             load_at(store, "TX-NONE", Some("TRON"), as_of()).await,
             Facts::default()
         );
-        assert!(!store.delete_maintenance_window("W-NONE").await.expect("delete"));
+        assert!(
+            !store
+                .delete_maintenance_window("W-NONE")
+                .await
+                .expect("delete")
+        );
     }
 
     pub async fn an_empty_batch_succeeds_and_stores_nothing(store: &SharedStore) {
@@ -733,7 +738,10 @@ mod checks {
             .collect();
         put(store, txs.iter().cloned().map(Fact::Transaction).collect()).await;
         for (i, tx) in txs.iter().enumerate() {
-            let loaded = load(store, &tx.reference).await.transaction.expect("stored");
+            let loaded = load(store, &tx.reference)
+                .await
+                .transaction
+                .expect("stored");
             assert_eq!(loaded.amount.to_string(), amounts[i]);
             assert_eq!(
                 loaded.expected.amount.map(|a| a.to_string()).as_deref(),
@@ -1244,9 +1252,24 @@ mod checks {
             vec![Fact::MaintenanceWindow(window("W-DEL", "TRON", as_of()))],
         )
         .await;
-        assert!(!store.delete_maintenance_window("W-OTHER").await.expect("delete"));
-        assert!(store.delete_maintenance_window("W-DEL").await.expect("delete"));
-        assert!(!store.delete_maintenance_window("W-DEL").await.expect("delete"));
+        assert!(
+            !store
+                .delete_maintenance_window("W-OTHER")
+                .await
+                .expect("delete")
+        );
+        assert!(
+            store
+                .delete_maintenance_window("W-DEL")
+                .await
+                .expect("delete")
+        );
+        assert!(
+            !store
+                .delete_maintenance_window("W-DEL")
+                .await
+                .expect("delete")
+        );
     }
 
     pub async fn a_deleted_maintenance_window_is_no_longer_loaded(store: &SharedStore) {
@@ -1260,7 +1283,12 @@ mod checks {
             ],
         )
         .await;
-        assert!(store.delete_maintenance_window("W-DEL").await.expect("delete"));
+        assert!(
+            store
+                .delete_maintenance_window("W-DEL")
+                .await
+                .expect("delete")
+        );
         assert_eq!(window_ids(&load(store, "TX-DEL").await), ids(["W-KEEP"]));
         // Putting it again brings it back.
         put(

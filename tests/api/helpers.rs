@@ -70,7 +70,9 @@ pub async fn spawn_with(
     dir: TempDir,
     options: server::ServerOptions,
 ) -> TestApp {
-    let state = AppState::new(store.clone(), RuleSet::shipped()).expect("state");
+    // The rules the tests' expectations are written against, not the shipped ones.
+    let rules = RuleSet::parse(include_str!("../fixtures/rules.toml")).expect("the tests' rules");
+    let state = AppState::new(store.clone(), rules).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
