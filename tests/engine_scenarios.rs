@@ -1,5 +1,7 @@
 //! Rule-engine scenarios as data: each row is facts, a claim, an evaluation time and what the
-//! diagnosis must say. Adding a case is adding a row to [`scenarios`].
+//! diagnosis must say. Adding a case is adding a row to [`scenarios`]. A failure names its row;
+//! `PAYDIAG_SCENARIO=<part of a name> cargo test --test engine_scenarios` runs only the rows
+//! whose names contain it.
 //!
 //! Every row is also rendered in every locale, and its customer message is checked for things a
 //! customer must never see (the full account id, internal notes, review and risk reasons).
@@ -749,9 +751,18 @@ fn every_scenario_gets_its_expected_diagnosis_and_renders_safely_in_every_locale
     let rules = rules();
     let catalog = Catalog::load().expect("the shipped catalogs load");
     let table = scenarios();
+    let only = std::env::var("PAYDIAG_SCENARIO").ok();
+    let chosen = |row: &Scenario| only.as_deref().is_none_or(|part| row.name.contains(part));
+    assert!(
+        table.iter().any(chosen),
+        "no scenario's name contains {only:?}"
+    );
     let mut failures = Vec::new();
     let mut failing_rows = 0;
     for (i, row) in table.iter().enumerate() {
+        if !chosen(row) {
+            continue;
+        }
         let mut problems = run(&rules, &catalog, row);
         if table[..i].iter().any(|earlier| earlier.name == row.name) {
             problems.push("another row has the same name".into());
