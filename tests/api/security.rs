@@ -304,12 +304,30 @@ async fn health_and_reflection_stay_open_without_a_token() {
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),
     };
-    let listed = reflection
+    let mut listed = reflection
         .server_reflection_info(tokio_stream::iter([request]))
-        .await;
+        .await
+        .expect("reflection is open")
+        .into_inner();
+    let answer = listed
+        .message()
+        .await
+        .expect("a reflection answer")
+        .and_then(|a| a.message_response);
 
-    assert!(health.is_ok(), "{health:?}");
-    assert!(listed.is_ok(), "{listed:?}");
+    assert_eq!(
+        health.expect("health is open").into_inner().status(),
+        tonic_health::pb::health_check_response::ServingStatus::Serving
+    );
+    use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
+    let Some(MessageResponse::ListServicesResponse(services)) = answer else {
+        panic!("not a list of services: {answer:?}");
+    };
+    let names: Vec<&str> = services.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        names.contains(&"paydiag.v1.DiagnosisService") && names.contains(&"paydiag.v1.FactService"),
+        "{names:?}"
+    );
 }
 
 #[tokio::test]
