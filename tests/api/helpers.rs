@@ -14,11 +14,7 @@ use paydiag::{
     server,
     store::{SharedStore, sqlite::SqliteStore},
 };
-use std::{
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
@@ -37,6 +33,32 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: TempDir,
+}
+
+/// The services the server lists through reflection (v1).
+pub async fn reflected_services(channel: &Channel) -> Vec<String> {
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut answers = ServerReflectionClient::new(channel.clone())
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection answers")
+        .into_inner();
+    let answer = answers
+        .message()
+        .await
+        .expect("a reflection answer")
+        .and_then(|a| a.message_response);
+    let Some(MessageResponse::ListServicesResponse(list)) = answer else {
+        panic!("not a list of services: {answer:?}");
+    };
+    list.service.into_iter().map(|s| s.name).collect()
 }
 
 /// Starts a server on a fresh SQLite file.
@@ -138,24 +160,31 @@ impl TestApp {
         response.expect("health answers").into_inner().status()
     }
 
-    /// Polls the health of `service` until it is `wanted`; fails after `limit`.
+    /// Watches the health of `service` until it is `wanted`; fails after `limit`.
     pub async fn wait_for_health_of(
         &mut self,
         service: &str,
         wanted: ServingStatus,
         limit: Duration,
     ) {
-        let started = Instant::now();
-        loop {
-            let status = self.health_of(service).await;
-            if status == wanted {
-                return;
+        let request = HealthCheckRequest {
+            service: service.into(),
+        };
+        let mut last = None;
+        let watched = async {
+            let watch = self.health.watch(request).await.expect("health watch");
+            let mut updates = watch.into_inner();
+            // The current status comes first, then each change.
+            while let Some(update) = updates.message().await.expect("health watch") {
+                if update.status() == wanted {
+                    return;
+                }
+                last = Some(update.status());
             }
-            assert!(
-                started.elapsed() < limit,
-                "{service:?} still {status:?}, not {wanted:?}, after {limit:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            panic!("the health watch ended");
+        };
+        if tokio::time::timeout(limit, watched).await.is_err() {
+            panic!("{service:?} still {last:?}, not {wanted:?}, after {limit:?}");
         }
     }
 
