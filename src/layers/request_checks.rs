@@ -38,11 +38,12 @@ pub struct MalformedTimeout;
 
 /// The caller's deadline from `grpc-timeout`: `Ok(None)` without one.
 pub fn grpc_timeout(headers: &HeaderMap) -> Result<Option<Duration>, MalformedTimeout> {
-    let Some(value) = headers.get("grpc-timeout") else {
-        return Ok(None);
-    };
-    let value = value.as_bytes();
-    let Some((&unit, digits)) = value.split_last() else {
+    headers.get("grpc-timeout").map(parse_timeout).transpose()
+}
+
+/// A `grpc-timeout` value as a duration.
+pub fn parse_timeout(value: &HeaderValue) -> Result<Duration, MalformedTimeout> {
+    let Some((&unit, digits)) = value.as_bytes().split_last() else {
         return Err(MalformedTimeout);
     };
     if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
@@ -52,7 +53,7 @@ pub fn grpc_timeout(headers: &HeaderMap) -> Result<Option<Duration>, MalformedTi
         .map_err(|_| MalformedTimeout)?
         .parse()
         .map_err(|_| MalformedTimeout)?;
-    Ok(Some(match unit {
+    Ok(match unit {
         b'H' => Duration::from_secs(amount * 3600),
         b'M' => Duration::from_secs(amount * 60),
         b'S' => Duration::from_secs(amount),
@@ -60,7 +61,7 @@ pub fn grpc_timeout(headers: &HeaderMap) -> Result<Option<Duration>, MalformedTi
         b'u' => Duration::from_micros(amount),
         b'n' => Duration::from_nanos(amount),
         _ => return Err(MalformedTimeout),
-    }))
+    })
 }
 
 /// Checks requests before any service reads them.

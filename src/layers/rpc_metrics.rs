@@ -1,6 +1,6 @@
 //! The `rpc_server_call_duration_seconds` histogram, by method and gRPC status code.
 
-use super::{BoxFuture, method_of, request_checks::grpc_timeout};
+use super::{BoxFuture, method_of, request_checks::parse_timeout};
 use http::{Request, Response};
 use std::{
     task::{Context, Poll},
@@ -84,7 +84,8 @@ where
         let mut timing = Timing {
             method: method_of(request.uri().path()).to_owned(),
             started: Instant::now(),
-            deadline: grpc_timeout(request.headers()).ok().flatten(),
+            // Read only if the call is dropped unanswered: most calls never need it.
+            deadline: request.headers().get("grpc-timeout").cloned(),
             recorded: false,
         };
         let call = self.inner.call(request);
@@ -102,7 +103,8 @@ where
 struct Timing {
     method: String,
     started: Instant,
-    deadline: Option<std::time::Duration>,
+    /// The caller's `grpc-timeout`, if it sent one.
+    deadline: Option<http::HeaderValue>,
     recorded: bool,
 }
 
@@ -123,7 +125,8 @@ impl Drop for Timing {
             return;
         }
         let elapsed = self.started.elapsed();
-        let code = if self.deadline.is_some_and(|deadline| elapsed >= deadline) {
+        let deadline = self.deadline.as_ref().and_then(|v| parse_timeout(v).ok());
+        let code = if deadline.is_some_and(|deadline| elapsed >= deadline) {
             tonic::Code::DeadlineExceeded
         } else {
             tonic::Code::Cancelled

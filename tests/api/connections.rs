@@ -236,37 +236,7 @@ async fn health_and_reflection_answer_while_every_service_place_is_held() {
     );
 
     assert_eq!(check_health(&mut app).await, ServingStatus::Serving);
-    let mut reflection =
-        tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient::new(
-            app.channel.clone(),
-        );
-    let list = tonic_reflection::pb::v1::ServerReflectionRequest {
-        host: String::new(),
-        message_request: Some(
-            tonic_reflection::pb::v1::server_reflection_request::MessageRequest::ListServices(
-                String::new(),
-            ),
-        ),
-    };
-    let mut answers = reflection
-        .server_reflection_info(tokio_stream::iter([list]))
-        .await
-        .expect("reflection answers")
-        .into_inner();
-    let answer = answers
-        .message()
-        .await
-        .expect("a reflection answer")
-        .expect("one message");
-    let Some(
-        tonic_reflection::pb::v1::server_reflection_response::MessageResponse::ListServicesResponse(
-            services,
-        ),
-    ) = answer.message_response
-    else {
-        panic!("not a service list: {answer:?}");
-    };
-    let names: Vec<String> = services.service.into_iter().map(|s| s.name).collect();
+    let names = crate::helpers::reflected_services(&app.channel).await;
     assert!(
         names.contains(&"paydiag.v1.DiagnosisService".to_owned()),
         "{names:?}"

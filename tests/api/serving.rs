@@ -20,31 +20,10 @@ async fn health_reports_serving_for_the_server_and_each_service() {
 
 #[tokio::test]
 async fn reflection_v1_and_v1alpha_list_the_services_and_carry_doc_comments() {
-    use tonic_reflection::pb::{v1, v1alpha};
+    use tonic_reflection::pb::v1alpha;
     let app = spawn_app().await;
 
-    let mut v1_client =
-        v1::server_reflection_client::ServerReflectionClient::new(app.channel.clone());
-    let request = v1::ServerReflectionRequest {
-        host: String::new(),
-        message_request: Some(v1::server_reflection_request::MessageRequest::ListServices(
-            String::new(),
-        )),
-    };
-    let mut stream = v1_client
-        .server_reflection_info(tokio_stream::iter([request]))
-        .await
-        .expect("v1")
-        .into_inner();
-    let Some(v1::server_reflection_response::MessageResponse::ListServicesResponse(list)) = stream
-        .message()
-        .await
-        .expect("message")
-        .and_then(|r| r.message_response)
-    else {
-        panic!("no list response")
-    };
-    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    let names = crate::helpers::reflected_services(&app.channel).await;
     for service in [
         "paydiag.v1.DiagnosisService",
         "paydiag.v1.FactService",
