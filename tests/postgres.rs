@@ -629,7 +629,6 @@ async fn a_replica_cut_off_in_the_middle_of_a_write_does_not_lock_the_others_out
     stop(other).await;
 }
 
-/// A server on a fresh schema of its own, dropped when the check ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
     not(postgres_tests),
@@ -675,6 +674,7 @@ async fn a_read_only_database_refuses_writes_by_name_and_takes_only_fact_service
     stop(app).await;
 }
 
+/// A server on a fresh schema of its own, dropped when the check ends.
 async fn on_postgres() -> (TestApp, TestSchema) {
     let schema = TestSchema::create().await;
     let timeout = Duration::from_secs(10);
