@@ -1,14 +1,10 @@
 //! `paydiag-bench`: load benchmark of a real paydiag server started in this process.
 //!
-//! Command line only; the benchmark itself lives in `src/bench/`. See BENCHMARKS.md.
-
-#![forbid(unsafe_code)]
-
-// The benchmark is not part of the library: it is compiled into this binary only.
-#[path = "../bench/mod.rs"]
-mod bench;
+//! Command line only; the benchmark itself is the `paydiag_bench` library beside it. See
+//! BENCHMARKS.md.
 
 use clap::Parser as _;
+use paydiag_bench as bench;
 use std::process::ExitCode;
 
 /// The allocator `paydiag serve` runs with, so the servers in this process allocate the same way.
