@@ -7,6 +7,7 @@
 //! runtime of their own, the load generator on another, as two processes would.
 
 mod fixed;
+mod flood;
 mod load;
 mod measure;
 mod postgres;
@@ -247,6 +248,8 @@ struct Stores {
     beside: Option<String>,
     empty: String,
     fixed: String,
+    /// One empty store per flood: the calls a limit lets through are diagnosed as not found.
+    floods: Vec<String>,
 }
 
 /// Names the stores: SQLite files in `dir`, except that the Diagnose servers' are schemas of
@@ -271,11 +274,14 @@ fn stores(
         beside: options.beside.map(|_| facts("beside.db")).transpose()?,
         empty: dir.join("empty.db").display().to_string(),
         fixed: dir.join("fixed.db").display().to_string(),
+        floods: (0..flood::Flood::ALL.len())
+            .map(|i| dir.join(format!("flood-{i}.db")).display().to_string())
+            .collect(),
     })
 }
 
 /// Starts the Diagnose, empty and fixed-answer servers (and the second store's with
-/// `--beside`), measures, and stops them.
+/// `--beside`) and one per flood, measures, and stops them.
 fn serve_and_measure(
     options: &Options,
     shape: seed::Shape,
@@ -284,24 +290,36 @@ fn serve_and_measure(
     stores: Stores,
 ) -> anyhow::Result<measure::Measured> {
     let answer = fixed::FixedAnswer::default();
+    let start = |db, fixed, options| servers::Server::start(server_runtime, db, fixed, options);
     let mut started = vec![
-        servers::Server::start(server_runtime, stores.facts, None)?,
-        servers::Server::start(server_runtime, stores.empty, None)?,
-        servers::Server::start(server_runtime, stores.fixed, Some(answer.clone()))?,
+        start(stores.facts, None, servers::options())?,
+        start(stores.empty, None, servers::options())?,
+        start(stores.fixed, Some(answer.clone()), servers::options())?,
     ];
     let beside = match (stores.beside, options.beside_shape()) {
         (Some(db), Some(shape)) => {
-            started.push(servers::Server::start(server_runtime, db, None)?);
-            Some((started[3].addr, shape))
+            started.push(start(db, None, servers::options())?);
+            started.last().map(|server| (server.addr, shape))
         }
         _ => None,
     };
+    let mut floods = Vec::with_capacity(flood::Flood::ALL.len());
+    for (kind, db) in flood::Flood::ALL.into_iter().zip(stores.floods) {
+        let setup = flood::Setup::of(kind, servers::options())?;
+        started.push(start(db, None, setup.options)?);
+        floods.extend(started.last().map(|server| flood::Target {
+            flood: kind,
+            addr: server.addr,
+            authorization: setup.authorization,
+        }));
+    }
     let targets = measure::Targets {
         diagnose: started[0].addr,
         empty: started[1].addr,
         fixed: started[2].addr,
         answer,
         beside,
+        floods,
     };
     report::header(options, &shape, scenarios);
     let measured = client_runtime.block_on(measure::all(options, shape, scenarios, &targets));

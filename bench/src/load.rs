@@ -11,7 +11,11 @@ use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
-use tonic::transport::{Channel, Endpoint};
+use tonic::{
+    Code,
+    metadata::{Ascii, MetadataValue},
+    transport::{Channel, Endpoint},
+};
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
@@ -30,12 +34,36 @@ pub enum Call {
     /// `paydiag.v1.FactService/SearchTransactions`, cycling through these searches; every
     /// answer must find at least one transaction.
     Search(Arc<Vec<pb::SearchTransactionsRequest>>),
+    /// `paydiag.v1.DiagnosisService/Diagnose` past a limit of the server's, cycling through
+    /// these requests: every answer must be a refusal with one of the codes, or a diagnosis
+    /// (the calls the limit lets through).
+    Flood(Arc<FloodCall>),
+}
+
+/// The calls of a flood.
+pub struct FloodCall {
+    /// The requests, any of which may be diagnosed.
+    pub requests: Arc<Vec<pb::DiagnoseRequest>>,
+    /// The `authorization` metadata sent, if any.
+    pub authorization: Option<MetadataValue<Ascii>>,
+    /// The codes of the expected refusals.
+    pub refused: &'static [Code],
+}
+
+/// How a call was answered, when it was answered as expected.
+enum Answer {
+    /// With what it asked for.
+    Served,
+    /// With a refusal it expected.
+    Refused,
 }
 
 /// What one run measured.
 pub struct Run {
-    /// Calls that succeeded.
+    /// Calls answered as expected, refusals of a flood included.
     pub calls: u64,
+    /// Of those, the calls refused as a flood expects.
+    pub refused: u64,
     /// Calls that failed or answered wrongly.
     pub failures: u64,
     /// The first failure, to show.
@@ -47,14 +75,20 @@ pub struct Run {
 }
 
 impl Run {
-    /// Successful calls per second.
+    /// Calls answered as expected per second.
     pub fn rate(&self) -> f64 {
         self.calls as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Refused calls per second.
+    pub fn refusal_rate(&self) -> f64 {
+        self.refused as f64 / self.elapsed.as_secs_f64()
     }
 
     /// Adds `other`'s calls, failures, time and latencies to this run.
     pub fn absorb(&mut self, other: Run) -> anyhow::Result<()> {
         self.calls += other.calls;
+        self.refused += other.refused;
         self.elapsed += other.elapsed;
         self.failures += other.failures;
         self.first_error = self.first_error.take().or(other.first_error);
@@ -73,6 +107,7 @@ pub fn histogram() -> anyhow::Result<Histogram<u64>> {
 pub fn empty_run() -> anyhow::Result<Run> {
     Ok(Run {
         calls: 0,
+        refused: 0,
         failures: 0,
         first_error: None,
         elapsed: Duration::ZERO,
@@ -123,10 +158,11 @@ pub async fn drive(
     }
     let mut total = empty_run()?;
     for worker in workers {
-        let (calls, failures, first_error) = worker.await.context("load worker")?;
-        total.calls += calls;
-        total.failures += failures;
-        total.first_error = total.first_error.take().or(first_error);
+        let counted = worker.await.context("load worker")?;
+        total.calls += counted.calls;
+        total.refused += counted.refused;
+        total.failures += counted.failures;
+        total.first_error = total.first_error.take().or(counted.first_error);
     }
     total.elapsed = started.elapsed();
     let latency = latency
@@ -139,19 +175,27 @@ pub async fn drive(
     Ok(total)
 }
 
+/// What one worker counted.
+#[derive(Default)]
+struct Counted {
+    calls: u64,
+    refused: u64,
+    failures: u64,
+    first_error: Option<String>,
+}
+
 /// Calls one after another until `deadline`; `offset` staggers the requests between workers.
-/// Returns the calls that succeeded, those that failed, and the first failure.
 async fn worker(
     channel: Channel,
     call: Call,
     deadline: Instant,
     offset: usize,
     latency: Arc<Mutex<Histogram<u64>>>,
-) -> (u64, u64, Option<String>) {
+) -> Counted {
     let mut diagnosis = DiagnosisServiceClient::new(channel.clone());
     let mut facts = FactServiceClient::new(channel.clone());
     let mut health = HealthClient::new(channel);
-    let (mut calls, mut failures, mut first_error) = (0, 0, None);
+    let mut counted = Counted::default();
     let mut next = offset;
     while Instant::now() < deadline {
         let started = Instant::now();
@@ -159,35 +203,66 @@ async fn worker(
             Call::Diagnose(requests, cause) => {
                 let request = requests[next % requests.len()].clone();
                 next += 1;
-                diagnose(&mut diagnosis, request, *cause).await
+                diagnose(&mut diagnosis, request, *cause)
+                    .await
+                    .map(|()| Answer::Served)
             }
-            Call::Health => check(&mut health).await,
+            Call::Health => check(&mut health).await.map(|()| Answer::Served),
             Call::Triage(tickets, cause) => {
                 let ticket = tickets[next % tickets.len()].clone();
                 next += 1;
-                triage(&mut diagnosis, ticket, *cause).await
+                triage(&mut diagnosis, ticket, *cause)
+                    .await
+                    .map(|()| Answer::Served)
             }
             Call::Search(searches) => {
                 let search = searches[next % searches.len()].clone();
                 next += 1;
-                find(&mut facts, search).await
+                find(&mut facts, search).await.map(|()| Answer::Served)
+            }
+            Call::Flood(flood) => {
+                let request = flood.requests[next % flood.requests.len()].clone();
+                next += 1;
+                flooded(&mut diagnosis, request, flood).await
             }
         };
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         match outcome {
-            Ok(()) => {
-                calls += 1;
+            Ok(answer) => {
+                counted.calls += 1;
+                if let Answer::Refused = answer {
+                    counted.refused += 1;
+                }
                 if let Ok(mut latency) = latency.lock() {
                     latency.saturating_record(nanos.max(1));
                 }
             }
             Err(e) => {
-                failures += 1;
-                first_error.get_or_insert(e);
+                counted.failures += 1;
+                counted.first_error.get_or_insert(e);
             }
         }
     }
-    (calls, failures, first_error)
+    counted
+}
+
+/// One Diagnose call of a flood, which must be refused with one of its codes or diagnosed.
+async fn flooded(
+    client: &mut DiagnosisServiceClient<Channel>,
+    request: pb::DiagnoseRequest,
+    flood: &FloodCall,
+) -> Result<Answer, String> {
+    let mut request = tonic::Request::new(request);
+    if let Some(authorization) = &flood.authorization {
+        request
+            .metadata_mut()
+            .insert("authorization", authorization.clone());
+    }
+    match client.diagnose(request).await {
+        Ok(_) => Ok(Answer::Served),
+        Err(status) if flood.refused.contains(&status.code()) => Ok(Answer::Refused),
+        Err(status) => Err(format!("Diagnose past a limit: {status}")),
+    }
 }
 
 /// One Diagnose call, which must succeed with `cause`.

@@ -4,7 +4,8 @@
 use super::{
     Options, Scenario,
     fixed::FixedAnswer,
-    load::{self, Call, Run},
+    flood::{self, Flood},
+    load::{self, Call, FloodCall, Run},
     report,
     seed::{self, Shape},
     servers::{memory_mib, threads},
@@ -49,6 +50,8 @@ pub struct Targets {
     pub answer: FixedAnswer,
     /// With `--beside`, the server diagnosing the second store, and that store's shape.
     pub beside: Option<(SocketAddr, Shape)>,
+    /// The server of each flood, and the `authorization` its calls send.
+    pub floods: Vec<flood::Target>,
 }
 
 /// A run of each call: one round's, or every round's merged.
@@ -144,6 +147,24 @@ impl Lookups {
     }
 }
 
+/// Diagnose floods past each limit against Diagnose without limits, in alternating rounds at
+/// one scenario: what a refusal costs against a diagnosis.
+pub struct Floods {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Diagnose on the Diagnose server, which has no limit in the way; every round merged.
+    pub diagnose: Run,
+    /// Each flood, every round merged.
+    pub floods: Vec<(Flood, Run)>,
+}
+
+impl Floods {
+    fn failures(&self) -> u64 {
+        let floods: u64 = self.floods.iter().map(|(_, run)| run.failures).sum();
+        self.diagnose.failures + floods
+    }
+}
+
 /// Everything measured.
 pub struct Measured {
     /// Transactions in the store during the scenarios.
@@ -158,6 +179,8 @@ pub struct Measured {
     pub batch: Batch,
     /// TriageTicket and SearchTransactions, per scenario.
     pub lookups: Vec<Lookups>,
+    /// The floods, at the last (largest) scenario.
+    pub floods: Floods,
     /// ImportFacts throughput.
     pub import: Import,
 }
@@ -171,6 +194,7 @@ impl Measured {
             + beside
             + self.batch.failures
             + self.lookups.iter().map(Lookups::failures).sum::<u64>()
+            + self.floods.failures()
             + self.import.failures
     }
 }
@@ -212,6 +236,9 @@ pub async fn all(
         report::lookups(&measured);
         lookup_runs.push(measured);
     }
+    let scenario = *scenarios.last().context("no scenario")?;
+    let floods = floods(options, scenario, &requests, targets).await?;
+    report::floods(&floods);
     let extra = seed::extra_transactions(options.import_transactions, shape.accounts);
     let import = import(
         target,
@@ -229,6 +256,7 @@ pub async fn all(
         scenarios: runs,
         batch,
         lookups: lookup_runs,
+        floods,
         import,
     })
 }
@@ -389,6 +417,51 @@ async fn lookups(
         diagnose,
         triage,
         search,
+    })
+}
+
+/// Diagnose without limits and each flood at `scenario`, after a short unrecorded warm-up of
+/// each, in the order [`rotation`] gives each round.
+async fn floods(
+    options: &Options,
+    scenario: Scenario,
+    requests: &Arc<Vec<pb::DiagnoseRequest>>,
+    targets: &Targets,
+) -> anyhow::Result<Floods> {
+    let mut calls = vec![(targets.diagnose, Call::Diagnose(requests.clone(), CAUSE))];
+    for target in &targets.floods {
+        let call = FloodCall {
+            requests: requests.clone(),
+            authorization: target.authorization.clone(),
+            refused: target.flood.codes(),
+        };
+        calls.push((target.addr, Call::Flood(Arc::new(call))));
+    }
+    let length = options.run_length();
+    let warm_up = (length / 5).min(Duration::from_secs(1));
+    let mut channels = Vec::with_capacity(calls.len());
+    for (addr, call) in &calls {
+        let connected = load::connect(*addr, scenario.connections).await?;
+        load::drive(&connected, scenario.in_flight, call, warm_up).await?;
+        channels.push(connected);
+    }
+    let mut merged = Vec::with_capacity(calls.len());
+    for _ in &calls {
+        merged.push(load::empty_run()?);
+    }
+    for round in 1..=options.rounds {
+        for call in rotation(round, calls.len()) {
+            let run = load::drive(&channels[call], scenario.in_flight, &calls[call].1, length);
+            merged[call].absorb(run.await?)?;
+        }
+    }
+    let mut merged = merged.into_iter();
+    let diagnose = merged.next().context("the Diagnose run")?;
+    let floods = targets.floods.iter().map(|target| target.flood).zip(merged);
+    Ok(Floods {
+        scenario,
+        diagnose,
+        floods: floods.collect(),
     })
 }
 

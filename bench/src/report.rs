@@ -3,7 +3,7 @@
 use super::{
     Options, Scenario, View,
     load::Run,
-    measure::{Batch, Import, Lookups, Measured, Runs, ScenarioRuns},
+    measure::{Batch, Floods, Import, Lookups, Measured, Runs, ScenarioRuns},
     seed::Shape,
 };
 use paydiag::pb::v1 as pb;
@@ -27,6 +27,8 @@ const MEMORY_TARGET: f64 = 150.0;
 const TRIAGE_TARGET: f64 = 0.5;
 /// SearchTransactions of one account, p99 in milliseconds: under this.
 const SEARCH_P99_TARGET_MS: f64 = 2.0;
+/// Calls refused per second under each flood against diagnoses per second: at least this.
+const REFUSAL_TARGET: f64 = 2.0;
 
 const SMALL: Scenario = Scenario {
     connections: 1,
@@ -186,6 +188,35 @@ pub fn lookups(l: &Lookups) {
     ]);
 }
 
+/// Each flood: refusals/s and diagnoses it let through/s, against Diagnose without limits.
+pub fn floods(f: &Floods) {
+    println!(
+        "floods at {}: Diagnose past each limit, against {} diagnoses/s without limits:",
+        name(f.scenario),
+        thousands(f.diagnose.rate())
+    );
+    let width = f.floods.iter().map(|(flood, _)| flood.label().len()).max();
+    let width = width.unwrap_or(0);
+    println!(
+        "  {:<width$} {:>12} {:>12} {:>10} {:>10} {:>9}",
+        "", "refused/s", "served/s", "p50", "p99", "failures"
+    );
+    for (flood, run) in &f.floods {
+        println!(
+            "  {:<width$} {:>12} {:>12} {:>10} {:>10} {:>9}",
+            flood.label(),
+            thousands(run.refusal_rate()),
+            thousands(run.rate() - run.refusal_rate()),
+            micros(run, 0.5),
+            micros(run, 0.99),
+            run.failures
+        );
+        if let Some(error) = &run.first_error {
+            println!("  first failure: {error}");
+        }
+    }
+}
+
 /// One line of calls/s and latencies per labelled run, under a header.
 fn table(runs: &[(&str, &Run)]) {
     let width = runs.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
@@ -300,6 +331,18 @@ pub fn summary(m: &Measured) {
                 SEARCH_P99_TARGET_MS,
             );
         }
+    }
+    for (flood, run) in &m.floods.floods {
+        target(
+            &format!(
+                "refused/diagnosed calls per second at {}, {}",
+                name(m.floods.scenario),
+                flood.label()
+            ),
+            run.refusal_rate() / m.floods.diagnose.rate(),
+            "≥",
+            REFUSAL_TARGET,
+        );
     }
     let import = m.import.transactions as f64 / m.import.elapsed.as_secs_f64();
     target("ImportFacts transactions/s", import, "≥", IMPORT_TARGET);

@@ -13,7 +13,7 @@ use paydiag::{
 use std::{net::SocketAddr, path::Path, time::Duration};
 use tokio::{runtime::Runtime, sync::oneshot, task::JoinHandle};
 
-/// The options both servers run with: the defaults, without the per-caller rate limit and with
+/// The options every server runs with: the defaults, without the per-caller rate limit and with
 /// in-flight limits far above the offered load, so that nothing is shed.
 pub fn options() -> ServerOptions {
     ServerOptions {
@@ -52,12 +52,13 @@ pub struct Server {
 
 impl Server {
     /// Opens (creating) the store `db` names, a SQLite file or a `postgres://` URL, with the
-    /// `paydiag serve` defaults, and serves it on 127.0.0.1, port chosen by the system;
-    /// `fixed` answers Diagnose in place of the store, if given.
+    /// `paydiag serve` defaults, and serves it on 127.0.0.1, port chosen by the system, with
+    /// `options`; `fixed` answers Diagnose in place of the store, if given.
     pub fn start(
         runtime: &Runtime,
         db: String,
         fixed: Option<FixedAnswer>,
+        options: ServerOptions,
     ) -> anyhow::Result<Self> {
         let config = StoreConfig {
             db,
@@ -76,9 +77,9 @@ impl Server {
             };
             let task = match fixed {
                 Some(fixed) => {
-                    tokio::spawn(server::run_with(listener, state, fixed, options(), stopped))
+                    tokio::spawn(server::run_with(listener, state, fixed, options, stopped))
                 }
-                None => tokio::spawn(server::run(listener, state, options(), stopped)),
+                None => tokio::spawn(server::run(listener, state, options, stopped)),
             };
             Ok(Self { addr, stop, task })
         })
