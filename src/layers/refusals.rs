@@ -6,7 +6,7 @@
 use crate::api::error::RETRY_AFTER;
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
+    clock::Clock as _,
 };
 use std::{
     collections::HashMap,
@@ -84,7 +84,8 @@ impl Refusals {
         };
         metrics::counter!("paydiag_shed_requests_total", "reason" => "refusal_rate").increment(1);
         let wait = not_until
-            .wait_time_from(DefaultClock::default().now())
+            // The limiter's own clock: making a new one probes the CPU (CPUID), slow in a VM.
+            .wait_time_from(self.limiter.clock().now())
             .max(Duration::from_millis(1));
         Status::with_error_details(
             Code::ResourceExhausted,
