@@ -4,9 +4,10 @@ use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
 use crate::health::{self, Health};
 use crate::layers::{
-    auth::AuthLayer, call_timeout::CallTimeoutLayer, inflight::InFlightLayer,
-    open_calls::OpenCallsLayer, rate_limit::RateLimits, refusals::Refusals,
-    request_checks::RequestChecksLayer, request_id::RequestIdLayer, rpc_metrics::RpcMetricsLayer,
+    auth::AuthLayer, call_timeout::CallTimeoutLayer, error_info::ErrorInfoLayer,
+    inflight::InFlightLayer, open_calls::OpenCallsLayer, rate_limit::RateLimits,
+    refusals::Refusals, request_checks::RequestChecksLayer, request_id::RequestIdLayer,
+    rpc_metrics::RpcMetricsLayer,
 };
 use crate::pb::{
     self,
@@ -233,6 +234,7 @@ pub async fn run_with(
         .layer(RequestChecksLayer::new(options.message_timeout))
         .layer(AuthLayer::new(options.callers.clone(), limits, refusals))
         .layer(in_flight)
+        .layer(ErrorInfoLayer::new(pb::FILE_DESCRIPTOR_SET).context("reading the method list")?)
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
         // grpcurl 1.8 and other older tools speak only v1alpha.

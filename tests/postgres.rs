@@ -16,7 +16,7 @@ mod proxy;
 #[path = "postgres/schema.rs"]
 mod schema;
 
-use helpers::{TestApp, at, spawn_with_store, transaction};
+use helpers::{TestApp, assert_reason, at, spawn_with_store, transaction};
 use paydiag::{
     api::fact_codec::timestamp,
     pb::v1::{self as pb, import_facts_request::Fact},
@@ -134,6 +134,7 @@ fn assert_unavailable_with_retry_info(status: &Status, call: &str) {
         retry.retry_delay.is_some_and(|d| d > Duration::ZERO),
         "{call}: {retry:?}"
     );
+    assert_reason(status, "STORE_UNAVAILABLE");
 }
 
 async fn import(app: &mut TestApp, facts: Vec<Fact>) -> pb::ImportFactsResponse {
@@ -646,6 +647,7 @@ async fn a_read_only_database_refuses_writes_by_name_and_takes_only_fact_service
     let refused = refused.expect_err("a read-only database stored a write");
     assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
     assert!(refused.message().contains("read-only"), "{refused:?}");
+    assert_reason(&refused, "STORE_READ_ONLY");
     let retry = refused
         .get_details_retry_info()
         .unwrap_or_else(|| panic!("no google.rpc.RetryInfo in {refused:?}"));

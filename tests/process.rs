@@ -28,6 +28,15 @@ const ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
 /// The counter of log lines lost because the log sink did not keep up.
 const DROPPED: &str = "paydiag_log_lines_dropped_total";
 
+/// The reason and domain of a status's `google.rpc.ErrorInfo`.
+fn reason_of(status: &tonic::Status) -> [String; 2] {
+    use tonic_types::StatusExt;
+    let info = status
+        .get_details_error_info()
+        .unwrap_or_else(|| panic!("no google.rpc.ErrorInfo in {status:?}"));
+    [info.reason, info.domain]
+}
+
 /// A port free a moment ago, for the metrics listener: the exporter cannot say which port it
 /// bound. Only scraped once the server is serving, so a clash shows as a server that exits
 /// before serving, with its logs.
@@ -315,6 +324,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         .await
         .expect_err("bad token");
     assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    assert_eq!(reason_of(&refused), ["CREDENTIALS_INVALID", "paydiag.v1"]);
     // An import that breaks part way (its second item is over the size limit) after storing one.
     let broken = facts
         .import_facts(authorized(
@@ -342,6 +352,7 @@ async fn operators_get_json_logs_metrics_audit_and_a_graceful_drain() {
         .await
         .expect_err("an item over the size limit");
     assert_eq!(broken.code(), tonic::Code::OutOfRange, "{broken:?}");
+    assert_eq!(reason_of(&broken), ["MESSAGE_TOO_LARGE", "paydiag.v1"]);
 
     // Metrics, scraped over HTTP and parsed.
     let metrics = scrape(metrics_port).await;

@@ -4,7 +4,7 @@ use super::{
     AppState,
     diagnosis_codec::{DiagnoseInput, diagnose_input, diagnosis_pb},
     error::{ServiceError, rpc_status},
-    networks, triage,
+    networks, reason, triage,
     validate::Check,
 };
 use crate::engine::{self, model::Facts};
@@ -168,7 +168,7 @@ impl DiagnosisApi {
                 Ok(diagnosed) => results.extend(diagnosed),
                 Err(e) => {
                     tracing::error!(error = %e, "a batch part failed");
-                    results.extend((0..len).map(|_| Err(Status::internal("internal error"))));
+                    results.extend((0..len).map(|_| Err(reason::internal())));
                 }
             }
         }
@@ -191,7 +191,7 @@ impl DiagnosisApi {
             .iter()
             .map(|input| match loaded.next() {
                 Some(facts) => Ok(self.diagnose_with(input, &facts)),
-                None => Err(Status::internal("internal error")),
+                None => Err(reason::internal()),
             })
             .collect()
     }
@@ -269,7 +269,7 @@ impl DiagnosisService for DiagnosisApi {
                 Err(invalid) => Outcome::Error(rpc_status(&Status::from(invalid))),
                 Ok(Some(Ok(diagnosis))) => Outcome::Diagnosis(diagnosis),
                 Ok(Some(Err(status))) => Outcome::Error(rpc_status(&status)),
-                Ok(None) => Outcome::Error(rpc_status(&Status::internal("internal error"))),
+                Ok(None) => Outcome::Error(rpc_status(&reason::internal())),
             };
             results.push(pb::BatchDiagnoseResult {
                 reference: item.reference.clone(),

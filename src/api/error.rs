@@ -1,10 +1,11 @@
 //! The errors RPCs return, and their gRPC statuses with rich details.
 
+use super::reason::{ErrorReason, error_status};
 use super::validate::Violation;
 use crate::store::StoreError;
 use std::time::Duration;
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+use tonic_types::{ErrorDetails, FieldViolation};
 
 /// How long callers should wait before retrying when the store is unavailable.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -20,9 +21,9 @@ pub enum ServiceError {
     /// The request is malformed; each violation names its field.
     #[error("invalid request: {}", summary(.0))]
     InvalidArgument(Vec<Violation>),
-    /// The named resource does not exist.
-    #[error("{0}")]
-    NotFound(String),
+    /// No maintenance window has this id.
+    #[error("no maintenance window has id {0:?}")]
+    WindowNotFound(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -58,39 +59,85 @@ fn summary(violations: &[Violation]) -> String {
     }
 }
 
-impl From<ServiceError> for Status {
-    fn from(error: ServiceError) -> Self {
-        match &error {
+impl ServiceError {
+    /// The status answering this error, with `context` appended to its message and `metadata`
+    /// added to its ErrorInfo: for an error met part way through a call, saying how far the
+    /// call got.
+    pub fn status_with(
+        &self,
+        context: Option<&str>,
+        metadata: impl IntoIterator<Item = (&'static str, String)>,
+    ) -> Status {
+        let Answer {
+            code,
+            message,
+            reason,
+            metadata: own,
+            details,
+        } = self.answer();
+        let message = match context {
+            Some(context) => format!("{message} {context}"),
+            None => message,
+        };
+        error_status(
+            code,
+            message,
+            reason,
+            own.into_iter().chain(metadata),
+            details,
+        )
+    }
+
+    /// The answer to this error; logs what the answer leaves out.
+    fn answer(&self) -> Answer {
+        match self {
             ServiceError::InvalidArgument(violations) => {
-                let violations: Vec<FieldViolation> = violations
+                let fields: Vec<FieldViolation> = violations
                     .iter()
                     .map(|v| FieldViolation::new(&v.field, &v.description))
                     .collect();
-                Status::with_error_details(
-                    Code::InvalidArgument,
-                    error.to_string(),
-                    ErrorDetails::with_bad_request(violations),
-                )
+                // The first bad field, for programs that branch on one; BadRequest has them all.
+                let first = violations.first().map(|v| ("field", v.field.clone()));
+                Answer {
+                    code: Code::InvalidArgument,
+                    message: self.to_string(),
+                    reason: ErrorReason::InvalidField,
+                    metadata: first,
+                    details: ErrorDetails::with_bad_request(fields),
+                }
             }
-            ServiceError::NotFound(message) => Status::not_found(message.clone()),
+            // The id is the caller's own and names an operator's window, nobody's account.
+            ServiceError::WindowNotFound(id) => Answer {
+                code: Code::NotFound,
+                message: self.to_string(),
+                reason: ErrorReason::MaintenanceWindowNotFound,
+                metadata: Some(("id", id.clone())),
+                details: ErrorDetails::new(),
+            },
             ServiceError::Store(StoreError::Unavailable(cause)) => {
                 tracing::warn!(%cause, "fact store unavailable");
-                Status::with_error_details(
-                    Code::Unavailable,
-                    "the fact store is unavailable; retry later",
-                    ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
-                )
+                Answer {
+                    code: Code::Unavailable,
+                    message: "the fact store is unavailable; retry later".to_owned(),
+                    reason: ErrorReason::StoreUnavailable,
+                    metadata: None,
+                    details: ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
+                }
             }
             // Nothing of the write was stored, and the same write will work once there is
             // room: the store's resource, not the caller's request, is exhausted.
             ServiceError::Store(StoreError::NoSpace(cause)) => {
                 tracing::error!(%cause, "fact store out of space: write refused");
-                Status::with_error_details(
-                    Code::ResourceExhausted,
-                    "the fact store is out of space: writes are refused until space is freed \
-                     (reads still work); nothing of this write was stored; retry later",
-                    ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
-                )
+                Answer {
+                    code: Code::ResourceExhausted,
+                    message:
+                        "the fact store is out of space: writes are refused until space is freed \
+                     (reads still work); nothing of this write was stored; retry later"
+                            .to_owned(),
+                    reason: ErrorReason::StoreOutOfSpace,
+                    metadata: None,
+                    details: ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
+                }
             }
             // UNAVAILABLE, not FAILED_PRECONDITION: nothing the caller can change would make the
             // write succeed, and it will once the store is writable again (a failover finished,
@@ -98,19 +145,43 @@ impl From<ServiceError> for Status {
             // rather than give it up.
             ServiceError::Store(StoreError::ReadOnly(cause)) => {
                 tracing::error!(%cause, "fact store read-only: write refused");
-                Status::with_error_details(
-                    Code::Unavailable,
-                    "the fact store is read-only: writes are refused until it is writable again \
-                     (reads still work); nothing of this write was stored; retry later",
-                    ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
-                )
+                Answer {
+code: Code::Unavailable,
+message: "the fact store is read-only: writes are refused until it is writable again \
+                     (reads still work); nothing of this write was stored; retry later"
+                        .to_owned(),
+reason: ErrorReason::StoreReadOnly,
+metadata: None,
+details: ErrorDetails::with_retry_info(Some(REFUSED_WRITE_RETRY_AFTER)),
+}
             }
             ServiceError::Store(StoreError::Internal(cause)) => {
                 // Internal causes stay in the log: callers get an opaque status.
                 tracing::error!(error = format!("{cause:#}"), "internal error");
-                Status::internal("internal error")
+                Answer {
+                    code: Code::Internal,
+                    message: "internal error".to_owned(),
+                    reason: ErrorReason::Internal,
+                    metadata: None,
+                    details: ErrorDetails::new(),
+                }
             }
         }
+    }
+}
+
+/// What answers an error, before it is encoded.
+struct Answer {
+    code: Code,
+    message: String,
+    reason: ErrorReason,
+    metadata: Option<(&'static str, String)>,
+    details: ErrorDetails,
+}
+
+impl From<ServiceError> for Status {
+    fn from(error: ServiceError) -> Self {
+        error.status_with(None, [])
     }
 }
 
@@ -125,5 +196,84 @@ pub fn rpc_status(status: &Status) -> tonic_types::Status {
             message: status.message().to_owned(),
             details: Vec::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::StatusExt;
+
+    #[test]
+    fn each_kind_of_store_error_has_its_code_reason_and_retry_delay() {
+        let cases = [
+            (
+                StoreError::Unavailable("down".into()),
+                Code::Unavailable,
+                "STORE_UNAVAILABLE",
+                Some(RETRY_AFTER),
+            ),
+            (
+                StoreError::NoSpace("full".into()),
+                Code::ResourceExhausted,
+                "STORE_OUT_OF_SPACE",
+                Some(REFUSED_WRITE_RETRY_AFTER),
+            ),
+            (
+                StoreError::ReadOnly("standby".into()),
+                Code::Unavailable,
+                "STORE_READ_ONLY",
+                Some(REFUSED_WRITE_RETRY_AFTER),
+            ),
+            (
+                StoreError::Internal(anyhow::anyhow!("secret cause")),
+                Code::Internal,
+                "INTERNAL",
+                None,
+            ),
+        ];
+        for (error, code, reason, retry) in cases {
+            let status = Status::from(ServiceError::from(error));
+            let info = status.get_details_error_info().expect("ErrorInfo");
+            assert_eq!(
+                (status.code(), info.reason.as_str(), info.domain.as_str()),
+                (code, reason, "paydiag.v1")
+            );
+            assert!(info.metadata.is_empty(), "{info:?}");
+            assert_eq!(
+                status.get_details_retry_info().and_then(|r| r.retry_delay),
+                retry,
+                "{reason}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_internal_error_tells_the_caller_nothing_of_its_cause() {
+        let status = Status::from(ServiceError::from(StoreError::Internal(anyhow::anyhow!(
+            "password=hunter2"
+        ))));
+        assert_eq!(status.message(), "internal error");
+    }
+
+    #[test]
+    fn context_and_metadata_are_added_to_the_answer_of_an_error() {
+        let error = ServiceError::invalid("transaction.amount", "must be positive");
+        let status = error.status_with(Some("(2 facts stored)"), [("facts_stored", "2".into())]);
+        assert_eq!(
+            status.message(),
+            "invalid request: transaction.amount must be positive (2 facts stored)"
+        );
+        let info = status.get_details_error_info().expect("ErrorInfo");
+        assert_eq!(info.reason, "INVALID_FIELD");
+        assert_eq!(
+            info.metadata,
+            std::collections::HashMap::from([
+                ("field".to_owned(), "transaction.amount".to_owned()),
+                ("facts_stored".to_owned(), "2".to_owned()),
+            ])
+        );
+        let bad_request = status.get_details_bad_request().expect("BadRequest");
+        assert_eq!(bad_request.field_violations[0].field, "transaction.amount");
     }
 }

@@ -1,13 +1,21 @@
 //! `paydiag.v1.FactService`.
 
-use super::{AppState, error::ServiceError, fact_codec, search, validate::Check};
+use super::{
+    AppState,
+    error::{RETRY_AFTER, ServiceError},
+    fact_codec,
+    reason::{ErrorReason, error_status},
+    search,
+    validate::Check,
+};
 use crate::pb::v1::{self as pb, fact_service_server::FactService};
 use crate::store::Fact;
 use crate::{auth::Caller, mask::mask};
 use std::{sync::Arc, time::Duration};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Code, Request, Response, Status, Streaming};
+use tonic_types::{ErrorDetails, QuotaViolation};
 
 /// Facts stored per store transaction during an import: large enough to amortize commits,
 /// small enough to keep memory flat however long the stream.
@@ -208,8 +216,7 @@ impl FactService for FactApi {
                 .await
                 .map_err(ServiceError::from)?
             {
-                let message = format!("no maintenance window has id {id:?}");
-                return Err(ServiceError::NotFound(message).into());
+                return Err(ServiceError::WindowNotFound(id).into());
             }
             Ok(Response::new(()))
         })
@@ -269,15 +276,21 @@ impl FactService for FactApi {
 /// large), saying what was done with the items before it. The stream's own code is kept.
 fn broken(import: &Import, status: Status) -> Status {
     let index = import.read;
-    Status::new(
+    let message = format!(
+        "item {index} of the stream could not be read ({}): the {index} items before it were \
+         processed ({} stored, {} rejected); send the rest in another call",
+        status.message(),
+        import.stored(),
+        import.response.rejected_count
+    );
+    let reason =
+        ErrorReason::of_undecodable(status.code()).unwrap_or(ErrorReason::ImportStreamBroken);
+    error_status(
         status.code(),
-        format!(
-            "item {index} of the stream could not be read ({}): the {index} items before it \
-             were processed ({} stored, {} rejected); send the rest in another call",
-            status.message(),
-            import.stored(),
-            import.response.rejected_count
-        ),
+        message,
+        reason,
+        import.progress(),
+        ErrorDetails::new(),
     )
 }
 
@@ -285,40 +298,42 @@ fn broken(import: &Import, status: Status) -> Status {
 /// items before the silence.
 fn went_quiet(import: &Import, timeout: Duration) -> Status {
     let index = import.read;
-    Status::deadline_exceeded(format!(
-        "the stream sent no item for {}: the {index} items before were processed ({} stored, \
-         {} rejected); send the rest in another call",
-        humantime::format_duration(timeout),
+    let timeout = humantime::format_duration(timeout).to_string();
+    let message = format!(
+        "the stream sent no item for {timeout}: the {index} items before were processed ({} \
+         stored, {} rejected); send the rest in another call",
         import.stored(),
         import.response.rejected_count
-    ))
+    );
+    let metadata = import.progress().into_iter().chain([("timeout", timeout)]);
+    error_status(
+        Code::DeadlineExceeded,
+        message,
+        ErrorReason::ImportStreamIdle,
+        metadata,
+        ErrorDetails::new(),
+    )
 }
 
 /// The error for an import cut off by the server's shutdown, saying how far it got, in the
-/// message and in an ErrorInfo whose metadata a program can read.
+/// message and in the ErrorInfo's metadata.
 fn cut_off(import: &Import) -> Status {
-    use tonic_types::{ErrorDetails, StatusExt};
     let (read, stored, rejected) = (import.read, import.stored(), import.response.rejected_count);
     let message = format!(
         "the server is shutting down: the {read} items received were processed ({stored} \
          stored, {rejected} rejected); send the rest to another replica"
     );
-    let mut details = ErrorDetails::with_error_info(
-        "SHUTTING_DOWN",
-        "paydiag.v1",
-        [
-            ("items_processed".to_owned(), read.to_string()),
-            ("facts_stored".to_owned(), stored.to_string()),
-            ("items_rejected".to_owned(), rejected.to_string()),
-        ],
-    );
-    details.set_retry_info(Some(super::error::RETRY_AFTER));
-    Status::with_error_details(tonic::Code::Unavailable, message, details)
+    error_status(
+        Code::Unavailable,
+        message,
+        ErrorReason::ShuttingDown,
+        import.progress(),
+        ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
+    )
 }
 
 /// The error for a stream past the cap, saying what was done with the items before it.
 fn too_long(cap: u64, import: &Import) -> Status {
-    use tonic_types::{ErrorDetails, QuotaViolation, StatusExt};
     let message = format!(
         "an ImportFacts call takes at most {cap} items: the first {cap} were processed \
          ({} stored, {} rejected); send the rest in another call",
@@ -329,7 +344,13 @@ fn too_long(cap: u64, import: &Import) -> Status {
         "ImportFacts items per call",
         format!("at most {cap}"),
     )]);
-    Status::with_error_details(tonic::Code::ResourceExhausted, message, details)
+    error_status(
+        Code::ResourceExhausted,
+        message,
+        ErrorReason::ImportItemLimit,
+        import.progress(),
+        details,
+    )
 }
 
 /// Records a write in the audit log: who made it, on what, and how it ended.
@@ -387,6 +408,16 @@ impl Import {
             batch_from: 0,
             response: pb::ImportFactsResponse::default(),
         }
+    }
+
+    /// How far the import got, as ErrorInfo metadata: the items before `items_processed` were
+    /// each stored or rejected, so the caller resends from there.
+    fn progress(&self) -> [(&'static str, String); 3] {
+        [
+            ("items_processed", self.read.to_string()),
+            ("facts_stored", self.stored().to_string()),
+            ("items_rejected", self.response.rejected_count.to_string()),
+        ]
     }
 
     /// Facts stored so far.
@@ -464,19 +495,17 @@ impl Import {
         .unwrap_or_else(|e| Err(crate::store::StoreError::Internal(anyhow::anyhow!(e))));
         if let Err(error) = committed {
             // The batches before this one are stored: the caller resends from here.
-            let status = Status::from(ServiceError::from(error));
-            return Err(Status::with_details(
-                status.code(),
-                format!(
-                    "{} ({} facts of this import were stored and {} items rejected before \
-                     this batch of {})",
-                    status.message(),
-                    self.stored(),
-                    self.response.rejected_count,
-                    counts.iter().sum::<u64>()
-                ),
-                status.details().to_vec().into(),
-            ));
+            let (stored, rejected) = (self.stored(), self.response.rejected_count);
+            let context = format!(
+                "({stored} facts of this import were stored and {rejected} items rejected \
+                 before this batch of {})",
+                counts.iter().sum::<u64>()
+            );
+            let metadata = [
+                ("facts_stored", stored.to_string()),
+                ("items_rejected", rejected.to_string()),
+            ];
+            return Err(ServiceError::from(error).status_with(Some(&context), metadata));
         }
         let r = &mut self.response;
         r.transactions_stored += counts[0];

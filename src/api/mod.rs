@@ -6,6 +6,7 @@ pub mod enums;
 pub mod error;
 pub mod fact_codec;
 pub mod networks;
+pub mod reason;
 pub mod search;
 pub mod validate;
 

@@ -3,6 +3,7 @@
 use super::rate_limit::RateLimits;
 use super::refusals::{Refusal, Refusals};
 use super::{BoxFuture, method_of};
+use crate::api::reason::{ErrorReason, error_status};
 use crate::auth::{AuthFailure, Caller, Callers, Role};
 use crate::transport::Peer;
 use http::{Request, Response};
@@ -10,7 +11,8 @@ use std::{
     sync::Arc,
     task::{Context, Poll},
 };
-use tonic::Status;
+use tonic::{Code, Status};
+use tonic_types::ErrorDetails;
 use tower::{Layer, Service};
 
 /// The role a method needs; `None` for the open services (health, reflection).
@@ -100,15 +102,8 @@ impl<S> AuthService<S> {
             }
         };
         if !caller.has(role) {
-            // The caller knows who it is: the answer need not repeat its name.
-            let message = format!(
-                "this caller lacks the {} role this method needs",
-                role.name()
-            );
             let refusal = refusal(Some(&caller.name), "missing_role");
-            return Err(self
-                .refusals
-                .refuse(refusal, Status::permission_denied(message)));
+            return Err(self.refusals.refuse(refusal, missing_role(role)));
         }
         self.limits.check(&caller)?;
         request.extensions_mut().insert(caller);
@@ -116,16 +111,41 @@ impl<S> AuthService<S> {
     }
 }
 
+/// The refusal of a call that could not be authenticated.
 fn unauthenticated(failure: AuthFailure) -> Status {
-    Status::unauthenticated(match failure {
-        AuthFailure::MissingToken => {
-            "missing authorization metadata: send \"authorization: Bearer <token>\""
-        }
-        AuthFailure::MalformedToken => {
-            "malformed authorization metadata: expected \"Bearer <token>\""
-        }
-        AuthFailure::UnknownToken => "unknown token",
-    })
+    let (message, reason) = match failure {
+        AuthFailure::MissingToken => (
+            "missing authorization metadata: send \"authorization: Bearer <token>\"",
+            ErrorReason::CredentialsMissing,
+        ),
+        AuthFailure::MalformedToken => (
+            "malformed authorization metadata: expected \"Bearer <token>\"",
+            ErrorReason::CredentialsMalformed,
+        ),
+        AuthFailure::UnknownToken => ("unknown token", ErrorReason::CredentialsInvalid),
+    };
+    error_status(
+        Code::Unauthenticated,
+        message,
+        reason,
+        [],
+        ErrorDetails::new(),
+    )
+}
+
+/// The refusal of a call whose caller lacks `role`. The caller knows who it is: the answer need
+/// not repeat its name.
+fn missing_role(role: Role) -> Status {
+    error_status(
+        Code::PermissionDenied,
+        format!(
+            "this caller lacks the {} role this method needs",
+            role.name()
+        ),
+        ErrorReason::RoleMissing,
+        [("role", role.name().to_owned())],
+        ErrorDetails::new(),
+    )
 }
 
 impl<S, B, R> Service<Request<B>> for AuthService<S>

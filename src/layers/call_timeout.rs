@@ -8,12 +8,14 @@
 //! (`grpc-timeout`) bounds every call, imports included; tonic enforces it.
 
 use super::{BoxFuture, method_of};
+use crate::api::reason::{ErrorReason, error_status};
 use http::{Request, Response};
 use std::{
     task::{Context, Poll},
     time::Duration,
 };
-use tonic::Status;
+use tonic::{Code, Status};
+use tonic_types::ErrorDetails;
 use tower::{Layer, Service};
 
 /// The method whose limit is per item rather than per call.
@@ -50,6 +52,18 @@ pub struct CallTimeout<S> {
     limit: Duration,
 }
 
+/// The end of a call that ran longer than `limit`.
+fn too_long(limit: Duration) -> Status {
+    let limit = humantime::format_duration(limit).to_string();
+    error_status(
+        Code::DeadlineExceeded,
+        format!("the call ran longer than the server allows ({limit})"),
+        ErrorReason::CallTimeout,
+        [("timeout", limit)],
+        ErrorDetails::new(),
+    )
+}
+
 impl<S, B, R> Service<Request<B>> for CallTimeout<S>
 where
     S: Service<Request<B>, Response = Response<R>> + Send + 'static,
@@ -76,11 +90,7 @@ where
         Box::pin(async move {
             match tokio::time::timeout(limit, call).await {
                 Ok(response) => response,
-                Err(_) => Ok(Status::deadline_exceeded(format!(
-                    "the call ran longer than the server allows ({})",
-                    humantime::format_duration(limit)
-                ))
-                .into_http()),
+                Err(_) => Ok(too_long(limit).into_http()),
             }
         })
     }

@@ -5,7 +5,10 @@
 //! RESOURCE_EXHAUSTED rather than queued.
 
 use super::BoxFuture;
-use crate::api::error::RETRY_AFTER;
+use crate::api::{
+    error::RETRY_AFTER,
+    reason::{ErrorReason, error_status},
+};
 use crate::auth::{Caller, Callers};
 use http::{Request, Response};
 use std::{
@@ -15,7 +18,7 @@ use std::{
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, QuotaViolation, StatusExt};
+use tonic_types::{ErrorDetails, QuotaViolation};
 use tower::{Layer, Service};
 
 /// Health checks (and watches) in flight at once, apart from every other call. A check is
@@ -125,17 +128,33 @@ struct Places {
     _share: Option<OwnedSemaphorePermit>,
 }
 
-fn busy(reason: &'static str, limit: usize) -> Status {
+/// Counts a call refused for the load `reason` names, and refuses it with `status`.
+fn shed(reason: &'static str, status: Status) -> Status {
     metrics::counter!("paydiag_shed_requests_total", "reason" => reason).increment(1);
-    Status::with_error_details(
+    status
+}
+
+fn busy(reason: &'static str, limit: usize) -> Status {
+    shed(reason, overloaded(limit))
+}
+
+fn over_share(caller: &Caller, limit: usize) -> Status {
+    shed("caller_in_flight", caller_over_share(caller, limit))
+}
+
+/// The refusal of a call over a budget of `limit` calls in flight.
+fn overloaded(limit: usize) -> Status {
+    error_status(
         Code::ResourceExhausted,
         format!("server busy: {limit} calls in flight; retry shortly"),
+        ErrorReason::Overloaded,
+        [("limit", limit.to_string())],
         ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
     )
 }
 
-fn over_share(caller: &Caller, limit: usize) -> Status {
-    metrics::counter!("paydiag_shed_requests_total", "reason" => "caller_in_flight").increment(1);
+/// The refusal of a call from `caller`, which already has its `limit` of calls in flight.
+fn caller_over_share(caller: &Caller, limit: usize) -> Status {
     let mut details = ErrorDetails::new();
     details
         .set_quota_failure(vec![QuotaViolation::new(
@@ -143,9 +162,11 @@ fn over_share(caller: &Caller, limit: usize) -> Status {
             format!("more than {limit} calls in flight"),
         )])
         .set_retry_info(Some(RETRY_AFTER));
-    Status::with_error_details(
+    error_status(
         Code::ResourceExhausted,
         format!("this caller already has {limit} calls in flight; retry when one ends"),
+        ErrorReason::CallerInFlightLimit,
+        [("limit", limit.to_string())],
         details,
     )
 }

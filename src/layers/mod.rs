@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod call_timeout;
+pub mod error_info;
 pub mod inflight;
 pub mod open_calls;
 pub mod rate_limit;

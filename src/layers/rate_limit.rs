@@ -1,14 +1,15 @@
 //! Per-caller rate limits, shared by all of a caller's connections (the limiter lives in the
 //! layer, which every connection shares).
 
+use crate::api::reason::{ErrorReason, error_status};
 use crate::auth::{Caller, Callers};
 use governor::{
     DefaultDirectRateLimiter, Quota, RateLimiter,
     clock::Clock as _,
 };
-use std::{collections::HashMap, num::NonZeroU32, sync::Arc};
+use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, QuotaViolation, StatusExt};
+use tonic_types::{ErrorDetails, QuotaViolation};
 
 /// One limiter per known caller (and one for anonymous calls).
 #[derive(Default)]
@@ -56,20 +57,28 @@ impl RateLimits {
         // The limiter's own clock: making a new one probes the CPU (CPUID), slow in a VM.
         let wait = not_until.wait_time_from(limiter.clock().now());
         metrics::counter!("paydiag_shed_requests_total", "reason" => "rate_limit").increment(1);
-        let mut details = ErrorDetails::new();
-        details
-            .set_quota_failure(vec![QuotaViolation::new(
-                format!("caller:{}", caller.name),
-                format!("more than {rate} calls per second"),
-            )])
-            .set_retry_info(Some(wait));
-        Err(Status::with_error_details(
-            Code::ResourceExhausted,
-            format!(
-                "rate limit of {rate} calls per second exceeded; retry in {} ms",
-                wait.as_millis().max(1)
-            ),
-            details,
-        ))
+        Err(over_rate(caller, *rate, wait))
     }
+}
+
+/// The refusal of a call from `caller` over its `rate` per second, which may try again after
+/// `wait`.
+fn over_rate(caller: &Caller, rate: u32, wait: Duration) -> Status {
+    let mut details = ErrorDetails::new();
+    details
+        .set_quota_failure(vec![QuotaViolation::new(
+            format!("caller:{}", caller.name),
+            format!("more than {rate} calls per second"),
+        )])
+        .set_retry_info(Some(wait));
+    error_status(
+        Code::ResourceExhausted,
+        format!(
+            "rate limit of {rate} calls per second exceeded; retry in {} ms",
+            wait.as_millis().max(1)
+        ),
+        ErrorReason::RateLimited,
+        [("rate_limit_per_second", rate.to_string())],
+        details,
+    )
 }

@@ -3,7 +3,10 @@
 //! then costs one audit line per interval and gets RESOURCE_EXHAUSTED with a delay to wait,
 //! rather than a line and an answer per guess.
 
-use crate::api::error::RETRY_AFTER;
+use crate::api::{
+    error::RETRY_AFTER,
+    reason::{ErrorReason, error_status},
+};
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::Clock as _,
@@ -17,7 +20,7 @@ use std::{
 };
 use tokio_util::sync::CancellationToken;
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::ErrorDetails;
 
 /// How often repeated refusals are written to the audit log, as one line per peer and reason.
 pub const AUDIT_EVERY: Duration = Duration::from_secs(10);
@@ -87,14 +90,7 @@ impl Refusals {
             // The limiter's own clock: making a new one probes the CPU (CPUID), slow in a VM.
             .wait_time_from(self.limiter.clock().now())
             .max(Duration::from_millis(1));
-        Status::with_error_details(
-            Code::ResourceExhausted,
-            format!(
-                "too many refused calls from this address; retry in {} ms",
-                wait.as_millis()
-            ),
-            ErrorDetails::with_retry_info(Some(wait.max(RETRY_AFTER))),
-        )
+        too_many_refusals(wait)
     }
 
     /// The first refusal of a peer for a reason is audited at once; the next ones are counted
@@ -161,6 +157,20 @@ impl Refusals {
     }
 }
 
+/// The refusal of an unauthenticated peer refused too often, which may try again after `wait`.
+fn too_many_refusals(wait: Duration) -> Status {
+    error_status(
+        Code::ResourceExhausted,
+        format!(
+            "too many refused calls from this address; retry in {} ms",
+            wait.as_millis()
+        ),
+        ErrorReason::UnauthenticatedRateLimited,
+        [],
+        ErrorDetails::with_retry_info(Some(wait.max(RETRY_AFTER))),
+    )
+}
+
 fn peer_name(peer: Option<IpAddr>) -> String {
     peer.map_or_else(|| "-".to_owned(), |ip| ip.to_string())
 }
@@ -168,6 +178,7 @@ fn peer_name(peer: Option<IpAddr>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tonic_types::StatusExt;
 
     fn refusal(peer: [u8; 4]) -> Refusal<'static> {
         Refusal {
@@ -181,16 +192,23 @@ mod tests {
     #[test]
     fn an_unauthenticated_peer_refused_too_often_is_told_to_wait_and_others_are_not() {
         let refusals = Refusals::default();
-        let codes: Vec<Code> = (0..UNAUTHENTICATED_PER_SECOND.get() + 1)
-            .map(|_| {
-                refusals
-                    .refuse(refusal([10, 0, 0, 1]), Status::unauthenticated("no"))
-                    .code()
-            })
+        let answers: Vec<Status> = (0..UNAUTHENTICATED_PER_SECOND.get() + 1)
+            .map(|_| refusals.refuse(refusal([10, 0, 0, 1]), Status::unauthenticated("no")))
             .collect();
         let allowed = UNAUTHENTICATED_PER_SECOND.get() as usize;
-        assert!(codes[..allowed].iter().all(|c| *c == Code::Unauthenticated));
-        assert_eq!(codes[allowed], Code::ResourceExhausted);
+        assert!(
+            answers[..allowed]
+                .iter()
+                .all(|s| s.code() == Code::Unauthenticated)
+        );
+        assert_eq!(answers[allowed].code(), Code::ResourceExhausted);
+        let info = answers[allowed]
+            .get_details_error_info()
+            .expect("ErrorInfo");
+        assert_eq!(
+            (info.reason.as_str(), info.domain.as_str()),
+            ("UNAUTHENTICATED_RATE_LIMITED", "paydiag.v1")
+        );
         let other = refusals.refuse(refusal([10, 0, 0, 2]), Status::unauthenticated("no"));
         assert_eq!(other.code(), Code::Unauthenticated);
     }

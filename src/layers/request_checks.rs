@@ -10,6 +10,7 @@
 //!   code for a cardinality violation), never silently dropped.
 
 use super::{BoxFuture, method_of};
+use crate::api::reason::{ErrorReason, error_status};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body::{Frame, SizeHint};
 use std::{
@@ -19,7 +20,8 @@ use std::{
     time::Duration,
 };
 use tokio::time::Sleep;
-use tonic::{Status, body::Body};
+use tonic::{Code, Status, body::Body};
+use tonic_types::ErrorDetails;
 use tower::{Layer, Service};
 
 /// Methods whose request is a stream of messages rather than one.
@@ -100,22 +102,73 @@ impl<S> RequestChecks<S> {
     fn refusal(request: &Request<Body>) -> Option<Response<Body>> {
         let content_type = request.headers().get(http::header::CONTENT_TYPE);
         if !content_type.is_some_and(is_grpc) {
-            let status = Status::unimplemented(
-                "content-type must be application/grpc or application/grpc+proto",
-            );
-            let mut response = status.into_http::<Body>();
+            let mut response = not_grpc().into_http::<Body>();
             *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
             return Some(response);
         }
         let status = match grpc_timeout(request.headers()) {
-            Ok(Some(deadline)) if deadline < SHORTEST_DEADLINE => Status::deadline_exceeded(
-                "the caller's deadline (grpc-timeout) passed before the call could start",
-            ),
+            Ok(Some(deadline)) if deadline < SHORTEST_DEADLINE => deadline_passed(),
             Ok(_) => return None,
-            Err(MalformedTimeout) => Status::internal("malformed grpc-timeout"),
+            Err(MalformedTimeout) => malformed_timeout(),
         };
         Some(status.into_http())
     }
+}
+
+/// The refusal of a request whose content type is not gRPC's.
+fn not_grpc() -> Status {
+    error_status(
+        Code::Unimplemented,
+        "content-type must be application/grpc or application/grpc+proto",
+        ErrorReason::ContentTypeUnsupported,
+        [],
+        ErrorDetails::new(),
+    )
+}
+
+/// The end of a call whose deadline passed before it could start.
+fn deadline_passed() -> Status {
+    error_status(
+        Code::DeadlineExceeded,
+        "the caller's deadline (grpc-timeout) passed before the call could start",
+        ErrorReason::DeadlineTooShort,
+        [],
+        ErrorDetails::new(),
+    )
+}
+
+/// The refusal of a request whose `grpc-timeout` cannot be read.
+fn malformed_timeout() -> Status {
+    error_status(
+        Code::Internal,
+        "malformed grpc-timeout",
+        ErrorReason::GrpcTimeoutMalformed,
+        [],
+        ErrorDetails::new(),
+    )
+}
+
+/// The refusal of a second message where a method takes one.
+fn second_message() -> Status {
+    error_status(
+        Code::Unimplemented,
+        "this method takes one request message; the request carried more",
+        ErrorReason::TooManyMessages,
+        [],
+        ErrorDetails::new(),
+    )
+}
+
+/// The end of a call whose message did not arrive whole within `timeout`.
+fn message_late(timeout: Duration) -> Status {
+    let timeout = humantime::format_duration(timeout).to_string();
+    error_status(
+        Code::DeadlineExceeded,
+        format!("the request message did not arrive whole within {timeout}"),
+        ErrorReason::MessageTimeout,
+        [("timeout", timeout)],
+        ErrorDetails::new(),
+    )
 }
 
 /// `application/grpc`, `application/grpc+proto`, each with or without parameters.
@@ -194,9 +247,7 @@ impl http_body::Body for OneMessage {
                     this.framing.feed(data);
                     if this.framing.begun > 1 {
                         this.deadline = None;
-                        return Poll::Ready(Some(Err(Status::unimplemented(
-                            "this method takes one request message; the request carried more",
-                        ))));
+                        return Poll::Ready(Some(Err(second_message())));
                     }
                 }
                 Poll::Ready(Some(Ok(frame)))
@@ -213,10 +264,7 @@ impl http_body::Body for OneMessage {
                 this.deadline = None;
                 metrics::counter!("paydiag_shed_requests_total", "reason" => "message_timeout")
                     .increment(1);
-                Poll::Ready(Some(Err(Status::deadline_exceeded(format!(
-                    "the request message did not arrive whole within {}",
-                    humantime::format_duration(this.timeout)
-                )))))
+                Poll::Ready(Some(Err(message_late(this.timeout))))
             }
         }
     }

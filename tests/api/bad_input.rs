@@ -1,4 +1,7 @@
-use crate::helpers::{at, spawn_app, transaction, violated_fields, violations};
+use crate::helpers::{
+    assert_reason, at, error_metadata, metadata, spawn_app, status_of, transaction,
+    violated_fields, violations,
+};
 use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
 use tonic::Code;
 
@@ -19,6 +22,8 @@ async fn empty_over_long_and_control_character_references_are_invalid_arguments_
         let status = diagnose_error(reference).await;
         assert_eq!(status.code(), Code::InvalidArgument, "{reference:?}");
         assert_eq!(violated_fields(&status), ["reference"], "{reference:?}");
+        assert_reason(&status, "INVALID_FIELD");
+        assert_eq!(error_metadata(&status), metadata([("field", "reference")]));
     }
 }
 
@@ -91,6 +96,12 @@ async fn every_bad_field_of_a_transaction_is_reported_at_once() {
         .expect_err("invalid");
 
     assert_eq!(status.code(), Code::InvalidArgument);
+    assert_reason(&status, "INVALID_FIELD");
+    // The first bad field in request order; BadRequest names them all.
+    assert_eq!(
+        error_metadata(&status),
+        metadata([("field", "transaction.reference")])
+    );
     let mut fields = violated_fields(&status);
     fields.sort();
     assert_eq!(
@@ -170,6 +181,7 @@ async fn missing_messages_bad_windows_and_slow_congestion_are_invalid_arguments(
     assert_eq!(violated_fields(&no_reason), ["account_status.reason"]);
     for status in [missing, backwards, slow, no_reason] {
         assert_eq!(status.code(), Code::InvalidArgument);
+        assert_reason(&status, "INVALID_FIELD");
     }
 }
 
@@ -227,6 +239,10 @@ async fn batches_must_hold_one_to_five_hundred_requests() {
 
     assert_eq!(violated_fields(&empty), ["requests"]);
     assert_eq!(violated_fields(&too_many), ["requests"]);
+    for refused in [&empty, &too_many] {
+        assert_reason(refused, "INVALID_FIELD");
+        assert_eq!(error_metadata(refused), metadata([("field", "requests")]));
+    }
     assert_eq!(full.into_inner().results.len(), 500);
 }
 
@@ -259,6 +275,10 @@ async fn an_unknown_view_is_an_invalid_argument_naming_the_field_alone_or_in_a_b
         panic!("{:?}", batch.results[0]);
     };
     assert_eq!(error.code, Code::InvalidArgument as i32);
+    let error = status_of(error);
+    assert_eq!(violated_fields(&error), ["view"]);
+    assert_reason(&error, "INVALID_FIELD");
+    assert_eq!(error_metadata(&error), metadata([("field", "view")]));
 }
 
 #[tokio::test]

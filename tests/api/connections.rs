@@ -2,7 +2,7 @@
 //! gRPC protocol, over real connections: each is closed, ended or refused, and health keeps
 //! answering.
 
-use crate::helpers::{TestApp, spawn_with, test_options};
+use crate::helpers::{TestApp, assert_reason, error_metadata, metadata, spawn_with, test_options};
 use crate::raw::{self, frame};
 use paydiag::{
     auth::{Callers, token_hash},
@@ -234,6 +234,7 @@ async fn health_and_reflection_answer_while_every_service_place_is_held() {
         busy.message(),
         "server busy: 8 calls in flight; retry shortly"
     );
+    assert_reason(&busy, "OVERLOADED");
 
     assert_eq!(check_health(&mut app).await, ServingStatus::Serving);
     let names = crate::helpers::reflected_services(&app.channel).await;
@@ -263,6 +264,11 @@ async fn a_message_that_never_arrives_whole_ends_with_deadline_exceeded_and_free
     assert_eq!(
         ended.message,
         "the request message did not arrive whole within 300ms"
+    );
+    assert_reason(ended.status(), "MESSAGE_TIMEOUT");
+    assert_eq!(
+        error_metadata(ended.status()),
+        metadata([("timeout", "300ms")])
     );
     let next = app
         .diagnosis
@@ -324,6 +330,11 @@ async fn one_caller_cannot_take_every_place_from_the_others() {
         over_share.message,
         "this caller already has 2 calls in flight; retry when one ends"
     );
+    assert_reason(over_share.status(), "CALLER_IN_FLIGHT_LIMIT");
+    assert_eq!(
+        error_metadata(over_share.status()),
+        metadata([("limit", "2")])
+    );
     assert_eq!((served.http, served.code), (200, Some(0)), "{served:?}");
     drop(held);
 }
@@ -342,6 +353,7 @@ async fn a_zero_or_one_nanosecond_deadline_ends_the_call_at_once_and_a_malformed
             )
             .await;
         assert_eq!(ended.code, Some(Code::DeadlineExceeded as i32), "{timeout}");
+        assert_reason(ended.status(), "DEADLINE_TOO_SHORT");
     }
     for malformed in ["soon", "1.5S", "123456789S", "5s"] {
         let ended = client
@@ -355,6 +367,7 @@ async fn a_zero_or_one_nanosecond_deadline_ends_the_call_at_once_and_a_malformed
             (Some(Code::Internal as i32), "malformed grpc-timeout"),
             "{malformed}"
         );
+        assert_reason(ended.status(), "GRPC_TIMEOUT_MALFORMED");
     }
     let fine = client
         .call(
@@ -377,6 +390,7 @@ async fn a_request_that_is_not_grpc_is_refused_with_unsupported_media_type() {
 
     assert_eq!(ended.http, 415);
     assert_eq!(ended.code, Some(Code::Unimplemented as i32));
+    assert_reason(ended.status(), "CONTENT_TYPE_UNSUPPORTED");
 }
 
 #[tokio::test]
@@ -394,5 +408,34 @@ async fn a_unary_request_carrying_two_messages_is_refused_not_half_read() {
             Some(Code::Unimplemented as i32),
             "this method takes one request message; the request carried more"
         )
+    );
+    assert_reason(ended.status(), "TOO_MANY_MESSAGES");
+}
+
+#[tokio::test]
+async fn a_compressed_request_is_refused_as_unsupported_and_told_what_the_server_takes() {
+    let app = app_with(test_options()).await;
+    let mut client = raw::connect(app.addr).await;
+    let mut compressed = frame(&diagnose_request("TX"));
+    compressed[0] = 1;
+
+    let ended = client
+        .call(
+            raw::head(app.addr, DIAGNOSE, &[("grpc-encoding", "gzip")]),
+            &compressed,
+        )
+        .await;
+
+    assert_eq!(
+        (ended.code, ended.message.as_str()),
+        (
+            Some(Code::Unimplemented as i32),
+            "Content is compressed with `gzip` which isn't supported"
+        )
+    );
+    assert_reason(ended.status(), "COMPRESSION_UNSUPPORTED");
+    assert_eq!(
+        ended.status().metadata().get("grpc-accept-encoding"),
+        Some(&tonic::metadata::MetadataValue::from_static("identity"))
     );
 }

@@ -1,4 +1,6 @@
-use crate::helpers::{at, spawn_app, t0, transaction};
+use crate::helpers::{
+    assert_reason, at, error_metadata, metadata, spawn_app, status_of, t0, transaction,
+};
 use paydiag::{
     api::{MAX_BATCH, fact_codec::timestamp},
     pb::v1 as pb,
@@ -318,6 +320,11 @@ async fn batch_results_come_back_in_request_order_and_a_bad_item_does_not_fail_t
         <tonic_types::pb::BadRequest as prost::Message>::decode(detail.value.as_slice())
             .expect("decode");
     assert_eq!(bad_request.field_violations[0].field, "reference");
+    assert_reason(&status_of(error), "INVALID_FIELD");
+    assert_eq!(
+        error_metadata(&status_of(error)),
+        metadata([("field", "reference")])
+    );
     assert!(
         matches!(&results[2].result, Some(R::Diagnosis(d)) if d.cause() == pb::Cause::NotFound)
     );
@@ -373,6 +380,7 @@ async fn a_full_batch_answers_every_item_as_diagnose_would_in_request_order() {
             Some(R::Error(e)) => {
                 assert!(item.reference.is_empty(), "item {i} failed: {e:?}");
                 assert_eq!(e.code, tonic::Code::InvalidArgument as i32, "item {i}");
+                assert_reason(&status_of(e), "INVALID_FIELD");
             }
             None => panic!("item {i} has no result"),
         }
@@ -545,4 +553,5 @@ async fn texts_show_moments_in_the_customers_time_zone_and_timestamps_stay_utc()
         .expect_err("an unknown zone");
     assert_eq!(refused.code(), tonic::Code::InvalidArgument);
     assert_eq!(crate::helpers::violated_fields(&refused), ["time_zone"]);
+    assert_reason(&refused, "INVALID_FIELD");
 }

@@ -5,7 +5,7 @@
 //! The disk is a small tmpfs the test mounts itself, so it needs root; without root (or when
 //! the mount fails) the test says why and passes without checking anything.
 
-use crate::helpers::{at, spawn_with_store, transaction};
+use crate::helpers::{assert_reason, at, error_metadata, metadata, spawn_with_store, transaction};
 use paydiag::{
     api::fact_codec::timestamp,
     pb::v1::{self as pb, import_facts_request::Fact},
@@ -133,6 +133,7 @@ async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_healt
     let refused = refused.expect("2 MB filled up within 10,000 writes");
     assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
     assert!(refused.message().contains("out of space"), "{refused:?}");
+    assert_reason(&refused, "STORE_OUT_OF_SPACE");
     let retry = refused
         .get_details_retry_info()
         .expect("google.rpc.RetryInfo");
@@ -162,6 +163,11 @@ async fn a_full_disk_refuses_writes_by_name_takes_only_fact_service_out_of_healt
             .message()
             .contains("0 facts of this import were stored"),
         "{import:?}"
+    );
+    assert_reason(&import, "STORE_OUT_OF_SPACE");
+    assert_eq!(
+        error_metadata(&import),
+        metadata([("facts_stored", "0"), ("items_rejected", "0")])
     );
     for reference in ["IMPORT-0", "IMPORT-49"] {
         let facts = app

@@ -1,4 +1,6 @@
-use crate::helpers::{at, spawn_app, t0, transaction, violated_fields};
+use crate::helpers::{
+    assert_reason, at, error_metadata, metadata, spawn_app, t0, transaction, violated_fields,
+};
 use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
 use tonic::Code;
 
@@ -91,6 +93,9 @@ async fn deleting_an_unknown_window_is_not_found() {
         .expect_err("unknown window");
 
     assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(status.message(), "no maintenance window has id \"nope\"");
+    assert_reason(&status, "MAINTENANCE_WINDOW_NOT_FOUND");
+    assert_eq!(error_metadata(&status), metadata([("id", "nope")]));
 }
 
 #[tokio::test]
@@ -194,6 +199,7 @@ async fn an_invalid_fact_is_rejected_whole_and_nothing_of_it_is_stored() {
 
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(violated_fields(&status), ["transaction.amount"]);
+    assert_reason(&status, "INVALID_FIELD");
     assert_eq!(
         app.diagnose_at("TX-NEG", at(1)).await.cause(),
         pb::Cause::NotFound

@@ -258,3 +258,46 @@ pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
         .map(|(field, _)| field)
         .collect()
 }
+
+/// Checks that `status` carries a `google.rpc.ErrorInfo` with `reason` in paydiag's domain.
+#[track_caller]
+pub fn assert_reason(status: &tonic::Status, reason: &str) {
+    use tonic_types::StatusExt;
+    let info = status
+        .get_details_error_info()
+        .unwrap_or_else(|| panic!("no google.rpc.ErrorInfo in {status:?}"));
+    assert_eq!(
+        (info.reason.as_str(), info.domain.as_str()),
+        (reason, "paydiag.v1"),
+        "{status:?}"
+    );
+}
+
+/// The metadata of a status's `google.rpc.ErrorInfo`, by key.
+pub fn error_metadata(status: &tonic::Status) -> std::collections::BTreeMap<String, String> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_error_info()
+        .map(|info| info.metadata.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// An error carried inline (a `BatchDiagnose` item's) as a status, details included.
+pub fn status_of(error: &tonic_types::Status) -> tonic::Status {
+    use prost::Message;
+    tonic::Status::with_details(
+        tonic::Code::from_i32(error.code),
+        error.message.clone(),
+        error.encode_to_vec().into(),
+    )
+}
+
+/// `(key, value)` pairs as ErrorInfo metadata.
+pub fn metadata<const N: usize>(
+    pairs: [(&str, &str); N],
+) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! Hostile input over a real connection: each gets a precise status, and the server stays
 //! healthy for the next caller.
 
-use crate::helpers::{TestApp, spawn_app, transaction, violated_fields};
+use crate::helpers::{TestApp, assert_reason, spawn_app, transaction, violated_fields};
 use paydiag::pb::v1 as pb;
 use prost::Message;
 use tonic::Code;
@@ -43,6 +43,7 @@ async fn a_one_megabyte_reference_is_an_invalid_argument_not_a_crash() {
 
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(violated_fields(&status), ["reference"]);
+    assert_reason(&status, "INVALID_FIELD");
     still_healthy(&mut app).await;
 }
 
@@ -93,6 +94,31 @@ async fn invalid_utf8_in_a_string_field_is_refused_by_the_decoder() {
 
     assert_eq!(status.code(), Code::Internal, "{status:?}");
     assert!(status.message().contains("decode"), "{}", status.message());
+    assert_reason(&status, "MALFORMED_MESSAGE");
+    still_healthy(&mut app).await;
+}
+
+#[tokio::test]
+async fn a_method_paydiag_does_not_have_is_unimplemented_and_named_so() {
+    let mut app = spawn_app().await;
+    let mut grpc = tonic::client::Grpc::new(app.channel.clone());
+    for path in [
+        "/paydiag.v1.DiagnosisService/Forecast",
+        "/paydiag.v2.DiagnosisService/Diagnose",
+    ] {
+        grpc.ready().await.expect("ready");
+        let status = grpc
+            .unary::<RawBytes, pb::Diagnosis, _>(
+                tonic::Request::new(RawBytes(Vec::new())),
+                http::uri::PathAndQuery::from_static(path),
+                RawCodec,
+            )
+            .await
+            .expect_err("no such method");
+
+        assert_eq!(status.code(), Code::Unimplemented, "{path}: {status:?}");
+        assert_reason(&status, "METHOD_NOT_FOUND");
+    }
     still_healthy(&mut app).await;
 }
 
@@ -174,6 +200,7 @@ async fn a_million_item_batch_is_refused_for_its_size() {
         .expect_err("too large");
 
     assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert_reason(&status, "MESSAGE_TOO_LARGE");
     still_healthy(&mut app).await;
 }
 

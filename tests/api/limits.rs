@@ -1,4 +1,6 @@
-use crate::helpers::{spawn_with, test_options, transaction};
+use crate::helpers::{
+    assert_reason, error_metadata, metadata, spawn_with, test_options, transaction,
+};
 use paydiag::{
     api::IMPORT_BATCH,
     pb::v1::{self as pb, fact_service_client::FactServiceClient},
@@ -99,6 +101,8 @@ async fn calls_beyond_the_global_in_flight_limit_are_refused_not_queued() {
         Some(Duration::from_secs(1)),
         "carries RetryInfo"
     );
+    assert_reason(&refused, "OVERLOADED");
+    assert_eq!(error_metadata(&refused), metadata([("limit", "1")]));
     drop(held);
     assert_eq!(until_served(&mut app).await.cause(), pb::Cause::NotFound);
 }
@@ -159,6 +163,7 @@ async fn requests_over_the_size_limit_are_refused_and_the_server_stays_healthy()
 
     assert_eq!(big.code(), Code::OutOfRange, "{big:?}");
     assert!(big.message().contains("too large"), "{}", big.message());
+    assert_reason(&big, "MESSAGE_TOO_LARGE");
     assert!(next.is_ok(), "{next:?}");
 }
 
@@ -197,6 +202,8 @@ async fn a_call_running_past_the_server_timeout_is_ended() {
         "{}",
         ended.message()
     );
+    assert_reason(&ended, "CALL_TIMEOUT");
+    assert_eq!(error_metadata(&ended), metadata([("timeout", "300ms")]));
     other.execute_batch("ROLLBACK").expect("release");
 }
 
@@ -274,6 +281,16 @@ async fn an_import_whose_stream_goes_quiet_is_ended_and_keeps_what_came_before()
         "{}",
         ended.message()
     );
+    assert_reason(&ended, "IMPORT_STREAM_IDLE");
+    assert_eq!(
+        error_metadata(&ended),
+        metadata([
+            ("facts_stored", "3"),
+            ("items_processed", "3"),
+            ("items_rejected", "0"),
+            ("timeout", "300ms"),
+        ])
+    );
     let as_of = crate::helpers::t0() + chrono::TimeDelta::hours(1);
     for n in 0..3 {
         let found = app.diagnose_at(&format!("TX-{n}"), as_of).await;
@@ -329,6 +346,15 @@ async fn an_import_stream_past_its_cap_is_refused_after_storing_what_came_before
         "{}",
         refused.message()
     );
+    assert_reason(&refused, "IMPORT_ITEM_LIMIT");
+    assert_eq!(
+        error_metadata(&refused),
+        metadata([
+            ("facts_stored", "3"),
+            ("items_processed", "3"),
+            ("items_rejected", "0"),
+        ])
+    );
     let stored = app.diagnose_at("CAP-2", crate::helpers::at(1)).await;
     let beyond = app.diagnose_at("CAP-3", crate::helpers::at(1)).await;
     assert_eq!(stored.cause(), pb::Cause::ConfirmationDelay);
@@ -365,6 +391,15 @@ async fn an_import_stream_that_breaks_stores_what_came_before_and_says_how_much(
     for said in ["item 2500", "(2500 stored, 0 rejected)"] {
         assert!(broken.message().contains(said), "{}", broken.message());
     }
+    assert_reason(&broken, "MESSAGE_TOO_LARGE");
+    assert_eq!(
+        error_metadata(&broken),
+        metadata([
+            ("facts_stored", "2500"),
+            ("items_processed", "2500"),
+            ("items_rejected", "0"),
+        ])
+    );
     for stored in ["BRK-0", "BRK-1999", "BRK-2000", "BRK-2499"] {
         let diagnosis = app.diagnose_at(stored, crate::helpers::at(1)).await;
         assert_eq!(
@@ -433,10 +468,15 @@ async fn an_import_cut_off_by_the_drain_grace_stores_what_it_received_and_says_h
              ({stored} stored, 0 rejected); send the rest to another replica"
         )
     );
-    use tonic_types::StatusExt;
-    let info = cut.get_details_error_info().expect("ErrorInfo");
-    assert_eq!(info.reason, "SHUTTING_DOWN");
-    assert_eq!(info.metadata.get("facts_stored"), Some(&stored));
+    assert_reason(&cut, "SHUTTING_DOWN");
+    assert_eq!(
+        error_metadata(&cut),
+        metadata([
+            ("facts_stored", &stored),
+            ("items_processed", &stored),
+            ("items_rejected", "0"),
+        ])
+    );
     // The partial batch was committed, not dropped.
     let query =
         paydiag::store::FactQuery::new(format!("CUT-{IMPORT_BATCH}"), crate::helpers::at(1));

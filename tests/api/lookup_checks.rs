@@ -484,6 +484,7 @@ pub async fn a_search_without_a_key_filter_or_with_a_foreign_token_is_refused(ap
     put_history(app).await;
     let field_of = |status: tonic::Status| {
         assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+        crate::helpers::assert_reason(&status, "INVALID_FIELD");
         crate::helpers::violated_fields(&status)
     };
     let unkeyed = pb::SearchTransactionsRequest {

@@ -43,11 +43,23 @@ pub fn frame(message: &[u8]) -> Vec<u8> {
 
 /// How a call ended: the HTTP status, and the gRPC status code and message (from the headers
 /// of a trailers-only answer, or from the trailers).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Ended {
     pub http: u16,
     pub code: Option<i32>,
     pub message: String,
+    /// The whole status, details included, when the answer carried one.
+    pub status: Option<tonic::Status>,
+}
+
+impl Ended {
+    /// The status the call ended with.
+    #[track_caller]
+    pub fn status(&self) -> &tonic::Status {
+        self.status
+            .as_ref()
+            .expect("the call ended with a gRPC status")
+    }
 }
 
 impl Raw {
@@ -86,16 +98,16 @@ pub async fn ended(response: h2::client::ResponseFuture) -> Ended {
             .get("grpc-message")
             .map(|v| v.to_str().expect("ascii").to_owned())
             .unwrap_or_default();
-        (code, message)
+        (code, message, tonic::Status::from_header_map(headers))
     };
-    let (mut code, mut message) = status(&parts.headers);
+    let (mut code, mut message, mut whole) = status(&parts.headers);
     if code.is_none() {
         while let Some(data) = body.data().await {
             let data = data.expect("data");
             let _ = body.flow_control().release_capacity(data.len());
         }
         if let Some(trailers) = body.trailers().await.expect("trailers") {
-            (code, message) = status(&trailers);
+            (code, message, whole) = status(&trailers);
         }
     }
     Ended {
@@ -106,5 +118,6 @@ pub async fn ended(response: h2::client::ResponseFuture) -> Ended {
             .decode_utf8()
             .expect("utf-8")
             .into_owned(),
+        status: whole,
     }
 }

@@ -1,4 +1,6 @@
-use crate::helpers::{at, spawn_with, test_options, transaction};
+use crate::helpers::{
+    assert_reason, at, error_metadata, metadata, spawn_with, test_options, transaction,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use paydiag::{
@@ -138,6 +140,9 @@ async fn calls_without_a_known_token_are_unauthenticated_before_anything_is_look
     for status in [&missing, &unknown, &malformed] {
         assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
     }
+    assert_reason(&missing, "CREDENTIALS_MISSING");
+    assert_reason(&unknown, "CREDENTIALS_INVALID");
+    assert_reason(&malformed, "CREDENTIALS_MALFORMED");
     assert_eq!(
         store.loads.load(Ordering::SeqCst),
         0,
@@ -158,7 +163,10 @@ async fn a_peer_guessing_tokens_is_told_to_wait_while_valid_tokens_are_still_ser
             .await
             .expect_err("bad token");
         match refused.code() {
-            Code::Unauthenticated => unauthenticated += 1,
+            Code::Unauthenticated => {
+                assert_reason(&refused, "CREDENTIALS_INVALID");
+                unauthenticated += 1;
+            }
             _ => {
                 slowed = Some(refused);
                 break;
@@ -180,6 +188,7 @@ async fn a_peer_guessing_tokens_is_told_to_wait_while_valid_tokens_are_still_ser
         slowed.get_details_retry_info().is_some(),
         "carries RetryInfo"
     );
+    assert_reason(&slowed, "UNAUTHENTICATED_RATE_LIMITED");
     assert!(unauthenticated >= 10, "{unauthenticated} answered before");
     // Only refusals count: the reader's own calls are served.
     let served = app
@@ -229,7 +238,17 @@ async fn each_role_may_call_only_its_own_service() {
         reader_writes.message(),
         "this caller lacks the writer role this method needs"
     );
+    assert_reason(&reader_writes, "ROLE_MISSING");
+    assert_eq!(
+        error_metadata(&reader_writes),
+        metadata([("role", "writer")])
+    );
     assert_eq!(writer_diagnoses.code(), Code::PermissionDenied);
+    assert_reason(&writer_diagnoses, "ROLE_MISSING");
+    assert_eq!(
+        error_metadata(&writer_diagnoses),
+        metadata([("role", "reader")])
+    );
     assert_eq!(
         store.loads.load(Ordering::SeqCst),
         1,
@@ -272,6 +291,8 @@ async fn searching_transactions_reads_only_and_needs_only_the_reader_role() {
         .into_inner();
 
     assert_eq!(refused.code(), Code::PermissionDenied);
+    assert_reason(&refused, "ROLE_MISSING");
+    assert_eq!(error_metadata(&refused), metadata([("role", "reader")]));
     let references: Vec<&str> = found
         .transactions
         .iter()
@@ -386,6 +407,7 @@ async fn a_client_carrying_a_token_for_every_call_is_served() {
 
     assert_eq!(d.cause(), pb::Cause::NotFound);
     assert_eq!(w.code(), Code::Unauthenticated);
+    assert_reason(&w, "CREDENTIALS_MISSING");
     let _ = at(0);
 }
 
@@ -438,6 +460,11 @@ async fn a_callers_rate_limit_is_shared_across_its_connections() {
         assert!(
             status.get_details_retry_info().is_some(),
             "RetryInfo detail"
+        );
+        assert_reason(status, "RATE_LIMITED");
+        assert_eq!(
+            error_metadata(status),
+            metadata([("rate_limit_per_second", "2")])
         );
     }
 }

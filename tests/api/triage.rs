@@ -55,6 +55,7 @@ async fn a_bad_ticket_is_refused_naming_every_bad_field() {
             .await
             .expect_err("refused");
         assert_eq!(refused.code(), Code::InvalidArgument, "{refused:?}");
+        crate::helpers::assert_reason(&refused, "INVALID_FIELD");
         let mut named = violated_fields(&refused);
         named.sort();
         assert_eq!(named, fields, "{refused:?}");
