@@ -288,7 +288,8 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").to("TJRabPrwbZy45sbavfcjinPJC18kjpRTv8").expecting(want().to(TRON_ADDRESS)))
             .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
             .evidence("input_mismatch", "expected.destination", TRON_ADDRESS)
-            .evidence("input_mismatch", "actual.destination", "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"),
+            .evidence("input_mismatch", "actual.destination", "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8")
+            .customer_hears("(destination: TXYZ****AeBf was required, TJRa****RTv8 was sent)"),
         case("a_tron_address_differing_only_in_case_is_another_address", "22 10:01")
             .tx(tx("22 10:00").kind(Payment).on("TRON", "USDT").to(&TRON_ADDRESS.to_lowercase()).expecting(want().to(TRON_ADDRESS)))
             .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])

@@ -263,8 +263,11 @@ struct Items {
     item: &'static str,
     /// A memo the network requires and the transaction lacks.
     memo_required: &'static str,
-    /// Whether the recorded destination and hash are masked: the customer text of a claim goes to whoever
-    /// quoted the reference, who need not be the account's owner.
+    /// Whether the destination the order asked for (`wanted`) is masked: a customer text goes to
+    /// whoever quoted the reference, who need not be the account's owner. What a claim says
+    /// came from that person and is shown whole.
+    mask_wanted_ids: bool,
+    /// Whether the destination and hash the record holds (`got`) are masked, for the same reason.
     mask_recorded_ids: bool,
 }
 
@@ -272,21 +275,25 @@ impl Items {
     const EXPECTED: Self = Self {
         item: "mismatch-expected-item",
         memo_required: "mismatch-memo-required-item",
+        mask_wanted_ids: false,
         mask_recorded_ids: false,
     };
     const EXPECTED_CUSTOMER: Self = Self {
         item: "mismatch-expected-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
-        mask_recorded_ids: false,
+        mask_wanted_ids: true,
+        mask_recorded_ids: true,
     };
     const CLAIM: Self = Self {
         item: "mismatch-claim-item",
         memo_required: "mismatch-memo-required-item",
+        mask_wanted_ids: false,
         mask_recorded_ids: false,
     };
     const CLAIM_CUSTOMER: Self = Self {
         item: "mismatch-claim-item-customer",
         memo_required: "mismatch-memo-required-item-customer",
+        mask_wanted_ids: false,
         mask_recorded_ids: true,
     };
 }
@@ -304,10 +311,9 @@ fn list(diffs: &[Diff], items: Items, asset: &str) -> Vec<Text> {
             let text = Text::new(id).word("field", "field", d.field.name());
             match d.moments {
                 Some((wanted, got)) => text.time("wanted", wanted).time("got", got),
-                None if matches!(d.field, Field::Destination | Field::TxHash)
-                    && items.mask_recorded_ids =>
-                {
-                    value_arg(text, "wanted", &d.wanted).str("got", mask(&d.got))
+                None if matches!(d.field, Field::Destination | Field::TxHash) => {
+                    let text = id_arg(text, "wanted", &d.wanted, items.mask_wanted_ids);
+                    id_arg(text, "got", &d.got, items.mask_recorded_ids)
                 }
                 None if d.field == Field::Amount => text
                     .str("wanted", format!("{} {asset}", d.wanted))
@@ -328,6 +334,15 @@ fn evidence(diffs: &[Diff], claim: bool) -> Evidence {
         evidence.push((got_key, shown(&d.got)));
     }
     evidence
+}
+
+/// [`value_arg`] for a destination or hash, masked when `masked`.
+fn id_arg(text: Text, name: &'static str, value: &str, masked: bool) -> Text {
+    if masked && !value.is_empty() {
+        text.str(name, mask(value))
+    } else {
+        value_arg(text, name, value)
+    }
 }
 
 /// `text` with the compared `value` as argument `name`: an empty one is the word "none".
