@@ -210,7 +210,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         (None, None)
     };
     let server_runtime = runtime("paydiag-server", server_cpu)?;
-    let client_runtime = runtime("bench-client", client_cpu)?;
+    let client_runtime = runtime(servers::CLIENT_THREAD, client_cpu)?;
     server_runtime.block_on(async {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())

@@ -1,5 +1,6 @@
 //! The load generator: the same tonic client code drives Diagnose and the empty baseline.
 
+use super::servers::{CpuTime, cpu_time};
 use anyhow::Context as _;
 use hdrhistogram::Histogram;
 use paydiag::pb::v1::{
@@ -70,6 +71,8 @@ pub struct Run {
     pub first_error: Option<String>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// CPU time the servers and the load generator used during the run.
+    pub cpu: CpuTime,
     /// Latency of the successful calls, in nanoseconds.
     pub latency: Histogram<u64>,
 }
@@ -78,6 +81,17 @@ impl Run {
     /// Calls answered as expected per second.
     pub fn rate(&self) -> f64 {
         self.calls as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The servers' CPU time per call answered, in microseconds: what a call costs the server,
+    /// whichever side of the benchmark saturates first.
+    pub fn server_micros(&self) -> f64 {
+        self.cpu.servers.as_secs_f64() * 1e6 / self.calls.max(1) as f64
+    }
+
+    /// The load generator's CPU time per call answered, in microseconds.
+    pub fn client_micros(&self) -> f64 {
+        self.cpu.client.as_secs_f64() * 1e6 / self.calls.max(1) as f64
     }
 
     /// Refused calls per second.
@@ -90,6 +104,8 @@ impl Run {
         self.calls += other.calls;
         self.refused += other.refused;
         self.elapsed += other.elapsed;
+        self.cpu.servers += other.cpu.servers;
+        self.cpu.client += other.cpu.client;
         self.failures += other.failures;
         self.first_error = self.first_error.take().or(other.first_error);
         self.latency
@@ -111,6 +127,7 @@ pub fn empty_run() -> anyhow::Result<Run> {
         failures: 0,
         first_error: None,
         elapsed: Duration::ZERO,
+        cpu: CpuTime::default(),
         latency: histogram()?,
     })
 }
@@ -140,6 +157,7 @@ pub async fn drive(
     // One histogram for every worker: a histogram each would make the load generator's memory
     // grow with the number of calls in flight, and the process's memory is what is reported.
     let latency = Arc::new(Mutex::new(histogram()?));
+    let cpu = cpu_time();
     let started = Instant::now();
     let deadline = started + duration;
     let mut workers = Vec::with_capacity(channels.len() * in_flight);
@@ -165,6 +183,7 @@ pub async fn drive(
         total.first_error = total.first_error.take().or(counted.first_error);
     }
     total.elapsed = started.elapsed();
+    total.cpu = cpu_time().since(cpu);
     let latency = latency
         .lock()
         .map_err(|_| anyhow::anyhow!("a load worker panicked"))?;

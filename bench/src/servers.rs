@@ -111,6 +111,56 @@ pub fn memory_mib() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// The load generator's runtime threads are named this; every other thread of the process
+/// works for the servers (their runtime, its blocking pool, the log writer) or idles.
+pub const CLIENT_THREAD: &str = "bench-client";
+
+/// CPU time used so far by the threads of this process, split into the servers' and the load
+/// generator's (`/proc/self/task/*/schedstat`, nanoseconds on a CPU). Threads that have exited
+/// are not counted: take both readings of a difference within a few seconds, while the pools'
+/// threads are kept alive by work.
+pub fn cpu_time() -> CpuTime {
+    let mut time = CpuTime::default();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return time;
+    };
+    for task in tasks.flatten() {
+        let path = task.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let schedstat = std::fs::read_to_string(path.join("schedstat")).unwrap_or_default();
+        let nanos: u64 = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if comm.trim_end() == CLIENT_THREAD {
+            time.client += Duration::from_nanos(nanos);
+        } else {
+            time.servers += Duration::from_nanos(nanos);
+        }
+    }
+    time
+}
+
+/// CPU time used by the servers and by the load generator.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuTime {
+    /// The servers' threads.
+    pub servers: Duration,
+    /// The load generator's threads.
+    pub client: Duration,
+}
+
+impl CpuTime {
+    /// The time used since `earlier`.
+    pub fn since(self, earlier: CpuTime) -> CpuTime {
+        CpuTime {
+            servers: self.servers.saturating_sub(earlier.servers),
+            client: self.client.saturating_sub(earlier.client),
+        }
+    }
+}
+
 /// Threads of this process now (`/proc/self/status`), servers' blocking pools included.
 pub fn threads() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

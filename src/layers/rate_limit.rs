@@ -3,10 +3,7 @@
 
 use crate::api::reason::{ErrorReason, error_status};
 use crate::auth::{Caller, Callers};
-use governor::{
-    DefaultDirectRateLimiter, Quota, RateLimiter,
-    clock::Clock as _,
-};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter, clock::Clock as _};
 use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, QuotaViolation};

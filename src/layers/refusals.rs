@@ -7,10 +7,7 @@ use crate::api::{
     error::RETRY_AFTER,
     reason::{ErrorReason, error_status},
 };
-use governor::{
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::Clock as _,
-};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock as _};
 use std::{
     collections::HashMap,
     net::IpAddr,
