@@ -134,3 +134,115 @@ fn actor_name(actor: Actor) -> &'static str {
         Actor::Operations => "operations",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::policy::RuleSet;
+
+    /// The shipped rules with the line of `action`'s level replaced by `line`.
+    fn with_level(action: &str, line: &str) -> String {
+        let prefix = format!("\n{action} = {{");
+        let start = DEFAULT_RULES.find(&prefix).expect("the shipped level") + 1;
+        let end = start + DEFAULT_RULES[start..].find('\n').expect("its line end");
+        format!("{}{line}{}", &DEFAULT_RULES[..start], &DEFAULT_RULES[end..])
+    }
+
+    fn refusal(source: &str) -> String {
+        RuleSet::parse(source)
+            .expect_err("refused")
+            .to_string()
+            .replace("rules file is not valid: ", "")
+    }
+
+    #[test]
+    fn each_level_is_read_as_written() {
+        let rules = RuleSet::shipped();
+        let level = rules.service_level(Action::Escalate).expect("escalate");
+        assert_eq!(level.channel, Channel::Email);
+        assert_eq!(
+            level.response,
+            ResponseTime {
+                min: Duration::from_secs(DAY),
+                max: Duration::from_secs(3 * DAY),
+                business_days: true,
+            }
+        );
+        let chat = rules.service_level(Action::ContactSupport).expect("chat");
+        assert_eq!(chat.response.min, Duration::ZERO);
+        assert_eq!(rules.service_level(Action::Wait), None);
+        assert_eq!(rules.service_level(Action::TopUpAndRetry), None);
+    }
+
+    #[test]
+    fn a_rules_file_without_the_section_takes_the_shipped_levels() {
+        let start = DEFAULT_RULES
+            .find("\n[service_levels]")
+            .expect("the section")
+            + 1;
+        let end = start + DEFAULT_RULES[start..].find("\n\n").expect("its end");
+        let without = format!("{}{}", &DEFAULT_RULES[..start], &DEFAULT_RULES[end..]);
+        let rules = RuleSet::parse(&without).expect("loads");
+        let shipped = RuleSet::shipped();
+        for &action in Action::ALL {
+            assert_eq!(rules.service_level(action), shipped.service_level(action));
+        }
+    }
+
+    #[test]
+    fn a_level_that_cannot_be_told_to_a_customer_is_refused_naming_it() {
+        for (action, line, says) in [
+            (
+                "escalate",
+                r#"escalate = { channel = "email", max = "0s" }"#,
+                "service_levels.escalate: max must be more than 0",
+            ),
+            (
+                "escalate",
+                r#"escalate = { channel = "email", min = "3d", max = "1d" }"#,
+                "service_levels.escalate: min (3days) is more than max (1day)",
+            ),
+            (
+                "escalate",
+                r#"escalate = { channel = "email", max = "36h", business_days = true }"#,
+                "service_levels.escalate: with business_days, min and max must be whole days (e.g. \"3d\")",
+            ),
+            (
+                "contact_support",
+                r#"contact_support = { channel = "in_app_chat", max = "90s" }"#,
+                "service_levels.contact_support: min and max must be whole minutes (customer texts show no seconds)",
+            ),
+            (
+                "check_reference",
+                r#"wait = { channel = "in_app_chat", max = "10m" }"#,
+                "service_levels.wait: nobody acts on wait, so there is no answer to wait for; remove it",
+            ),
+        ] {
+            assert_eq!(refusal(&with_level(action, line)), says);
+        }
+    }
+
+    #[test]
+    fn unknown_channels_actions_and_fields_are_refused() {
+        for (action, line, says) in [
+            (
+                "escalate",
+                r#"escalate = { channel = "fax", max = "1d" }"#,
+                "unknown variant `fax`",
+            ),
+            (
+                "check_reference",
+                r#"call_back = { channel = "hotline", max = "10m" }"#,
+                "unknown variant `call_back`",
+            ),
+            (
+                "escalate",
+                r#"escalate = { channel = "email", max = "1d", within = "1d" }"#,
+                "unknown field `within`",
+            ),
+        ] {
+            let refused = refusal(&with_level(action, line));
+            assert!(refused.contains(says), "{refused}");
+        }
+    }
+}
