@@ -211,6 +211,41 @@ no-incident-customer = Your { $kind } of { $amount } { $asset } completed at { $
 undetermined-summary = No rule explains this transaction. Escalate to operations with the findings.
 undetermined-customer = We are looking into your transaction and will update you soon.
 
+## Next steps: where and how soon the customer hears back
+# Appended to a customer message when support or operations acts on its next step.
+
+customer-with-reply = { $message } { $reply }
+reply-expected = { $channel ->
+    [email] Our team will reply by e-mail within { $within }.
+    [in_app_chat] Our team will reply in the in-app chat within { $within }.
+    [hotline] When you call our hotline, an agent will answer within { $within }.
+   *[in_app_form] Our team will answer your request within { $within }.
+}
+reply-within = { $unit ->
+    [business_days] { $to ->
+        [one] { $to } business day
+       *[other] { $to } business days
+    }
+    [days] { $to ->
+        [one] { $to } day
+       *[other] { $to } days
+    }
+    [hours] { $to ->
+        [one] { $to } hour
+       *[other] { $to } hours
+    }
+   *[minutes] { $to ->
+        [one] { $to } minute
+       *[other] { $to } minutes
+    }
+}
+reply-within-range = { $from }–{ $to } { $unit ->
+    [business_days] business days
+    [days] days
+    [hours] hours
+   *[minutes] minutes
+}
+
 ## TriageTicket replies
 
 triage-reply-greeting = Hello,
@@ -225,3 +260,9 @@ missing-payment-time = when you made the payment (date and time)
 missing-amount = the amount you sent, and the currency or coin
 missing-network = the network you used (for example TRC20, ERC20 or BEP20), or the bank transfer type
 missing-payment-screenshot = a screenshot of the payment in your wallet or banking app
+missing-transaction-reference = the reference number of the transaction
+missing-tx-hash = the transaction hash (TxID) of the payment
+missing-destination-address = the address or account you sent the funds to
+missing-memo = the memo or tag you used, if any
+missing-bank-statement = a bank statement showing the payment
+missing-identity-document = an identity document of the account holder

@@ -209,6 +209,29 @@ no-incident-customer = 您的{ $amount } { $asset }{ $kind }已于 { $done } 完
 undetermined-summary = 没有规则能解释该交易。请携带检查结果上报运营团队。
 undetermined-customer = 我们正在核查您的交易，稍后会通知您。
 
+## Next steps: where and how soon the customer hears back
+# Appended to a customer message when support or operations acts on its next step.
+
+customer-with-reply = { $message }{ $reply }
+reply-expected = { $channel ->
+    [email] 客服将在{ $within }内通过邮件回复您。
+    [in_app_chat] 客服将在{ $within }内通过应用内在线客服回复您。
+    [hotline] 拨打客服热线后，客服将在{ $within }内为您接听。
+   *[in_app_form] 客服将在{ $within }内处理您的申请并回复您。
+}
+reply-within = { $to }{ $unit ->
+    [business_days] 个工作日
+    [days] 天
+    [hours] 小时
+   *[minutes] 分钟
+}
+reply-within-range = { $from }–{ $to }{ $unit ->
+    [business_days] 个工作日
+    [days] 天
+    [hours] 小时
+   *[minutes] 分钟
+}
+
 ## TriageTicket replies
 
 triage-reply-greeting = 您好，
@@ -223,3 +246,9 @@ missing-payment-time = 付款的日期和时间
 missing-amount = 付款金额及币种
 missing-network = 使用的网络（例如 TRC20、ERC20、BEP20），如为银行转账请注明转账方式
 missing-payment-screenshot = 钱包或网银中这笔付款的截图
+missing-transaction-reference = 这笔交易的订单号
+missing-tx-hash = 这笔付款的交易哈希（TxID）
+missing-destination-address = 您转入的收款地址或账户
+missing-memo = 您填写的备注（Memo/Tag），如有
+missing-bank-statement = 显示这笔付款的银行流水
+missing-identity-document = 账户持有人的身份证件

@@ -20,11 +20,18 @@ use paydiag::engine::{
         FailureReason::*, FreezeReason, FreezeReason::*, MaintenanceType, MaintenanceWindow,
         NetworkCondition, Transaction, TransactionKind, TransactionKind::*, TransactionStatus,
     },
+    next_step::{Actor, Channel, EvidenceItem, EvidenceItem::*, ResponseTime, ServiceLevel},
     policy::RuleSet,
 };
-use paydiag::i18n::{Catalog, Locale};
+use paydiag::{
+    api::enums,
+    i18n::{Catalog, Locale},
+};
 use rust_decimal::Decimal;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::{
+    panic::{AssertUnwindSafe, catch_unwind},
+    time::Duration,
+};
 
 const REFERENCE: &str = "TX-20261122-0001";
 const ACCOUNT: &str = "acct-0001234567";
@@ -111,6 +118,97 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-halt", "TRON", "22 09:00"))
             .expect(Maintenance, Action::Wait).contributing(&[NotFound])
             .no_resolution().recheck_at("22 10:30"),
+
+        // The next step of every action: who acts, what support needs (by rail), where and how
+        // soon the customer hears back, and what the customer is told of it.
+        case("not_found_asks_for_the_network_a_screenshot_and_when_and_how_much_was_paid", "22 10:00")
+            .expect(NotFound, Action::CheckReference)
+            .step(Actor::Customer, &[Network, PaymentScreenshot, PaymentTime, Amount], chat_within_10_minutes()),
+        case("not_found_on_a_chain_named_by_its_token_standard_asks_for_the_txid", "22 10:00")
+            .claim(claim().network("TRC20"))
+            .expect(NotFound, Action::CheckReference)
+            .step(Actor::Customer, &[TxHash, PaymentTime, Amount], chat_within_10_minutes()),
+        case("not_found_on_a_bank_rail_asks_for_a_bank_statement", "22 10:00")
+            .claim(claim().network("SEPA"))
+            .expect(NotFound, Action::CheckReference)
+            .step(Actor::Customer, &[BankStatement, PaymentTime, Amount], chat_within_10_minutes()),
+        case("not_found_on_a_card_asks_for_a_screenshot_of_the_payment", "22 10:00")
+            .claim(claim().network("CARD"))
+            .expect(NotFound, Action::CheckReference)
+            .step(Actor::Customer, &[PaymentScreenshot, PaymentTime, Amount], chat_within_10_minutes()),
+        case("identity_verification_is_the_customers_to_do_in_a_form_reviewed_within_a_business_day", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .step(Actor::Customer, &[IdentityDocument], form_within_1_business_day()),
+        case("securing_the_account_is_the_customers_to_do_with_an_identity_document", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(AbnormalLogin, "22 08:00")])
+            .expect(AccountFrozen, Action::SecureAccount).contributing(&[ConfirmationDelay])
+            .step(Actor::Customer, &[IdentityDocument], form_within_1_business_day()),
+        case("a_review_goes_to_support_in_the_chat_with_the_reference_and_an_identity_document", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([frozen(ComplianceReview, "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .step(Actor::Support, &[TransactionReference, IdentityDocument], chat_within_10_minutes())
+            .told(TOLD_CHAT),
+        case("topping_up_is_the_customers_to_do_and_needs_no_evidence", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(InsufficientBalance))
+            .expect(Rejected, Action::TopUpAndRetry)
+            .step(Actor::Customer, &[], None),
+        case("correcting_the_details_is_the_customers_to_do_and_needs_no_evidence", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(InvalidDetails))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .step(Actor::Customer, &[], None),
+        case("funds_that_arrived_after_their_order_expired_go_to_support_with_the_reference_and_txid", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("ETH", "USDT").failed(Expired))
+            .expect(Rejected, Action::ContactSupport)
+            .step(Actor::Support, &[TransactionReference, TxHash], chat_within_10_minutes())
+            .told(TOLD_CHAT),
+        // The platform sent it: its own record is the proof.
+        case("a_declined_withdrawal_goes_to_support_with_its_reference_alone", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(RiskDeclined))
+            .expect(Rejected, Action::ContactSupport)
+            .step(Actor::Support, &[TransactionReference], chat_within_10_minutes())
+            .told(TOLD_CHAT),
+        case("a_recovery_asks_for_the_txid_the_address_used_and_a_screenshot", "22 10:00:30")
+            .tx(tx("22 10:00").on("BSC", "USDT").expecting(want().network("ETH")))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationDelay])
+            .step(Actor::Support, &[TxHash, DestinationAddress, PaymentScreenshot], form_within_1_to_5_business_days())
+            .told(TOLD_RECOVERY),
+        case("a_recovery_on_a_network_of_tags_asks_for_the_tag_used_too", "22 10:05")
+            .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .step(Actor::Support, &[TxHash, DestinationAddress, Memo, PaymentScreenshot], form_within_1_to_5_business_days())
+            .told(TOLD_RECOVERY),
+        case("a_short_bank_deposit_goes_to_support_with_the_reference_and_a_bank_statement", "22 10:00")
+            .tx(tx("22 09:00").on("SEPA", "EUR").to(IBAN).amount("99").expecting(want().amount("100")))
+            .expect(InputMismatch, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .step(Actor::Support, &[TransactionReference, BankStatement], chat_within_10_minutes())
+            .told(TOLD_CHAT),
+        case("a_claim_unlike_the_record_asks_for_proof_of_the_payment_meant", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:30"))
+            .claim(claim().amount("0.45"))
+            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .step(Actor::Customer, &[TxHash, PaymentTime, Amount], chat_within_10_minutes()),
+        case("waiting_for_confirmations_needs_nobody_and_nothing", "22 10:05")
+            .tx(tx("22 10:00"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .step(Actor::None, &[], None),
+        case("waiting_out_maintenance_needs_nobody_and_nothing", "22 10:01")
+            .tx(tx("22 10:00").on("TRON", "USDT"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .expect(Maintenance, Action::Wait).contributing(&[ConfirmationDelay])
+            .step(Actor::None, &[], None),
+        case("a_stall_goes_to_operations_and_the_customer_hears_back_by_email", "22 10:00")
+            .tx(tx("22 08:00"))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .step(Actor::Operations, &[], email_within_1_to_3_business_days())
+            .told(TOLD_EMAIL),
+        case("a_completed_transaction_needs_nobody_and_nothing", "22 11:00")
+            .tx(tx("22 10:00").completed("22 10:40"))
+            .expect(NoIncident, Action::None)
+            .step(Actor::None, &[], None),
 
         // ACCOUNT_FROZEN: every freeze reason, restrictions, and completed transactions.
         case("an_account_frozen_for_missing_identity_verification_holds_the_deposit_until_verified", "22 10:05")
@@ -748,6 +846,106 @@ fn the_shipped_rules_load_and_diagnose_every_network_they_name() {
 }
 
 #[test]
+fn every_action_has_an_actor_a_scenario_and_the_service_level_it_needs_in_the_shipped_rules_and_the_fixture()
+ {
+    let table = scenarios();
+    for &value in enums::ACTIONS {
+        let action = enums::action_of(value).expect("a domain action");
+        let actor = action.actor();
+        assert!(
+            enums::ACTORS.contains(&enums::actor_pb(actor)),
+            "{value:?}: the contract names its actor"
+        );
+        for (which, rules) in [("shipped", RuleSet::shipped()), ("fixture", rules())] {
+            let level = rules.service_level(action);
+            match actor {
+                Actor::Support | Actor::Operations => assert!(
+                    level.is_some(),
+                    "{value:?}: {actor:?} acts, so the {which} rules need a service level"
+                ),
+                Actor::None => assert_eq!(level, None, "{value:?}: nobody acts ({which})"),
+                Actor::Customer => {}
+            }
+        }
+        assert!(
+            table
+                .iter()
+                .any(|row| row.action == action && row.step.is_some()),
+            "{value:?}: no scenario row checks its actor, evidence and service level (.step)"
+        );
+    }
+}
+
+#[test]
+fn a_rules_file_without_the_service_level_an_action_needs_is_refused_naming_it() {
+    let fixture = include_str!("fixtures/rules.toml");
+    let needing: Vec<Action> = enums::ACTIONS
+        .iter()
+        .filter_map(|a| enums::action_of(*a))
+        .filter(|a| a.actor().is_staff())
+        .collect();
+    assert!(!needing.is_empty());
+    for action in needing {
+        let name = action.name();
+        let entry = format!("\n{name} = {{");
+        assert!(fixture.contains(&entry), "the fixture sets {name}");
+        let without = fixture.replacen(&entry, &format!("\n# {name} = {{"), 1);
+        let refused = RuleSet::parse(&without).expect_err(&name);
+        let who = if action.actor() == Actor::Operations {
+            "operations"
+        } else {
+            "support"
+        };
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "rules file is not valid: service_levels.{name} is missing: {who} acts on \
+                 {name}, so the customer must be told where and how soon they hear back (set \
+                 channel and max)"
+            )
+        );
+    }
+}
+
+#[test]
+fn every_channel_states_where_and_how_soon_the_answer_comes_in_every_locale() {
+    let catalog = Catalog::load().expect("the shipped catalogs load");
+    #[rustfmt::skip]
+    let table = [
+        (level(Channel::InAppChat, 0, 10 * MINUTE, false), TOLD_CHAT),
+        (level(Channel::InAppChat, 0, MINUTE, false),
+            ("Our team will reply in the in-app chat within 1 minute.", "客服将在1分钟内通过应用内在线客服回复您。")),
+        (level(Channel::Email, DAY, 3 * DAY, true), TOLD_EMAIL),
+        (level(Channel::Email, 0, 2 * HOUR, false),
+            ("Our team will reply by e-mail within 2 hours.", "客服将在2小时内通过邮件回复您。")),
+        (level(Channel::Email, DAY, 2 * DAY, false),
+            ("Our team will reply by e-mail within 1–2 days.", "客服将在1–2天内通过邮件回复您。")),
+        (level(Channel::Hotline, 0, 5 * MINUTE, false),
+            ("When you call our hotline, an agent will answer within 5 minutes.", "拨打客服热线后，客服将在5分钟内为您接听。")),
+        (level(Channel::Hotline, 30 * MINUTE, 90 * MINUTE, false),
+            ("When you call our hotline, an agent will answer within 30–90 minutes.", "拨打客服热线后，客服将在30–90分钟内为您接听。")),
+        (level(Channel::InAppForm, DAY, 5 * DAY, true), TOLD_RECOVERY),
+        (level(Channel::InAppForm, DAY, DAY, true),
+            ("Our team will answer your request within 1 business day.", "客服将在1个工作日内处理您的申请并回复您。")),
+    ];
+    for channel in enums::CHANNELS {
+        assert!(
+            table
+                .iter()
+                .any(|(l, _)| l.map(|l| enums::channel_pb(l.channel)) == Some(*channel)),
+            "{channel:?} has no row"
+        );
+    }
+    for (level, (en, zh)) in table {
+        let statement = level.expect("a level").statement();
+        for (tag, want) in [("en", en), ("zh-CN", zh)] {
+            let got = catalog.try_render(Catalog::negotiate(tag), &statement);
+            assert_eq!(got.as_deref(), Ok(want), "{level:?} in {tag}");
+        }
+    }
+}
+
+#[test]
 fn every_scenario_gets_its_expected_diagnosis_and_renders_safely_in_every_locale() {
     let rules = rules();
     let catalog = Catalog::load().expect("the shipped catalogs load");
@@ -795,6 +993,7 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
     check_expectations(row, &diagnosis, &mut problems);
     check_invariants(&diagnosis, &mut problems);
     check_rendering(catalog, &diagnosis, &mut problems);
+    check_next_step(rules, catalog, row, &diagnosis, &mut problems);
     if let Some(phrase) = row.customer_hears {
         match catalog.try_render(Locale::DEFAULT, &diagnosis.customer_message) {
             Ok(message) if message.contains(phrase) => {}
@@ -897,6 +1096,66 @@ fn check_invariants(d: &Diagnosis, problems: &mut Vec<String>) {
             problems.push(format!(
                 "recheck {:?} is after the expected resolution",
                 step.recheck_at
+            ));
+        }
+    }
+}
+
+/// The next step's actor, evidence and service level as the row expects them; its service level
+/// as the rules set it; and its customer message stating the answer to wait for exactly when
+/// support or operations acts, in every locale.
+fn check_next_step(
+    rules: &RuleSet,
+    catalog: &Catalog,
+    row: &Scenario,
+    d: &Diagnosis,
+    problems: &mut Vec<String>,
+) {
+    let step = &d.next_step;
+    if let Some((actor, evidence, level)) = &row.step {
+        same(problems, "actor", &step.actor(), actor);
+        same(
+            problems,
+            "required evidence",
+            &step.required_evidence,
+            evidence,
+        );
+        same(problems, "service level", &step.service_level, level);
+        if actor.is_staff() && row.told.is_none() {
+            problems.push("support or operations acts: say what the customer is told".into());
+        }
+    }
+    let configured = rules.service_level(step.action).copied();
+    same(
+        problems,
+        "service level of the rules",
+        &step.service_level,
+        &configured,
+    );
+    if step.actor().is_staff() && step.service_level.is_none() {
+        problems.push("support or operations acts, but no service level says when".into());
+    }
+    if let Some((en, zh)) = row.told {
+        for (tag, told) in [("en", en), ("zh-CN", zh)] {
+            let customer = catalog.render(Catalog::negotiate(tag), &d.customer_message);
+            if !customer.ends_with(told) {
+                problems.push(format!(
+                    "customer message ({tag}) should end with {told:?}: {customer}"
+                ));
+            }
+        }
+    }
+    let Some(level) = step.service_level else {
+        return;
+    };
+    for locale in Catalog::locales() {
+        let customer = catalog.render(locale, &d.customer_message);
+        let statement = catalog.render(locale, &level.statement());
+        if customer.contains(&statement) != step.actor().is_staff() {
+            problems.push(format!(
+                "customer message ({}) should state the answer to wait for ({statement:?}) \
+                 exactly when support or operations acts: {customer}",
+                locale.tag()
             ));
         }
     }
@@ -1029,7 +1288,16 @@ struct Scenario {
     customer_hears: Option<&'static str>,
     /// (rule, phrase) that the rule's English finding detail must contain.
     details_say: Vec<(&'static str, &'static str)>,
+    /// The next step's actor, required evidence and service level; `None` = not checked (the
+    /// invariants still hold).
+    step: Option<(Actor, Vec<EvidenceItem>, Option<ServiceLevel>)>,
+    /// How the English and the Chinese customer messages end: where and how soon the answer
+    /// comes.
+    told: Option<Told>,
 }
+
+/// What the customer is told of the answer to wait for, in English and in Chinese.
+type Told = (&'static str, &'static str);
 
 /// A row named `name`, evaluated at `as_of` (see [`at`]), with no facts and an empty claim.
 fn case(name: &'static str, as_of: &str) -> Scenario {
@@ -1048,8 +1316,59 @@ fn case(name: &'static str, as_of: &str) -> Scenario {
         summary_says: None,
         customer_hears: None,
         details_say: Vec::new(),
+        step: None,
+        told: None,
     }
 }
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 60 * MINUTE;
+const DAY: u64 = 24 * HOUR;
+
+/// A service level answering between `min` and `max` seconds (whole days with `business_days`).
+fn level(channel: Channel, min: u64, max: u64, business_days: bool) -> Option<ServiceLevel> {
+    Some(ServiceLevel {
+        channel,
+        response: ResponseTime {
+            min: Duration::from_secs(min),
+            max: Duration::from_secs(max),
+            business_days,
+        },
+    })
+}
+
+/// The fixture's levels for contact_support and check_reference.
+fn chat_within_10_minutes() -> Option<ServiceLevel> {
+    level(Channel::InAppChat, 0, 10 * MINUTE, false)
+}
+
+/// The fixture's level for verify_identity and secure_account.
+fn form_within_1_business_day() -> Option<ServiceLevel> {
+    level(Channel::InAppForm, 0, DAY, true)
+}
+
+/// The fixture's level for request_recovery.
+fn form_within_1_to_5_business_days() -> Option<ServiceLevel> {
+    level(Channel::InAppForm, DAY, 5 * DAY, true)
+}
+
+/// The fixture's level for escalate.
+fn email_within_1_to_3_business_days() -> Option<ServiceLevel> {
+    level(Channel::Email, DAY, 3 * DAY, true)
+}
+
+const TOLD_CHAT: Told = (
+    "Our team will reply in the in-app chat within 10 minutes.",
+    "客服将在10分钟内通过应用内在线客服回复您。",
+);
+const TOLD_RECOVERY: Told = (
+    "Our team will answer your request within 1–5 business days.",
+    "客服将在1–5个工作日内处理您的申请并回复您。",
+);
+const TOLD_EMAIL: Told = (
+    "Our team will reply by e-mail within 1–3 business days.",
+    "客服将在1–3个工作日内通过邮件回复您。",
+);
 
 impl Scenario {
     fn tx(mut self, tx: Transaction) -> Self {
@@ -1134,6 +1453,21 @@ impl Scenario {
 
     fn detail_says(mut self, rule: &'static str, phrase: &'static str) -> Self {
         self.details_say.push((rule, phrase));
+        self
+    }
+
+    fn step(
+        mut self,
+        actor: Actor,
+        evidence: &[EvidenceItem],
+        service_level: Option<ServiceLevel>,
+    ) -> Self {
+        self.step = Some((actor, evidence.to_vec(), service_level));
+        self
+    }
+
+    fn told(mut self, told: Told) -> Self {
+        self.told = Some(told);
         self
     }
 }

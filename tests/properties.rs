@@ -37,6 +37,7 @@ use paydiag::{
         context::Context,
         diagnosis::{Cause, Diagnosis, Outcome, Text},
         model::*,
+        next_step,
         policy::{AddressFormat, NetworkPolicy, RuleSet},
         rules::{RULES, Resolution, ownership},
     },
@@ -1047,7 +1048,9 @@ fn time_zone() -> impl Strategy<Value = Tz> {
 /// The diagnosis against the rule table, rule by rule: one finding per rule in precedence order
 /// (after the ownership check's, when made), each with its rule's own verdict; the primary cause
 /// is the first match unless it yields to a later match; the action, summary and customer
-/// message are the primary rule's; the other matches contribute in order.
+/// message are the primary rule's (the message followed by the answer to wait for when support
+/// or operations acts, as the rules' service level for the action says); the other matches
+/// contribute in order.
 fn check_against_the_rule_table(case: &Case, d: &Diagnosis) -> Result<(), TestCaseError> {
     let ctx = Context::new(
         &case.reference,
@@ -1095,7 +1098,20 @@ fn check_against_the_rule_table(case: &Case, d: &Diagnosis) -> Result<(), TestCa
     prop_assert_eq!(d.cause, primary.0);
     prop_assert_eq!(d.next_step.action, primary.1.next_step.action);
     prop_assert_eq!(&d.next_step.summary, &primary.1.next_step.summary);
-    prop_assert_eq!(&d.customer_message, &primary.1.customer_message);
+    let step = &d.next_step;
+    prop_assert_eq!(
+        step.service_level,
+        FIXTURE.service_level(step.action).copied()
+    );
+    prop_assert!(!step.actor().is_staff() || step.service_level.is_some());
+    let told = next_step::customer_message(primary.1.customer_message.clone(), step);
+    prop_assert_eq!(&d.customer_message, &told);
+    let items = &step.required_evidence;
+    let once = items
+        .iter()
+        .enumerate()
+        .all(|(i, e)| !items[..i].contains(e));
+    prop_assert!(once, "{:?}: each item is asked for once", items);
     let contributing: Vec<Cause> = matched
         .iter()
         .map(|(c, _)| *c)

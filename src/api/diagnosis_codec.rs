@@ -8,6 +8,7 @@ use super::{
 use crate::engine::{
     diagnosis::{Diagnosis, Finding},
     model::{Claim, Transaction},
+    next_step::ResponseTime,
 };
 use crate::i18n::{Catalog, Locale};
 use crate::mask::mask;
@@ -124,6 +125,16 @@ pub fn diagnosis_pb(
             summary: catalog.render(locale, &step.summary),
             recheck_at: step.recheck_at.map(timestamp),
             expected_resolution_at: step.expected_resolution_at.map(timestamp),
+            actor: enums::actor_pb(step.actor()).into(),
+            required_evidence: step
+                .required_evidence
+                .iter()
+                .map(|e| enums::evidence_pb(*e).into())
+                .collect(),
+            channel: step
+                .service_level
+                .map_or(0, |level| enums::channel_pb(level.channel).into()),
+            expected_response: step.service_level.map(|level| response_pb(level.response)),
         }),
         customer_message: catalog.render(locale, &d.customer_message),
         locale: locale.tag().to_owned(),
@@ -158,6 +169,15 @@ pub fn summary_pb(t: &Transaction) -> pb::TransactionSummary {
         required_confirmations: t.required_confirmations,
         account_id_masked: mask(&t.account_id),
         failure_reason: t.failure_reason.map_or(0, |r| enums::failure_pb(r).into()),
+    }
+}
+
+/// How soon an answer comes, as the contract writes it.
+fn response_pb(r: ResponseTime) -> pb::ResponseTime {
+    pb::ResponseTime {
+        min: prost_types::Duration::try_from(r.min).ok(),
+        max: prost_types::Duration::try_from(r.max).ok(),
+        business_days: r.business_days,
     }
 }
 

@@ -1,6 +1,6 @@
 //! One place that maps protobuf enums to domain enums and back.
 
-use crate::engine::{diagnosis, model};
+use crate::engine::{diagnosis, model, next_step};
 use crate::pb::v1 as pb;
 
 /// Defines `$to_domain(proto) -> Option<domain>` (None for `*_UNSPECIFIED`),
@@ -84,3 +84,60 @@ enum_pairs!(outcome_of, outcome_pb, OUTCOMES, pb::FindingOutcome, diagnosis::Out
 enum_pairs!(match_kind_of, match_kind_pb, MATCH_KINDS, pb::MatchKind, diagnosis::MatchKind {
     Reference <=> Reference, TxHash <=> TxHash, None <=> None,
 });
+enum_pairs!(actor_of, actor_pb, ACTORS, pb::Actor, next_step::Actor {
+    None <=> None, Customer <=> Customer, Support <=> Support, Operations <=> Operations,
+});
+enum_pairs!(evidence_of, evidence_pb, EVIDENCE_ITEMS, pb::EvidenceItem, next_step::EvidenceItem {
+    ReferenceOrTxHash <=> ReferenceOrTxHash,
+    PaymentTime <=> PaymentTime,
+    Amount <=> Amount,
+    Network <=> Network,
+    PaymentScreenshot <=> PaymentScreenshot,
+    TransactionReference <=> TransactionReference,
+    TxHash <=> TxHash,
+    DestinationAddress <=> DestinationAddress,
+    Memo <=> Memo,
+    BankStatement <=> BankStatement,
+    IdentityDocument <=> IdentityDocument,
+});
+enum_pairs!(channel_of, channel_pb, CHANNELS, pb::Channel, next_step::Channel {
+    InAppChat <=> InAppChat, Email <=> Email, Hotline <=> Hotline, InAppForm <=> InAppForm,
+});
+
+/// Triage's `MissingEvidence` value for an evidence item: the contract gives the two enums the
+/// same numbers for the same items. `None` for items only a next step asks for.
+pub fn missing_evidence_pb(item: next_step::EvidenceItem) -> Option<pb::MissingEvidence> {
+    pb::MissingEvidence::try_from(i32::from(evidence_pb(item))).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_evidence_values_are_the_evidence_items_of_the_same_number_and_name() {
+        let mut converted = 0;
+        for &item in EVIDENCE_ITEMS {
+            let Some(missing) = evidence_of(item).and_then(missing_evidence_pb) else {
+                continue;
+            };
+            converted += 1;
+            assert_eq!(
+                missing.as_str_name().strip_prefix("MISSING_EVIDENCE_"),
+                item.as_str_name().strip_prefix("EVIDENCE_ITEM_"),
+            );
+        }
+        // Every triage value has its evidence item.
+        let triage_values = (1..)
+            .take_while(|n| pb::MissingEvidence::try_from(*n).is_ok())
+            .count();
+        assert_eq!(converted, triage_values);
+    }
+
+    #[test]
+    fn the_engine_lists_every_action_of_the_contract_once() {
+        let contract: Vec<diagnosis::Action> =
+            ACTIONS.iter().filter_map(|a| action_of(*a)).collect();
+        assert_eq!(diagnosis::Action::ALL, contract.as_slice());
+    }
+}

@@ -12,6 +12,7 @@ use super::{
 use crate::engine::{
     diagnosis::{Action, Text},
     model::{Claim, Facts},
+    next_step::EvidenceItem,
 };
 use crate::i18n::{Catalog, Locale};
 use crate::pb::v1 as pb;
@@ -286,7 +287,11 @@ fn respond(
         queue: ticket.queue.unwrap_or_default().to_owned(),
         priority: priority_pb(ticket.priority).into(),
         reply,
-        missing_evidence: missing.iter().map(|m| i32::from(*m)).collect(),
+        missing_evidence: missing
+            .iter()
+            .filter_map(|m| enums::missing_evidence_pb(*m))
+            .map(i32::from)
+            .collect(),
         recheck_at,
         locale: input.locale.tag().to_owned(),
         time_zone: input.zone.name().to_owned(),
@@ -295,24 +300,25 @@ fn respond(
     }
 }
 
-/// What the customer should send when nothing could be identified.
-fn missing_evidence(x: &Extraction) -> Vec<pb::MissingEvidence> {
+/// What the customer should send when nothing could be identified: items of the evidence
+/// vocabulary next steps use too.
+fn missing_evidence(x: &Extraction) -> Vec<EvidenceItem> {
     let mut missing = Vec::new();
     let unidentified = x.references.is_empty() && x.tx_hashes.is_empty();
     if unidentified {
-        missing.push(pb::MissingEvidence::ReferenceOrTxHash);
+        missing.push(EvidenceItem::ReferenceOrTxHash);
     }
     if x.times.is_empty() {
-        missing.push(pb::MissingEvidence::PaymentTime);
+        missing.push(EvidenceItem::PaymentTime);
     }
     if x.amounts.is_empty() {
-        missing.push(pb::MissingEvidence::Amount);
+        missing.push(EvidenceItem::Amount);
     }
     if x.networks.is_empty() {
-        missing.push(pb::MissingEvidence::Network);
+        missing.push(EvidenceItem::Network);
     }
     if unidentified {
-        missing.push(pb::MissingEvidence::PaymentScreenshot);
+        missing.push(EvidenceItem::PaymentScreenshot);
     }
     missing
 }
@@ -344,7 +350,7 @@ fn auto_reply(catalog: &Catalog, locale: Locale, candidates: &[pb::TriageCandida
     letter(catalog, locale, &items.join("\n\n"))
 }
 
-fn needs_info_reply(catalog: &Catalog, locale: Locale, missing: &[pb::MissingEvidence]) -> String {
+fn needs_info_reply(catalog: &Catalog, locale: Locale, missing: &[EvidenceItem]) -> String {
     let items: Vec<String> = missing
         .iter()
         .map(|m| catalog.render(locale, &Text::new(missing_id(*m))))
@@ -354,15 +360,21 @@ fn needs_info_reply(catalog: &Catalog, locale: Locale, missing: &[pb::MissingEvi
     letter(catalog, locale, &catalog.render(locale, &ask))
 }
 
-fn missing_id(m: pb::MissingEvidence) -> &'static str {
-    use pb::MissingEvidence::*;
+/// How the customer is asked for an item.
+fn missing_id(m: EvidenceItem) -> &'static str {
+    use EvidenceItem::*;
     match m {
         ReferenceOrTxHash => "missing-reference-or-tx-hash",
         PaymentTime => "missing-payment-time",
         Amount => "missing-amount",
         Network => "missing-network",
         PaymentScreenshot => "missing-payment-screenshot",
-        Unspecified => "missing-reference-or-tx-hash",
+        TransactionReference => "missing-transaction-reference",
+        TxHash => "missing-tx-hash",
+        DestinationAddress => "missing-destination-address",
+        Memo => "missing-memo",
+        BankStatement => "missing-bank-statement",
+        IdentityDocument => "missing-identity-document",
     }
 }
 

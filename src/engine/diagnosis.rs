@@ -3,6 +3,7 @@
 //! Text is carried as message ids with arguments, never as rendered sentences: the engine knows
 //! no language, and the i18n layer renders each id in the caller's locale.
 
+use super::next_step::{Actor, EvidenceItem, ServiceLevel};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use std::{borrow::Cow, sync::Arc};
 
@@ -133,6 +134,11 @@ impl Text {
         self.arg(name, Arg::List(items))
     }
 
+    /// Adds a message rendered in place (a list of one).
+    pub fn nested(self, name: &'static str, text: Text) -> Self {
+        self.list(name, vec![text])
+    }
+
     /// Adds a moment something is expected by. Texts show moments to the minute, so it is
     /// rounded up to one: a promise is never earlier than the time computed.
     pub fn deadline(self, name: &'static str, value: DateTime<Utc>) -> Self {
@@ -193,17 +199,29 @@ pub struct NextStep {
     pub recheck_at: Option<DateTime<Utc>>,
     /// When it should resolve by itself.
     pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// What support will need from the customer, in the order to ask for it.
+    pub required_evidence: Vec<EvidenceItem>,
+    /// Where and how soon the customer hears back: the rules file's level for `action`.
+    pub service_level: Option<ServiceLevel>,
 }
 
 impl NextStep {
-    /// A step with no times attached.
+    /// A step with no times attached. Its evidence and service level are the engine's to set,
+    /// once the primary cause is known.
     pub fn new(action: Action, summary: Text) -> Self {
         Self {
             action,
             summary,
             recheck_at: None,
             expected_resolution_at: None,
+            required_evidence: Vec::new(),
+            service_level: None,
         }
+    }
+
+    /// Who must act now.
+    pub fn actor(&self) -> Actor {
+        self.action.actor()
     }
 }
 

@@ -2,9 +2,12 @@
 
 pub mod context;
 pub mod diagnosis;
+mod evidence;
 pub mod model;
+pub mod next_step;
 pub mod policy;
 pub mod rules;
+pub mod service_levels;
 pub mod time;
 
 use chrono::{DateTime, Utc};
@@ -56,6 +59,9 @@ pub fn evaluate(
     let step = &mut resolution.next_step;
     step.recheck_at = step.recheck_at.map(time::representable);
     step.expected_resolution_at = step.expected_resolution_at.map(time::representable);
+    step.required_evidence = evidence::required(cause, step.action, &ctx);
+    step.service_level = rules.service_level(step.action).copied();
+    let customer_message = next_step::customer_message(resolution.customer_message, step);
     Diagnosis {
         reference: reference.to_owned(),
         as_of,
@@ -63,7 +69,7 @@ pub fn evaluate(
         contributing_causes: resolutions.into_iter().map(|(c, _)| c).collect(),
         findings,
         next_step: resolution.next_step,
-        customer_message: resolution.customer_message,
+        customer_message,
         ruleset_version: rules.version().clone(),
         matched_by,
         transaction,

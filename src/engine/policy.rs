@@ -3,6 +3,11 @@
 //! The shipped defaults live in `config/rules.toml` and are compiled in; `--rules FILE` replaces
 //! them. The ruleset version is derived from the file's bytes, so it changes whenever the rules do.
 
+use super::{
+    diagnosis::Action,
+    next_step::ServiceLevel,
+    service_levels::{self, ServiceLevels, ServiceLevelsFile},
+};
 use crate::triage::policy::{TriageFile, TriagePolicy};
 use chrono::TimeDelta;
 use serde::Deserialize;
@@ -113,6 +118,9 @@ struct RulesFile {
     /// Unset = the shipped file's, so that rules files written before triage still load.
     #[serde(default)]
     triage: Option<TriageFile>,
+    /// Unset = the shipped file's, so that rules files written before service levels still load.
+    #[serde(default)]
+    service_levels: Option<ServiceLevelsFile>,
 }
 
 /// A loaded, validated rules file.
@@ -125,6 +133,7 @@ pub struct RuleSet {
     /// Upper-case alias to network code.
     aliases: foldhash::HashMap<String, String>,
     triage: Arc<TriagePolicy>,
+    service_levels: ServiceLevels,
 }
 
 /// A rules file that cannot be used.
@@ -178,7 +187,12 @@ impl RuleSet {
             Some(triage) => triage,
             None => shipped_triage()?,
         };
+        let service_levels = match file.service_levels {
+            Some(levels) => levels,
+            None => service_levels::shipped()?,
+        };
         let rules = Self {
+            service_levels: ServiceLevels::new(&service_levels).map_err(RulesError::Invalid)?,
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
             fallback: file.fallback,
@@ -223,6 +237,11 @@ impl RuleSet {
     /// How tickets are triaged.
     pub fn triage(&self) -> &TriagePolicy {
         &self.triage
+    }
+
+    /// Where and how soon the customer hears back when `action` is the next step, if configured.
+    pub fn service_level(&self, action: Action) -> Option<&ServiceLevel> {
+        self.service_levels.get(action)
     }
 
     /// The policy for `network` (upper-case), or the fallback.

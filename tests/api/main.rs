@@ -12,6 +12,7 @@ mod hostile;
 mod limits;
 mod lookup_checks;
 mod lookups;
+mod next_step;
 mod raw;
 mod security;
 mod serving;

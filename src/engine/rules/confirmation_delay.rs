@@ -31,13 +31,13 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let mut evidence = timing.evidence();
     evidence.push((texts.evidence, fmt_time(at)));
+    let summary = timing
+        .args(Text::new(texts.summary), tx)
+        .deadline(moment, at);
     let next_step = NextStep {
-        action: Action::Wait,
-        summary: timing
-            .args(Text::new(texts.summary), tx)
-            .deadline(moment, at),
         recheck_at: Some(at),
         expected_resolution_at,
+        ..NextStep::new(Action::Wait, summary)
     };
     let customer = timing
         .args(Text::new(texts.customer), tx)

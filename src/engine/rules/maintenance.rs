@@ -124,15 +124,15 @@ fn hold(
             None => text.deadline("recheck_at", recheck_at),
         }
     };
+    let summary_text = with_times(
+        Text::new(summary)
+            .str("title", window.title.clone())
+            .str("network", network.to_owned()),
+    );
     let next_step = NextStep {
-        action: Action::Wait,
-        summary: with_times(
-            Text::new(summary)
-                .str("title", window.title.clone())
-                .str("network", network.to_owned()),
-        ),
         recheck_at: Some(recheck_at),
         expected_resolution_at: clears_at,
+        ..NextStep::new(Action::Wait, summary_text)
     };
     let customer = with_times(Text::new(customer).str("network", network.to_owned()));
     Verdict::matched(
