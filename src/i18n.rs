@@ -80,6 +80,11 @@ impl Locale {
         LOCALES[self.index].tag
     }
 
+    /// The lower-case tags (with `-`) that select this locale, its own among them.
+    pub fn aliases(self) -> &'static [&'static str] {
+        LOCALES[self.index].aliases
+    }
+
     /// This locale, showing moments in `zone`.
     pub fn in_zone(self, zone: Tz) -> Self {
         Self { zone, ..self }
@@ -127,11 +132,16 @@ impl Catalog {
 
     /// The locale for a requested tag (case-insensitive, `_` or `-`); unknown tags get English.
     pub fn negotiate(requested: &str) -> Locale {
+        Self::find(requested).unwrap_or(Locale::DEFAULT)
+    }
+
+    /// The locale a tag selects (case-insensitive, `_` or `-`), if any.
+    pub fn find(requested: &str) -> Option<Locale> {
         let wanted = requested.trim().replace('_', "-").to_ascii_lowercase();
         LOCALES
             .iter()
             .position(|l| l.aliases.contains(&wanted.as_str()))
-            .map_or(Locale::DEFAULT, Locale::at)
+            .map(Locale::at)
     }
 
     /// Every supported locale.
@@ -415,6 +425,18 @@ mod tests {
         assert_eq!(Catalog::negotiate("zh-TW").tag(), "en");
         assert_eq!(Catalog::negotiate("").tag(), "en");
         assert_eq!(Catalog::negotiate("fr").tag(), "en");
+    }
+
+    #[test]
+    fn every_locale_is_found_by_its_tag_and_aliases_and_unknown_tags_by_none() {
+        for locale in Catalog::locales() {
+            assert_eq!(Catalog::find(locale.tag()), Some(locale));
+            for alias in locale.aliases() {
+                assert_eq!(Catalog::find(alias), Some(locale), "{alias}");
+            }
+        }
+        assert_eq!(Catalog::find("fr"), None);
+        assert_eq!(Catalog::find(""), None);
     }
 
     #[test]

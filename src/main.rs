@@ -11,7 +11,10 @@ use paydiag::{
     store::StoreConfig,
     telemetry,
 };
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
+use std::{
+    io::IsTerminal as _, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc,
+    time::Duration,
+};
 
 /// mimalloc: a diagnosis allocates many small, short-lived strings on every worker thread, where
 /// it spends far less time than the system allocator.
@@ -33,7 +36,8 @@ struct Cli {
 enum Command {
     /// Serve the gRPC API.
     Serve(Box<ServeArgs>),
-    /// Stream an NDJSON file of ImportFactsRequest (protobuf JSON) to a running server.
+    /// Stream an NDJSON file of ImportFactsRequest (protobuf JSON) to a running server, showing
+    /// its progress when stderr is a terminal.
     Import {
         /// The file: one ImportFactsRequest per line.
         file: PathBuf,
@@ -54,8 +58,9 @@ enum Command {
         /// Bearer token to call with.
         #[arg(long, env = "PAYDIAG_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Language of the texts: en or zh-CN.
-        #[arg(long, default_value = "en")]
+        /// Language of the texts: one of these tags, or another tag the server takes for one
+        /// (any case, with `-` or `_`).
+        #[arg(long, default_value = "en", value_parser = client::LocaleParser)]
         locale: String,
         /// Evaluate as of this RFC 3339 time instead of now.
         #[arg(long)]
@@ -70,9 +75,10 @@ enum Command {
         /// as an unknown reference.
         #[arg(long)]
         requester: Option<String>,
-        /// The customer's IANA time zone, in which the texts show moments (default UTC).
-        #[arg(long)]
-        time_zone: Option<String>,
+        /// The customer's IANA time zone, e.g. Asia/Shanghai, in which the texts show moments
+        /// (default UTC; timestamps stay UTC).
+        #[arg(long, value_parser = client::parse_time_zone)]
+        time_zone: Option<chrono_tz::Tz>,
     },
     /// Create a new caller token: prints the token (give it to the caller) and the callers-file
     /// entry holding only its hash.
@@ -288,7 +294,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             server,
             token,
         } => {
-            let response = client::import(&server, token.as_deref(), &file).await?;
+            let show_progress = std::io::stderr().is_terminal();
+            let response = client::import(&server, token.as_deref(), &file, show_progress).await?;
             println!(
                 "{}",
                 json::to_json(&response, "paydiag.v1.ImportFactsResponse")?
@@ -322,7 +329,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 ticket_id: String::new(),
                 view: pb::DiagnosisView::from(view).into(),
                 requester_account_id: requester.unwrap_or_default(),
-                time_zone: time_zone.unwrap_or_default(),
+                time_zone: time_zone
+                    .map(|zone| zone.name().to_owned())
+                    .unwrap_or_default(),
             };
             let diagnosis = client::diagnose(&server, token.as_deref(), request).await?;
             println!("{}", json::to_json(&diagnosis, "paydiag.v1.Diagnosis")?);
