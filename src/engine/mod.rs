@@ -96,7 +96,7 @@ pub fn evaluate(
 
 /// A cause that is the absence of every other ([`Verdict::alone`]) stands only when no other
 /// rule matched; otherwise its finding is not matched, with the detail it gave for that case.
-pub fn settle_alone(verdicts: &mut [Verdict]) {
+fn settle_alone(verdicts: &mut [Verdict]) {
     let matched = verdicts.iter().filter(|v| v.resolution.is_some()).count();
     if matched < 2 {
         return;
@@ -110,7 +110,7 @@ pub fn settle_alone(verdicts: &mut [Verdict]) {
 }
 
 /// The index in [`RULES`] of the primary cause among `verdicts` (one per rule), if any matched.
-pub fn primary_rule(verdicts: &[Verdict]) -> Option<usize> {
+fn primary_rule(verdicts: &[Verdict]) -> Option<usize> {
     let matched: Vec<(usize, Cause, &Resolution)> = RULES
         .iter()
         .zip(verdicts)
