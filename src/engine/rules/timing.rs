@@ -196,7 +196,7 @@ impl Timing {
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
         // Every entry below fits without growing: at most 19.
-        let mut evidence: Evidence = Vec::with_capacity(20);
+        let mut evidence: Evidence = Vec::with_capacity(19);
         evidence.push(("network", tx.network.clone()));
         evidence.push((
             "policy",
