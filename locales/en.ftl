@@ -83,6 +83,10 @@ frozen-customer-failed = { $reason ->
     [abnormal_login] Your { $kind } could not go through because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification and verify your identity, then try again.
    *[review] Your { $kind } could not go through because account { $account } needs a review by our support team. Please contact support.
 }
+frozen-holder = { $state ->
+    [restricted] the account restriction
+   *[frozen] the account freeze
+}
 
 ## rejected
 
@@ -126,6 +130,8 @@ mismatch-customer-claim = The details you gave differ from our record of this pa
 ## maintenance
 
 maintenance-completed = The transaction completed, so no maintenance holds it up.
+maintenance-arrived = The transaction has arrived on { $network }, so no maintenance holds it up.
+maintenance-holder = { $type } on { $network }
 maintenance-none = No maintenance on { $network } holds this transaction up.
 maintenance-claim-none = No maintenance on { $network } was under way at { $paid_at }, when the customer says they paid.
 maintenance-detail = Held up by { $type } on { $network } ("{ $title }", since { $starts_at }); { $open ->
@@ -158,6 +164,14 @@ confirmation-not-in-flight = The transaction is no longer waiting for confirmati
 stalled-within-bound = Waiting for { $age }, within the stall bound on { $network }.
 stalled-held = Held up by maintenance on { $network } until { $resumes }: the stall clock starts when processing resumes.
 stalled-held-open = Held up by maintenance on { $network } with no announced end: the stall clock starts when processing resumes.
+stalled-not-started = { $business_days ->
+    [yes] { $network } counts business days only: waiting is counted from { $since }, so it cannot have stalled yet.
+   *[no] Waiting is counted from { $since }: too recent to have stalled.
+}
+stalled-paused = Held by { $holder } since { $held_since }: waiting is not counted while the hold lasts{ $waited ->
+    [yes] {" "}(it had waited { $age } before)
+   *[no] {""}
+}, so it cannot stall before the hold is lifted.
 stalled-detail = Waiting for { $age }, more than { $stall_after } ({ $expected_time } expected on { $network }{ $fallback ->
     [yes] , using the fallback policy because { $network } has no policy of its own
    *[no] {""}
@@ -192,10 +206,18 @@ delay-overdue-detail = Waiting for { $age }, longer than the { $expected_time } 
 }, but within the stall bound: it counts as stalled from { $stalls_at }.
 delay-overdue-summary = Wait until { $stalls_at }: the transaction is taking longer than expected on { $network } but has not stalled. If it has not completed by then, escalate.
 delay-overdue-customer = Your { $kind } of { $amount } { $asset } is taking longer than usual on { $network }. No action is needed from you; if it has not completed by { $stalls_at }, we will look into it.
+delay-held-detail = { $rail ->
+    [yes] Processing on { $network } normally takes { $expected_time }
+   *[no] { $confirmations } of { $required } confirmations on { $network }; all { $required } normally take { $expected_time }
+}, counted once the hold is lifted: held by { $holder } since { $held_since }, so no completion time can be given.
+delay-held-summary = Give no completion time: { $holder } holds the transaction. Once the hold is lifted, { $network } normally takes { $expected_time }.
+delay-held-customer = Your { $kind } of { $amount } { $asset } is on hold. It will continue once the hold is lifted; until then we cannot give a completion time.
 
 ## no_incident
 
 no-incident-not-completed = The transaction has not completed.
+no-incident-not-credited = The { $kind } of { $amount } { $asset } arrived on { $network } at { $arrived } but was not credited to the customer's account.
+no-incident-other-causes = Not a transaction without incident: another cause explains it (see the matched findings).
 no-incident-detail = The { $kind } of { $amount } { $asset } on { $network } completed at { $done }.
 no-incident-summary = Nothing to do: { $amount } { $asset } ({ $kind }) completed at { $done }.{ $outgoing ->
     [yes] {" "}If the customer says it has not arrived, share the destination from the evidence and ask them to check with the receiving wallet, bank or exchange.

@@ -81,6 +81,10 @@ frozen-customer-failed = { $reason ->
     [abnormal_login] 您的{ $kind }未能完成，因为我们发现账户 { $account } 存在异常登录。请重置密码、开启两步验证并完成身份验证后重试。
    *[review] 您的{ $kind }未能完成，因为账户 { $account } 需要客服团队审核。请联系客服。
 }
+frozen-holder = { $state ->
+    [restricted] 账户限制
+   *[frozen] 账户冻结
+}
 
 ## rejected
 
@@ -124,6 +128,8 @@ mismatch-customer-claim = 您提供的信息与我们对该笔付款的记录不
 ## maintenance
 
 maintenance-completed = 交易已完成，不受维护影响。
+maintenance-arrived = 交易已到达 { $network } 网络，不再受维护影响。
+maintenance-holder = { $network } 网络{ $type }
 maintenance-none = { $network } 上没有影响此交易的维护。
 maintenance-claim-none = 客户称付款时间为 { $paid_at }，当时 { $network } 上没有进行中的维护。
 maintenance-detail = { $network } 因{ $type }（“{ $title }”，始于 { $starts_at }）导致交易延迟；{ $open ->
@@ -156,6 +162,14 @@ confirmation-not-in-flight = 该交易已不再等待确认。
 stalled-within-bound = 已等待 { $age }，仍在 { $network } 的停滞界限之内。
 stalled-held = { $network } 正在维护，处理暂停至 { $resumes }：停滞计时从恢复处理时开始。
 stalled-held-open = { $network } 正在维护，尚未公布结束时间：停滞计时从恢复处理时开始。
+stalled-not-started = { $business_days ->
+    [yes] { $network } 只按工作日计时：等待时间从 { $since } 起计算，目前不可能已停滞。
+   *[no] 等待时间从 { $since } 起计算：时间尚短，不可能已停滞。
+}
+stalled-paused = 自 { $held_since } 起因{ $holder }暂停处理：暂停期间不计等待时间{ $waited ->
+    [yes] （此前已等待 { $age }）
+   *[no] {""}
+}，解除前不会被判定为停滞。
 stalled-detail = 已等待 { $age }，超过 { $stall_after }（{ $network } 上预计需要 { $expected_time }{ $fallback ->
     [yes] ；{ $network } 没有专属策略，使用默认策略
    *[no] {""}
@@ -190,10 +204,18 @@ delay-overdue-detail = 已等待 { $age }，超过 { $network } 上预计的 { $
 }，但仍在停滞界限之内：自 { $stalls_at } 起视为停滞。
 delay-overdue-summary = 请等待至 { $stalls_at }：该交易在 { $network } 上耗时超出预期，但尚未停滞。如届时仍未完成，请上报。
 delay-overdue-customer = 您的{ $amount } { $asset }{ $kind }在 { $network } 上的处理时间比平时长。您无需任何操作；如在 { $stalls_at } 前仍未完成，我们将跟进处理。
+delay-held-detail = { $rail ->
+    [yes] { $network } 处理通常需要 { $expected_time }
+   *[no] { $network } 上已有 { $confirmations }/{ $required } 个确认；全部确认通常需要 { $expected_time }
+}，从解除暂停后起算：自 { $held_since } 起因{ $holder }暂停处理，因此无法给出完成时间。
+delay-held-summary = 请勿向客户承诺完成时间：交易因{ $holder }暂停处理。解除后，{ $network } 通常需要 { $expected_time }。
+delay-held-customer = 您的{ $amount } { $asset }{ $kind }目前暂停处理，解除后将继续；在此之前我们无法给出到账时间。
 
 ## no_incident
 
 no-incident-not-completed = 该交易尚未完成。
+no-incident-not-credited = { $network } 上的{ $amount } { $asset }{ $kind }已于 { $arrived } 到达，但尚未入账到客户账户。
+no-incident-other-causes = 并非无异常：另有原因可以解释该交易（见已匹配的检查结果）。
 no-incident-detail = { $network } 上的{ $amount } { $asset }{ $kind }已于 { $done } 完成。
 no-incident-summary = 无需处理：{ $amount } { $asset }（{ $kind }）已于 { $done } 完成。{ $outgoing ->
     [yes] 如客户称未到账，请告知证据中的收款地址，并请客户向收款钱包、银行或交易所核实。

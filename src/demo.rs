@@ -134,11 +134,12 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             effective_until: None,
             note: "KYC document expired".into(),
         }),
+        // Arrived on the ledger without its tag: not credited to the account.
         Fact::Transaction(Transaction {
-            status: TransactionStatus::Completed,
+            status: TransactionStatus::NotCredited,
             confirmations: 1,
             created_at: ago(40),
-            completed_at: Some(ago(39)),
+            updated_at: Some(ago(39)),
             destination: "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe".into(),
             tx_hash: "C53ECF838647FA5A4C780377025FEC7999AB4182590510CA461444B207AB74A9".into(),
             expected: ExpectedPayment {

@@ -6,10 +6,16 @@
 //! Every row is also rendered in every locale, and its customer message is checked for things a
 //! customer must never see (the full account id, internal notes, review and risk reasons).
 //!
-//! UNDETERMINED has no row: it cannot be reached through `evaluate`. Without a transaction
-//! NOT_FOUND always matches; with one, a FAILED transaction is REJECTED, a COMPLETED one is
-//! NO_INCIDENT, and an in-flight one is either within the stall bound (CONFIRMATION_DELAY) or
-//! beyond it (CONFIRMATION_STALLED).
+//! UNDETERMINED is reached one way only: without a transaction NOT_FOUND always matches; with
+//! one, a FAILED transaction is REJECTED, a COMPLETED one is NO_INCIDENT, and an in-flight one is
+//! either within the stall bound (CONFIRMATION_DELAY) or beyond it (CONFIRMATION_STALLED); but
+//! one that arrived and was NOT_CREDITED needs a cause that explains why, and without one it is
+//! escalated.
+//!
+//! Every row is also held to how causes agree with each other: NO_INCIDENT is never
+//! contributing, no text says a transaction waited 0 s, and a row can require that a finding
+//! promises no completion time (`no_promise_from`) or that nothing calls the transaction
+//! completed (`never_called_completed`), in every locale.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::engine::{
@@ -178,7 +184,7 @@ fn scenarios() -> Vec<Scenario> {
             .told(TOLD_RECOVERY),
         case("a_recovery_on_a_network_of_tags_asks_for_the_tag_used_too", "22 10:05")
             .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
-            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::RequestRecovery)
             .step(Actor::Support, &[TxHash, DestinationAddress, Memo, PaymentScreenshot], form_within_1_to_5_business_days())
             .told(TOLD_RECOVERY),
         case("a_short_bank_deposit_goes_to_support_with_the_reference_and_a_bank_statement", "22 10:00")
@@ -189,7 +195,7 @@ fn scenarios() -> Vec<Scenario> {
         case("a_claim_unlike_the_record_asks_for_proof_of_the_payment_meant", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().amount("0.45"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::CheckReference)
             .step(Actor::Customer, &[TxHash, PaymentTime, Amount], chat_within_10_minutes()),
         case("waiting_for_confirmations_needs_nobody_and_nothing", "22 10:05")
             .tx(tx("22 10:00"))
@@ -244,7 +250,10 @@ fn scenarios() -> Vec<Scenario> {
             .history([restricted(ComplianceReview, &[Withdrawal], "22 08:00")])
             .expect(AccountFrozen, Action::ContactSupport).contributing(&[ConfirmationDelay])
             .evidence("account_frozen", "state", "restricted")
-            .evidence("account_frozen", "restricted_kinds", "withdrawal"),
+            .evidence("account_frozen", "restricted_kinds", "withdrawal")
+            .no_promise_from("confirmation_delay")
+            .detail_says("confirmation_delay", "held by the account restriction since 2026-11-22 10:00 UTC")
+            .detail_says_in("zh-CN", "confirmation_delay", "起因账户限制暂停处理"),
         case("a_payment_restriction_for_missing_verification_holds_a_payment", "22 10:05")
             .tx(tx("22 10:00").kind(Payment))
             .history([restricted(IdentityUnverified, &[Withdrawal, Payment], "22 08:00")])
@@ -260,7 +269,12 @@ fn scenarios() -> Vec<Scenario> {
             .history([frozen(IdentityUnverified, "22 08:00").until("23 08:00")])
             .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
             .resolves_at("23 08:00")
-            .evidence("account_frozen", "effective_until", "2026-11-23T08:00:00Z"),
+            .evidence("account_frozen", "effective_until", "2026-11-23T08:00:00Z")
+            // The freeze's end is the primary cause's promise; the delay makes none of its own.
+            .no_promise_from("confirmation_delay")
+            .evidence("confirmation_delay", "held_until", "2026-11-23T08:00:00Z")
+            .evidence("confirmation_delay", "waiting_since", "2026-11-23T08:00:00Z")
+            .evidence("confirmation_delay", "waiting_counted_from", "hold_lifted"),
         case("a_freeze_does_not_hold_a_transaction_that_had_already_completed", "22 10:05")
             .tx(tx("22 10:00").completed("22 10:03"))
             .history([frozen(AbnormalActivity, "22 10:04")])
@@ -352,20 +366,30 @@ fn scenarios() -> Vec<Scenario> {
             .expect(InputMismatch, Action::RequestRecovery).contributing(&[ConfirmationDelay])
             .evidence("input_mismatch", "expected.asset", "USDT")
             .evidence("input_mismatch", "actual.asset", "USDC"),
+        // Funds that arrived with the wrong tag or none were not credited: nothing calls them
+        // completed, and no incident is never a cause beside the mismatch.
         case("an_xrp_deposit_with_the_wrong_destination_tag_needs_a_recovery", "22 10:05")
-            .tx(tx("22 10:00").on("XRP", "XRP").memo("100243").expecting(want().memo("100234")).completed("22 10:00:04"))
-            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .tx(tx("22 10:00").on("XRP", "XRP").memo("100243").expecting(want().memo("100234")).arrived("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery)
+            .never_called_completed()
             .evidence("input_mismatch", "expected.memo", "100234")
             .evidence("input_mismatch", "actual.memo", "100243")
             .customer_hears("(memo/tag: 100234 was required, 100243 was sent)"),
-        case("an_xrp_deposit_without_the_tag_it_was_given_needs_a_recovery", "22 10:05")
-            .tx(tx("22 10:00").on("XRP", "XRP").expecting(want().memo("220011")).completed("22 10:00:04"))
-            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+        case("an_xrp_deposit_without_the_tag_it_was_given_arrived_but_was_not_credited", "22 10:05")
+            .tx(tx("22 10:00").on("XRP", "XRP").expecting(want().memo("220011")).arrived("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery)
+            .never_called_completed()
             .evidence("input_mismatch", "actual.memo", "-")
-            .customer_hears("(memo/tag: 220011 was required, none was sent)"),
+            .evidence("no_incident", "arrived_at", "2026-11-22T10:00:04Z")
+            .detail_says("no_incident", "The deposit of 0.5 XRP arrived on XRP at 2026-11-22 10:00 UTC but was not credited to the customer's account.")
+            .detail_says_in("zh-CN", "no_incident", "XRP 上的0.5 XRP充值已于 ")
+            .detail_says_in("zh-CN", "no_incident", " 到达，但尚未入账到客户账户。")
+            .detail_says("maintenance", "The transaction has arrived on XRP, so no maintenance holds it up.")
+            .customer_hears("(memo/tag: 220011 was required, none was sent), so it could not be credited automatically"),
         case("an_xrp_deposit_without_the_required_tag_needs_a_recovery", "22 10:05")
-            .tx(tx("22 10:00").on("XRP", "XRP").completed("22 10:00:04"))
-            .expect(InputMismatch, Action::RequestRecovery).contributing(&[NoIncident])
+            .tx(tx("22 10:00").on("XRP", "XRP").arrived("22 10:00:04"))
+            .expect(InputMismatch, Action::RequestRecovery)
+            .never_called_completed()
             .evidence("input_mismatch", "mismatched_fields", "memo")
             .evidence("input_mismatch", "expected.memo", "required")
             .evidence("input_mismatch", "actual.memo", "-")
@@ -417,7 +441,11 @@ fn scenarios() -> Vec<Scenario> {
         case("a_customer_claiming_another_amount_on_a_completed_deposit_checks_the_reference", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().amount("0.45"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            // Completed and credited, but the customer means something else: not "no incident".
+            .expect(InputMismatch, Action::CheckReference)
+            .detail_says("no_incident", "Not a transaction without incident: another cause explains it (see the matched findings).")
+            .detail_says_in("zh-CN", "no_incident", "并非无异常：另有原因可以解释该交易（见已匹配的检查结果）。")
+            .evidence("no_incident", "completed_at", "2026-11-22T10:30:00Z")
             .evidence("input_mismatch", "mismatched_fields", "amount")
             .evidence("input_mismatch", "claimed.amount", "0.45")
             .evidence("input_mismatch", "recorded.amount", "0.5")
@@ -429,7 +457,7 @@ fn scenarios() -> Vec<Scenario> {
         case("a_claimed_payment_time_more_than_a_day_off_is_a_mismatch", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().paid_at("21 09:00"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::CheckReference)
             .evidence("input_mismatch", "mismatched_fields", "paid_at")
             .evidence("input_mismatch", "claimed.paid_at", "2026-11-21T09:00:00Z")
             .evidence("input_mismatch", "recorded.created_at", "2026-11-22T10:00:00Z")
@@ -441,13 +469,13 @@ fn scenarios() -> Vec<Scenario> {
         case("a_customer_claiming_another_network_checks_the_reference", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().network("ETH"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::CheckReference)
             .evidence("input_mismatch", "claimed.network", "ETH")
             .evidence("input_mismatch", "recorded.network", "BTC"),
         case("a_customer_claiming_another_asset_and_tag_sees_both_differences", "22 11:00")
             .tx(tx("22 10:00").on("XRP", "XRP").memo("100234").completed("22 10:00:04"))
             .claim(claim().asset("XLM").memo("77"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::CheckReference)
             .evidence("input_mismatch", "mismatched_fields", "asset,memo")
             .evidence("input_mismatch", "claimed.asset", "XLM")
             .evidence("input_mismatch", "recorded.asset", "XRP")
@@ -456,7 +484,7 @@ fn scenarios() -> Vec<Scenario> {
         case("a_customer_claiming_another_destination_checks_the_reference", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().to("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"))
-            .expect(InputMismatch, Action::CheckReference).contributing(&[NoIncident])
+            .expect(InputMismatch, Action::CheckReference)
             .evidence("input_mismatch", "claimed.destination", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")
             .evidence("input_mismatch", "recorded.destination", BTC_ADDRESS)
             .customer_hears("(destination: you told us bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, our record shows bc1q****0wlh)"),
@@ -486,8 +514,18 @@ fn scenarios() -> Vec<Scenario> {
             .no_resolution().recheck_at("22 11:00")
             .evidence("maintenance", "ends_at", "open")
             .evidence("confirmation_stalled", "held_by_maintenance_until", "open")
-            .evidence("confirmation_stalled", "waiting", "0s")
-            .detail_says("confirmation_stalled", "with no announced end: the stall clock starts when processing resumes"),
+            // The outage holds it: nothing is counted, and when it will be done is not known.
+            .lacks("confirmation_stalled", "waiting")
+            .lacks("confirmation_stalled", "waiting_since")
+            .evidence("confirmation_stalled", "waiting_counted_from", "hold_lifted")
+            .evidence("confirmation_delay", "held_by", "maintenance")
+            .evidence("confirmation_delay", "held_since", "2026-11-22T10:00:00Z")
+            .lacks("confirmation_delay", "held_until")
+            .no_promise_from("confirmation_delay")
+            .detail_says("confirmation_stalled", "with no announced end: the stall clock starts when processing resumes")
+            .detail_says("confirmation_delay", "0 of 19 confirmations on TRON; all 19 normally take 57 s, counted once the hold is lifted: held by an unplanned outage on TRON since 2026-11-22 10:00 UTC, so no completion time can be given.")
+            .detail_says_in("zh-CN", "confirmation_delay", "从解除暂停后起算：自 ")
+            .detail_says_in("zh-CN", "confirmation_delay", " 起因TRON 网络突发故障暂停处理，因此无法给出完成时间。"),
         case("a_window_that_ended_but_is_still_draining_holds_the_deposit_until_the_backlog_clears", "22 10:45")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:15").drain(60))
@@ -496,8 +534,13 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("maintenance", "expected_resolution_at", "2026-11-22T11:15:00Z")
             .evidence("maintenance", "backlog_drain", "3600s")
             .evidence("confirmation_stalled", "held_by_maintenance_until", "2026-11-22T11:15:00Z")
-            .evidence("confirmation_stalled", "waiting", "0s")
+            .lacks("confirmation_stalled", "waiting")
+            .evidence("confirmation_stalled", "waiting_since", "2026-11-22T11:15:00Z")
+            .evidence("confirmation_stalled", "waiting_counted_from", "hold_lifted")
+            .evidence("confirmation_stalled", "held_until", "2026-11-22T11:15:00Z")
             .evidence("confirmation_stalled", "age", "2700s")
+            // The maintenance promises 11:15; nothing else promises a time of its own.
+            .no_promise_from("confirmation_delay")
             .detail_says("confirmation_stalled", "Held up by maintenance on TRON until 2026-11-22 11:15 UTC"),
         case("maintenance_on_every_network_holds_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
@@ -818,7 +861,100 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT"))
             .history([frozen(AbnormalActivity, "22 08:00")])
             .window(window("tron-halt", "TRON", "22 09:00"))
-            .expect(AccountFrozen, Action::ContactSupport).contributing(&[Maintenance, ConfirmationDelay]),
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[Maintenance, ConfirmationDelay])
+            .no_promise_from("confirmation_delay")
+            .evidence("confirmation_delay", "held_by", "account_frozen"),
+
+        // Causes that agree with each other: findings stated in the light of the primary cause.
+        // A freeze holds the transaction: nothing counts its waiting through the hold, and no
+        // contributing finding promises when it completes (the evaluation time is a Sunday).
+        case("a_sepa_withdrawal_held_by_a_freeze_over_a_weekend_promises_no_completion_time", "22 10:15")
+            .tx(tx("22 10:00").kind(Withdrawal).on("SEPA", "EUR").to(IBAN))
+            .history([frozen(IdentityUnverified, "22 09:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
+            .no_resolution().no_recheck()
+            .no_promise_from("confirmation_delay")
+            .no_promise_from("confirmation_stalled")
+            .evidence("confirmation_delay", "held_by", "account_frozen")
+            .evidence("confirmation_delay", "held_since", "2026-11-22T10:00:00Z")
+            .evidence("confirmation_delay", "waiting_counted_from", "hold_lifted")
+            .evidence("confirmation_stalled", "held_by", "account_frozen")
+            .lacks("confirmation_delay", "waiting_since")
+            .lacks("confirmation_delay", "waiting")
+            .lacks("confirmation_delay", "held_until")
+            .detail_says("confirmation_delay", "Processing on SEPA normally takes 1 d, counted once the hold is lifted: held by the account freeze since 2026-11-22 10:00 UTC, so no completion time can be given.")
+            .detail_says_in("zh-CN", "confirmation_delay", "SEPA 处理通常需要 1天，从解除暂停后起算：自 ")
+            .detail_says_in("zh-CN", "confirmation_delay", " 起因账户冻结暂停处理，因此无法给出完成时间。")
+            .detail_says("confirmation_stalled", "Held by the account freeze since 2026-11-22 10:00 UTC: waiting is not counted while the hold lasts, so it cannot stall before the hold is lifted.")
+            .detail_says_in("zh-CN", "confirmation_stalled", " 起因账户冻结暂停处理：暂停期间不计等待时间，解除前不会被判定为停滞。")
+            .customer_hears("Your withdrawal is on hold because account ac****67 needs identity verification."),
+        case("a_freeze_that_began_while_the_deposit_waited_stops_its_waiting_there", "22 10:20")
+            .tx(tx("22 10:00"))
+            .history([frozen(AbnormalLogin, "22 10:10")])
+            .expect(AccountFrozen, Action::SecureAccount).contributing(&[ConfirmationDelay])
+            .no_promise_from("confirmation_delay")
+            .evidence("confirmation_delay", "waiting_since", "2026-11-22T10:00:00Z")
+            .evidence("confirmation_delay", "waiting_counted_from", "created")
+            .evidence("confirmation_delay", "waiting", "600s")
+            .evidence("confirmation_delay", "held_by", "account_frozen")
+            .evidence("confirmation_delay", "held_since", "2026-11-22T10:10:00Z")
+            .detail_says("confirmation_stalled", "Held by the account freeze since 2026-11-22 10:10 UTC: waiting is not counted while the hold lasts (it had waited 10 min before), so it cannot stall before the hold is lifted.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "暂停期间不计等待时间（此前已等待 10分钟），解除前不会被判定为停滞。"),
+        case("a_deposit_that_had_stalled_before_the_freeze_began_is_still_stalled_beside_it", "22 10:00")
+            .tx(tx("22 08:00"))
+            .history([frozen(IdentityUnverified, "22 09:40")])
+            .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationStalled])
+            .evidence("confirmation_stalled", "waiting", "6000s")
+            .evidence("confirmation_stalled", "held_by", "account_frozen")
+            .evidence("confirmation_stalled", "held_since", "2026-11-22T09:40:00Z"),
+        // Waiting not yet counted is said as such, never as "waiting 0 s".
+        case("a_sepa_transfer_made_on_a_sunday_counts_its_waiting_from_monday", "22 10:00")
+            .tx(tx("22 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("24 00:00")
+            .evidence("confirmation_delay", "waiting_since", "2026-11-23T00:00:00Z")
+            .evidence("confirmation_delay", "waiting_counted_from", "business_day")
+            .evidence("confirmation_delay", "age", "3600s")
+            .lacks("confirmation_delay", "waiting")
+            .lacks("confirmation_delay", "held_by")
+            .detail_says("confirmation_stalled", "SEPA counts business days only: waiting is counted from 2026-11-23 00:00 UTC, so it cannot have stalled yet.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "SEPA 只按工作日计时：等待时间从 ")
+            .detail_says_in("zh-CN", "confirmation_stalled", " 起计算，目前不可能已停滞。"),
+        case("a_deposit_recorded_at_the_evaluation_time_has_waited_nothing_yet", "22 10:00")
+            .tx(tx("22 10:00"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .evidence("confirmation_stalled", "waiting_since", "2026-11-22T10:00:00Z")
+            .evidence("confirmation_stalled", "waiting_counted_from", "created")
+            .lacks("confirmation_stalled", "waiting")
+            .detail_says("confirmation_stalled", "Waiting is counted from 2026-11-22 10:00 UTC: too recent to have stalled.")
+            .detail_says_in("zh-CN", "confirmation_stalled", " 起计算：时间尚短，不可能已停滞。"),
+        // Arrived is not credited: nothing calls the deposit completed, and without a cause that
+        // explains why it was not credited, it goes to operations.
+        case("a_deposit_that_arrived_but_was_not_credited_for_no_known_reason_is_escalated", "22 10:30")
+            .tx(tx("22 10:00").arrived("22 10:20"))
+            .expect(Undetermined, Action::Escalate)
+            .never_called_completed()
+            .evidence("no_incident", "arrived_at", "2026-11-22T10:20:00Z")
+            .summary_says("No rule explains this transaction"),
+        case("a_deposit_that_arrived_on_a_frozen_account_is_held_by_the_freeze", "22 10:30")
+            .tx(tx("22 10:00").arrived("22 10:20"))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(AccountFrozen, Action::VerifyIdentity)
+            .never_called_completed()
+            .customer_hears("Your deposit is on hold because account ac****67 needs identity verification."),
+        case("a_deposit_that_arrived_is_not_held_by_maintenance", "22 10:30")
+            .tx(tx("22 10:00").on("TRON", "USDT").arrived("22 10:01"))
+            .window(window("tron-halt", "TRON", "22 10:05"))
+            .expect(Undetermined, Action::Escalate)
+            .never_called_completed()
+            .detail_says("maintenance", "The transaction has arrived on TRON, so no maintenance holds it up.")
+            .detail_says_in("zh-CN", "maintenance", "交易已到达 TRON 网络，不再受维护影响。"),
+        case("a_deposit_that_arrived_after_the_evaluation_time_was_still_confirming_then", "22 10:10")
+            .tx(tx("22 10:00").arrived("22 10:20"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("22 10:30")
+            .lacks("no_incident", "arrived_at"),
     ]
 }
 
@@ -992,6 +1128,7 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
     let mut problems = Vec::new();
     check_expectations(row, &diagnosis, &mut problems);
     check_invariants(&diagnosis, &mut problems);
+    check_agreement(row, &diagnosis, &mut problems);
     check_rendering(catalog, &diagnosis, &mut problems);
     check_next_step(rules, catalog, row, &diagnosis, &mut problems);
     if let Some(phrase) = row.customer_hears {
@@ -1008,15 +1145,16 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
             rendered => problems.push(format!("summary should say {phrase:?}, got {rendered:?}")),
         }
     }
-    for (rule, phrase) in &row.details_say {
+    for (tag, rule, phrase) in &row.details_say {
         let Some(finding) = diagnosis.finding(rule) else {
             problems.push(format!("no {rule} finding"));
             continue;
         };
-        match catalog.try_render(Locale::DEFAULT, &finding.detail) {
-            Ok(detail) if detail.contains(phrase) => {}
+        let locale = Catalog::negotiate(tag);
+        match catalog.try_render(locale, &finding.detail) {
+            Ok(detail) if locale.tag() == *tag && detail.contains(phrase) => {}
             rendered => problems.push(format!(
-                "{rule} detail should say {phrase:?}, got {rendered:?}"
+                "{rule} detail ({tag}) should say {phrase:?}, got {rendered:?}"
             )),
         }
     }
@@ -1077,7 +1215,24 @@ fn check_invariants(d: &Diagnosis, problems: &mut Vec<String>) {
         .filter_map(|f| f.cause)
         .collect();
     let mut explained = d.contributing_causes.clone();
-    explained.push(d.cause);
+    if d.cause != Undetermined {
+        explained.push(d.cause);
+    }
+    // No incident is the absence of every other cause, never one beside them.
+    if d.contributing_causes.contains(&NoIncident) {
+        problems.push("NO_INCIDENT is contributing".into());
+    }
+    // Nothing counted is not "waiting 0 s", in the evidence or in any text.
+    for finding in &d.findings {
+        if evidence_values(d, finding.rule, "waiting").contains(&"0s") {
+            problems.push(format!("{} evidence says waiting 0s", finding.rule));
+        }
+    }
+    for (what, text) in texts(d) {
+        if zero_age(text) {
+            problems.push(format!("{what} ({}) says it waited 0 s", text.id));
+        }
+    }
     let missing = |a: &[Cause], b: &[Cause]| a.iter().any(|c| !b.contains(c));
     if missing(&matched, &explained) || missing(&explained, &matched) {
         problems.push(format!(
@@ -1161,8 +1316,8 @@ fn check_next_step(
     }
 }
 
-/// Renders every text of the diagnosis in every locale; customer messages must be safe to forward.
-fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>) {
+/// Every text of the diagnosis, named: each finding's detail, the summary, the customer message.
+fn texts(d: &Diagnosis) -> Vec<(String, &Text)> {
     let mut texts: Vec<(String, &Text)> = d
         .findings
         .iter()
@@ -1170,6 +1325,89 @@ fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>)
         .collect();
     texts.push(("next step summary".into(), &d.next_step.summary));
     texts.push(("customer message".into(), &d.customer_message));
+    texts
+}
+
+/// Whether `text`, or a message nested in it, says a span of zero was waited (`age`).
+fn zero_age(text: &Text) -> bool {
+    text.args.iter().any(|(name, arg)| match arg {
+        Arg::Duration(d) => *name == "age" && d.num_seconds() == 0,
+        Arg::List(items) => items.iter().any(zero_age),
+        _ => false,
+    })
+}
+
+/// The messages that say a transaction completed, and the arguments that name when it will:
+/// checked on the texts themselves, so that they hold in every locale the catalogs render.
+const COMPLETED_MESSAGES: &[&str] = &[
+    "no-incident-detail",
+    "no-incident-summary",
+    "no-incident-customer",
+    "maintenance-completed",
+    "frozen-but-completed",
+];
+const PROMISE_MESSAGES: &[&str] = &[
+    "delay-detail",
+    "delay-summary",
+    "delay-customer",
+    "delay-overdue-detail",
+    "delay-overdue-summary",
+    "delay-overdue-customer",
+];
+const PROMISE_ARGS: &[&str] = &["done", "stalls_at"];
+const PROMISE_EVIDENCE: &[&str] = &["expected_resolution_at", "stalls_at"];
+
+/// The problems with `text` if it (or a message nested in it) is one of `ids` or has one of
+/// the arguments `args`.
+fn says_any(text: &Text, ids: &[&str], args: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    if ids.contains(&text.id) {
+        found.push(format!("message {}", text.id));
+    }
+    for (name, arg) in &text.args {
+        if args.contains(name) {
+            found.push(format!("argument {name} of {}", text.id));
+        }
+        if let Arg::List(items) = arg {
+            found.extend(items.iter().flat_map(|t| says_any(t, ids, args)));
+        }
+    }
+    found
+}
+
+/// The row's requirements on how findings agree with the primary cause, checked on the texts
+/// and evidence and on the English and Chinese renderings.
+fn check_agreement(row: &Scenario, d: &Diagnosis, problems: &mut Vec<String>) {
+    for rule in &row.no_promise_from {
+        let Some(finding) = d.finding(rule) else {
+            problems.push(format!("no {rule} finding"));
+            continue;
+        };
+        for found in says_any(&finding.detail, PROMISE_MESSAGES, PROMISE_ARGS) {
+            problems.push(format!("{rule} detail promises a completion time: {found}"));
+        }
+        for key in PROMISE_EVIDENCE {
+            let values = evidence_values(d, rule, key);
+            if !values.is_empty() {
+                problems.push(format!("{rule} evidence promises {key} {values:?}"));
+            }
+        }
+    }
+    if row.never_called_completed {
+        for (what, text) in texts(d) {
+            for found in says_any(text, COMPLETED_MESSAGES, &[]) {
+                problems.push(format!("{what} calls it completed: {found}"));
+            }
+        }
+        if let Some(tx) = &d.transaction {
+            same(problems, "completed_at", &tx.completed_at, &None);
+        }
+    }
+}
+
+/// Renders every text of the diagnosis in every locale; customer messages must be safe to forward.
+fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>) {
+    let texts = texts(d);
     for locale in Catalog::locales() {
         let tag = locale.tag();
         for (what, text) in &texts {
@@ -1286,14 +1524,19 @@ struct Scenario {
     summary_says: Option<&'static str>,
     /// A phrase the English customer message must contain.
     customer_hears: Option<&'static str>,
-    /// (rule, phrase) that the rule's English finding detail must contain.
-    details_say: Vec<(&'static str, &'static str)>,
+    /// (locale tag, rule, phrase) that the rule's finding detail must contain in that locale.
+    details_say: Vec<(&'static str, &'static str, &'static str)>,
     /// The next step's actor, required evidence and service level; `None` = not checked (the
     /// invariants still hold).
     step: Option<(Actor, Vec<EvidenceItem>, Option<ServiceLevel>)>,
     /// How the English and the Chinese customer messages end: where and how soon the answer
     /// comes.
     told: Option<Told>,
+    /// Rules whose findings must promise no completion time (no moment it will be done by, in
+    /// any text or evidence).
+    no_promise_from: Vec<&'static str>,
+    /// Whether no text may call the transaction completed (it arrived but was not credited).
+    never_called_completed: bool,
 }
 
 /// What the customer is told of the answer to wait for, in English and in Chinese.
@@ -1318,6 +1561,8 @@ fn case(name: &'static str, as_of: &str) -> Scenario {
         details_say: Vec::new(),
         step: None,
         told: None,
+        no_promise_from: Vec::new(),
+        never_called_completed: false,
     }
 }
 
@@ -1451,8 +1696,27 @@ impl Scenario {
         self
     }
 
-    fn detail_says(mut self, rule: &'static str, phrase: &'static str) -> Self {
-        self.details_say.push((rule, phrase));
+    fn detail_says(self, rule: &'static str, phrase: &'static str) -> Self {
+        self.detail_says_in("en", rule, phrase)
+    }
+
+    fn detail_says_in(
+        mut self,
+        tag: &'static str,
+        rule: &'static str,
+        phrase: &'static str,
+    ) -> Self {
+        self.details_say.push((tag, rule, phrase));
+        self
+    }
+
+    fn no_promise_from(mut self, rule: &'static str) -> Self {
+        self.no_promise_from.push(rule);
+        self
+    }
+
+    fn never_called_completed(mut self) -> Self {
+        self.never_called_completed = true;
         self
     }
 
@@ -1523,6 +1787,7 @@ trait TxBuilder {
     fn needs(self, required_confirmations: u32) -> Self;
     fn failed(self, reason: FailureReason) -> Self;
     fn completed(self, completed_at: &str) -> Self;
+    fn arrived(self, arrived_at: &str) -> Self;
     fn expecting(self, expected: ExpectedPayment) -> Self;
 }
 
@@ -1588,6 +1853,15 @@ impl TxBuilder for Transaction {
         Self {
             status: TransactionStatus::Completed,
             completed_at: Some(at(completed_at)),
+            ..self
+        }
+    }
+
+    /// Arrived on its network at `arrived_at` but not credited.
+    fn arrived(self, arrived_at: &str) -> Self {
+        Self {
+            status: TransactionStatus::NotCredited,
+            updated_at: Some(at(arrived_at)),
             ..self
         }
     }

@@ -11,6 +11,9 @@
 //! The properties:
 //! - every diagnosis has one finding per rule of the table, and its cause, action and customer
 //!   message are those of the rule the table's precedence picks;
+//! - the findings agree with the primary cause: no incident never stands beside another cause,
+//!   nothing says it waited 0 s, and while the primary cause holds the transaction no other
+//!   finding promises when it completes; one not credited is never called completed;
 //! - customer messages, in every locale of the catalog and either view, never name an
 //!   undisclosable reason, an internal note, a window title, a full account id or a full
 //!   address or hash of the facts;
@@ -34,12 +37,12 @@ use paydiag::{
     },
     engine::{
         self,
-        context::Context,
-        diagnosis::{Cause, Diagnosis, Outcome, Text},
+        context::{Context, Held},
+        diagnosis::{Arg, Cause, Diagnosis, Outcome, Text},
         model::*,
         next_step,
         policy::{AddressFormat, NetworkPolicy, RuleSet},
-        rules::{RULES, Resolution, ownership},
+        rules::{RULES, Resolution, Rule, Verdict, ownership},
     },
     i18n::{Catalog, Locale},
     mask::mask,
@@ -284,8 +287,8 @@ fn non_empty(s: &str) -> Option<String> {
 // debug builds.
 
 /// Where a transaction stands, consistently: confirmations only while confirming (up to what it
-/// needs) or once completed, a failure reason only when failed, a completion time only when
-/// completed; rails collect no confirmations.
+/// needs) or once completed or arrived, a failure reason only when failed, a completion time
+/// only when completed, an update when it arrived; rails collect no confirmations.
 #[derive(Debug, Clone)]
 struct Progress {
     status: TransactionStatus,
@@ -320,7 +323,7 @@ fn progress_on(policy: &NetworkPolicy) -> BoxedStrategy<Progress> {
             };
             let confirmations = match status {
                 Confirming if chain => seen % (needed + 1),
-                Completed if chain => needed + seen % 3,
+                Completed | NotCredited if chain => needed + seen % 3,
                 _ => 0,
             };
             Progress {
@@ -328,9 +331,9 @@ fn progress_on(policy: &NetworkPolicy) -> BoxedStrategy<Progress> {
                 failure_reason: failure.filter(|_| status == Failed),
                 confirmations,
                 required_confirmations: required,
-                // Confirmations are observed at an update.
+                // Confirmations are observed at an update, and an arrival is recorded by one.
                 updated_after: match status {
-                    Confirming => Some(updated.unwrap_or(done)),
+                    Confirming | NotCredited => Some(updated.unwrap_or(done)),
                     _ => updated,
                 },
                 completed_after: (status == Completed).then_some(done),
@@ -370,6 +373,15 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                 .prop_map(
                     move |(network, (reference, account_id, kind), payment, created, progress)| {
                         let (asset, amount, destination, memo, tx_hash) = payment;
+                        // Only incoming funds go uncredited.
+                        let incoming =
+                            matches!(kind, TransactionKind::Deposit | TransactionKind::Payment);
+                        let kind = if progress.status == TransactionStatus::NotCredited && !incoming
+                        {
+                            TransactionKind::Deposit
+                        } else {
+                            kind
+                        };
                         let created_at = t + TimeDelta::seconds(created);
                         let after = |s: i64| created_at + TimeDelta::seconds(s);
                         Transaction {
@@ -1045,24 +1057,79 @@ fn time_zone() -> impl Strategy<Value = Tz> {
 
 // ---- Checks ---------------------------------------------------------------------------------
 
-/// The diagnosis against the rule table, rule by rule: one finding per rule in precedence order
-/// (after the ownership check's, when made), each with its rule's own verdict; the primary cause
-/// is the first match unless it yields to a later match; the action, summary and customer
-/// message are the primary rule's (the message followed by the answer to wait for when support
-/// or operations acts, as the rules' service level for the action says); the other matches
-/// contribute in order.
-fn check_against_the_rule_table(case: &Case, d: &Diagnosis) -> Result<(), TestCaseError> {
-    let ctx = Context::new(
-        &case.reference,
-        &case.claim,
-        &case.facts,
-        &FIXTURE,
-        case.as_of,
-    );
-    let verdicts: Vec<_> = RULES
+/// The rule table's verdicts on `ctx`, a cause that is the absence of every other withdrawn
+/// (not matched, with the detail it gives for that) when another rule matched.
+fn verdicts_on(ctx: &Context<'_>) -> Vec<(&'static Rule, Verdict)> {
+    let mut verdicts: Vec<_> = RULES
         .iter()
-        .map(|rule| (rule, (rule.evaluate)(&ctx)))
+        .map(|rule| (rule, (rule.evaluate)(ctx)))
         .collect();
+    withdraw_alone(&mut verdicts);
+    verdicts
+}
+
+/// Withdraws a match that stands only alone when another rule matched too.
+fn withdraw_alone(verdicts: &mut [(&'static Rule, Verdict)]) {
+    let matched = verdicts
+        .iter()
+        .filter(|(_, v)| v.resolution.is_some())
+        .count();
+    for (_, verdict) in verdicts.iter_mut() {
+        let alone = verdict.resolution.as_ref().and_then(|r| r.alone.clone());
+        if let (Some(otherwise), true) = (alone, matched > 1) {
+            *verdict = Verdict::not_matched(otherwise, verdict.evidence.clone());
+        }
+    }
+}
+
+/// The index of the primary cause among `verdicts`: the first match unless it yields to a later
+/// match.
+fn primary_of(verdicts: &[(&'static Rule, Verdict)]) -> Option<usize> {
+    let matched: Vec<usize> = (0..verdicts.len())
+        .filter(|i| verdicts[*i].1.resolution.is_some())
+        .collect();
+    let first = *matched.first()?;
+    let yields_to = verdicts[first].1.resolution.as_ref()?.yields_to;
+    let yielded = yields_to.iter().find_map(|cause| {
+        matched
+            .iter()
+            .copied()
+            .find(|i| verdicts[*i].0.cause == *cause)
+    });
+    Some(yielded.unwrap_or(first))
+}
+
+/// The diagnosis against the rule table, rule by rule: one finding per rule in precedence order
+/// (after the ownership check's, when made), each with its rule's own verdict; no incident only
+/// when nothing else matched; the primary cause is the first match unless it yields to a later
+/// match, and when it holds the transaction the other rules' verdicts are those on the facts as
+/// held; the action, summary and customer message are the primary rule's (the message followed
+/// by the answer to wait for when support or operations acts, as the rules' service level for
+/// the action says); the other matches contribute in order.
+fn check_against_the_rule_table(case: &Case, d: &Diagnosis) -> Result<(), TestCaseError> {
+    let ctx = || {
+        Context::new(
+            &case.reference,
+            &case.claim,
+            &case.facts,
+            &FIXTURE,
+            case.as_of,
+        )
+    };
+    let first = verdicts_on(&ctx());
+    let primary = primary_of(&first);
+    let holding = primary.and_then(|i| Some((i, first[i].1.resolution.as_ref()?.holds.clone()?)));
+    let verdicts = match holding {
+        Some((i, holding)) => {
+            let by = first[i].0.name;
+            let mut held = verdicts_on(&ctx().held_by(Held { by, holding }));
+            // The primary cause's own verdict is the one that made the hold.
+            held[i].1 = first[i].1.clone();
+            withdraw_alone(&mut held);
+            held
+        }
+        None => first,
+    };
 
     let ownership = ownership::finding(&case.facts.ownership);
     let (checked, by_rule) = d.findings.split_at(usize::from(ownership.is_some()));
@@ -1084,17 +1151,26 @@ fn check_against_the_rule_table(case: &Case, d: &Diagnosis) -> Result<(), TestCa
         .iter()
         .filter_map(|(rule, v)| Some((rule.cause, v.resolution.as_ref()?)))
         .collect();
-    // Some rule always matches: no transaction is NOT_FOUND, and a transaction is rejected,
-    // complete, or in flight within the stall bound or beyond it.
-    prop_assert!(!matched.is_empty(), "no rule matched");
-    let first = matched[0];
-    let primary = first
-        .1
-        .yields_to
-        .iter()
-        .find_map(|cause| matched.iter().find(|(c, _)| c == cause))
-        .copied()
-        .unwrap_or(first);
+    // Some rule matches, unless the transaction arrived but was not credited: no transaction is
+    // NOT_FOUND, and a transaction is rejected, complete, or in flight within the stall bound or
+    // beyond it; one not credited needs a cause that says why, or goes to operations.
+    let Some(primary) = primary.map(|i| (verdicts[i].0.cause, verdicts[i].1.resolution.as_ref()))
+    else {
+        let status = ctx().tx().map(|tx| tx.status);
+        prop_assert_eq!(
+            status,
+            Some(TransactionStatus::NotCredited),
+            "no rule matched"
+        );
+        prop_assert!(matched.is_empty());
+        prop_assert_eq!(d.cause, Cause::Undetermined);
+        prop_assert!(d.contributing_causes.is_empty());
+        return Ok(());
+    };
+    let Some(resolution) = primary.1 else {
+        return Err(TestCaseError::fail("the primary cause did not match"));
+    };
+    let primary = (primary.0, resolution);
     prop_assert_eq!(d.cause, primary.0);
     prop_assert_eq!(d.next_step.action, primary.1.next_step.action);
     prop_assert_eq!(&d.next_step.summary, &primary.1.next_step.summary);
@@ -1165,6 +1241,58 @@ fn check_moments(case: &Case, d: &Diagnosis) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Whether `text`, or a message nested in it, has an argument named one of `names`, or says a
+/// span of zero was waited (`age`).
+fn has_arg(text: &Text, names: &[&str]) -> bool {
+    text.args.iter().any(|(name, arg)| match arg {
+        Arg::Duration(d) if *name == "age" && d.num_seconds() == 0 => true,
+        Arg::List(items) => items.iter().any(|t| has_arg(t, names)),
+        _ => names.contains(name),
+    })
+}
+
+/// The findings agree with the primary cause: no incident is never beside another cause; no
+/// finding says it waited 0 s; a hold is only ever the primary cause's, and a finding under it
+/// promises no completion time; a transaction not credited is never called completed.
+fn check_agreement(case: &Case, d: &Diagnosis) -> Result<(), TestCaseError> {
+    prop_assert!(!d.contributing_causes.contains(&Cause::NoIncident));
+    let primary_rule = RULES.iter().find(|r| r.cause == d.cause).map(|r| r.name);
+    for finding in &d.findings {
+        let value = |key: &str| {
+            finding
+                .evidence
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        prop_assert_ne!(value("waiting"), Some("0s"), "{}", finding.rule);
+        prop_assert!(!has_arg(&finding.detail, &[]), "{} says 0 s", finding.rule);
+        if let Some(by) = value("held_by") {
+            prop_assert_eq!(Some(by), primary_rule);
+            prop_assert_eq!(value("expected_resolution_at"), None, "{}", finding.rule);
+            prop_assert_eq!(value("stalls_at"), None, "{}", finding.rule);
+            prop_assert!(
+                !has_arg(&finding.detail, &["done", "stalls_at"]),
+                "{} promises a time under the hold",
+                finding.rule
+            );
+        }
+    }
+    let status = case.facts.transaction.as_ref().map(|tx| tx.status);
+    if status == Some(TransactionStatus::NotCredited) {
+        let said = d.findings.iter().map(|f| &f.detail);
+        let completed = [
+            "no-incident-detail",
+            "no-incident-summary",
+            "no-incident-customer",
+        ];
+        for text in said.chain([&d.next_step.summary, &d.customer_message]) {
+            prop_assert!(!completed.contains(&text.id), "{:?}", text);
+        }
+    }
+    Ok(())
+}
+
 // ---- Properties: the engine -----------------------------------------------------------------
 
 proptest! {
@@ -1177,6 +1305,11 @@ proptest! {
         let d = case.diagnose();
         check_against_the_rule_table(&case, &d)?;
         check_moments(&case, &d)?;
+    }
+
+    #[test]
+    fn findings_agree_with_the_primary_cause_whatever_the_facts(case in case_with_ownership()) {
+        check_agreement(&case, &case.diagnose())?;
     }
 
     #[test]

@@ -642,7 +642,13 @@ mod checks {
         ];
         let mut txs = Vec::new();
         for (k, kind) in kinds.into_iter().enumerate() {
-            for status in [S::Pending, S::Confirming, S::Completed, S::Failed] {
+            for status in [
+                S::Pending,
+                S::Confirming,
+                S::Completed,
+                S::Failed,
+                S::NotCredited,
+            ] {
                 for (r, failure_reason) in reasons.into_iter().enumerate() {
                     txs.push(Transaction {
                         kind,

@@ -54,7 +54,7 @@ fn transaction(u: &mut Unstructured<'_>) -> Result<Transaction> {
         amount: decimal(u)?,
         destination: u.arbitrary()?,
         memo: u.arbitrary()?,
-        status: pick(u, &[Pending, Confirming, Completed, Failed])?,
+        status: pick(u, &[Pending, Confirming, Completed, Failed, NotCredited])?,
         failure_reason: optional(u, |u| {
             use FailureReason::*;
             pick(u, &[InsufficientBalance, InvalidDetails, LimitExceeded, RiskDeclined, Expired])

@@ -34,6 +34,7 @@ enum_pairs!(kind, kind_pb, KINDS, pb::TransactionKind, model::TransactionKind {
 });
 enum_pairs!(status, status_pb, STATUSES, pb::TransactionStatus, model::TransactionStatus {
     Pending <=> Pending, Confirming <=> Confirming, Completed <=> Completed, Failed <=> Failed,
+    NotCredited <=> NotCredited,
 });
 enum_pairs!(failure, failure_pb, FAILURES, pb::FailureReason, model::FailureReason {
     InsufficientBalance <=> InsufficientBalance,

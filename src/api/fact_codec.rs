@@ -6,7 +6,7 @@ use super::{
 };
 use crate::engine::model::{
     ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, MaintenanceWindow,
-    NetworkCondition, Transaction, TransactionStatus,
+    NetworkCondition, Transaction, TransactionKind, TransactionStatus,
 };
 use crate::pb::v1 as pb;
 use crate::store::Fact;
@@ -58,6 +58,17 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         c.violation(
             "completed_at",
             "is only allowed when status is TRANSACTION_STATUS_COMPLETED",
+        );
+    }
+    // Only funds coming in are credited: outgoing ones are released, or not.
+    let incoming = matches!(
+        kind,
+        Some(TransactionKind::Deposit | TransactionKind::Payment)
+    );
+    if status == Some(TransactionStatus::NotCredited) && kind.is_some() && !incoming {
+        c.violation(
+            "status",
+            "TRANSACTION_STATUS_NOT_CREDITED is only allowed for deposits and payments",
         );
     }
     let expected = expected_payment(&mut c, p.expected.as_ref());

@@ -1,6 +1,6 @@
 //! The view of the facts that holds at the evaluation time, shared by every rule.
 
-use super::rules::timing::Timing;
+use super::rules::{Holding, timing::Timing};
 use super::{
     model::{AccountStatus, Claim, Facts, NetworkCondition, Transaction, TransactionStatus},
     policy::{PolicyRef, RuleSet},
@@ -31,6 +31,10 @@ pub struct Context<'a> {
     pub stale_condition: Option<&'a NetworkCondition>,
     /// The rules.
     pub rules: &'a RuleSet,
+    /// The hold the primary cause puts on the transaction, once it is known (see
+    /// [`Context::held_by`]); `None` while the rules are first evaluated, and when the primary
+    /// cause holds nothing.
+    pub held: Option<Held>,
     /// The in-flight transaction's timing, computed once for both confirmation rules.
     pub(crate) timing: OnceCell<Timing>,
 }
@@ -65,7 +69,17 @@ impl<'a> Context<'a> {
             condition,
             stale_condition,
             rules,
+            held: None,
             timing: OnceCell::new(),
+        }
+    }
+
+    /// The same view in the light of the primary cause's hold: its timing is computed again.
+    pub fn held_by(self, held: Held) -> Self {
+        Self {
+            held: Some(held),
+            timing: OnceCell::new(),
+            ..self
         }
     }
 
@@ -86,10 +100,20 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The hold the primary cause puts on the transaction, as the other rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    /// The rule whose cause holds it, reported as the evidence `held_by`.
+    pub by: &'static str,
+    /// The hold.
+    pub holding: Holding,
+}
+
 /// The transaction as it stood at `t`. Only its latest record is kept, so a record made after
 /// `t` is unwound to what can be said of `t`: still in flight, with no confirmation observed yet.
 /// One completed after `t` was still confirming then; one whose status or confirmations were
-/// recorded after `t` (`updated_at`), a rejection included, had not reached them.
+/// recorded after `t` (`updated_at`), a rejection or an arrival included, had not reached them:
+/// one that arrived had been on the network, one rejected maybe not.
 fn replay(tx: &Transaction, t: DateTime<Utc>) -> Cow<'_, Transaction> {
     let completed_later =
         tx.status == TransactionStatus::Completed && tx.completed_at.is_some_and(|done| done > t);
@@ -100,9 +124,9 @@ fn replay(tx: &Transaction, t: DateTime<Utc>) -> Cow<'_, Transaction> {
     }
     let mut then = tx.clone();
     then.status = match tx.status {
-        TransactionStatus::Completed | TransactionStatus::Confirming => {
-            TransactionStatus::Confirming
-        }
+        TransactionStatus::Completed
+        | TransactionStatus::NotCredited
+        | TransactionStatus::Confirming => TransactionStatus::Confirming,
         TransactionStatus::Pending | TransactionStatus::Failed => TransactionStatus::Pending,
     };
     then.failure_reason = None;

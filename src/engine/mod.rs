@@ -11,13 +11,18 @@ pub mod service_levels;
 pub mod time;
 
 use chrono::{DateTime, Utc};
-use context::Context;
+use context::{Context, Held};
 use diagnosis::{Action, Cause, Diagnosis, Finding, MatchKind, NextStep, Outcome, Text};
 use model::{Claim, Facts, Transaction};
 use policy::RuleSet;
-use rules::{RULES, Resolution};
+use rules::{RULES, Resolution, Verdict};
 
 /// Evaluates every rule against `facts` as of `as_of` and picks the primary cause.
+///
+/// The findings are stated in the light of the primary cause: when it holds the transaction
+/// ([`Verdict::holding`]), every other rule is evaluated again knowing the hold, so that none
+/// counts waiting through it or promises a completion time. The primary cause is the one picked
+/// before: the hold is its own, and explains the transaction first.
 pub fn evaluate(
     rules: &RuleSet,
     reference: &str,
@@ -26,13 +31,41 @@ pub fn evaluate(
     as_of: DateTime<Utc>,
 ) -> Diagnosis {
     let ctx = Context::new(reference, claim, facts, rules, as_of);
+    let mut verdicts: Vec<Verdict> = RULES.iter().map(|rule| (rule.evaluate)(&ctx)).collect();
+    settle_alone(&mut verdicts);
+    let primary = primary_rule(&verdicts);
+    let held = primary.and_then(|i| {
+        let holding = verdicts[i].resolution.as_ref()?.holds.clone()?;
+        let by = RULES[i].name;
+        Some(Held { by, holding })
+    });
+    let ctx = match held {
+        Some(held) => {
+            let ctx = ctx.held_by(held);
+            for (i, rule) in RULES.iter().enumerate() {
+                if Some(i) != primary {
+                    verdicts[i] = (rule.evaluate)(&ctx);
+                }
+            }
+            settle_alone(&mut verdicts);
+            ctx
+        }
+        None => ctx,
+    };
+
     let mut findings = Vec::with_capacity(RULES.len() + 1);
     findings.extend(rules::ownership::finding(&facts.ownership));
-    let mut resolutions: Vec<(Cause, Resolution)> = Vec::new();
-    for rule in RULES {
-        let verdict = (rule.evaluate)(&ctx);
-        if let Some(resolution) = verdict.resolution {
-            resolutions.push((rule.cause, resolution));
+    let mut resolution = None;
+    let mut contributing_causes = Vec::new();
+    for (i, (rule, verdict)) in RULES.iter().zip(verdicts).enumerate() {
+        debug_assert_eq!(
+            verdict.outcome == Outcome::Matched,
+            verdict.resolution.is_some()
+        );
+        match verdict.resolution {
+            Some(r) if Some(i) == primary => resolution = Some(r),
+            Some(_) => contributing_causes.push(rule.cause),
+            None => {}
         }
         findings.push(Finding {
             rule: rule.name,
@@ -42,18 +75,9 @@ pub fn evaluate(
             evidence: verdict.evidence,
         });
     }
-    debug_assert!(
-        findings
-            .iter()
-            .filter_map(|f| Some((f.outcome, f.cause?)))
-            .all(|(outcome, cause)| (outcome == Outcome::Matched)
-                == resolutions.iter().any(|(c, _)| *c == cause))
-    );
-
-    let primary = primary_index(&resolutions);
-    let (cause, mut resolution) = match primary {
-        Some(i) => resolutions.remove(i),
-        None => (Cause::Undetermined, undetermined()),
+    let (cause, mut resolution) = match (primary, resolution) {
+        (Some(i), Some(resolution)) => (RULES[i].cause, resolution),
+        _ => (Cause::Undetermined, undetermined()),
     };
     let (matched_by, transaction) = found(&ctx);
     let step = &mut resolution.next_step;
@@ -66,7 +90,7 @@ pub fn evaluate(
         reference: reference.to_owned(),
         as_of,
         cause,
-        contributing_causes: resolutions.into_iter().map(|(c, _)| c).collect(),
+        contributing_causes,
         findings,
         next_step: resolution.next_step,
         customer_message,
@@ -74,6 +98,33 @@ pub fn evaluate(
         matched_by,
         transaction,
     }
+}
+
+/// A cause that is the absence of every other ([`Verdict::alone`]) stands only when no other
+/// rule matched; otherwise its finding is not matched, with the detail it gave for that case.
+fn settle_alone(verdicts: &mut [Verdict]) {
+    let matched = verdicts.iter().filter(|v| v.resolution.is_some()).count();
+    if matched < 2 {
+        return;
+    }
+    for verdict in verdicts.iter_mut() {
+        let otherwise = verdict.resolution.as_ref().and_then(|r| r.alone.clone());
+        if let Some(otherwise) = otherwise {
+            *verdict = Verdict::not_matched(otherwise, std::mem::take(&mut verdict.evidence));
+        }
+    }
+}
+
+/// The index in [`RULES`] of the primary cause among `verdicts` (one per rule), if any matched.
+fn primary_rule(verdicts: &[Verdict]) -> Option<usize> {
+    let matched: Vec<(usize, Cause, &Resolution)> = RULES
+        .iter()
+        .zip(verdicts)
+        .enumerate()
+        .filter_map(|(i, (rule, v))| Some((i, rule.cause, v.resolution.as_ref()?)))
+        .collect();
+    let causes: Vec<(Cause, &Resolution)> = matched.iter().map(|(_, c, r)| (*c, *r)).collect();
+    primary_index(&causes).map(|m| matched[m].0)
 }
 
 /// How the transaction was found, and the transaction as of the evaluation time with the
@@ -95,7 +146,7 @@ fn found(ctx: &Context<'_>) -> (MatchKind, Option<Transaction>) {
 }
 
 /// The first match in precedence order, or the first cause it yields to that matched too.
-fn primary_index(matched: &[(Cause, Resolution)]) -> Option<usize> {
+fn primary_index(matched: &[(Cause, &Resolution)]) -> Option<usize> {
     let (_, first) = matched.first()?;
     let yielded = first
         .yields_to
@@ -109,6 +160,8 @@ fn undetermined() -> Resolution {
         next_step: NextStep::new(Action::Escalate, Text::new("undetermined-summary")),
         customer_message: Text::new("undetermined-customer"),
         yields_to: &[],
+        holds: None,
+        alone: None,
     }
 }
 
@@ -121,8 +174,15 @@ mod tests {
             next_step: NextStep::new(action, Text::new("summary")),
             customer_message: Text::new("customer"),
             yields_to,
+            holds: None,
+            alone: None,
         };
         (cause, resolution)
+    }
+
+    fn pick(matched: &[(Cause, Resolution)]) -> Option<usize> {
+        let refs: Vec<(Cause, &Resolution)> = matched.iter().map(|(c, r)| (*c, r)).collect();
+        primary_index(&refs)
     }
 
     #[test]
@@ -131,8 +191,8 @@ mod tests {
         for action in [Action::CheckReference, Action::ContactSupport, Action::Wait] {
             let yielding = matched(Cause::InputMismatch, action, &[Cause::ConfirmationStalled]);
             let standing = matched(Cause::InputMismatch, action, &[]);
-            assert_eq!(primary_index(&[yielding, stalled.clone()]), Some(1));
-            assert_eq!(primary_index(&[standing, stalled.clone()]), Some(0));
+            assert_eq!(pick(&[yielding, stalled.clone()]), Some(1));
+            assert_eq!(pick(&[standing, stalled.clone()]), Some(0));
         }
         // Yielding to a cause that did not match changes nothing.
         let not_found = matched(
@@ -140,7 +200,36 @@ mod tests {
             Action::CheckReference,
             &[Cause::Maintenance],
         );
-        assert_eq!(primary_index(&[not_found]), Some(0));
-        assert_eq!(primary_index(&[]), None);
+        assert_eq!(pick(&[not_found]), Some(0));
+        assert_eq!(pick(&[]), None);
+    }
+
+    fn verdict(id: &'static str) -> Verdict {
+        Verdict::matched(
+            Text::new(id),
+            vec![("key", id.to_owned())],
+            NextStep::new(Action::None, Text::new("summary")),
+            Text::new("customer"),
+        )
+    }
+
+    #[test]
+    fn a_cause_that_is_the_absence_of_every_other_stands_only_alone() {
+        let absence = || verdict("nothing-wrong").alone(Text::new("something-else"));
+        let mut alone = vec![Verdict::no_transaction(), absence()];
+        settle_alone(&mut alone);
+        assert_eq!(alone[1].outcome, Outcome::Matched);
+
+        let mut with_another = vec![verdict("delayed"), absence()];
+        settle_alone(&mut with_another);
+        assert_eq!(with_another[0].outcome, Outcome::Matched);
+        assert_eq!(
+            with_another[1],
+            Verdict::not_matched(
+                Text::new("something-else"),
+                vec![("key", "nothing-wrong".to_owned())]
+            ),
+            "not matched, its evidence kept"
+        );
     }
 }

@@ -23,8 +23,12 @@ pub enum TransactionStatus {
     Pending,
     /// On the network, collecting confirmations.
     Confirming,
-    /// Credited or released.
+    /// Credited (incoming) or released (outgoing).
     Completed,
+    /// Arrived on the network or rail but not credited to the customer's account: the platform
+    /// holds the funds (e.g. a deposit sent without the memo its address needs). Incoming
+    /// transactions only; `updated_at` is when it arrived.
+    NotCredited,
     /// Rejected.
     Failed,
 }

@@ -29,7 +29,13 @@ macro_rules! codes {
 }
 
 codes!(TransactionKind { Deposit => "deposit", Withdrawal => "withdrawal", Payment => "payment", Transfer => "transfer" });
-codes!(TransactionStatus { Pending => "pending", Confirming => "confirming", Completed => "completed", Failed => "failed" });
+codes!(TransactionStatus {
+    Pending => "pending",
+    Confirming => "confirming",
+    Completed => "completed",
+    Failed => "failed",
+    NotCredited => "not_credited",
+});
 codes!(FailureReason {
     InsufficientBalance => "insufficient_balance",
     InvalidDetails => "invalid_details",

@@ -350,3 +350,45 @@ async fn transaction_hashes_with_spaces_or_foreign_characters_name_their_field_a
     let nothing = app.diagnose_at("TX-BAD-HASH", at(0)).await;
     assert_eq!(nothing.cause(), pb::Cause::NotFound);
 }
+
+#[tokio::test]
+async fn only_incoming_funds_may_be_recorded_as_not_credited() {
+    let mut app = spawn_app().await;
+    for kind in [
+        pb::TransactionKind::Withdrawal,
+        pb::TransactionKind::Transfer,
+    ] {
+        let outgoing = pb::Transaction {
+            kind: kind.into(),
+            status: pb::TransactionStatus::NotCredited.into(),
+            ..transaction("TX-NOT-CREDITED")
+        };
+        let status = app
+            .facts
+            .put_transaction(pb::PutTransactionRequest {
+                transaction: Some(outgoing),
+            })
+            .await
+            .expect_err("funds going out are released, not credited");
+        assert_eq!(status.code(), Code::InvalidArgument, "{kind:?}");
+        assert_eq!(
+            violations(&status),
+            [(
+                "transaction.status".to_owned(),
+                "TRANSACTION_STATUS_NOT_CREDITED is only allowed for deposits and payments"
+                    .to_owned()
+            )],
+            "{kind:?}"
+        );
+        assert_reason(&status, "INVALID_FIELD");
+    }
+
+    let deposit = pb::Transaction {
+        kind: pb::TransactionKind::Deposit.into(),
+        status: pb::TransactionStatus::NotCredited.into(),
+        updated_at: Some(timestamp(at(1))),
+        ..transaction("TX-NOT-CREDITED")
+    };
+    let stored = app.put_transaction(deposit).await;
+    assert_eq!(stored.status(), pb::TransactionStatus::NotCredited);
+}

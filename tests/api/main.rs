@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod connections;
 mod corpus;
+mod demo;
 mod diagnose;
 mod disk_full;
 mod facts;

@@ -72,10 +72,16 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
             .word("state", "account-state", state)
             .word("reason", "freeze-reason", reason),
     );
-    if !failed {
-        next_step.expected_resolution_at = status.effective_until;
+    if failed {
+        return Verdict::matched(detail, evidence, next_step, customer);
     }
-    Verdict::matched(detail, evidence, next_step, customer)
+    next_step.expected_resolution_at = status.effective_until;
+    // A held transaction does not move until the freeze or restriction is lifted.
+    Verdict::matched(detail, evidence, next_step, customer).holding(
+        status.effective_from,
+        status.effective_until,
+        Text::new("frozen-holder").str("state", state),
+    )
 }
 
 /// The action for a freeze, and the summary for a transaction that is held (`failed` false) or

@@ -5,6 +5,7 @@ use super::{Verdict, kind_arg, timing::Timing};
 use crate::engine::{
     context::Context,
     diagnosis::{Action, NextStep, Text},
+    model::Transaction,
     time::fmt_time,
 };
 
@@ -19,15 +20,18 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
             timing.evidence(),
         );
     }
+    // Times are known exactly when nothing holds it.
+    let (Some(done), Some(stalls_at), None) = (timing.expected_done, timing.stalls_at, &ctx.held)
+    else {
+        return on_hold(ctx, tx, timing);
+    };
     // Within the expected time: wait until it should be done. Later than that but within the
     // stall bound: when it will be done is no longer known, so the next look is when it would
     // count as stalled.
     let (texts, moment, at, expected_resolution_at) = if timing.overdue {
-        let at = timing.stalls_at;
-        (OVERDUE, "stalls_at", at, None)
+        (OVERDUE, "stalls_at", stalls_at, None)
     } else {
-        let at = timing.expected_done;
-        (EXPECTED, "done", at, Some(at))
+        (EXPECTED, "done", done, Some(done))
     };
     let mut evidence = timing.evidence();
     evidence.push((texts.evidence, fmt_time(at)));
@@ -51,6 +55,37 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
             .deadline(moment, at),
         evidence,
         next_step,
+        customer,
+    )
+}
+
+/// Within its time, but held by the primary cause: what the network takes once the hold is
+/// lifted, and no moment it will be done by (no expected resolution, no recheck of its own).
+fn on_hold(ctx: &Context<'_>, tx: &Transaction, timing: &Timing) -> Verdict {
+    let holder = || {
+        ctx.held
+            .iter()
+            .map(|held| held.holding.holder.clone())
+            .collect()
+    };
+    let since = ctx
+        .held
+        .as_ref()
+        .map_or(tx.created_at, |held| held.holding.since.max(tx.created_at));
+    let text = |id| {
+        timing
+            .args(Text::new(id), tx)
+            .list("holder", holder())
+            .time("held_since", since)
+    };
+    let customer = Text::new("delay-held-customer")
+        .word("kind", "kind", kind_arg(tx.kind))
+        .str("amount", tx.amount.to_string())
+        .str("asset", tx.asset.clone());
+    Verdict::matched(
+        text("delay-held-detail"),
+        timing.evidence(),
+        NextStep::new(Action::Wait, text("delay-held-summary")),
         customer,
     )
 }

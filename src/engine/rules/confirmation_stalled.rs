@@ -2,11 +2,12 @@
 
 use super::{
     Verdict,
-    timing::{Hold, Timing},
+    timing::{CountedFrom, Hold, Timing},
 };
 use crate::engine::{
     context::Context,
     diagnosis::{Action, NextStep, Text},
+    model::Transaction,
 };
 
 pub fn evaluate(ctx: &Context<'_>) -> Verdict {
@@ -24,11 +25,9 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         return Verdict::not_matched(held, timing.evidence());
     }
     if !timing.stalled() {
-        return Verdict::not_matched(
-            timing.args(Text::new("stalled-within-bound"), tx),
-            timing.evidence(),
-        );
+        return Verdict::not_matched(within_bound(ctx, tx, timing), timing.evidence());
     }
+    // Under a hold of the primary cause, it stalled before the hold began.
     let detail = timing
         .args(Text::new("stalled-detail"), tx)
         .duration("stall_after", timing.stall_after);
@@ -40,4 +39,31 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         NextStep::new(Action::Escalate, summary),
         customer,
     )
+}
+
+/// Why it has not stalled: the primary cause holds it (waiting stopped), nothing has been
+/// counted yet (a rail's weekend, a record made this second), or it has waited less than the
+/// bound. Never "waiting for 0 s".
+fn within_bound(ctx: &Context<'_>, tx: &Transaction, timing: &Timing) -> Text {
+    if let Some(held) = &ctx.held {
+        return timing
+            .args(Text::new("stalled-paused"), tx)
+            .list("holder", vec![held.holding.holder.clone()])
+            .time("held_since", held.holding.since.max(tx.created_at))
+            .str("waited", if timing.started() { "yes" } else { "no" });
+    }
+    match timing.waiting_since.filter(|_| !timing.started()) {
+        Some(since) => Text::new("stalled-not-started")
+            .str("network", tx.network.clone())
+            .time("since", since)
+            .str(
+                "business_days",
+                if timing.counted_from == CountedFrom::BusinessDay {
+                    "yes"
+                } else {
+                    "no"
+                },
+            ),
+        None => timing.args(Text::new("stalled-within-bound"), tx),
+    }
 }

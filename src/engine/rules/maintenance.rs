@@ -21,12 +21,26 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
 }
 
 fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
-    if tx.status == TransactionStatus::Completed {
-        return Verdict::not_matched(Text::new("maintenance-completed"), Vec::new());
+    match tx.status {
+        TransactionStatus::Completed => {
+            return Verdict::not_matched(Text::new("maintenance-completed"), Vec::new());
+        }
+        // Arrived: no network holds it up any more, though it was not credited.
+        TransactionStatus::NotCredited => {
+            return Verdict::not_matched(
+                Text::new("maintenance-arrived").str("network", tx.network.clone()),
+                Vec::new(),
+            );
+        }
+        _ => {}
     }
     let t = ctx.as_of;
     // A window that began once an in-flight transaction had already stalled does not explain it.
-    let stalled_from = tx.in_flight().then(|| Timing::get(ctx, tx).stalls_at);
+    let stalled_from = if tx.in_flight() {
+        Timing::get(ctx, tx).stalls_at
+    } else {
+        None
+    };
     // Held it up since its creation, and still holds transactions up at T.
     let held_by = ctx.facts.maintenance_windows.iter().filter(|w| {
         w.held_up(tx, t)
@@ -34,11 +48,19 @@ fn for_transaction(ctx: &Context<'_>, tx: &Transaction) -> Verdict {
             && stalled_from.is_none_or(|stalled| w.starts_at <= stalled)
     });
     match longest(held_by) {
+        // Nothing on the network moves until the window clears: the transaction is held.
         Some(window) => hold(
             ctx,
             window,
             Text::new("maintenance-detail").str("network", tx.network.clone()),
             ON_RECORD,
+        )
+        .holding(
+            window.starts_at,
+            window.clears_at(),
+            Text::new("maintenance-holder")
+                .word("type", "maintenance-type", planned(window))
+                .str("network", tx.network.clone()),
         ),
         None => Verdict::not_matched(
             Text::new("maintenance-none").str("network", tx.network.clone()),
@@ -110,10 +132,7 @@ fn hold(
             ),
         ),
     };
-    let planned = match window.maintenance_type {
-        MaintenanceType::Scheduled => "scheduled",
-        MaintenanceType::Unplanned => "unplanned",
-    };
+    let planned = planned(window);
     let with_times = |text: Text| {
         let text = text
             .str("open", open)
@@ -141,6 +160,14 @@ fn hold(
         next_step,
         customer,
     )
+}
+
+/// Whether the window was planned, as the `maintenance-type` vocabulary names it.
+fn planned(window: &MaintenanceWindow) -> &'static str {
+    match window.maintenance_type {
+        MaintenanceType::Scheduled => "scheduled",
+        MaintenanceType::Unplanned => "unplanned",
+    }
 }
 
 fn network_of<'a>(ctx: &'a Context<'_>, window: &'a MaintenanceWindow) -> &'a str {

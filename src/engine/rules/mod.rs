@@ -6,11 +6,18 @@
 //! maintenance on its network (the payment may still be queued), and a mismatch only between
 //! the claim and the record yields to a stalled transaction (what the customer remembers does
 //! not unstick it).
+//!
+//! A verdict also says how its cause stands with the others, as data the engine reads:
+//! [`Verdict::holding`] (nothing moves until the hold is lifted: while the primary cause holds
+//! the transaction, the other rules are evaluated in the light of that hold and promise no
+//! completion time) and [`Verdict::alone`] (the cause is the absence of every other, so it
+//! stands only when no other rule matched).
 
 use super::{
     context::Context,
     diagnosis::{Cause, Evidence, NextStep, Outcome, Text},
 };
+use chrono::{DateTime, Utc};
 
 mod account_frozen;
 mod confirmation_delay;
@@ -87,6 +94,24 @@ pub struct Resolution {
     /// Causes that, when they match too, are primary instead of this one although later in
     /// precedence; the first of them that matched wins.
     pub yields_to: &'static [Cause],
+    /// Set when the cause holds the transaction: nothing moves until the hold is lifted.
+    pub holds: Option<Holding>,
+    /// Set when the cause is the absence of every other (no incident): the detail its finding
+    /// takes instead, not matched, when another rule matched.
+    pub alone: Option<Text>,
+}
+
+/// A hold a matched cause puts on the transaction: it does not move until the hold is lifted.
+/// While the primary cause holds it, waiting is not counted and no other finding promises when
+/// it completes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    /// Since when the hold is in force (waiting stops then, or never starts).
+    pub since: DateTime<Utc>,
+    /// When the hold ends by itself, if that is known.
+    pub until: Option<DateTime<Utc>>,
+    /// What holds the transaction, as agent texts name it (e.g. "the account freeze").
+    pub holder: Text,
 }
 
 /// A rule's verdict before it becomes a finding.
@@ -118,8 +143,37 @@ impl Verdict {
                 next_step,
                 customer_message,
                 yields_to: &[],
+                holds: None,
+                alone: None,
             }),
         }
+    }
+
+    /// This match holds the transaction from `since` (until `until`, when that is known):
+    /// nothing moves before the hold is lifted. `holder` names the hold in agent texts.
+    pub fn holding(
+        mut self,
+        since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+        holder: Text,
+    ) -> Self {
+        if let Some(resolution) = &mut self.resolution {
+            resolution.holds = Some(Holding {
+                since,
+                until,
+                holder,
+            });
+        }
+        self
+    }
+
+    /// This match says nothing else is wrong: it stands only when no other rule matched, and
+    /// otherwise its finding is not matched, with `otherwise` as its detail.
+    pub fn alone(mut self, otherwise: Text) -> Self {
+        if let Some(resolution) = &mut self.resolution {
+            resolution.alone = Some(otherwise);
+        }
+        self
     }
 
     /// This match gives way to any of `causes` that matched too (see the module's doc).

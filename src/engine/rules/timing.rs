@@ -2,7 +2,11 @@
 //!
 //! Expected time = required confirmations × block interval × congestion factor, or, for rails
 //! without confirmations, processing time × congestion factor. The clock starts when the network
-//! last resumed processing the transaction, so maintenance never counts towards a stall.
+//! last resumed processing the transaction, so maintenance never counts towards a stall; on a
+//! rail that counts business days, once business time begins. While the primary cause holds the
+//! transaction (a freeze, say), the clock stops where the hold began and no completion time is
+//! given: the evidence says from when waiting is counted (`waiting_since`), why
+//! (`waiting_counted_from`) and what holds it (`held_by`, `held_since`).
 
 use super::Verdict;
 use crate::engine::{
@@ -85,6 +89,43 @@ impl Clock {
             Clock::Business => business::elapsed(from, to),
         }
     }
+
+    /// When this clock starts counting from `t`: `t` itself, or on a business clock outside
+    /// business time, the start of the next business day.
+    fn start(self, t: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Clock::Calendar => t,
+            // Business time is kept to the millisecond: within business time this is `t` cut
+            // to it, which `max` puts back.
+            Clock::Business => business::add(t, TimeDelta::zero()).max(t),
+        }
+    }
+}
+
+/// From when a transaction's waiting is counted, and why: the evidence `waiting_counted_from`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountedFrom {
+    /// From its creation.
+    Created,
+    /// From when the maintenance (and its backlog) that held it up cleared.
+    MaintenanceCleared,
+    /// From the start of its rail's next business day: it was created (or resumed) outside
+    /// business time.
+    BusinessDay,
+    /// From when the primary cause's hold is lifted: it was held before any waiting counted.
+    HoldLifted,
+}
+
+impl CountedFrom {
+    /// The stable code the evidence reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            CountedFrom::Created => "created",
+            CountedFrom::MaintenanceCleared => "maintenance_cleared",
+            CountedFrom::BusinessDay => "business_day",
+            CountedFrom::HoldLifted => "hold_lifted",
+        }
+    }
 }
 
 /// The timing of one in-flight transaction at the evaluation time.
@@ -101,16 +142,23 @@ pub struct Timing {
     pub expected_time: TimeDelta,
     /// Age beyond which it counts as stalled.
     pub stall_after: TimeDelta,
-    /// How long it has waited since processing last resumed (negative while still held up).
+    /// How long it has waited by the evaluation time, counted from `waiting_since` and stopped
+    /// where the primary cause's hold began; zero while counting has not begun.
     pub waiting: TimeDelta,
+    /// When waiting is counted from; `None` while that is not known (held with no announced
+    /// end).
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// Why waiting is counted from then.
+    pub counted_from: CountedFrom,
     /// Whether maintenance still holds it: the stall clock has not started.
     pub hold: Hold,
-    /// When it should be done; never before the evaluation time.
-    pub expected_done: DateTime<Utc>,
+    /// When it should be done, never before the evaluation time; `None` while it is held.
+    pub expected_done: Option<DateTime<Utc>>,
     /// Whether it should have been done before the evaluation time (late, maybe not stalled).
     pub overdue: bool,
-    /// When it counts as stalled, if still waiting then.
-    pub stalls_at: DateTime<Utc>,
+    /// When it counts as stalled, if still waiting then; `None` while a hold stops the clock
+    /// before that.
+    pub stalls_at: Option<DateTime<Utc>>,
     /// Whether the network has no policy of its own.
     pub fallback: bool,
     evidence: Evidence,
@@ -147,8 +195,8 @@ impl Timing {
         let congestion = ctx.congestion();
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
-        // Every entry below fits without growing: at most 14.
-        let mut evidence: Evidence = Vec::with_capacity(14);
+        // Every entry below fits without growing: at most 19.
+        let mut evidence: Evidence = Vec::with_capacity(19);
         evidence.push(("network", tx.network.clone()));
         evidence.push((
             "policy",
@@ -191,6 +239,7 @@ impl Timing {
             Clock::Calendar
         };
         let (resumed, hold) = resumed_at(ctx, tx, stall_after);
+        let count = Count::of(ctx, tx, clock, resumed, hold, stall_after);
         let done = match remaining {
             // The confirmation count was observed at the last update; the rest follow from there.
             Some(left) => add(tx.observed_at().max(resumed), left),
@@ -203,10 +252,10 @@ impl Timing {
             }
             (None, None) => {}
         }
-        let waiting = clock.elapsed(resumed, ctx.as_of);
-        let expected_done = done.max(ctx.as_of);
-        let overdue = done < ctx.as_of;
-        let stalls_at = clock.add(resumed, stall_after);
+        // While the primary cause holds it, when it will be done is not known.
+        let held = ctx.held.is_some();
+        let expected_done = (!held).then(|| done.max(ctx.as_of));
+        let overdue = !held && done < ctx.as_of;
         if hold == Hold::Open {
             evidence.push(("held_by_maintenance_until", "open".into()));
         } else if resumed > tx.created_at {
@@ -218,8 +267,8 @@ impl Timing {
             ("stall_factor", stall_factor.to_string()),
             ("stall_after", fmt_secs(stall_after)),
             ("age", fmt_whole_secs(ctx.as_of - tx.created_at)),
-            ("waiting", fmt_whole_secs(waiting.max(TimeDelta::zero()))),
         ]);
+        count.report(ctx, tx, &mut evidence);
         Self {
             required,
             confirmations: tx.confirmations,
@@ -227,11 +276,13 @@ impl Timing {
             congestion_text,
             expected_time,
             stall_after,
-            waiting,
+            waiting: count.waiting,
+            waiting_since: count.since,
+            counted_from: count.from,
             hold,
             expected_done,
             overdue,
-            stalls_at,
+            stalls_at: count.stalls_at,
             fallback: policy_ref.fallback,
             evidence,
         }
@@ -242,6 +293,11 @@ impl Timing {
         self.waiting >= self.stall_after
     }
 
+    /// Whether any waiting the texts can show (a whole second) has been counted.
+    pub fn started(&self) -> bool {
+        self.waiting >= TimeDelta::seconds(1)
+    }
+
     /// The evidence both rules report, with room for one entry of the rule's own.
     pub fn evidence(&self) -> Evidence {
         let mut evidence = Vec::with_capacity(self.evidence.len() + 1);
@@ -249,20 +305,109 @@ impl Timing {
         evidence
     }
 
-    /// Adds the arguments both rules' texts use.
+    /// Adds the arguments both rules' texts use; `age`, how long it has waited, only once a
+    /// whole second has been counted, so that no text says it waited 0 s.
     pub fn args(&self, text: Text, tx: &Transaction) -> Text {
-        let text = text
+        let mut text = text
             .str("network", tx.network.clone())
             .str("fallback", if self.fallback { "yes" } else { "no" })
             .str("rail", if self.required == 0 { "yes" } else { "no" })
             .num("confirmations", self.confirmations)
             .num("required", self.required)
-            .duration("expected_time", self.expected_time)
-            .duration("age", self.waiting.max(TimeDelta::zero()));
+            .duration("expected_time", self.expected_time);
+        if self.started() {
+            text = text.duration("age", self.waiting);
+        }
         text.str(
             "congested",
             if self.congestion > 1.0 { "yes" } else { "no" },
         )
         .str("congestion", self.congestion_text.clone())
+    }
+}
+
+/// How waiting is counted for one transaction: from when, why, how much by the evaluation time,
+/// and when it would stall.
+struct Count {
+    since: Option<DateTime<Utc>>,
+    from: CountedFrom,
+    waiting: TimeDelta,
+    stalls_at: Option<DateTime<Utc>>,
+}
+
+impl Count {
+    /// Counting starts when processing last resumed (on a business clock, once business time
+    /// begins) and stops where the primary cause's hold began: a hold in force before counting
+    /// began puts the start at its end, when that is known.
+    fn of(
+        ctx: &Context<'_>,
+        tx: &Transaction,
+        clock: Clock,
+        resumed: DateTime<Utc>,
+        hold: Hold,
+        stall_after: TimeDelta,
+    ) -> Self {
+        let start = clock.start(resumed);
+        let from = if start > resumed {
+            CountedFrom::BusinessDay
+        } else if hold == Hold::Open || resumed > tx.created_at {
+            CountedFrom::MaintenanceCleared
+        } else {
+            CountedFrom::Created
+        };
+        // An open-ended window puts the resumption at the evaluation time only as a bound.
+        let since = (hold != Hold::Open).then_some(start);
+        let stalls = clock.add(start, stall_after);
+        let Some(held) = &ctx.held else {
+            return Self {
+                since,
+                from,
+                waiting: clock.elapsed(start, ctx.as_of).max(TimeDelta::zero()),
+                stalls_at: Some(stalls),
+            };
+        };
+        let held_from = held.holding.since.max(tx.created_at);
+        if hold == Hold::Open || held_from <= start {
+            return Self {
+                since: held
+                    .holding
+                    .until
+                    .filter(|_| hold != Hold::Open)
+                    .map(|until| clock.start(until.max(resumed))),
+                from: CountedFrom::HoldLifted,
+                waiting: TimeDelta::zero(),
+                stalls_at: None,
+            };
+        }
+        let stopped = held_from.min(ctx.as_of);
+        Self {
+            since,
+            from,
+            waiting: clock.elapsed(start, stopped).max(TimeDelta::zero()),
+            // It stalls only if it had before the hold began.
+            stalls_at: (stalls <= held_from).then_some(stalls),
+        }
+    }
+
+    /// The evidence of how waiting is counted.
+    fn report(&self, ctx: &Context<'_>, tx: &Transaction, evidence: &mut Evidence) {
+        if let Some(since) = self.since {
+            evidence.push(("waiting_since", fmt_time(since)));
+        }
+        evidence.push(("waiting_counted_from", self.from.code().into()));
+        // Written once a whole second has been counted: nothing counted is not "0s" of waiting.
+        if self.waiting >= TimeDelta::seconds(1) {
+            evidence.push(("waiting", fmt_whole_secs(self.waiting)));
+        }
+        if let Some(held) = &ctx.held {
+            evidence.push(("held_by", held.by.into()));
+            evidence.push((
+                "held_since",
+                fmt_time(held.holding.since.max(tx.created_at)),
+            ));
+            if let Some(until) = held.holding.until {
+                evidence.push(("held_until", fmt_time(until)));
+            }
+        }
     }
 }
