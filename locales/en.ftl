@@ -59,6 +59,21 @@ not-found-created-later = No transaction with reference { $reference } existed a
 not-found-summary = Ask the customer to check the reference. The payment may never have reached the platform (for example, a network failure when it was submitted); if money left their bank or wallet, ask for proof of payment and open a case.
 not-found-customer = We could not find a payment with reference { $reference }. Please check the reference. If money has left your bank account or wallet, contact support with proof of payment (a bank statement or transaction hash).
 
+## below_minimum
+
+below-minimum-not-deposit = Not a deposit ({ $kind }): deposit minimums do not apply.
+below-minimum-none = No minimum deposit is set for { $asset } on { $network }.
+below-minimum-met = { $amount } { $asset } meets the minimum deposit of { $minimum } { $asset } on { $network }.
+below-minimum-detail = The deposit of { $amount } { $asset } is below the minimum deposit of { $minimum } { $asset } on { $network }, so it was not credited automatically.
+below-minimum-summary = { $amount } { $asset } is below the { $minimum } { $asset } minimum on { $network } and was not credited. { $action ->
+    [request_recovery] The customer should file a recovery request with the TxID; the funds can only be credited by hand.
+   *[contact_support] Open a recovery case with the TxID where the platform recovers such deposits, and tell the customer whether it can be done.
+}
+below-minimum-customer = Your deposit of { $amount } { $asset } is below the minimum deposit of { $minimum } { $asset } on { $network }, so it could not be credited automatically. { $action ->
+    [request_recovery] Please submit a recovery request in the app with the transaction hash (TxID).
+   *[contact_support] Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.
+}
+
 ## account_frozen
 
 frozen-active = The account is active: nothing blocks this transaction.

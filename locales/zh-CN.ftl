@@ -57,6 +57,21 @@ not-found-created-later = 评估时间点不存在参考号为 { $reference } �
 not-found-summary = 请客户核对参考号。该笔付款可能从未到达平台（例如提交时网络故障）；如果资金已从客户的银行账户或钱包转出，请索取付款凭证并立案处理。
 not-found-customer = 我们未找到参考号为 { $reference } 的付款。请核对参考号。如果资金已从您的银行账户或钱包转出，请携带付款凭证（银行流水或交易哈希）联系客服。
 
+## below_minimum
+
+below-minimum-not-deposit = 不是充值（{ $kind }），不适用最低充值金额。
+below-minimum-none = { $network } 上的 { $asset } 未设置最低充值金额。
+below-minimum-met = { $amount } { $asset } 已达到 { $network } 上 { $asset } 的最低充值金额 { $minimum } { $asset }。
+below-minimum-detail = 该笔充值 { $amount } { $asset } 低于 { $network } 上的最低充值金额 { $minimum } { $asset }，因此未自动入账。
+below-minimum-summary = { $amount } { $asset } 低于 { $network } 上 { $minimum } { $asset } 的最低充值金额，未入账。{ $action ->
+    [request_recovery] 请客户凭交易哈希（TxID）提交找回申请；此类资金只能人工入账。
+   *[contact_support] 如平台支持找回此类充值，请凭交易哈希（TxID）提交找回工单，并告知客户能否找回。
+}
+below-minimum-customer = 您充值的 { $amount } { $asset } 低于 { $network } 网络的最低充值金额（{ $minimum } { $asset }），因此未能自动到账。{ $action ->
+    [request_recovery] 请在 App 内提交找回申请，并附上交易哈希（TxID）。
+   *[contact_support] 请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。
+}
+
 ## account_frozen
 
 frozen-active = 账户状态正常：没有任何限制阻止此交易。

@@ -19,6 +19,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-MISMATCH", "CAUSE_INPUT_MISMATCH"),
     ("DEMO-REJECTED", "CAUSE_REJECTED"),
     ("DEMO-NOT-FOUND", "CAUSE_NOT_FOUND"),
+    ("DEMO-BELOW-MIN", "CAUSE_BELOW_MINIMUM"),
 ];
 
 /// The demo facts as of `now`.
@@ -166,6 +167,23 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "SEPA",
                 "EUR",
                 120_000,
+            )
+        }),
+        // 5 USDT where ETH takes deposits of USDT from 10.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 12,
+            created_at: ago(20),
+            completed_at: Some(ago(17)),
+            destination: "0xdAC17F958D2ee523a2206206994597C13D831ec7".into(),
+            tx_hash: "0x3b1f0c6d2e8a4f5b9c7d1e0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c".into(),
+            ..base(
+                "DEMO-BELOW-MIN",
+                "acct-demo-0008",
+                Deposit,
+                "ETH",
+                "USDT",
+                500,
             )
         }),
         Fact::NetworkCondition(NetworkCondition {

@@ -35,8 +35,9 @@ const EVM_ADDRESS: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
 const IBAN: &str = "DE89 3704 0044 0532 0130 00";
 
 /// The rules in precedence order, as every diagnosis must list its findings.
-const RULE_ORDER: [&str; 8] = [
+const RULE_ORDER: &[&str] = &[
     "not_found",
+    "below_minimum",
     "account_frozen",
     "rejected",
     "input_mismatch",
@@ -111,6 +112,44 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-halt", "TRON", "22 09:00"))
             .expect(Maintenance, Action::Wait).contributing(&[NotFound])
             .no_resolution().recheck_at("22 10:30"),
+
+        // BELOW_MINIMUM: deposits smaller than their network's minimum for the asset.
+        case("a_bitcoin_deposit_below_the_minimum_is_not_credited_and_goes_to_support", "22 11:00")
+            .tx(tx("22 10:00").amount("0.00005").completed("22 10:30"))
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[NoIncident])
+            .no_resolution().no_recheck()
+            .evidence("below_minimum", "amount", "0.00005")
+            .evidence("below_minimum", "min_deposit", "0.0001")
+            .summary_says("0.00005 BTC is below the 0.0001 BTC minimum on BTC and was not credited. Open a recovery case")
+            .customer_hears("Your deposit of 0.00005 BTC is below the minimum deposit of 0.0001 BTC on BTC, so it could not be credited automatically. Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.")
+            .customer_hears_in("zh-CN", "您充值的 0.00005 BTC 低于 BTC 网络的最低充值金额（0.0001 BTC），因此未能自动到账。请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。"),
+        case("a_usdt_deposit_still_confirming_below_the_minimum_will_not_be_credited", "22 10:01")
+            .tx(tx("22 10:00").on("ETH", "USDT").amount("9.99"))
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .no_resolution()
+            .evidence("below_minimum", "min_deposit", "10")
+            .customer_hears_in("zh-CN", "您充值的 9.99 USDT 低于 ETH 网络的最低充值金额（10 USDT）"),
+        case("a_deposit_of_exactly_the_minimum_is_credited", "22 11:00")
+            .tx(tx("22 10:00").amount("0.00010").completed("22 10:30"))
+            .expect(NoIncident, Action::None)
+            .evidence("below_minimum", "min_deposit", "0.0001")
+            .detail_says("below_minimum", "0.00010 BTC meets the minimum deposit of 0.0001 BTC on BTC"),
+        case("a_withdrawal_smaller_than_the_deposit_minimum_is_not_held_to_it", "22 11:00")
+            .tx(tx("22 10:00").kind(Withdrawal).amount("0.00005").completed("22 10:30"))
+            .expect(NoIncident, Action::None)
+            .lacks("below_minimum", "min_deposit"),
+        case("an_asset_without_a_minimum_on_its_network_is_credited_however_small", "22 10:01")
+            .tx(tx("22 10:00").on("ETH", "USDC").amount("0.01"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .detail_says("below_minimum", "No minimum deposit is set for USDC on ETH"),
+        // A deposit below the minimum stays uncredited whatever else holds it.
+        case("a_deposit_below_the_minimum_outranks_a_frozen_account", "22 10:05")
+            .tx(tx("22 10:00").amount("0.00005"))
+            .history([frozen(IdentityUnverified, "22 08:00")])
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[AccountFrozen, ConfirmationDelay]),
+        case("a_deposit_below_the_minimum_outranks_a_short_payment_of_its_order", "22 10:01")
+            .tx(tx("22 10:00").on("ETH", "USDT").amount("5").expecting(want().amount("6")))
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[InputMismatch, ConfirmationDelay]),
 
         // ACCOUNT_FROZEN: every freeze reason, restrictions, and completed transactions.
         case("an_account_frozen_for_missing_identity_verification_holds_the_deposit_until_verified", "22 10:05")
@@ -735,9 +774,12 @@ fn the_shipped_rules_load_and_diagnose_every_network_they_name() {
     let networks = shipped.networks();
     assert!(!networks.is_empty());
     for (network, _) in networks {
-        // A deposit a second old on that network (with the memo some networks need) is within
-        // its normal time.
-        let deposit = tx("22 10:00").on(network, "USDT").memo("104729");
+        // A deposit a second old on that network (with the memo some networks need, and above
+        // every minimum) is within its normal time.
+        let deposit = tx("22 10:00")
+            .on(network, "USDT")
+            .amount("1000")
+            .memo("104729");
         let row = case("a_fresh_deposit", "22 10:00:01").tx(deposit);
         let diagnosis = engine::evaluate(&shipped, REFERENCE, &row.claim, &row.facts, row.as_of);
         assert_eq!(
@@ -745,6 +787,42 @@ fn the_shipped_rules_load_and_diagnose_every_network_they_name() {
             "{network}: {diagnosis:#?}"
         );
     }
+}
+
+#[test]
+fn a_policy_of_request_recovery_has_the_customer_file_the_recovery_of_a_deposit_below_the_minimum()
+{
+    let shipped_action = r#"below_minimum_action = "contact_support""#;
+    let fixture = include_str!("fixtures/rules.toml");
+    assert!(fixture.contains(shipped_action));
+    let rules = RuleSet::parse(&fixture.replace(
+        shipped_action,
+        r#"below_minimum_action = "request_recovery""#,
+    ))
+    .expect("the changed rules load");
+    let row = case("a_dust_deposit", "22 11:00").tx(tx("22 10:00").amount("0.00005"));
+    let d = engine::evaluate(&rules, REFERENCE, &row.claim, &row.facts, row.as_of);
+    assert_eq!(
+        (d.cause, d.next_step.action),
+        (BelowMinimum, Action::RequestRecovery)
+    );
+    let catalog = Catalog::load().expect("the shipped catalogs load");
+    let heard = |tag| {
+        catalog
+            .try_render(Catalog::negotiate(tag), &d.customer_message)
+            .expect("renders")
+    };
+    assert_eq!(
+        heard("en"),
+        "Your deposit of 0.00005 BTC is below the minimum deposit of 0.0001 BTC on BTC, so it \
+         could not be credited automatically. Please submit a recovery request in the app with \
+         the transaction hash (TxID)."
+    );
+    assert_eq!(
+        heard("zh-CN"),
+        "您充值的 0.00005 BTC 低于 BTC 网络的最低充值金额（0.0001 BTC），因此未能自动到账。\
+         请在 App 内提交找回申请，并附上交易哈希（TxID）。"
+    );
 }
 
 #[test]
@@ -800,6 +878,18 @@ fn run(rules: &RuleSet, catalog: &Catalog, row: &Scenario) -> Vec<String> {
             Ok(message) if message.contains(phrase) => {}
             rendered => problems.push(format!(
                 "customer message should say {phrase:?}, got {rendered:?}"
+            )),
+        }
+    }
+    for (tag, phrase) in &row.heard_in {
+        let locale = Catalog::negotiate(tag);
+        if locale.tag() != *tag {
+            problems.push(format!("no locale {tag}"));
+        }
+        match catalog.try_render(locale, &diagnosis.customer_message) {
+            Ok(message) if message.contains(phrase) => {}
+            rendered => problems.push(format!(
+                "customer message ({tag}) should say {phrase:?}, got {rendered:?}"
             )),
         }
     }
@@ -1027,6 +1117,8 @@ struct Scenario {
     summary_says: Option<&'static str>,
     /// A phrase the English customer message must contain.
     customer_hears: Option<&'static str>,
+    /// (locale tag, phrase) that the customer message in that locale must contain.
+    heard_in: Vec<(&'static str, &'static str)>,
     /// (rule, phrase) that the rule's English finding detail must contain.
     details_say: Vec<(&'static str, &'static str)>,
 }
@@ -1047,6 +1139,7 @@ fn case(name: &'static str, as_of: &str) -> Scenario {
         absent_evidence: Vec::new(),
         summary_says: None,
         customer_hears: None,
+        heard_in: Vec::new(),
         details_say: Vec::new(),
     }
 }
@@ -1129,6 +1222,11 @@ impl Scenario {
 
     fn customer_hears(mut self, phrase: &'static str) -> Self {
         self.customer_hears = Some(phrase);
+        self
+    }
+
+    fn customer_hears_in(mut self, tag: &'static str, phrase: &'static str) -> Self {
+        self.heard_in.push((tag, phrase));
         self
     }
 

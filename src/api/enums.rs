@@ -65,6 +65,7 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     Rejected <=> Rejected,
     NotFound <=> NotFound,
     Undetermined <=> Undetermined,
+    BelowMinimum <=> BelowMinimum,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,

@@ -27,6 +27,8 @@ pub enum Cause {
     Rejected,
     /// No such transaction reached the platform.
     NotFound,
+    /// A deposit smaller than its network's minimum for the asset: not credited.
+    BelowMinimum,
     /// Nothing explains it.
     Undetermined,
 }

@@ -3,11 +3,17 @@
 //! The shipped defaults live in `config/rules.toml` and are compiled in; `--rules FILE` replaces
 //! them. The ruleset version is derived from the file's bytes, so it changes whenever the rules do.
 
+use super::diagnosis::Action;
 use crate::triage::policy::{TriageFile, TriagePolicy};
 use chrono::TimeDelta;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 /// The rules file shipped with paydiag.
 pub const DEFAULT_RULES: &str = include_str!("../../config/rules.toml");
@@ -36,6 +42,24 @@ impl AddressFormat {
                 strip(a).eq_ignore_ascii_case(&strip(b))
             }
         }
+    }
+}
+
+/// An amount of money in the rules file, written as a decimal string (`"0.0001"`): never a
+/// float, so that a minimum is exactly what was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Amount(pub Decimal);
+
+impl TryFrom<String> for Amount {
+    type Error = String;
+
+    fn try_from(written: String) -> Result<Self, Self::Error> {
+        Decimal::from_str_exact(&written)
+            .ok()
+            .filter(|d| *d > Decimal::ZERO)
+            .map(Amount)
+            .ok_or_else(|| format!("{written:?} is not a positive decimal string such as \"0.5\""))
     }
 }
 
@@ -69,6 +93,14 @@ pub struct NetworkPolicy {
     /// read as this network in claims.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The assets the platform supports on this network (codes, upper-cased at load): a deposit
+    /// of any other is not credited. Unset = not checked (every asset is taken).
+    #[serde(default)]
+    pub assets: Option<Vec<String>>,
+    /// The smallest deposit credited, per asset code (upper-cased at load); an asset without an
+    /// entry has no minimum.
+    #[serde(default)]
+    pub min_deposit: BTreeMap<String, Amount>,
 }
 
 impl NetworkPolicy {
@@ -79,6 +111,30 @@ impl NetworkPolicy {
             Some(interval) => interval.saturating_mul(self.required_confirmations),
             None => self.processing_time.unwrap_or_default(),
         }
+    }
+
+    /// Whether the platform takes deposits of `asset` (upper-case) on this network.
+    pub fn supports(&self, asset: &str) -> bool {
+        self.assets
+            .as_ref()
+            .is_none_or(|assets| assets.iter().any(|a| a == asset))
+    }
+
+    /// The smallest deposit of `asset` (upper-case) credited on this network, if it has one.
+    pub fn min_deposit(&self, asset: &str) -> Option<Decimal> {
+        self.min_deposit.get(asset).map(|a| a.0)
+    }
+
+    /// The policy with its asset codes upper-cased, as every code is compared.
+    fn normalized(mut self) -> Self {
+        if let Some(assets) = &mut self.assets {
+            assets.iter_mut().for_each(|a| a.make_ascii_uppercase());
+        }
+        self.min_deposit = std::mem::take(&mut self.min_deposit)
+            .into_iter()
+            .map(|(asset, minimum)| (asset.to_ascii_uppercase(), minimum))
+            .collect();
+        self
     }
 }
 
@@ -101,7 +157,21 @@ pub struct Settings {
     /// confirm in seconds, a stall factor alone would escalate deposits still being credited.
     #[serde(default, with = "humantime_serde")]
     pub min_stall_after: Duration,
+    /// What the customer is told to do about a deposit below its network's minimum:
+    /// `contact_support` (support recovers it, where the platform offers that) or
+    /// `request_recovery` (the customer files the request in the app).
+    #[serde(default = "contact_support")]
+    pub below_minimum_action: Action,
 }
+
+/// The shipped `below_minimum_action`.
+fn contact_support() -> Action {
+    Action::ContactSupport
+}
+
+/// The actions a policy may choose for a deposit that cannot be credited as it is: either way
+/// its funds are recovered by hand, only who starts the request differs.
+const RECOVERY_ACTIONS: [Action; 2] = [Action::ContactSupport, Action::RequestRecovery];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,7 +226,7 @@ impl RuleSet {
         let networks: foldhash::HashMap<String, NetworkPolicy> = file
             .networks
             .into_iter()
-            .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
+            .map(|(name, policy)| (name.to_ascii_uppercase(), policy.normalized()))
             .collect();
         let mut aliases = foldhash::HashMap::default();
         for (code, policy) in &networks {
@@ -181,7 +251,7 @@ impl RuleSet {
         let rules = Self {
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
-            fallback: file.fallback,
+            fallback: file.fallback.normalized(),
             networks,
             aliases,
             triage: Arc::new(TriagePolicy::new(triage).map_err(RulesError::Invalid)?),
@@ -200,6 +270,11 @@ impl RuleSet {
         if !valid_stall_factor(self.settings.stall_factor) {
             return Err(RulesError::Invalid(
                 "settings.stall_factor must be >= 1".into(),
+            ));
+        }
+        if !RECOVERY_ACTIONS.contains(&self.settings.below_minimum_action) {
+            return Err(RulesError::Invalid(
+                "settings.below_minimum_action must be contact_support or request_recovery".into(),
             ));
         }
         let all = std::iter::once(("fallback", &self.fallback))
@@ -298,6 +373,15 @@ fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError>
     if policy.business_days && policy.processing_time.is_none() {
         return invalid("business_days applies only to rails with a processing_time");
     }
+    if let Some(stray) = policy
+        .min_deposit
+        .keys()
+        .find(|asset| !policy.supports(asset))
+    {
+        return invalid(&format!(
+            "min_deposit names {stray}, which is not among the network's assets"
+        ));
+    }
     match policy.stall_factor {
         Some(f) if !valid_stall_factor(f) => invalid("stall_factor must be >= 1"),
         _ => Ok(()),
@@ -339,5 +423,56 @@ mod tests {
             let refused = RuleSet::parse(&with(aliases)).expect_err(aliases);
             assert!(refused.to_string().contains(says), "{refused}");
         }
+    }
+
+    /// The shipped rules with `line` added to the CARD rail's policy.
+    fn with_card(line: &str) -> String {
+        DEFAULT_RULES.replacen(
+            "[networks.CARD]\n",
+            &format!("[networks.CARD]\n{line}\n"),
+            1,
+        )
+    }
+
+    #[test]
+    fn minimum_deposits_are_positive_decimal_strings_per_asset_in_any_case() {
+        let shipped = RuleSet::shipped();
+        let btc = shipped.policy("BTC").policy;
+        assert_eq!(btc.min_deposit("BTC"), Some(Decimal::new(1, 4)));
+        assert_eq!(btc.min_deposit("USDT"), None);
+        let card = RuleSet::parse(&with_card(r#"min_deposit = { eur = "5.00" }"#)).expect("loads");
+        assert_eq!(
+            card.policy("CARD").policy.min_deposit("EUR"),
+            Some(Decimal::new(500, 2))
+        );
+        for (line, says) in [
+            (r#"min_deposit = { EUR = 5 }"#, "invalid type"),
+            (
+                r#"min_deposit = { EUR = "0" }"#,
+                r#""0" is not a positive decimal string"#,
+            ),
+            (
+                r#"min_deposit = { EUR = "-1" }"#,
+                "is not a positive decimal string",
+            ),
+            (
+                r#"min_deposit = { EUR = "ten" }"#,
+                "is not a positive decimal string",
+            ),
+        ] {
+            let refused = RuleSet::parse(&with_card(line)).expect_err(line);
+            assert!(refused.to_string().contains(says), "{line}: {refused}");
+        }
+        let wait = DEFAULT_RULES.replacen(
+            r#"below_minimum_action = "contact_support""#,
+            r#"below_minimum_action = "wait""#,
+            1,
+        );
+        let refused = RuleSet::parse(&wait).expect_err("wait recovers nothing");
+        assert_eq!(
+            refused.to_string(),
+            "rules file is not valid: settings.below_minimum_action must be contact_support or \
+             request_recovery"
+        );
     }
 }

@@ -13,6 +13,7 @@ use super::{
 };
 
 mod account_frozen;
+mod below_minimum;
 mod confirmation_delay;
 mod confirmation_stalled;
 mod input_mismatch;
@@ -39,6 +40,11 @@ pub static RULES: &[Rule] = &[
         name: "not_found",
         cause: Cause::NotFound,
         evaluate: not_found::evaluate,
+    },
+    Rule {
+        name: "below_minimum",
+        cause: Cause::BelowMinimum,
+        evaluate: below_minimum::evaluate,
     },
     Rule {
         name: "account_frozen",

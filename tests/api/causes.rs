@@ -1,0 +1,80 @@
+//! The causes a support desk meets besides the classic delays, over a real server: each one's
+//! facts go in through `FactService` as a caller sends them, and come back out of `Diagnose` with
+//! its cause, action, times and texts in both locales.
+
+use crate::helpers::{TestApp, at, spawn_app, transaction};
+use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
+
+/// `reference` diagnosed at `as_of` in `locale`.
+async fn diagnose_in(
+    app: &mut TestApp,
+    reference: &str,
+    as_of: chrono::DateTime<chrono::Utc>,
+    locale: &str,
+) -> pb::Diagnosis {
+    app.diagnosis
+        .diagnose(pb::DiagnoseRequest {
+            reference: reference.into(),
+            as_of: Some(timestamp(as_of)),
+            locale: locale.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("diagnose")
+        .into_inner()
+}
+
+/// The evidence `key` of the finding of `rule`.
+fn evidence<'d>(d: &'d pb::Diagnosis, rule: &str, key: &str) -> Option<&'d str> {
+    let finding = d.findings.iter().find(|f| f.rule == rule)?;
+    finding.evidence.get(key).map(String::as_str)
+}
+
+/// A deposit of `amount` `asset` on `network` that arrived at `t0` plus two minutes.
+fn deposit(reference: &str, network: &str, asset: &str, amount: &str) -> pb::Transaction {
+    pb::Transaction {
+        kind: pb::TransactionKind::Deposit.into(),
+        network: network.into(),
+        asset: asset.into(),
+        amount: amount.into(),
+        status: pb::TransactionStatus::Completed.into(),
+        confirmations: 12,
+        completed_at: Some(timestamp(at(2))),
+        ..transaction(reference)
+    }
+}
+
+#[tokio::test]
+async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support() {
+    let mut app = spawn_app().await;
+    app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "9.5"))
+        .await;
+
+    let en = diagnose_in(&mut app, "DEP-DUST", at(5), "en").await;
+    let zh = diagnose_in(&mut app, "DEP-DUST", at(5), "zh-CN").await;
+
+    for d in [&en, &zh] {
+        assert_eq!(d.cause(), pb::Cause::BelowMinimum);
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.action(), pb::Action::ContactSupport);
+        assert_eq!((step.recheck_at, step.expected_resolution_at), (None, None));
+        assert_eq!(evidence(d, "below_minimum", "min_deposit"), Some("10"));
+        assert_eq!(evidence(d, "below_minimum", "amount"), Some("9.5"));
+    }
+    assert_eq!(
+        en.customer_message,
+        "Your deposit of 9.5 USDT is below the minimum deposit of 10 USDT on ETH, so it could \
+         not be credited automatically. Please contact support with the transaction hash (TxID), \
+         and we will check whether it can be recovered."
+    );
+    assert_eq!(
+        zh.customer_message,
+        "您充值的 9.5 USDT 低于 ETH 网络的最低充值金额（10 USDT），因此未能自动到账。\
+         请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。"
+    );
+    // The same deposit at the minimum is credited.
+    app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "10.00"))
+        .await;
+    let credited = diagnose_in(&mut app, "DEP-DUST", at(5), "en").await;
+    assert_eq!(credited.cause(), pb::Cause::NoIncident);
+}
