@@ -59,6 +59,21 @@ not-found-created-later = No transaction with reference { $reference } existed a
 not-found-summary = Ask the customer to check the reference. The payment may never have reached the platform (for example, a network failure when it was submitted); if money left their bank or wallet, ask for proof of payment and open a case.
 not-found-customer = We could not find a payment with reference { $reference }. Please check the reference. If money has left your bank account or wallet, contact support with proof of payment (a bank statement or transaction hash).
 
+## unsupported_asset
+
+unsupported-asset-not-deposit = Not a deposit ({ $kind }): only deposits are checked against the assets a network takes.
+unsupported-asset-unlisted = { $network } lists no assets, so every asset is taken.
+unsupported-asset-supported = { $asset } is taken on { $network }.
+unsupported-asset-detail = { $asset } is not taken on { $network } (it takes { $supported }), so the deposit was not credited.
+unsupported-asset-summary = The customer deposited { $asset } on { $network }, which takes only { $supported }: the funds were not credited and can only be recovered by hand, if at all. { $action ->
+    [contact_support] Open a recovery case with the TxID and the address it was sent to, and tell the customer whether it can be done.
+   *[request_recovery] The customer should file a recovery request with the TxID; do not promise that it will succeed.
+}
+unsupported-asset-customer = Your deposit of { $amount } { $asset } was sent on { $network }, where we do not support { $asset }, so it could not be credited automatically. { $action ->
+    [contact_support] Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.
+   *[request_recovery] Please submit a recovery request in the app with the transaction hash (TxID); we will let you know whether it can be recovered.
+}
+
 ## below_minimum
 
 below-minimum-not-deposit = Not a deposit ({ $kind }): deposit minimums do not apply.

@@ -57,6 +57,21 @@ not-found-created-later = 评估时间点不存在参考号为 { $reference } �
 not-found-summary = 请客户核对参考号。该笔付款可能从未到达平台（例如提交时网络故障）；如果资金已从客户的银行账户或钱包转出，请索取付款凭证并立案处理。
 not-found-customer = 我们未找到参考号为 { $reference } 的付款。请核对参考号。如果资金已从您的银行账户或钱包转出，请携带付款凭证（银行流水或交易哈希）联系客服。
 
+## unsupported_asset
+
+unsupported-asset-not-deposit = 不是充值（{ $kind }）：只有充值需要核对网络支持的币种。
+unsupported-asset-unlisted = { $network } 未列出支持的币种，视为支持所有币种。
+unsupported-asset-supported = { $network } 支持 { $asset }。
+unsupported-asset-detail = { $network } 不支持 { $asset }（仅支持 { $supported }），因此该笔充值未入账。
+unsupported-asset-summary = 客户通过 { $network } 充值了 { $asset }，但该网络仅支持 { $supported }：资金未入账，只能人工找回，且不一定能找回。{ $action ->
+    [contact_support] 请凭交易哈希（TxID）和收款地址提交找回工单，并告知客户能否找回。
+   *[request_recovery] 请客户凭交易哈希（TxID）提交找回申请；不要向客户承诺一定能找回。
+}
+unsupported-asset-customer = 我们暂不支持通过 { $network } 网络充值 { $asset }，您的这笔 { $amount } { $asset } 充值因此未能自动到账。{ $action ->
+    [contact_support] 请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。
+   *[request_recovery] 请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。
+}
+
 ## below_minimum
 
 below-minimum-not-deposit = 不是充值（{ $kind }），不适用最低充值金额。

@@ -20,6 +20,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-REJECTED", "CAUSE_REJECTED"),
     ("DEMO-NOT-FOUND", "CAUSE_NOT_FOUND"),
     ("DEMO-BELOW-MIN", "CAUSE_BELOW_MINIMUM"),
+    ("DEMO-UNSUPPORTED", "CAUSE_UNSUPPORTED_ASSET"),
 ];
 
 /// The demo facts as of `now`.
@@ -184,6 +185,23 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "ETH",
                 "USDT",
                 500,
+            )
+        }),
+        // USDC sent on TRON, which takes only TRX and USDT.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 19,
+            created_at: ago(25),
+            completed_at: Some(ago(24)),
+            destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".into(),
+            tx_hash: "7c2d9e4f1a3b5c6d8e0f2a4b6c8d0e1f3a5b7c9d1e2f4a6b8c0d2e4f6a8b0c1d".into(),
+            ..base(
+                "DEMO-UNSUPPORTED",
+                "acct-demo-0009",
+                Deposit,
+                "TRON",
+                "USDC",
+                20_000,
             )
         }),
         Fact::NetworkCondition(NetworkCondition {

@@ -37,6 +37,7 @@ const IBAN: &str = "DE89 3704 0044 0532 0130 00";
 /// The rules in precedence order, as every diagnosis must list its findings.
 const RULE_ORDER: &[&str] = &[
     "not_found",
+    "unsupported_asset",
     "below_minimum",
     "account_frozen",
     "rejected",
@@ -112,6 +113,48 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-halt", "TRON", "22 09:00"))
             .expect(Maintenance, Action::Wait).contributing(&[NotFound])
             .no_resolution().recheck_at("22 10:30"),
+
+        // UNSUPPORTED_ASSET: deposits of an asset their network does not take.
+        case("usdc_deposited_on_tron_which_takes_only_trx_and_usdt_needs_a_recovery", "22 11:00")
+            .tx(tx("22 10:00").on("TRON", "USDC").amount("200").completed("22 10:01"))
+            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[NoIncident])
+            .no_resolution().no_recheck()
+            .evidence("unsupported_asset", "asset", "USDC")
+            .evidence("unsupported_asset", "supported_assets", "TRX,USDT")
+            .evidence("unsupported_asset", "policy", "TRON")
+            .summary_says("which takes only TRX, USDT: the funds were not credited")
+            .customer_hears("Your deposit of 200 USDC was sent on TRON, where we do not support USDC, so it could not be credited automatically. Please submit a recovery request in the app with the transaction hash (TxID); we will let you know whether it can be recovered.")
+            .customer_hears_in("zh-CN", "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。"),
+        case("usdt_deposited_on_bitcoin_is_not_credited_while_it_confirms", "22 10:05")
+            .tx(tx("22 10:00").on("BTC", "USDT").amount("50"))
+            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[ConfirmationDelay])
+            .customer_hears_in("zh-CN", "我们暂不支持通过 BTC 网络充值 USDT"),
+        case("an_asset_its_network_takes_is_credited", "22 11:00")
+            .tx(tx("22 10:00").on("TRON", "USDT").amount("200").completed("22 10:01"))
+            .expect(NoIncident, Action::None)
+            .evidence("unsupported_asset", "supported_assets", "TRX,USDT")
+            .detail_says("unsupported_asset", "USDT is taken on TRON."),
+        case("a_network_listing_no_assets_takes_every_one", "22 10:05")
+            .tx(tx("22 10:00").on("DOGE", "DOGE").amount("200"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .lacks("unsupported_asset", "supported_assets")
+            .detail_says("unsupported_asset", "DOGE lists no assets, so every asset is taken."),
+        case("a_withdrawal_of_an_asset_the_network_does_not_take_is_not_an_unsupported_deposit", "22 11:00")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDC").completed("22 10:01"))
+            .expect(NoIncident, Action::None)
+            .lacks("unsupported_asset", "supported_assets"),
+        // An unsupported asset is never credited, whatever its amount or account.
+        case("an_unsupported_asset_outranks_a_deposit_below_the_minimum", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDC").amount("0.01"))
+            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[ConfirmationDelay]),
+        case("an_unsupported_asset_outranks_a_frozen_account_and_a_wrong_network", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDC").amount("200").expecting(want().network("ETH")))
+            .history([frozen(ComplianceReview, "22 08:00")])
+            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[AccountFrozen, InputMismatch, ConfirmationDelay]),
+        case("a_deposit_below_the_minimum_of_an_asset_its_network_takes_is_below_the_minimum", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "TRX").amount("0.5"))
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[ConfirmationDelay])
+            .evidence("unsupported_asset", "supported_assets", "TRX,USDT"),
 
         // BELOW_MINIMUM: deposits smaller than their network's minimum for the asset.
         case("a_bitcoin_deposit_below_the_minimum_is_not_credited_and_goes_to_support", "22 11:00")
@@ -773,11 +816,17 @@ fn the_shipped_rules_load_and_diagnose_every_network_they_name() {
     let shipped = RuleSet::shipped();
     let networks = shipped.networks();
     assert!(!networks.is_empty());
-    for (network, _) in networks {
-        // A deposit a second old on that network (with the memo some networks need, and above
-        // every minimum) is within its normal time.
+    for (network, policy) in networks {
+        // A deposit a second old on that network of an asset it takes (with the memo some
+        // networks need, and above every minimum) is within its normal time.
+        let asset = policy
+            .assets
+            .iter()
+            .flatten()
+            .next()
+            .map_or("USDT", String::as_str);
         let deposit = tx("22 10:00")
-            .on(network, "USDT")
+            .on(network, asset)
             .amount("1000")
             .memo("104729");
         let row = case("a_fresh_deposit", "22 10:00:01").tx(deposit);

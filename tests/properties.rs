@@ -182,14 +182,19 @@ fn on_chain(policy: &NetworkPolicy) -> bool {
     policy.block_interval.is_some()
 }
 
-/// An asset moved on the network: fiat on rails, tokens and coins on chains.
-fn asset_on(policy: &NetworkPolicy) -> impl Strategy<Value = String> + use<> {
+/// An asset moved on the network: mostly one the network takes (when it lists them), else
+/// fiat on rails and tokens and coins on chains, which it may not take.
+fn asset_on(policy: &NetworkPolicy) -> BoxedStrategy<String> {
     let assets: &[&str] = if on_chain(policy) {
         &["USDT", "USDC", "BTC", "ETH", "TRX", "XRP"]
     } else {
         &["EUR", "USD", "GBP"]
     };
-    select(assets).prop_map(String::from)
+    let any = select(assets).prop_map(String::from);
+    match policy.assets.clone().filter(|taken| !taken.is_empty()) {
+        Some(taken) => prop_oneof![3 => select(taken), 1 => any].boxed(),
+        None => any.boxed(),
+    }
 }
 
 /// A destination written the way the network writes addresses.

@@ -66,6 +66,7 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     NotFound <=> NotFound,
     Undetermined <=> Undetermined,
     BelowMinimum <=> BelowMinimum,
+    UnsupportedAsset <=> UnsupportedAsset,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,

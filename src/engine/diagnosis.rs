@@ -29,6 +29,8 @@ pub enum Cause {
     NotFound,
     /// A deposit smaller than its network's minimum for the asset: not credited.
     BelowMinimum,
+    /// A deposit of an asset its network does not take on the platform: not credited.
+    UnsupportedAsset,
     /// Nothing explains it.
     Undetermined,
 }

@@ -162,6 +162,16 @@ pub struct Settings {
     /// `request_recovery` (the customer files the request in the app).
     #[serde(default = "contact_support")]
     pub below_minimum_action: Action,
+    /// What the customer is told to do about a deposit of an asset its network does not take
+    /// (see `assets`): `request_recovery` (the customer files the request in the app) or
+    /// `contact_support`.
+    #[serde(default = "request_recovery")]
+    pub unsupported_asset_action: Action,
+}
+
+/// The shipped `unsupported_asset_action`.
+fn request_recovery() -> Action {
+    Action::RequestRecovery
 }
 
 /// The shipped `below_minimum_action`.
@@ -272,10 +282,18 @@ impl RuleSet {
                 "settings.stall_factor must be >= 1".into(),
             ));
         }
-        if !RECOVERY_ACTIONS.contains(&self.settings.below_minimum_action) {
-            return Err(RulesError::Invalid(
-                "settings.below_minimum_action must be contact_support or request_recovery".into(),
-            ));
+        for (name, action) in [
+            ("below_minimum_action", self.settings.below_minimum_action),
+            (
+                "unsupported_asset_action",
+                self.settings.unsupported_asset_action,
+            ),
+        ] {
+            if !RECOVERY_ACTIONS.contains(&action) {
+                return Err(RulesError::Invalid(format!(
+                    "settings.{name} must be contact_support or request_recovery"
+                )));
+            }
         }
         let all = std::iter::once(("fallback", &self.fallback))
             .chain(self.networks.iter().map(|(n, p)| (n.as_str(), p)));
@@ -435,6 +453,34 @@ mod tests {
     }
 
     #[test]
+    fn a_network_takes_the_assets_it_lists_in_any_case_or_every_asset_without_a_list() {
+        let shipped = RuleSet::shipped();
+        let tron = shipped.policy("TRON").policy;
+        assert!(tron.supports("USDT") && tron.supports("TRX"));
+        assert!(!tron.supports("USDC"));
+        assert!(shipped.policy("INTERNAL").policy.supports("ANYTHING"));
+        let lower = DEFAULT_RULES.replacen(
+            r#"assets = ["TRX", "USDT"]"#,
+            r#"assets = ["trx", "usdt"]"#,
+            1,
+        );
+        let rules = RuleSet::parse(&lower).expect("loads");
+        assert!(rules.policy("TRON").policy.supports("USDT"));
+        let refused = RuleSet::parse(&DEFAULT_RULES.replacen(
+            r#"unsupported_asset_action = "request_recovery""#,
+            r#"unsupported_asset_action = "none""#,
+            1,
+        ))
+        .expect_err("none recovers nothing");
+        assert!(
+            refused
+                .to_string()
+                .contains("settings.unsupported_asset_action must be contact_support or"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn minimum_deposits_are_positive_decimal_strings_per_asset_in_any_case() {
         let shipped = RuleSet::shipped();
         let btc = shipped.policy("BTC").policy;
@@ -463,6 +509,13 @@ mod tests {
             let refused = RuleSet::parse(&with_card(line)).expect_err(line);
             assert!(refused.to_string().contains(says), "{line}: {refused}");
         }
+        let stray = with_card(r#"min_deposit = { USDT = "1" }"#);
+        let refused = RuleSet::parse(&stray).expect_err("CARD does not take USDT");
+        assert_eq!(
+            refused.to_string(),
+            "rules file is not valid: network CARD: min_deposit names USDT, which is not among \
+             the network's assets"
+        );
         let wait = DEFAULT_RULES.replacen(
             r#"below_minimum_action = "contact_support""#,
             r#"below_minimum_action = "wait""#,

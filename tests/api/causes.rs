@@ -45,6 +45,37 @@ fn deposit(reference: &str, network: &str, asset: &str, amount: &str) -> pb::Tra
 }
 
 #[tokio::test]
+async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_request() {
+    let mut app = spawn_app().await;
+    app.put_transaction(deposit("DEP-USDC-TRON", "tron", "usdc", "200"))
+        .await;
+
+    let en = diagnose_in(&mut app, "DEP-USDC-TRON", at(5), "en").await;
+    let zh = diagnose_in(&mut app, "DEP-USDC-TRON", at(5), "zh-CN").await;
+
+    for d in [&en, &zh] {
+        assert_eq!(d.cause(), pb::Cause::UnsupportedAsset);
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.action(), pb::Action::RequestRecovery);
+        assert_eq!(
+            evidence(d, "unsupported_asset", "supported_assets"),
+            Some("TRX,USDT")
+        );
+    }
+    assert_eq!(
+        en.customer_message,
+        "Your deposit of 200 USDC was sent on TRON, where we do not support USDC, so it could not \
+         be credited automatically. Please submit a recovery request in the app with the \
+         transaction hash (TxID); we will let you know whether it can be recovered."
+    );
+    assert_eq!(
+        zh.customer_message,
+        "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。\
+         请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。"
+    );
+}
+
+#[tokio::test]
 async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support() {
     let mut app = spawn_app().await;
     app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "9.5"))

@@ -23,6 +23,7 @@ mod not_found;
 pub mod ownership;
 mod rejected;
 pub(crate) mod timing;
+mod unsupported_asset;
 
 /// One rule: a stable name, the cause it detects, and how to evaluate it.
 pub struct Rule {
@@ -40,6 +41,11 @@ pub static RULES: &[Rule] = &[
         name: "not_found",
         cause: Cause::NotFound,
         evaluate: not_found::evaluate,
+    },
+    Rule {
+        name: "unsupported_asset",
+        cause: Cause::UnsupportedAsset,
+        evaluate: unsupported_asset::evaluate,
     },
     Rule {
         name: "below_minimum",
