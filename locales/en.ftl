@@ -21,6 +21,10 @@ freeze-reason-abnormal_activity = unusual activity under review
 freeze-reason-identity_unverified = identity verification is missing or expired
 freeze-reason-user_requested = the customer asked for the freeze
 freeze-reason-compliance_review = a compliance review
+freeze-reason-password_reset = a password reset
+freeze-reason-two_factor_changed = a change of two-step verification
+freeze-reason-new_device = a sign-in from a new device
+freeze-reason-withdrawal_address_changed = a change of withdrawal address
 freeze-reason-unspecified = no recorded reason
 
 failure-reason-insufficient_balance = insufficient balance
@@ -93,6 +97,7 @@ below-minimum-customer = Your deposit of { $amount } { $asset } is below the min
 
 frozen-active = The account is active: nothing blocks this transaction.
 frozen-other-kinds = The account is restricted ({ $reason }), but not for { $kind }s.
+frozen-security-hold = The account is under a security hold after { $reason }, not a freeze: see the security hold rule.
 frozen-but-completed = The account is now frozen or restricted ({ $reason }), but this transaction had already completed, so it was not blocked.
 frozen-after-failure = The account is { $state } since { $since } ({ $reason }), after this transaction was rejected: the freeze did not cause the rejection.
 frozen-detail = The account is { $state } since { $since } ({ $reason }), which blocks this { $kind }.
@@ -113,6 +118,30 @@ frozen-customer-failed = { $reason ->
     [abnormal_login] Your { $kind } could not go through because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification and verify your identity, then try again.
    *[review] Your { $kind } could not go through because account { $account } needs a review by our support team. Please contact support.
 }
+
+## security_hold
+
+security-hold-none = No security hold is in force.
+security-hold-other-kinds = A security hold after { $trigger } is in force { $open ->
+    [yes] with no recorded end
+   *[no] until { $until }
+}, but it does not hold { $kind }s.
+security-hold-not-in-flight = A security hold after { $trigger } is in force { $open ->
+    [yes] with no recorded end
+   *[no] until { $until }
+}, but this { $kind } is no longer waiting, so the hold does not hold it.
+security-hold-detail = Held by a security hold after { $trigger } (since { $since }){ $open ->
+    [yes] , with no recorded end
+   *[no] {" "}until { $until }
+}: the { $kind } continues when the hold ends.
+security-hold-summary = { $open ->
+    [yes] Security hold after { $trigger } with no recorded end: ask the security team when it ends.
+   *[no] Wait until { $until }: withdrawals are held for security after { $trigger }, and the { $kind } continues when the hold ends.
+} Do not name the change to the customer. If they say they did not make it, treat the account as taken over and escalate to the security team.
+security-hold-customer = For your security, { $kind }s from your account are paused { $open ->
+    [yes] for a while
+   *[no] until { $until }
+} after a recent change to your account's security settings. Your { $kind } will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.
 
 ## rejected
 

@@ -19,6 +19,10 @@ freeze-reason-abnormal_activity = 异常活动审查
 freeze-reason-identity_unverified = 身份未验证或验证已过期
 freeze-reason-user_requested = 客户本人申请冻结
 freeze-reason-compliance_review = 合规审查
+freeze-reason-password_reset = 重置登录密码
+freeze-reason-two_factor_changed = 更改两步验证（2FA）
+freeze-reason-new_device = 新设备登录
+freeze-reason-withdrawal_address_changed = 更改提现地址
 freeze-reason-unspecified = 无记录原因
 
 failure-reason-insufficient_balance = 余额不足
@@ -91,6 +95,7 @@ below-minimum-customer = 您充值的 { $amount } { $asset } 低于 { $network }
 
 frozen-active = 账户状态正常：没有任何限制阻止此交易。
 frozen-other-kinds = 账户受限（{ $reason }），但不限制{ $kind }。
+frozen-security-hold = 账户因{ $reason }处于安全保护期，并非冻结：见安全保护期规则。
 frozen-but-completed = 账户目前被冻结或受限（{ $reason }），但此交易在此之前已完成，未受影响。
 frozen-after-failure = 账户自 { $since } 起处于{ $state }状态（{ $reason }），晚于此交易被拒绝的时间：冻结并非拒绝原因。
 frozen-detail = 账户自 { $since } 起处于{ $state }状态（{ $reason }），此笔{ $kind }因此被阻止。
@@ -111,6 +116,30 @@ frozen-customer-failed = { $reason ->
     [abnormal_login] 您的{ $kind }未能完成，因为我们发现账户 { $account } 存在异常登录。请重置密码、开启两步验证并完成身份验证后重试。
    *[review] 您的{ $kind }未能完成，因为账户 { $account } 需要客服团队审核。请联系客服。
 }
+
+## security_hold
+
+security-hold-none = 账户当前不在安全保护期内。
+security-hold-other-kinds = 账户因{ $trigger }处于安全保护期{ $open ->
+    [yes] （未记录结束时间）
+   *[no] （至 { $until }）
+}，但保护期不限制{ $kind }。
+security-hold-not-in-flight = 账户因{ $trigger }处于安全保护期{ $open ->
+    [yes] （未记录结束时间）
+   *[no] （至 { $until }）
+}，但该笔{ $kind }已不在处理中，不受影响。
+security-hold-detail = 账户自 { $since } 起因{ $trigger }处于安全保护期{ $open ->
+    [yes] ，未记录结束时间
+   *[no] ，至 { $until } 结束
+}：保护期结束后该笔{ $kind }将继续处理。
+security-hold-summary = { $open ->
+    [yes] 账户因{ $trigger }处于安全保护期，未记录结束时间：请向安全团队确认何时结束。
+   *[no] 请等待至 { $until }：账户因{ $trigger }处于安全保护期，{ $kind }暂停，保护期结束后将自动继续处理。
+}请勿向客户说明具体是哪项变更。如客户表示并非本人操作，请按账户被盗处理并上报安全团队。
+security-hold-customer = 为保障您的资金安全，由于您的账户近期变更了安全设置，{ $kind }功能将暂停{ $open ->
+    [yes] 一段时间
+   *[no] 至 { $until }
+}。届时您的这笔{ $kind }会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。
 
 ## rejected
 

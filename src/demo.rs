@@ -21,6 +21,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-NOT-FOUND", "CAUSE_NOT_FOUND"),
     ("DEMO-BELOW-MIN", "CAUSE_BELOW_MINIMUM"),
     ("DEMO-UNSUPPORTED", "CAUSE_UNSUPPORTED_ASSET"),
+    ("DEMO-SECURITY-HOLD", "CAUSE_SECURITY_HOLD"),
 ];
 
 /// The demo facts as of `now`.
@@ -203,6 +204,29 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "USDC",
                 20_000,
             )
+        }),
+        // A withdrawal made after a password reset: withdrawals are held for 24 h.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(3),
+            destination: "0x8ba1f109551bD432803012645Ac136ddd64DBA72".into(),
+            ..base(
+                "DEMO-SECURITY-HOLD",
+                "acct-demo-0010",
+                Withdrawal,
+                "ETH",
+                "USDT",
+                80_000,
+            )
+        }),
+        Fact::AccountStatus(AccountStatus {
+            account_id: "acct-demo-0010".into(),
+            state: AccountState::Restricted,
+            reason: Some(FreezeReason::PasswordReset),
+            restricted_kinds: vec![Withdrawal],
+            effective_from: ago(120),
+            effective_until: Some(ago(120) + TimeDelta::hours(24)),
+            note: "password reset by e-mail link".into(),
         }),
         Fact::NetworkCondition(NetworkCondition {
             network: "ETH".into(),

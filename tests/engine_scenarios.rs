@@ -40,6 +40,7 @@ const RULE_ORDER: &[&str] = &[
     "unsupported_asset",
     "below_minimum",
     "account_frozen",
+    "security_hold",
     "rejected",
     "input_mismatch",
     "maintenance",
@@ -250,6 +251,109 @@ fn scenarios() -> Vec<Scenario> {
             .history([frozen(AbnormalActivity, "22 10:04")])
             .expect(NoIncident, Action::None)
             .evidence("account_frozen", "reason", "abnormal_activity"),
+
+        // SECURITY_HOLD: withdrawals held for a set time after a change to the account's security.
+        case("a_withdrawal_during_a_security_hold_after_a_password_reset_waits_for_its_end", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("23 09:00").recheck_at("23 09:00")
+            .evidence("security_hold", "reason", "password_reset")
+            .evidence("security_hold", "effective_until", "2026-11-23T09:00:00Z")
+            .evidence("security_hold", "note", NOTE)
+            .detail_says("security_hold", "Held by a security hold after a password reset (since 2026-11-22 09:00 UTC) until 2026-11-23 09:00 UTC")
+            .detail_says("account_frozen", "under a security hold after a password reset, not a freeze")
+            .summary_says("Wait until 2026-11-23 09:00 UTC: withdrawals are held for security after a password reset")
+            .customer_hears("For your security, withdrawals from your account are paused until 2026-11-23 09:00 UTC after a recent change to your account's security settings. Your withdrawal will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.")
+            .customer_hears_in("zh-CN", "为保障您的资金安全，由于您的账户近期变更了安全设置，提现功能将暂停至")
+            .customer_hears_in("zh-CN", "届时您的这笔提现会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。"),
+        // Whatever set the hold off, the customer hears the same words.
+        case("a_security_hold_after_a_2fa_change_is_told_without_naming_the_change", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([hold(TwoFactorChanged, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .evidence("security_hold", "reason", "two_factor_changed")
+            .customer_hears("after a recent change to your account's security settings. Your withdrawal will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.")
+            .customer_hears_in("zh-CN", "届时您的这笔提现会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。"),
+        case("a_security_hold_after_a_new_device_is_told_without_naming_the_change", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([hold(NewDevice, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .evidence("security_hold", "reason", "new_device")
+            .customer_hears("after a recent change to your account's security settings. Your withdrawal will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.")
+            .customer_hears_in("zh-CN", "届时您的这笔提现会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。"),
+        case("a_security_hold_after_a_new_withdrawal_address_holds_transfers_too", "22 10:05")
+            .tx(tx("22 10:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .history([hold(WithdrawalAddressChanged, &[Withdrawal, Transfer], "22 09:00", "23 09:00")])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("23 09:00")
+            .evidence("security_hold", "restricted_kinds", "withdrawal,transfer")
+            .customer_hears("For your security, transfers from your account are paused until 2026-11-23 09:00 UTC")
+            .customer_hears_in("zh-CN", "由于您的账户近期变更了安全设置，转账功能将暂停至"),
+        case("a_security_hold_on_withdrawals_does_not_hold_a_deposit", "22 10:05")
+            .tx(tx("22 10:00"))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(ConfirmationDelay, Action::Wait)
+            .detail_says("security_hold", "A security hold after a password reset is in force until 2026-11-23 09:00 UTC, but it does not hold deposits."),
+        case("a_withdrawal_completed_before_the_hold_began_is_not_held", "22 10:05")
+            .tx(tx("22 08:00").kind(Withdrawal).completed("22 08:40"))
+            .history([hold(NewDevice, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(NoIncident, Action::None)
+            .evidence("security_hold", "reason", "new_device"),
+        case("a_withdrawal_rejected_during_a_hold_is_explained_by_its_rejection", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).failed(LimitExceeded))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(Rejected, Action::CorrectAndRetry)
+            .detail_says("security_hold", "but this withdrawal is no longer waiting"),
+        // As-of replay: a diagnosis as of T uses the hold as it stood at T.
+        case("a_hold_in_force_at_the_evaluation_time_applies_although_it_was_lifted_early_later", "22 14:20")
+            .tx(tx("22 14:00").kind(Withdrawal))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00"), active("22 14:30")])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("23 09:00"),
+        case("a_hold_lifted_early_before_the_evaluation_time_no_longer_holds_the_withdrawal", "22 14:35")
+            .tx(tx("22 14:00").kind(Withdrawal))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00"), active("22 14:30")])
+            .expect(ConfirmationDelay, Action::Wait)
+            .detail_says("security_hold", "No security hold is in force."),
+        case("a_hold_extended_after_the_evaluation_time_ends_as_it_was_announced_then", "22 11:05")
+            .tx(tx("22 11:00").kind(Withdrawal))
+            .history([
+                hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00"),
+                hold(NewDevice, &[Withdrawal], "22 12:00", "23 12:00"),
+            ])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("23 09:00")
+            .evidence("security_hold", "reason", "password_reset"),
+        case("a_hold_extended_before_the_evaluation_time_ends_at_its_new_end", "22 12:05")
+            .tx(tx("22 11:00").kind(Withdrawal))
+            .history([
+                hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00"),
+                hold(NewDevice, &[Withdrawal], "22 12:00", "23 12:00"),
+            ])
+            .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
+            .resolves_at("23 12:00").recheck_at("23 12:00")
+            .evidence("security_hold", "reason", "new_device"),
+        case("a_hold_that_ended_before_the_evaluation_time_no_longer_applies", "23 09:05")
+            .tx(tx("23 09:00").kind(Withdrawal))
+            .history([hold(TwoFactorChanged, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(ConfirmationDelay, Action::Wait),
+        // Precedence around the hold.
+        case("a_security_hold_outranks_maintenance_on_the_withdrawals_network", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT"))
+            .history([hold(WithdrawalAddressChanged, &[Withdrawal], "22 09:00", "23 09:00")])
+            .window(window("tron-halt", "TRON", "22 09:30"))
+            .expect(SecurityHold, Action::Wait).contributing(&[Maintenance, ConfirmationDelay])
+            .resolves_at("23 09:00"),
+        case("a_security_hold_outranks_a_customers_misremembered_amount", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal))
+            .history([hold(NewDevice, &[Withdrawal], "22 09:00", "23 09:00")])
+            .claim(claim().amount("0.4"))
+            .expect(SecurityHold, Action::Wait).contributing(&[InputMismatch, ConfirmationDelay]),
+        case("a_deposit_below_the_minimum_outranks_a_hold_on_deposits", "22 10:05")
+            .tx(tx("22 10:00").amount("0.00005"))
+            .history([hold(NewDevice, &[Deposit, Withdrawal], "22 09:00", "23 09:00")])
+            .expect(BelowMinimum, Action::ContactSupport).contributing(&[SecurityHold, ConfirmationDelay]),
 
         // As-of replay of the account status history.
         case("a_freeze_in_force_at_the_evaluation_time_applies_although_it_was_lifted_later", "21 10:05")
@@ -1106,9 +1210,14 @@ fn message_ids(text: &Text) -> Vec<&'static str> {
 
 /// What a customer message must never contain in `locale`.
 fn secrets(catalog: &Catalog, locale: Locale) -> Vec<String> {
+    // Which change set a security hold off is never named either: only the generic wording.
     let undisclosed = [
         "freeze-reason-abnormal_activity",
         "freeze-reason-compliance_review",
+        "freeze-reason-password_reset",
+        "freeze-reason-two_factor_changed",
+        "freeze-reason-new_device",
+        "freeze-reason-withdrawal_address_changed",
         "failure-reason-risk_declined",
     ];
     let mut secrets: Vec<String> = undisclosed
@@ -1119,7 +1228,18 @@ fn secrets(catalog: &Catalog, locale: Locale) -> Vec<String> {
                 .unwrap_or_else(|e| panic!("{id} must render: {e:?}"))
         })
         .collect();
-    secrets.extend(["abnormal_activity", "compliance_review", "risk_declined"].map(String::from));
+    secrets.extend(
+        [
+            "abnormal_activity",
+            "compliance_review",
+            "password_reset",
+            "two_factor_changed",
+            "new_device",
+            "withdrawal_address_changed",
+            "risk_declined",
+        ]
+        .map(String::from),
+    );
     secrets.extend(TIPPING_OFF.iter().map(|s| s.to_string()));
     secrets.extend([ACCOUNT.to_owned(), NOTE.to_owned()]);
     secrets
@@ -1500,6 +1620,16 @@ fn status(state: AccountState, reason: Option<FreezeReason>, from: &str) -> Acco
 
 fn frozen(reason: FreezeReason, from: &str) -> AccountStatus {
     status(AccountState::Frozen, Some(reason), from)
+}
+
+/// A security hold on `kinds` after `trigger`, from `from` until `until`.
+fn hold(
+    trigger: FreezeReason,
+    kinds: &[TransactionKind],
+    from: &str,
+    until: &str,
+) -> AccountStatus {
+    restricted(trigger, kinds, from).until(until)
 }
 
 fn restricted(reason: FreezeReason, kinds: &[TransactionKind], from: &str) -> AccountStatus {

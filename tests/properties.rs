@@ -150,8 +150,26 @@ fn kinds(at_least: usize) -> impl Strategy<Value = Vec<TransactionKind>> {
     proptest::sample::subsequence(all, at_least..=most)
 }
 
+/// A reason to freeze or restrict an account, other than a security hold.
 fn freeze_reason() -> impl Strategy<Value = FreezeReason> {
-    select(every(enums::FREEZES, enums::freeze))
+    let reasons = every(enums::FREEZES, enums::freeze);
+    select(
+        reasons
+            .into_iter()
+            .filter(|r| !r.security_hold())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// What set a security hold off.
+fn hold_trigger() -> impl Strategy<Value = FreezeReason> {
+    let reasons = every(enums::FREEZES, enums::freeze);
+    select(
+        reasons
+            .into_iter()
+            .filter(|r| r.security_hold())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn failure_reason() -> impl Strategy<Value = FailureReason> {
@@ -509,32 +527,45 @@ fn claim_without_record(t: DateTime<Utc>) -> BoxedStrategy<Claim> {
 
 /// An entry of `account`'s history taking effect `from` (seconds after `t`): active, frozen or
 /// restricted for some kinds, with a reason where the state needs one, a note, and sometimes
-/// an end.
+/// an end; or a security hold, a restriction (of withdrawals, mostly) that always ends.
 fn account_status(
     t: DateTime<Utc>,
     account: String,
     from: std::ops::RangeInclusive<i64>,
 ) -> BoxedStrategy<AccountStatus> {
+    let ends = || proptest::option::of(HOUR..=5 * DAY);
     let restriction = prop_oneof![
-        1 => Just((AccountState::Active, None, Vec::new())),
-        2 => freeze_reason().prop_map(|r| (AccountState::Frozen, Some(r), Vec::new())),
-        2 => (freeze_reason(), kinds(1)).prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+        1 => (Just((AccountState::Active, None, Vec::new())), ends()),
+        2 => (freeze_reason().prop_map(|r| (AccountState::Frozen, Some(r), Vec::new())), ends()),
+        2 => (
+            (freeze_reason(), kinds(1)).prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+            ends(),
+        ),
+        2 => (
+            (
+                hold_trigger(),
+                prop_oneof![2 => Just(vec![TransactionKind::Withdrawal]), 1 => kinds(1)],
+            )
+                .prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+            (HOUR..=2 * DAY).prop_map(Some),
+        ),
     ];
     (
         restriction,
         moment_between(t, *from.start(), *from.end()),
-        proptest::option::of(HOUR..=5 * DAY),
         note(),
     )
         .prop_map(
-            move |((state, reason, restricted_kinds), effective_from, lasts, note)| AccountStatus {
-                account_id: account.clone(),
-                state,
-                reason,
-                restricted_kinds,
-                effective_from,
-                effective_until: lasts.map(|s| effective_from + TimeDelta::seconds(s)),
-                note,
+            move |(((state, reason, restricted_kinds), lasts), effective_from, note)| {
+                AccountStatus {
+                    account_id: account.clone(),
+                    state,
+                    reason,
+                    restricted_kinds,
+                    effective_from,
+                    effective_until: lasts.map(|s| effective_from + TimeDelta::seconds(s)),
+                    note,
+                }
             },
         )
         .boxed()

@@ -21,6 +21,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
+use paydiag::api::enums;
 use paydiag::engine::model::{
     AccountState, AccountStatus, ExpectedPayment, Facts, FailureReason, FreezeReason,
     MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership, Transaction, TransactionKind,
@@ -632,18 +633,14 @@ mod checks {
         use TransactionKind as K;
         use TransactionStatus as S;
         let kinds = [K::Deposit, K::Withdrawal, K::Payment, K::Transfer];
-        let reasons = [
-            None,
-            Some(FailureReason::InsufficientBalance),
-            Some(FailureReason::InvalidDetails),
-            Some(FailureReason::LimitExceeded),
-            Some(FailureReason::RiskDeclined),
-            Some(FailureReason::Expired),
-        ];
+        // Every value the API has, so that a new one cannot be left out.
+        let reasons: Vec<Option<FailureReason>> = std::iter::once(None)
+            .chain(enums::FAILURES.iter().map(|r| enums::failure(*r)))
+            .collect();
         let mut txs = Vec::new();
         for (k, kind) in kinds.into_iter().enumerate() {
             for status in [S::Pending, S::Confirming, S::Completed, S::Failed] {
-                for (r, failure_reason) in reasons.into_iter().enumerate() {
+                for (r, failure_reason) in reasons.iter().copied().enumerate() {
                     txs.push(Transaction {
                         kind,
                         status,
@@ -658,17 +655,12 @@ mod checks {
             AccountState::Frozen,
             AccountState::Restricted,
         ];
-        let freeze_reasons = [
-            None,
-            Some(FreezeReason::AbnormalLogin),
-            Some(FreezeReason::AbnormalActivity),
-            Some(FreezeReason::IdentityUnverified),
-            Some(FreezeReason::UserRequested),
-            Some(FreezeReason::ComplianceReview),
-        ];
+        let freeze_reasons: Vec<Option<FreezeReason>> = std::iter::once(None)
+            .chain(enums::FREEZES.iter().map(|r| enums::freeze(*r)))
+            .collect();
         let mut statuses = Vec::new();
         for state in states {
-            for (r, reason) in freeze_reasons.into_iter().enumerate() {
+            for (r, reason) in freeze_reasons.iter().copied().enumerate() {
                 let account = format!("acct-{state:?}-{r}");
                 txs.push(Transaction {
                     account_id: account.clone(),

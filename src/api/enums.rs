@@ -51,6 +51,10 @@ enum_pairs!(freeze, freeze_pb, FREEZES, pb::FreezeReason, model::FreezeReason {
     IdentityUnverified <=> IdentityUnverified,
     UserRequested <=> UserRequested,
     ComplianceReview <=> ComplianceReview,
+    PasswordReset <=> PasswordReset,
+    TwoFactorChanged <=> TwoFactorChanged,
+    NewDevice <=> NewDevice,
+    WithdrawalAddressChanged <=> WithdrawalAddressChanged,
 });
 enum_pairs!(maintenance, maintenance_pb, MAINTENANCE_TYPES, pb::MaintenanceType, model::MaintenanceType {
     Scheduled <=> Scheduled, Unplanned <=> Unplanned,
@@ -67,6 +71,7 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     Undetermined <=> Undetermined,
     BelowMinimum <=> BelowMinimum,
     UnsupportedAsset <=> UnsupportedAsset,
+    SecurityHold <=> SecurityHold,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,

@@ -5,7 +5,7 @@ use super::{
     validate::{Check, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Violation},
 };
 use crate::engine::model::{
-    ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, MaintenanceWindow,
+    ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, FreezeReason, MaintenanceWindow,
     NetworkCondition, Transaction, TransactionStatus,
 };
 use crate::pb::v1 as pb;
@@ -135,6 +135,22 @@ pub fn account_status(
         }
     }
     let note = c.text("note", &p.note, MAX_NOTE_CHARS, true);
+    // A security hold is a restriction that lifts itself: without its end it would never lift,
+    // and a frozen state would block more than the hold does.
+    if reason.is_some_and(FreezeReason::security_hold) {
+        if state.is_some_and(|s| s != AccountState::Restricted) {
+            c.violation(
+                "state",
+                "must be ACCOUNT_STATE_RESTRICTED when the reason is a security hold",
+            );
+        }
+        if p.effective_until.is_none() {
+            c.violation(
+                "effective_until",
+                "is required when the reason is a security hold: the hold ends then",
+            );
+        }
+    }
     match state {
         Some(AccountState::Active) if reason.is_some() => {
             c.violation("reason", "must be unset when the state is ACTIVE")

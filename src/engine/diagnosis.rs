@@ -31,6 +31,8 @@ pub enum Cause {
     BelowMinimum,
     /// A deposit of an asset its network does not take on the platform: not credited.
     UnsupportedAsset,
+    /// Withdrawals held for a set time after a change to the account's security.
+    SecurityHold,
     /// Nothing explains it.
     Undetermined,
 }

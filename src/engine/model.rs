@@ -137,12 +137,34 @@ pub enum FreezeReason {
     UserRequested,
     /// Compliance review (not disclosed to the customer).
     ComplianceReview,
+    /// Security hold after the password was reset.
+    PasswordReset,
+    /// Security hold after two-step verification was changed.
+    TwoFactorChanged,
+    /// Security hold after a sign-in from a new device.
+    NewDevice,
+    /// Security hold after the withdrawal address (or address book) was changed.
+    WithdrawalAddressChanged,
 }
 
 impl FreezeReason {
-    /// Whether the reason may be told to the customer. Reviews are never disclosed (no tipping-off).
+    /// Whether the reason may be told to the customer. Reviews are never disclosed (no
+    /// tipping-off); nor is which change set off a security hold, which customers hear of only
+    /// as "a recent change to your account's security settings" (see the security hold rule).
     pub fn disclosable(self) -> bool {
-        !matches!(self, Self::AbnormalActivity | Self::ComplianceReview)
+        !matches!(self, Self::AbnormalActivity | Self::ComplianceReview) && !self.security_hold()
+    }
+
+    /// Whether the reason is a security hold: withdrawals held for a set time after a change to
+    /// how the account is secured, lifted by itself at its end.
+    pub fn security_hold(self) -> bool {
+        matches!(
+            self,
+            Self::PasswordReset
+                | Self::TwoFactorChanged
+                | Self::NewDevice
+                | Self::WithdrawalAddressChanged
+        )
     }
 }
 

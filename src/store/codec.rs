@@ -44,6 +44,10 @@ codes!(FreezeReason {
     IdentityUnverified => "identity_unverified",
     UserRequested => "user_requested",
     ComplianceReview => "compliance_review",
+    PasswordReset => "password_reset",
+    TwoFactorChanged => "two_factor_changed",
+    NewDevice => "new_device",
+    WithdrawalAddressChanged => "withdrawal_address_changed",
 });
 codes!(MaintenanceType { Scheduled => "scheduled", Unplanned => "unplanned" });
 

@@ -22,6 +22,7 @@ mod no_incident;
 mod not_found;
 pub mod ownership;
 mod rejected;
+mod security_hold;
 pub(crate) mod timing;
 mod unsupported_asset;
 
@@ -56,6 +57,11 @@ pub static RULES: &[Rule] = &[
         name: "account_frozen",
         cause: Cause::AccountFrozen,
         evaluate: account_frozen::evaluate,
+    },
+    Rule {
+        name: "security_hold",
+        cause: Cause::SecurityHold,
+        evaluate: security_hold::evaluate,
     },
     Rule {
         name: "rejected",
