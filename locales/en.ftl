@@ -34,6 +34,10 @@ failure-reason-risk_declined = declined by risk controls
 failure-reason-expired = the order or quote expired
 failure-reason-unspecified = no recorded reason
 
+confirmation-method-email = by the link in the e-mail sent to them
+confirmation-method-two_factor = with a two-step verification code in the app
+confirmation-method-device = in the app on a trusted device
+
 value-none = none
 field-amount = amount
 field-asset = asset
@@ -68,7 +72,7 @@ not-found-customer = We could not find a payment with reference { $reference }. 
 unsupported-asset-not-deposit = Not a deposit ({ $kind }): only deposits are checked against the assets a network takes.
 unsupported-asset-unlisted = { $network } lists no assets, so every asset is taken.
 unsupported-asset-supported = { $asset } is taken on { $network }.
-unsupported-asset-detail = { $asset } is not taken on { $network } (it takes { $supported }), so the deposit was not credited.
+unsupported-asset-detail = { $asset } is not taken on { $network } (it takes only { $supported }), so the deposit was not credited.
 unsupported-asset-summary = The customer deposited { $asset } on { $network }, which takes only { $supported }: the funds were not credited and can only be recovered by hand, if at all. { $action ->
     [contact_support] Open a recovery case with the TxID and the address it was sent to, and tell the customer whether it can be done.
    *[request_recovery] The customer should file a recovery request with the TxID; do not promise that it will succeed.
@@ -163,6 +167,25 @@ rejected-customer = { $reason ->
     [expired_paid_late] Your { $kind } arrived after the order expired, so it could not be applied automatically. Please do not pay again: contact support and we will refund it or apply it to a new order.
    *[other] Your { $kind } could not be completed. Please contact support for details.
 }
+
+## awaiting_customer_confirmation
+
+awaiting-confirmation-none = Nothing waits for the customer's confirmation.
+awaiting-confirmation-not-pending = A confirmation was asked for, but the transaction is past pending: it no longer waits for it.
+awaiting-confirmation-detail = The { $kind } waits for the customer to confirm it { $method }; nothing is sent until they do, and it lapses unconfirmed at { $expires_at }.
+awaiting-confirmation-lapsed-detail = The { $kind } was not confirmed { $method } by { $expires_at }: the request lapsed and is void. Nothing was sent.
+awaiting-confirmation-summary = Ask the customer to confirm the { $kind } of { $amount } { $asset } { $method } before { $expires_at }. Nothing is sent until then; after it the request is void and must be made again.
+awaiting-confirmation-lapsed-summary = The { $kind } of { $amount } { $asset } lapsed unconfirmed at { $expires_at } and nothing was sent: the customer must submit it again and confirm it { $method }.
+awaiting-confirmation-customer = Your { $kind } of { $amount } { $asset } is waiting for your confirmation. Please confirm it { $code ->
+    [email] with the link in the e-mail we sent you
+    [two_factor] in the app with your two-step verification code
+   *[device] in the app on your trusted device
+} before { $expires_at }. Until then nothing is sent; if it is not confirmed by then, the request is cancelled and you will need to submit it again.
+awaiting-confirmation-lapsed-customer = Your { $kind } of { $amount } { $asset } was not confirmed by { $expires_at }, so the request was cancelled and nothing was sent. Please submit it again and confirm it { $code ->
+    [email] with the link in the e-mail we send you
+    [two_factor] in the app with your two-step verification code
+   *[device] in the app on your trusted device
+}.
 
 ## input_mismatch
 

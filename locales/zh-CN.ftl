@@ -32,6 +32,10 @@ failure-reason-risk_declined = 风控拒绝
 failure-reason-expired = 订单或报价已过期
 failure-reason-unspecified = 无记录原因
 
+confirmation-method-email = 通过邮件中的确认链接
+confirmation-method-two_factor = 在 App 内输入两步验证码
+confirmation-method-device = 在已信任设备的 App 内
+
 value-none = 无
 field-amount = 金额
 field-asset = 币种
@@ -161,6 +165,25 @@ rejected-customer = { $reason ->
     [expired_paid_late] 您的{ $kind }在订单过期后才到账，因此无法自动入账。请勿再次付款：请联系客服，我们将为您退款或将其用于新订单。
    *[other] 您的{ $kind }未能完成。请联系客服了解详情。
 }
+
+## awaiting_customer_confirmation
+
+awaiting-confirmation-none = 没有等待客户确认的申请。
+awaiting-confirmation-not-pending = 曾要求客户确认，但该交易已不是待处理状态，不再等待确认。
+awaiting-confirmation-detail = 该笔{ $kind }正在等待客户{ $method }确认；确认前不会发出，{ $expires_at } 前未确认将失效。
+awaiting-confirmation-lapsed-detail = 该笔{ $kind }未在 { $expires_at } 前{ $method }确认，申请已失效，资金未发出。
+awaiting-confirmation-summary = 请提醒客户在 { $expires_at } 前{ $method }确认这笔 { $amount } { $asset } 的{ $kind }。确认前不会发出；逾期申请失效，需重新提交。
+awaiting-confirmation-lapsed-summary = 这笔 { $amount } { $asset } 的{ $kind }在 { $expires_at } 前未确认，申请已失效，资金未发出：客户需重新提交，并{ $method }完成确认。
+awaiting-confirmation-customer = 您的 { $amount } { $asset } { $kind }申请正在等待您确认。请在 { $expires_at } 前{ $code ->
+    [email] 点击我们发送给您的邮件中的确认链接
+    [two_factor] 在 App 内输入两步验证码
+   *[device] 在您已信任设备的 App 内
+}完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。
+awaiting-confirmation-lapsed-customer = 您的 { $amount } { $asset } { $kind }申请未在 { $expires_at } 前确认，已自动取消，资金未发出。请重新提交，并{ $code ->
+    [email] 点击邮件中的确认链接
+    [two_factor] 在 App 内输入两步验证码
+   *[device] 在您已信任设备的 App 内
+}完成确认。
 
 ## input_mismatch
 

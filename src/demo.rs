@@ -2,8 +2,9 @@
 //! reference shows its cause when diagnosed right away.
 
 use crate::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
-    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
+    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction,
+    TransactionKind, TransactionStatus,
 };
 use crate::store::Fact;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -22,6 +23,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-BELOW-MIN", "CAUSE_BELOW_MINIMUM"),
     ("DEMO-UNSUPPORTED", "CAUSE_UNSUPPORTED_ASSET"),
     ("DEMO-SECURITY-HOLD", "CAUSE_SECURITY_HOLD"),
+    ("DEMO-CONFIRM", "CAUSE_AWAITING_CUSTOMER_CONFIRMATION"),
 ];
 
 /// The demo facts as of `now`.
@@ -46,6 +48,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             completed_at: None,
             expected: ExpectedPayment::default(),
             tx_hash: String::new(),
+            customer_confirmation: None,
         }
     };
     use TransactionKind::*;
@@ -227,6 +230,24 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             effective_from: ago(120),
             effective_until: Some(ago(120) + TimeDelta::hours(24)),
             note: "password reset by e-mail link".into(),
+        }),
+        // A withdrawal whose e-mail confirmation the customer has not clicked yet.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(4),
+            destination: "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8".into(),
+            customer_confirmation: Some(CustomerConfirmation {
+                method: ConfirmationMethod::Email,
+                expires_at: ago(4) + TimeDelta::minutes(30),
+            }),
+            ..base(
+                "DEMO-CONFIRM",
+                "acct-demo-0011",
+                Withdrawal,
+                "TRON",
+                "USDT",
+                30_000,
+            )
         }),
         Fact::NetworkCondition(NetworkCondition {
             network: "ETH".into(),

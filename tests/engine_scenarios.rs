@@ -16,9 +16,10 @@ use paydiag::engine::{
     self,
     diagnosis::{Action, Arg, Cause, Cause::*, Diagnosis, Outcome, Text},
     model::{
-        AccountState, AccountStatus, Claim, ExpectedPayment, Facts, FailureReason,
-        FailureReason::*, FreezeReason, FreezeReason::*, MaintenanceType, MaintenanceWindow,
-        NetworkCondition, Transaction, TransactionKind, TransactionKind::*, TransactionStatus,
+        AccountState, AccountStatus, Claim, ConfirmationMethod, CustomerConfirmation,
+        ExpectedPayment, Facts, FailureReason, FailureReason::*, FreezeReason, FreezeReason::*,
+        MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+        TransactionKind::*, TransactionStatus,
     },
     policy::RuleSet,
 };
@@ -42,6 +43,7 @@ const RULE_ORDER: &[&str] = &[
     "account_frozen",
     "security_hold",
     "rejected",
+    "awaiting_customer_confirmation",
     "input_mismatch",
     "maintenance",
     "confirmation_stalled",
@@ -123,7 +125,7 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("unsupported_asset", "asset", "USDC")
             .evidence("unsupported_asset", "supported_assets", "TRX,USDT")
             .evidence("unsupported_asset", "policy", "TRON")
-            .summary_says("which takes only TRX, USDT: the funds were not credited")
+            .summary_says("which takes only TRX/USDT: the funds were not credited")
             .customer_hears("Your deposit of 200 USDC was sent on TRON, where we do not support USDC, so it could not be credited automatically. Please submit a recovery request in the app with the transaction hash (TxID); we will let you know whether it can be recovered.")
             .customer_hears_in("zh-CN", "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。"),
         case("usdt_deposited_on_bitcoin_is_not_credited_while_it_confirms", "22 10:05")
@@ -427,6 +429,62 @@ fn scenarios() -> Vec<Scenario> {
             .expect(Rejected, Action::ContactSupport)
             .evidence("rejected", "failure_reason", "risk_declined")
             .summary_says("Support must review it"),
+
+        // AWAITING_CUSTOMER_CONFIRMATION: nothing is sent until the customer confirms.
+        case("a_withdrawal_waiting_for_an_email_confirmation_asks_the_customer_to_confirm_before_it_lapses", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
+            .no_resolution().recheck_at("22 10:30")
+            .evidence("awaiting_customer_confirmation", "confirmation_method", "email")
+            .evidence("awaiting_customer_confirmation", "confirmation_expires_at", "2026-11-22T10:30:00Z")
+            .detail_says("awaiting_customer_confirmation", "The withdrawal waits for the customer to confirm it by the link in the e-mail sent to them; nothing is sent until they do, and it lapses unconfirmed at 2026-11-22 10:30 UTC.")
+            .summary_says("Ask the customer to confirm the withdrawal of 0.5 BTC by the link in the e-mail sent to them before 2026-11-22 10:30 UTC.")
+            .customer_hears("Your withdrawal of 0.5 BTC is waiting for your confirmation. Please confirm it with the link in the e-mail we sent you before 2026-11-22 10:30 UTC. Until then nothing is sent; if it is not confirmed by then, the request is cancelled and you will need to submit it again.")
+            .customer_hears_in("zh-CN", "您的 0.5 BTC 提现申请正在等待您确认。请在 ")
+            .customer_hears_in("zh-CN", "前点击我们发送给您的邮件中的确认链接完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
+        case("a_withdrawal_waiting_for_a_2fa_code_asks_for_it_in_the_app", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::TwoFactor, "22 10:15"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
+            .recheck_at("22 10:15")
+            .customer_hears("Please confirm it in the app with your two-step verification code before 2026-11-22 10:15 UTC.")
+            .customer_hears_in("zh-CN", "前在 App 内输入两步验证码完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
+        case("a_transfer_waiting_for_a_device_prompt_asks_for_it_on_the_trusted_device", "22 10:05")
+            .tx(tx("22 10:00").kind(Transfer).on("SEPA", "EUR").to(IBAN).awaiting(ConfirmationMethod::Device, "22 11:00"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
+            .recheck_at("22 11:00")
+            .customer_hears("Your transfer of 0.5 EUR is waiting for your confirmation. Please confirm it in the app on your trusted device before 2026-11-22 11:00 UTC.")
+            .customer_hears_in("zh-CN", "您的 0.5 EUR 转账申请正在等待您确认。")
+            .customer_hears_in("zh-CN", "前在您已信任设备的 App 内完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
+        case("a_request_left_unconfirmed_past_its_expiry_is_void_and_made_again", "22 10:31")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30"))
+            .expect(AwaitingCustomerConfirmation, Action::CorrectAndRetry).contributing(&[ConfirmationDelay])
+            .no_resolution().no_recheck()
+            .detail_says("awaiting_customer_confirmation", "was not confirmed by the link in the e-mail sent to them by 2026-11-22 10:30 UTC: the request lapsed and is void.")
+            .summary_says("the customer must submit it again and confirm it by the link in the e-mail sent to them")
+            .customer_hears("Your withdrawal of 0.5 BTC was not confirmed by 2026-11-22 10:30 UTC, so the request was cancelled and nothing was sent. Please submit it again and confirm it with the link in the e-mail we send you.")
+            .customer_hears_in("zh-CN", "前确认，已自动取消，资金未发出。请重新提交，并点击邮件中的确认链接完成确认。"),
+        case("a_request_is_void_from_the_moment_it_lapses", "22 10:30")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::TwoFactor, "22 10:30"))
+            .expect(AwaitingCustomerConfirmation, Action::CorrectAndRetry).contributing(&[ConfirmationDelay]),
+        // The customer holds it up, not the network: no escalation, however long it waits.
+        case("a_request_waiting_a_day_for_confirmation_is_the_customers_to_confirm_not_stalled", "22 12:00")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "23 10:00"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationStalled])
+            .recheck_at("23 10:00"),
+        case("a_request_already_sent_no_longer_waits_for_confirmation", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).confirming(1, "22 10:04").awaiting(ConfirmationMethod::Email, "22 10:30"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .evidence("awaiting_customer_confirmation", "confirmation_method", "email")
+            .detail_says("awaiting_customer_confirmation", "the transaction is past pending: it no longer waits for it"),
+        case("a_security_hold_outranks_a_request_waiting_for_confirmation", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30"))
+            .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
+            .expect(SecurityHold, Action::Wait).contributing(&[AwaitingCustomerConfirmation, ConfirmationDelay]),
+        case("a_request_waiting_for_confirmation_outranks_maintenance_and_a_misremembered_amount", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT").awaiting(ConfirmationMethod::Device, "22 10:30"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .claim(claim().amount("5"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[InputMismatch, Maintenance, ConfirmationDelay]),
 
         // INPUT_MISMATCH against what the order or deposit address asked for.
         case("usdt_sent_on_bsc_to_an_eth_deposit_address_needs_a_recovery", "22 10:00:30")
@@ -1443,6 +1501,7 @@ fn tx(created_at: &str) -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
+        customer_confirmation: None,
     }
 }
 
@@ -1457,6 +1516,7 @@ trait TxBuilder {
     fn failed(self, reason: FailureReason) -> Self;
     fn completed(self, completed_at: &str) -> Self;
     fn expecting(self, expected: ExpectedPayment) -> Self;
+    fn awaiting(self, method: ConfirmationMethod, expires_at: &str) -> Self;
 }
 
 impl TxBuilder for Transaction {
@@ -1527,6 +1587,16 @@ impl TxBuilder for Transaction {
 
     fn expecting(self, expected: ExpectedPayment) -> Self {
         Self { expected, ..self }
+    }
+
+    fn awaiting(self, method: ConfirmationMethod, expires_at: &str) -> Self {
+        Self {
+            customer_confirmation: Some(CustomerConfirmation {
+                method,
+                expires_at: at(expires_at),
+            }),
+            ..self
+        }
     }
 }
 

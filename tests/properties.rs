@@ -361,6 +361,16 @@ fn progress_on(policy: &NetworkPolicy) -> BoxedStrategy<Progress> {
         .boxed()
 }
 
+/// What a transaction may wait for from the customer: a confirmation of a request (how, and
+/// seconds from creation until it lapses), kept only where the API allows one.
+fn asks_of_the_customer() -> BoxedStrategy<Option<(ConfirmationMethod, i64)>> {
+    let method = select(every(
+        enums::CONFIRMATION_METHODS,
+        enums::confirmation_method,
+    ));
+    proptest::option::weighted(0.3, (method, 5 * MINUTE..=2 * DAY)).boxed()
+}
+
 /// A transaction on a fixture network, created up to three days before `t` (a few after it: a
 /// record that did not exist yet), with nothing asked for.
 fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
@@ -388,12 +398,30 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                 payment,
                 created,
                 progress_on(&policy),
+                asks_of_the_customer(),
             )
                 .prop_map(
-                    move |(network, (reference, account_id, kind), payment, created, progress)| {
+                    move |(
+                        network,
+                        (reference, account_id, kind),
+                        payment,
+                        created,
+                        progress,
+                        asks,
+                    )| {
                         let (asset, amount, destination, memo, tx_hash) = payment;
                         let created_at = t + TimeDelta::seconds(created);
                         let after = |s: i64| created_at + TimeDelta::seconds(s);
+                        // Only a request the customer sends out, not yet sent, is confirmed.
+                        let confirms = progress.status == TransactionStatus::Pending
+                            && kind != TransactionKind::Deposit;
+                        let customer_confirmation =
+                            asks.filter(|_| confirms).map(|(method, lapses)| {
+                                CustomerConfirmation {
+                                    method,
+                                    expires_at: after(lapses),
+                                }
+                            });
                         Transaction {
                             reference,
                             account_id,
@@ -412,6 +440,7 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                             completed_at: progress.completed_after.map(after),
                             expected: ExpectedPayment::default(),
                             tx_hash,
+                            customer_confirmation,
                         }
                     },
                 )

@@ -23,9 +23,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::api::enums;
 use paydiag::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, Facts, FailureReason, FreezeReason,
-    MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership, Transaction, TransactionKind,
-    TransactionStatus,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment, Facts,
+    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership,
+    Transaction, TransactionKind, TransactionStatus,
 };
 use paydiag::store::{Fact, FactQuery, SharedStore, StoreError, postgres::PostgresStore};
 use rust_decimal::Decimal;
@@ -405,6 +405,7 @@ fn transaction(reference: &str) -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
+        customer_confirmation: None,
     }
 }
 
@@ -432,6 +433,10 @@ fn full_transaction(reference: &str) -> Transaction {
             memo: Some(String::new()),
         },
         tx_hash: "0x9F2C4E8B1D7A6F3E5C0B9A8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F3A2B1C0D9E8F".to_owned(),
+        customer_confirmation: Some(CustomerConfirmation {
+            method: ConfirmationMethod::TwoFactor,
+            expires_at: at("2026-11-23T07:59:59.987654321Z"),
+        }),
         ..transaction(reference)
     }
 }
@@ -649,6 +654,19 @@ mod checks {
                     });
                 }
             }
+        }
+        for (m, method) in enums::CONFIRMATION_METHODS.iter().enumerate() {
+            txs.push(Transaction {
+                kind: K::Withdrawal,
+                status: S::Pending,
+                customer_confirmation: enums::confirmation_method(*method).map(|method| {
+                    CustomerConfirmation {
+                        method,
+                        expires_at: as_of() + hours(1),
+                    }
+                }),
+                ..transaction(&format!("TX-CONFIRM-{m}"))
+            });
         }
         let states = [
             AccountState::Active,

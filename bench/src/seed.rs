@@ -272,6 +272,7 @@ fn base_tx(prefix: &str, i: u64, accounts: u64) -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: tx_hash(i),
+        customer_confirmation: None,
     }
 }
 

@@ -56,6 +56,9 @@ enum_pairs!(freeze, freeze_pb, FREEZES, pb::FreezeReason, model::FreezeReason {
     NewDevice <=> NewDevice,
     WithdrawalAddressChanged <=> WithdrawalAddressChanged,
 });
+enum_pairs!(confirmation_method, confirmation_method_pb, CONFIRMATION_METHODS, pb::ConfirmationMethod, model::ConfirmationMethod {
+    Email <=> Email, TwoFactor <=> TwoFactor, Device <=> Device,
+});
 enum_pairs!(maintenance, maintenance_pb, MAINTENANCE_TYPES, pb::MaintenanceType, model::MaintenanceType {
     Scheduled <=> Scheduled, Unplanned <=> Unplanned,
 });
@@ -72,6 +75,7 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     BelowMinimum <=> BelowMinimum,
     UnsupportedAsset <=> UnsupportedAsset,
     SecurityHold <=> SecurityHold,
+    AwaitingCustomerConfirmation <=> AwaitingCustomerConfirmation,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,
@@ -84,6 +88,7 @@ enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     RequestRecovery <=> RequestRecovery,
     CheckReference <=> CheckReference,
     Escalate <=> Escalate,
+    ConfirmRequest <=> ConfirmRequest,
 });
 enum_pairs!(outcome_of, outcome_pb, OUTCOMES, pb::FindingOutcome, diagnosis::Outcome {
     Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,

@@ -5,8 +5,8 @@ use super::{
     validate::{Check, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Violation},
 };
 use crate::engine::model::{
-    ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, FreezeReason, MaintenanceWindow,
-    NetworkCondition, Transaction, TransactionStatus,
+    ALL_NETWORKS, AccountState, AccountStatus, CustomerConfirmation, ExpectedPayment, FreezeReason,
+    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
 };
 use crate::pb::v1 as pb;
 use crate::store::Fact;
@@ -61,6 +61,24 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         );
     }
     let expected = expected_payment(&mut c, p.expected.as_ref());
+    let customer_confirmation =
+        customer_confirmation(&mut c, p.customer_confirmation.as_ref(), created_at);
+    if p.customer_confirmation.is_some() {
+        // Nothing has been sent while the customer has yet to confirm, and only what the
+        // customer sends out is theirs to confirm.
+        if status.is_some_and(|s| s != TransactionStatus::Pending) {
+            c.violation(
+                "customer_confirmation",
+                "is only allowed when status is TRANSACTION_STATUS_PENDING",
+            );
+        }
+        if kind == Some(TransactionKind::Deposit) {
+            c.violation(
+                "customer_confirmation",
+                "is not allowed on a deposit: only what the customer sends out is confirmed",
+            );
+        }
+    }
     let (Some(kind), Some(network), Some(asset), Some(amount), Some(status), Some(created_at)) =
         (kind, network, asset, amount, status, created_at)
     else {
@@ -85,6 +103,38 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         completed_at,
         expected,
         tx_hash,
+        customer_confirmation,
+    })
+}
+
+fn customer_confirmation(
+    c: &mut Check,
+    p: Option<&pb::CustomerConfirmation>,
+    created_at: Option<DateTime<Utc>>,
+) -> Option<CustomerConfirmation> {
+    let p = p?;
+    let method = c.enumeration(
+        "customer_confirmation.method",
+        p.method,
+        true,
+        enums::confirmation_method,
+    );
+    let expires_at = c.timestamp(
+        "customer_confirmation.expires_at",
+        p.expires_at.as_ref(),
+        true,
+    );
+    if let (Some(expires), Some(created)) = (expires_at, created_at) {
+        if expires <= created {
+            c.violation(
+                "customer_confirmation.expires_at",
+                "must be after created_at",
+            );
+        }
+    }
+    Some(CustomerConfirmation {
+        method: method?,
+        expires_at: expires_at?,
     })
 }
 
@@ -319,6 +369,10 @@ pub fn transaction_pb(t: &Transaction) -> pb::Transaction {
             memo: text(&e.memo),
         }),
         tx_hash: t.tx_hash.clone(),
+        customer_confirmation: t.customer_confirmation.map(|c| pb::CustomerConfirmation {
+            method: enums::confirmation_method_pb(c.method).into(),
+            expires_at: Some(timestamp(c.expires_at)),
+        }),
     }
 }
 

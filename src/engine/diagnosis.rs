@@ -33,6 +33,8 @@ pub enum Cause {
     UnsupportedAsset,
     /// Withdrawals held for a set time after a change to the account's security.
     SecurityHold,
+    /// A request waiting for the customer to confirm it (e-mail, 2FA, device).
+    AwaitingCustomerConfirmation,
     /// Nothing explains it.
     Undetermined,
 }
@@ -61,6 +63,8 @@ pub enum Action {
     CheckReference,
     /// Escalate to operations.
     Escalate,
+    /// The customer confirms the request before it lapses.
+    ConfirmRequest,
 }
 
 /// Whether a rule matched.

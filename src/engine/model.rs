@@ -44,6 +44,27 @@ pub enum FailureReason {
     Expired,
 }
 
+/// How the customer is asked to confirm a request before the platform sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfirmationMethod {
+    /// A link or code in an e-mail to the account's address.
+    Email,
+    /// A two-step verification code (authenticator app or SMS).
+    TwoFactor,
+    /// A prompt in the app on a trusted device.
+    Device,
+}
+
+/// A request waiting for the customer to confirm it: nothing is sent until they do, and it
+/// lapses unconfirmed at `expires_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CustomerConfirmation {
+    /// How the customer confirms.
+    pub method: ConfirmationMethod,
+    /// When the request lapses unconfirmed: after it, it is void and must be made again.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// What the order, invoice or deposit address asked for; `None` = not specified.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExpectedPayment {
@@ -96,6 +117,8 @@ pub struct Transaction {
     pub expected: ExpectedPayment,
     /// The network's id of the transaction (on-chain hash or rail id); empty = not known.
     pub tx_hash: String,
+    /// Set while the request waits for the customer to confirm it; `None` = nothing to confirm.
+    pub customer_confirmation: Option<CustomerConfirmation>,
 }
 
 impl Transaction {

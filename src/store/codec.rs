@@ -1,8 +1,9 @@
 //! How domain values are written to and read from columns, shared by every SQL backend.
 
 use crate::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
-    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
+    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction,
+    TransactionKind, TransactionStatus,
 };
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -37,6 +38,7 @@ codes!(FailureReason {
     RiskDeclined => "risk_declined",
     Expired => "expired",
 });
+codes!(ConfirmationMethod { Email => "email", TwoFactor => "two_factor", Device => "device" });
 codes!(AccountState { Active => "active", Frozen => "frozen", Restricted => "restricted" });
 codes!(FreezeReason {
     AbnormalLogin => "abnormal_login",
@@ -124,6 +126,8 @@ pub const TRANSACTION_COLUMNS: &[&str] = &[
     "expected_destination",
     "expected_memo",
     "tx_hash",
+    "confirmation_method",
+    "confirmation_expires_at",
 ];
 
 /// The `tx_hash_key` column of a transaction: `None` when it has no hash.
@@ -274,7 +278,21 @@ pub fn transaction(row: &impl Columns) -> anyhow::Result<Transaction> {
             memo: row.opt_text("expected_memo")?,
         },
         tx_hash: row.text("tx_hash")?,
+        customer_confirmation: customer_confirmation(row)?,
     })
+}
+
+/// Reads the confirmation a transaction waits for: both columns set, or neither.
+fn customer_confirmation(row: &impl Columns) -> anyhow::Result<Option<CustomerConfirmation>> {
+    let method = row.opt_code("confirmation_method")?;
+    let expires_at = row.opt_time("confirmation_expires_at")?;
+    match (method, expires_at) {
+        (Some(method), Some(expires_at)) => Ok(Some(CustomerConfirmation { method, expires_at })),
+        (None, None) => Ok(None),
+        _ => Err(anyhow!(
+            "confirmation_method and confirmation_expires_at must be set together in store"
+        )),
+    }
 }
 
 /// Reads an `account_statuses` row.

@@ -1,10 +1,53 @@
-//! The causes a support desk meets besides the classic delays, over a real server: each one's
-//! facts go in through `FactService` as a caller sends them, and come back out of `Diagnose` with
-//! its cause, action, times and texts in both locales.
+//! The causes a support desk meets besides the classic delays, over real gRPC on every store
+//! (SQLite in `tests/api`, PostgreSQL in `tests/postgres.rs`), each check handed a fresh, empty
+//! server: each cause's facts go in through `FactService` as a caller sends them, come back as
+//! stored, and come out of `Diagnose` with its cause, action, times and texts in both locales.
+//! Facts the API refuses name their fields and store nothing.
 
-use crate::helpers::{TestApp, at, spawn_app, transaction, violations};
+#![allow(dead_code)]
+
+use crate::helpers::{TestApp, at, transaction, violations};
 use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
 use tonic::Code;
+
+/// Runs each named check of this file against a fresh app from `$spawn` (an expression giving a
+/// future of `(TestApp, guard)`, the guard kept until the check ends), with the attributes given
+/// after it.
+#[macro_export]
+macro_rules! cause_checks {
+    ($spawn:expr; $(#[$attr:meta])* $($check:ident),+ $(,)?) => {
+        $crate::cause_checks!(@each [$(#[$attr])*] $spawn; $($check),+);
+    };
+    (@each $attrs:tt $spawn:expr; $($check:ident),+) => {$(
+        $crate::cause_checks!(@one $attrs $spawn; $check);
+    )+};
+    (@one [$(#[$attr:meta])*] $spawn:expr; $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $check() {
+            let (mut app, _guard) = $spawn.await;
+            $crate::causes::$check(&mut app).await;
+        }
+    };
+}
+
+/// Every check of this file, against apps from `$spawn`, with the attributes given after it.
+#[macro_export]
+macro_rules! every_cause_check {
+    ($spawn:expr) => {
+        $crate::every_cause_check!($spawn;);
+    };
+    ($spawn:expr; $(#[$attr:meta])*) => {
+        $crate::cause_checks!($spawn; $(#[$attr])*
+            a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_request,
+            a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support,
+            a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_then,
+            a_security_hold_must_be_a_restriction_with_an_end,
+            a_withdrawal_waiting_for_confirmation_is_stored_found_and_diagnosed_until_it_lapses,
+            a_confirmation_names_each_bad_part_and_stores_nothing,
+        );
+    };
+}
 
 /// `reference` diagnosed at `as_of` in `locale`.
 async fn diagnose_in(
@@ -45,14 +88,14 @@ fn deposit(reference: &str, network: &str, asset: &str, amount: &str) -> pb::Tra
     }
 }
 
-#[tokio::test]
-async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_request() {
-    let mut app = spawn_app().await;
+pub async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_request(
+    app: &mut TestApp,
+) {
     app.put_transaction(deposit("DEP-USDC-TRON", "tron", "usdc", "200"))
         .await;
 
-    let en = diagnose_in(&mut app, "DEP-USDC-TRON", at(5), "en").await;
-    let zh = diagnose_in(&mut app, "DEP-USDC-TRON", at(5), "zh-CN").await;
+    let en = diagnose_in(app, "DEP-USDC-TRON", at(5), "en").await;
+    let zh = diagnose_in(app, "DEP-USDC-TRON", at(5), "zh-CN").await;
 
     for d in [&en, &zh] {
         assert_eq!(d.cause(), pb::Cause::UnsupportedAsset);
@@ -76,14 +119,14 @@ async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_reques
     );
 }
 
-#[tokio::test]
-async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support() {
-    let mut app = spawn_app().await;
+pub async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support(
+    app: &mut TestApp,
+) {
     app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "9.5"))
         .await;
 
-    let en = diagnose_in(&mut app, "DEP-DUST", at(5), "en").await;
-    let zh = diagnose_in(&mut app, "DEP-DUST", at(5), "zh-CN").await;
+    let en = diagnose_in(app, "DEP-DUST", at(5), "en").await;
+    let zh = diagnose_in(app, "DEP-DUST", at(5), "zh-CN").await;
 
     for d in [&en, &zh] {
         assert_eq!(d.cause(), pb::Cause::BelowMinimum);
@@ -107,7 +150,7 @@ async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_suppor
     // The same deposit at the minimum is credited.
     app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "10.00"))
         .await;
-    let credited = diagnose_in(&mut app, "DEP-DUST", at(5), "en").await;
+    let credited = diagnose_in(app, "DEP-DUST", at(5), "en").await;
     assert_eq!(credited.cause(), pb::Cause::NoIncident);
 }
 
@@ -134,20 +177,17 @@ async fn put_status(app: &mut TestApp, status: pb::AccountStatus) -> Result<(), 
         .map(drop)
 }
 
-#[tokio::test]
-async fn a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_then() {
-    let mut app = spawn_app().await;
+pub async fn a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_then(
+    app: &mut TestApp,
+) {
     app.put_transaction(transaction("WD-HELD")).await;
     let day = 24 * 60;
-    put_status(
-        &mut app,
-        hold(pb::FreezeReason::PasswordReset, -60, day - 60),
-    )
-    .await
-    .expect("hold stored");
+    put_status(app, hold(pb::FreezeReason::PasswordReset, -60, day - 60))
+        .await
+        .expect("hold stored");
     // Support lifts it early, half an hour after the withdrawal.
     put_status(
-        &mut app,
+        app,
         pb::AccountStatus {
             state: pb::AccountState::Active.into(),
             reason: 0,
@@ -161,8 +201,8 @@ async fn a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_
     .await
     .expect("lift stored");
 
-    let en = diagnose_in(&mut app, "WD-HELD", at(5), "en").await;
-    let zh = diagnose_in(&mut app, "WD-HELD", at(5), "zh-CN").await;
+    let en = diagnose_in(app, "WD-HELD", at(5), "en").await;
+    let zh = diagnose_in(app, "WD-HELD", at(5), "zh-CN").await;
 
     for d in [&en, &zh] {
         assert_eq!(d.cause(), pb::Cause::SecurityHold);
@@ -196,13 +236,11 @@ async fn a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_
         zh.customer_message
     );
     // Once lifted, nothing holds it: 35 minutes on ETH where 2 min 24 s is expected.
-    let lifted = diagnose_in(&mut app, "WD-HELD", at(35), "en").await;
+    let lifted = diagnose_in(app, "WD-HELD", at(35), "en").await;
     assert_eq!(lifted.cause(), pb::Cause::ConfirmationStalled);
 }
 
-#[tokio::test]
-async fn a_security_hold_must_be_a_restriction_with_an_end() {
-    let mut app = spawn_app().await;
+pub async fn a_security_hold_must_be_a_restriction_with_an_end(app: &mut TestApp) {
     let frozen_for_good = pb::AccountStatus {
         state: pb::AccountState::Frozen.into(),
         restricted_kinds: Vec::new(),
@@ -210,7 +248,7 @@ async fn a_security_hold_must_be_a_restriction_with_an_end() {
         ..hold(pb::FreezeReason::NewDevice, 0, 60)
     };
 
-    let refused = put_status(&mut app, frozen_for_good)
+    let refused = put_status(app, frozen_for_good)
         .await
         .expect_err("a hold that never ends");
 
@@ -232,4 +270,186 @@ async fn a_security_hold_must_be_a_restriction_with_an_end() {
     app.put_transaction(transaction("WD-FREE")).await;
     let d = app.diagnose_at("WD-FREE", at(1)).await;
     assert_eq!(d.cause(), pb::Cause::ConfirmationDelay);
+}
+
+/// A withdrawal of 250 USDT on ETH, created at `t0`, waiting for the customer to confirm it by
+/// `method` until `lapses` minutes after `t0`.
+fn awaiting(reference: &str, method: pb::ConfirmationMethod, lapses: i64) -> pb::Transaction {
+    pb::Transaction {
+        amount: "250".into(),
+        status: pb::TransactionStatus::Pending.into(),
+        confirmations: 0,
+        customer_confirmation: Some(pb::CustomerConfirmation {
+            method: method.into(),
+            expires_at: Some(timestamp(at(lapses))),
+        }),
+        ..transaction(reference)
+    }
+}
+
+pub async fn a_withdrawal_waiting_for_confirmation_is_stored_found_and_diagnosed_until_it_lapses(
+    app: &mut TestApp,
+) {
+    let sent = awaiting("WD-CONFIRM", pb::ConfirmationMethod::Email, 30);
+    let stored = app.put_transaction(sent.clone()).await;
+    assert_eq!(stored.customer_confirmation, sent.customer_confirmation);
+    let found = app
+        .facts
+        .search_transactions(pb::SearchTransactionsRequest {
+            account_id: sent.account_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(found.transactions, [stored]);
+
+    let en = diagnose_in(app, "WD-CONFIRM", at(5), "en").await;
+    let zh = diagnose_in(app, "WD-CONFIRM", at(5), "zh-CN").await;
+
+    for d in [&en, &zh] {
+        assert_eq!(d.cause(), pb::Cause::AwaitingCustomerConfirmation);
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.action(), pb::Action::ConfirmRequest);
+        assert_eq!(step.recheck_at, Some(timestamp(at(30))));
+        assert_eq!(step.expected_resolution_at, None);
+        assert_eq!(
+            evidence(d, "awaiting_customer_confirmation", "confirmation_method"),
+            Some("email")
+        );
+        assert_eq!(
+            evidence(
+                d,
+                "awaiting_customer_confirmation",
+                "confirmation_expires_at"
+            ),
+            Some("2026-11-22T10:30:00Z")
+        );
+    }
+    assert_eq!(
+        en.customer_message,
+        "Your withdrawal of 250 USDT is waiting for your confirmation. Please confirm it with the \
+         link in the e-mail we sent you before 2026-11-22 10:30 UTC. Until then nothing is sent; \
+         if it is not confirmed by then, the request is cancelled and you will need to submit it \
+         again."
+    );
+    assert!(
+        zh.customer_message
+            .starts_with("您的 250 USDT 提现申请正在等待您确认。请在 "),
+        "{}",
+        zh.customer_message
+    );
+    assert!(
+        zh.customer_message.ends_with(
+            "前点击我们发送给您的邮件中的确认链接完成确认。确认前资金不会发出；\
+             逾期未确认，该申请将自动取消，需要重新提交。"
+        ),
+        "{}",
+        zh.customer_message
+    );
+
+    // Unconfirmed past its expiry, the request is void: it is made again.
+    let lapsed = diagnose_in(app, "WD-CONFIRM", at(31), "en").await;
+    assert_eq!(lapsed.cause(), pb::Cause::AwaitingCustomerConfirmation);
+    let step = lapsed.next_step.expect("step");
+    assert_eq!(step.action(), pb::Action::CorrectAndRetry);
+    assert_eq!((step.recheck_at, step.expected_resolution_at), (None, None));
+
+    // Confirmed and sent, the platform records it without the confirmation.
+    app.put_transaction(pb::Transaction {
+        status: pb::TransactionStatus::Confirming.into(),
+        customer_confirmation: None,
+        updated_at: Some(timestamp(at(6))),
+        ..sent
+    })
+    .await;
+    let confirmed = diagnose_in(app, "WD-CONFIRM", at(7), "en").await;
+    assert_eq!(confirmed.cause(), pb::Cause::ConfirmationDelay);
+}
+
+pub async fn a_confirmation_names_each_bad_part_and_stores_nothing(app: &mut TestApp) {
+    let refused = |t: pb::Transaction| {
+        let mut facts = app.facts.clone();
+        async move {
+            facts
+                .put_transaction(pb::PutTransactionRequest {
+                    transaction: Some(t),
+                })
+                .await
+                .expect_err("refused")
+        }
+    };
+    let good = awaiting("WD-BAD", pb::ConfirmationMethod::TwoFactor, 30);
+    let cases = [
+        (
+            pb::Transaction {
+                kind: pb::TransactionKind::Deposit.into(),
+                ..good.clone()
+            },
+            vec![(
+                "transaction.customer_confirmation",
+                "is not allowed on a deposit: only what the customer sends out is confirmed",
+            )],
+        ),
+        (
+            pb::Transaction {
+                status: pb::TransactionStatus::Confirming.into(),
+                ..good.clone()
+            },
+            vec![(
+                "transaction.customer_confirmation",
+                "is only allowed when status is TRANSACTION_STATUS_PENDING",
+            )],
+        ),
+        (
+            pb::Transaction {
+                customer_confirmation: Some(pb::CustomerConfirmation {
+                    method: 0,
+                    expires_at: Some(timestamp(at(-1))),
+                }),
+                ..good.clone()
+            },
+            vec![
+                (
+                    "transaction.customer_confirmation.method",
+                    "is required (must not be *_UNSPECIFIED)",
+                ),
+                (
+                    "transaction.customer_confirmation.expires_at",
+                    "must be after created_at",
+                ),
+            ],
+        ),
+        (
+            pb::Transaction {
+                customer_confirmation: Some(pb::CustomerConfirmation {
+                    method: 9,
+                    expires_at: None,
+                }),
+                ..good.clone()
+            },
+            vec![
+                (
+                    "transaction.customer_confirmation.method",
+                    "unknown enum value 9",
+                ),
+                (
+                    "transaction.customer_confirmation.expires_at",
+                    "is required",
+                ),
+            ],
+        ),
+    ];
+    for (bad, expected) in cases {
+        let status = refused(bad).await;
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(f, d)| (f.to_owned(), d.to_owned()))
+            .collect();
+        assert_eq!(violations(&status), expected);
+    }
+    // Nothing of them was stored.
+    let d = diagnose_in(app, "WD-BAD", at(1), "en").await;
+    assert_eq!(d.cause(), pb::Cause::NotFound);
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod causes;
+mod causes_sqlite;
 mod cli;
 mod connections;
 mod corpus;

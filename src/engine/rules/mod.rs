@@ -13,6 +13,7 @@ use super::{
 };
 
 mod account_frozen;
+mod awaiting_confirmation;
 mod below_minimum;
 mod confirmation_delay;
 mod confirmation_stalled;
@@ -67,6 +68,11 @@ pub static RULES: &[Rule] = &[
         name: "rejected",
         cause: Cause::Rejected,
         evaluate: rejected::evaluate,
+    },
+    Rule {
+        name: "awaiting_customer_confirmation",
+        cause: Cause::AwaitingCustomerConfirmation,
+        evaluate: awaiting_confirmation::evaluate,
     },
     Rule {
         name: "input_mismatch",

@@ -30,7 +30,8 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let Some(assets) = &policy.policy.assets else {
         return Verdict::not_matched(text("unsupported-asset-unlisted"), Vec::new());
     };
-    let supported = assets.join(", ");
+    // Codes joined without a word of any language, so that every locale can show them.
+    let supported = assets.join("/");
     let evidence = vec![
         ("asset", tx.asset.clone()),
         ("supported_assets", assets.join(",")),
