@@ -60,6 +60,7 @@ fn transaction() -> Transaction {
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
         customer_confirmation: None,
+        information_request: None,
     }
 }
 

@@ -67,6 +67,7 @@ fn transaction(n: usize) -> Fact {
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
         customer_confirmation: None,
+        information_request: None,
     })
 }
 

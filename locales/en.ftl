@@ -38,6 +38,10 @@ confirmation-method-email = by the link in the e-mail sent to them
 confirmation-method-two_factor = with a two-step verification code in the app
 confirmation-method-device = in the app on a trusted device
 
+requested-information-originator_details = the details of who sent the funds (travel rule)
+requested-information-beneficiary_details = the details of who receives the funds (travel rule)
+requested-information-source_of_funds = proof of the source of funds
+
 value-none = none
 field-amount = amount
 field-asset = asset
@@ -186,6 +190,15 @@ awaiting-confirmation-lapsed-customer = Your { $kind } of { $amount } { $asset }
     [two_factor] in the app with your two-step verification code
    *[device] in the app on your trusted device
 }.
+
+## information_required
+
+information-none = Nothing is asked of the customer.
+information-requested-later = Information was asked for later, at { $requested_at }: the transaction was not held for it yet.
+information-not-in-flight = Information was asked for, but the transaction is no longer in flight, so it is not held for it.
+information-detail = Held until the customer provides { $items } (asked for at { $requested_at }).
+information-summary = Ask the customer to provide { $items } through the request in the app or the e-mail sent at { $requested_at }; the { $kind } stays held until they do. Tell them only that we need some information from them: never mention a review, the travel rule or anti-money-laundering checks.
+information-customer = Your { $kind } of { $amount } { $asset } is on hold because we need some information from you. Please open the request we sent you in the app or by e-mail and complete it; your { $kind } will continue once we have it.
 
 ## input_mismatch
 

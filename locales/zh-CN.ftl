@@ -36,6 +36,10 @@ confirmation-method-email = 通过邮件中的确认链接
 confirmation-method-two_factor = 在 App 内输入两步验证码
 confirmation-method-device = 在已信任设备的 App 内
 
+requested-information-originator_details = 汇款方信息（旅行规则）
+requested-information-beneficiary_details = 收款方信息（旅行规则）
+requested-information-source_of_funds = 资金来源证明
+
 value-none = 无
 field-amount = 金额
 field-asset = 币种
@@ -184,6 +188,15 @@ awaiting-confirmation-lapsed-customer = 您的 { $amount } { $asset } { $kind }�
     [two_factor] 在 App 内输入两步验证码
    *[device] 在您已信任设备的 App 内
 }完成确认。
+
+## information_required
+
+information-none = 没有需要客户补充的信息。
+information-requested-later = 信息补充请求发出于之后的 { $requested_at }：当时交易尚未因此暂停。
+information-not-in-flight = 曾要求补充信息，但该交易已不在处理中，不再因此暂停。
+information-detail = 交易暂停处理，等待客户补充{ $items }（请求发出于 { $requested_at }）。
+information-summary = 请客户通过 App 内的请求或 { $requested_at } 发出的邮件补充{ $items }；补充前该笔{ $kind }将一直暂停。只告知客户“需要您补充一些信息”，切勿提及审查、旅行规则或反洗钱核查。
+information-customer = 您的 { $amount } { $asset } { $kind }暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔{ $kind }。
 
 ## input_mismatch
 

@@ -3,8 +3,8 @@
 
 use crate::engine::model::{
     AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
-    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction,
-    TransactionKind, TransactionStatus,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, RequestedInformation, Transaction, TransactionKind, TransactionStatus,
 };
 use crate::store::Fact;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -24,6 +24,7 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-UNSUPPORTED", "CAUSE_UNSUPPORTED_ASSET"),
     ("DEMO-SECURITY-HOLD", "CAUSE_SECURITY_HOLD"),
     ("DEMO-CONFIRM", "CAUSE_AWAITING_CUSTOMER_CONFIRMATION"),
+    ("DEMO-INFO-REQUIRED", "CAUSE_INFORMATION_REQUIRED"),
 ];
 
 /// The demo facts as of `now`.
@@ -49,6 +50,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             expected: ExpectedPayment::default(),
             tx_hash: String::new(),
             customer_confirmation: None,
+            information_request: None,
         }
     };
     use TransactionKind::*;
@@ -247,6 +249,26 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "TRON",
                 "USDT",
                 30_000,
+            )
+        }),
+        // A large deposit from another provider, held for the details of who sent it.
+        Fact::Transaction(Transaction {
+            confirmations: 19,
+            created_at: ago(12),
+            updated_at: Some(ago(11)),
+            destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".into(),
+            tx_hash: "a3f1c5e7092b4d6f8a0c2e4f6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d".into(),
+            information_request: Some(InformationRequest {
+                items: vec![RequestedInformation::OriginatorDetails],
+                requested_at: ago(10),
+            }),
+            ..base(
+                "DEMO-INFO-REQUIRED",
+                "acct-demo-0012",
+                Deposit,
+                "TRON",
+                "USDT",
+                1_200_000,
             )
         }),
         Fact::NetworkCondition(NetworkCondition {

@@ -18,7 +18,8 @@ use paydiag::engine::{
     model::{
         AccountState, AccountStatus, Claim, ConfirmationMethod, CustomerConfirmation,
         ExpectedPayment, Facts, FailureReason, FailureReason::*, FreezeReason, FreezeReason::*,
-        MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+        InformationRequest, MaintenanceType, MaintenanceWindow, NetworkCondition,
+        RequestedInformation, RequestedInformation::*, Transaction, TransactionKind,
         TransactionKind::*, TransactionStatus,
     },
     policy::RuleSet,
@@ -44,6 +45,7 @@ const RULE_ORDER: &[&str] = &[
     "security_hold",
     "rejected",
     "awaiting_customer_confirmation",
+    "information_required",
     "input_mismatch",
     "maintenance",
     "confirmation_stalled",
@@ -58,9 +60,16 @@ const TIPPING_OFF: &[&str] = &[
     "unusual activity",
     "abnormal",
     "risk",
+    "travel rule",
+    "source of funds",
+    "money laundering",
     "合规",
     "异常活动",
     "风控",
+    "旅行规则",
+    "资金来源",
+    "反洗钱",
+    "审查",
 ];
 
 #[rustfmt::skip]
@@ -485,6 +494,54 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-halt", "TRON", "22 09:00"))
             .claim(claim().amount("5"))
             .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[InputMismatch, Maintenance, ConfirmationDelay]),
+
+        // INFORMATION_REQUIRED: held until the customer provides information, never told why.
+        case("a_deposit_held_for_the_senders_details_asks_for_information_without_naming_the_rule", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDT").amount("12000").confirming(19, "22 10:02").asked(&[OriginatorDetails], "22 10:03"))
+            .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay])
+            .no_resolution().no_recheck()
+            .evidence("information_required", "requested_information", "originator_details")
+            .evidence("information_required", "requested_at", "2026-11-22T10:03:00Z")
+            .detail_says("information_required", "Held until the customer provides the details of who sent the funds (travel rule) (asked for at 2026-11-22 10:03 UTC).")
+            .summary_says("Ask the customer to provide the details of who sent the funds (travel rule) through the request in the app or the e-mail sent at 2026-11-22 10:03 UTC; the deposit stays held until they do. Tell them only that we need some information from them")
+            .customer_hears("Your deposit of 12000 USDT is on hold because we need some information from you. Please open the request we sent you in the app or by e-mail and complete it; your deposit will continue once we have it.")
+            .customer_hears_in("zh-CN", "您的 12000 USDT 充值暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔充值。"),
+        case("a_withdrawal_held_for_the_receivers_details_and_the_source_of_funds_names_both_to_the_agent_only", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).asked(&[BeneficiaryDetails, SourceOfFunds], "22 10:01"))
+            .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay])
+            .evidence("information_required", "requested_information", "beneficiary_details,source_of_funds")
+            .detail_says("information_required", "Held until the customer provides the details of who receives the funds (travel rule); proof of the source of funds")
+            .customer_hears("Your withdrawal of 0.5 BTC is on hold because we need some information from you.")
+            .customer_hears_in("zh-CN", "您的 0.5 BTC 提现暂未处理，因为我们需要您补充一些信息。"),
+        // As of a moment before it was asked for, it was not held for it.
+        case("information_asked_for_after_the_evaluation_time_did_not_hold_the_deposit_yet", "22 10:02")
+            .tx(tx("22 10:00").asked(&[SourceOfFunds], "22 10:03"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .evidence("information_required", "requested_at", "2026-11-22T10:03:00Z")
+            .detail_says("information_required", "Information was asked for later, at 2026-11-22 10:03 UTC"),
+        case("information_asked_for_exactly_at_the_evaluation_time_holds_the_deposit", "22 10:03")
+            .tx(tx("22 10:00").asked(&[SourceOfFunds], "22 10:03"))
+            .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay]),
+        case("a_deposit_that_completed_is_no_longer_held_for_information", "22 11:00")
+            .tx(tx("22 10:00").asked(&[OriginatorDetails], "22 10:03").completed("22 10:40"))
+            .expect(NoIncident, Action::None)
+            .detail_says("information_required", "the transaction is no longer in flight"),
+        // Precedence around the request.
+        case("a_frozen_account_outranks_a_request_for_information", "22 10:05")
+            .tx(tx("22 10:00").asked(&[SourceOfFunds], "22 10:01"))
+            .history([frozen(ComplianceReview, "22 08:00")])
+            .expect(AccountFrozen, Action::ContactSupport).contributing(&[InformationRequired, ConfirmationDelay]),
+        case("a_request_waiting_for_confirmation_outranks_a_request_for_information", "22 10:05")
+            .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30").asked(&[BeneficiaryDetails], "22 10:01"))
+            .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[InformationRequired, ConfirmationDelay]),
+        case("an_unsupported_asset_outranks_a_request_for_information", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDC").amount("5000").asked(&[OriginatorDetails], "22 10:01"))
+            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[InformationRequired, ConfirmationDelay]),
+        case("a_request_for_information_outranks_maintenance_and_a_misremembered_amount", "22 10:05")
+            .tx(tx("22 10:00").on("TRON", "USDT").amount("3000").asked(&[OriginatorDetails], "22 10:01"))
+            .window(window("tron-halt", "TRON", "22 09:00"))
+            .claim(claim().amount("300"))
+            .expect(InformationRequired, Action::ProvideInformation).contributing(&[InputMismatch, Maintenance, ConfirmationDelay]),
 
         // INPUT_MISMATCH against what the order or deposit address asked for.
         case("usdt_sent_on_bsc_to_an_eth_deposit_address_needs_a_recovery", "22 10:00:30")
@@ -1277,6 +1334,10 @@ fn secrets(catalog: &Catalog, locale: Locale) -> Vec<String> {
         "freeze-reason-new_device",
         "freeze-reason-withdrawal_address_changed",
         "failure-reason-risk_declined",
+        // What an information request asks for is the agent's to explain, not the message's.
+        "requested-information-originator_details",
+        "requested-information-beneficiary_details",
+        "requested-information-source_of_funds",
     ];
     let mut secrets: Vec<String> = undisclosed
         .iter()
@@ -1295,6 +1356,9 @@ fn secrets(catalog: &Catalog, locale: Locale) -> Vec<String> {
             "new_device",
             "withdrawal_address_changed",
             "risk_declined",
+            "originator_details",
+            "beneficiary_details",
+            "source_of_funds",
         ]
         .map(String::from),
     );
@@ -1502,6 +1566,7 @@ fn tx(created_at: &str) -> Transaction {
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
         customer_confirmation: None,
+        information_request: None,
     }
 }
 
@@ -1517,6 +1582,7 @@ trait TxBuilder {
     fn completed(self, completed_at: &str) -> Self;
     fn expecting(self, expected: ExpectedPayment) -> Self;
     fn awaiting(self, method: ConfirmationMethod, expires_at: &str) -> Self;
+    fn asked(self, items: &[RequestedInformation], requested_at: &str) -> Self;
 }
 
 impl TxBuilder for Transaction {
@@ -1587,6 +1653,16 @@ impl TxBuilder for Transaction {
 
     fn expecting(self, expected: ExpectedPayment) -> Self {
         Self { expected, ..self }
+    }
+
+    fn asked(self, items: &[RequestedInformation], requested_at: &str) -> Self {
+        Self {
+            information_request: Some(InformationRequest {
+                items: items.to_vec(),
+                requested_at: at(requested_at),
+            }),
+            ..self
+        }
     }
 
     fn awaiting(self, method: ConfirmationMethod, expires_at: &str) -> Self {

@@ -361,14 +361,34 @@ fn progress_on(policy: &NetworkPolicy) -> BoxedStrategy<Progress> {
         .boxed()
 }
 
-/// What a transaction may wait for from the customer: a confirmation of a request (how, and
-/// seconds from creation until it lapses), kept only where the API allows one.
-fn asks_of_the_customer() -> BoxedStrategy<Option<(ConfirmationMethod, i64)>> {
+/// What a transaction may wait for from the customer, each kept only where the API allows it.
+#[derive(Debug, Clone)]
+struct Asks {
+    /// A confirmation of the request: how, and seconds from creation until it lapses.
+    confirmation: Option<(ConfirmationMethod, i64)>,
+    /// Information: what is asked for, and seconds from creation until it was asked for.
+    information: Option<(Vec<RequestedInformation>, i64)>,
+}
+
+fn asks_of_the_customer() -> BoxedStrategy<Asks> {
     let method = select(every(
         enums::CONFIRMATION_METHODS,
         enums::confirmation_method,
     ));
-    proptest::option::weighted(0.3, (method, 5 * MINUTE..=2 * DAY)).boxed()
+    let items = every(enums::REQUESTED_INFORMATION, enums::requested_information);
+    let most = items.len();
+    (
+        proptest::option::weighted(0.3, (method, 5 * MINUTE..=2 * DAY)),
+        proptest::option::weighted(
+            0.2,
+            (proptest::sample::subsequence(items, 1..=most), 0..=DAY),
+        ),
+    )
+        .prop_map(|(confirmation, information)| Asks {
+            confirmation,
+            information,
+        })
+        .boxed()
 }
 
 /// A transaction on a fixture network, created up to three days before `t` (a few after it: a
@@ -416,12 +436,24 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                         let confirms = progress.status == TransactionStatus::Pending
                             && kind != TransactionKind::Deposit;
                         let customer_confirmation =
-                            asks.filter(|_| confirms).map(|(method, lapses)| {
-                                CustomerConfirmation {
+                            asks.confirmation
+                                .filter(|_| confirms)
+                                .map(|(method, lapses)| CustomerConfirmation {
                                     method,
                                     expires_at: after(lapses),
-                                }
-                            });
+                                });
+                        // Only a transaction still in flight is held for information.
+                        let in_flight = matches!(
+                            progress.status,
+                            TransactionStatus::Pending | TransactionStatus::Confirming
+                        );
+                        let information_request =
+                            asks.information
+                                .filter(|_| in_flight)
+                                .map(|(items, asked)| InformationRequest {
+                                    items,
+                                    requested_at: after(asked),
+                                });
                         Transaction {
                             reference,
                             account_id,
@@ -441,6 +473,7 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                             expected: ExpectedPayment::default(),
                             tx_hash,
                             customer_confirmation,
+                            information_request,
                         }
                     },
                 )
@@ -1013,7 +1046,9 @@ static UNDISCLOSED: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(|
 });
 
 /// The undisclosable reasons, as codes and as each locale words them: freeze reasons the
-/// engine may not disclose, and risk declines (never explained, README "What customers see").
+/// engine may not disclose (reviews, and what set a security hold off), risk declines (never
+/// explained, README "What customers see"), and what an information request asks for (the
+/// customer hears only that some information is needed).
 fn undisclosed_reasons(locale: Locale) -> Vec<String> {
     let freezes = enums::FREEZES
         .iter()
@@ -1022,8 +1057,15 @@ fn undisclosed_reasons(locale: Locale) -> Vec<String> {
     let failures = [pb::FailureReason::RiskDeclined]
         .into_iter()
         .map(|p| ("failure-reason", p.as_str_name(), "FAILURE_REASON_"));
+    let requested = enums::REQUESTED_INFORMATION.iter().map(|p| {
+        (
+            "requested-information",
+            p.as_str_name(),
+            "REQUESTED_INFORMATION_",
+        )
+    });
     let mut said = Vec::new();
-    for (vocabulary, name, prefix) in freezes.chain(failures) {
+    for (vocabulary, name, prefix) in freezes.chain(failures).chain(requested) {
         let code = name.trim_start_matches(prefix).to_ascii_lowercase();
         // Message ids are static: this runs once per locale.
         let id: &'static str = Box::leak(format!("{vocabulary}-{code}").into_boxed_str());

@@ -24,8 +24,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::api::enums;
 use paydiag::engine::model::{
     AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment, Facts,
-    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership,
-    Transaction, TransactionKind, TransactionStatus,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, Ownership, RequestedInformation, Transaction, TransactionKind,
+    TransactionStatus,
 };
 use paydiag::store::{Fact, FactQuery, SharedStore, StoreError, postgres::PostgresStore};
 use rust_decimal::Decimal;
@@ -406,6 +407,7 @@ fn transaction(reference: &str) -> Transaction {
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
         customer_confirmation: None,
+        information_request: None,
     }
 }
 
@@ -436,6 +438,13 @@ fn full_transaction(reference: &str) -> Transaction {
         customer_confirmation: Some(CustomerConfirmation {
             method: ConfirmationMethod::TwoFactor,
             expires_at: at("2026-11-23T07:59:59.987654321Z"),
+        }),
+        information_request: Some(InformationRequest {
+            items: vec![
+                RequestedInformation::SourceOfFunds,
+                RequestedInformation::BeneficiaryDetails,
+            ],
+            requested_at: at("2026-11-22T07:59:59.123456789Z"),
         }),
         ..transaction(reference)
     }
@@ -666,6 +675,17 @@ mod checks {
                     }
                 }),
                 ..transaction(&format!("TX-CONFIRM-{m}"))
+            });
+        }
+        for (i, item) in enums::REQUESTED_INFORMATION.iter().enumerate() {
+            txs.push(Transaction {
+                information_request: enums::requested_information(*item).map(|item| {
+                    InformationRequest {
+                        items: vec![item],
+                        requested_at: as_of() - hours(1),
+                    }
+                }),
+                ..transaction(&format!("TX-INFORMATION-{i}"))
             });
         }
         let states = [

@@ -273,6 +273,7 @@ fn base_tx(prefix: &str, i: u64, accounts: u64) -> Transaction {
         expected: ExpectedPayment::default(),
         tx_hash: tx_hash(i),
         customer_confirmation: None,
+        information_request: None,
     }
 }
 

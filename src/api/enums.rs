@@ -59,6 +59,11 @@ enum_pairs!(freeze, freeze_pb, FREEZES, pb::FreezeReason, model::FreezeReason {
 enum_pairs!(confirmation_method, confirmation_method_pb, CONFIRMATION_METHODS, pb::ConfirmationMethod, model::ConfirmationMethod {
     Email <=> Email, TwoFactor <=> TwoFactor, Device <=> Device,
 });
+enum_pairs!(requested_information, requested_information_pb, REQUESTED_INFORMATION, pb::RequestedInformation, model::RequestedInformation {
+    OriginatorDetails <=> OriginatorDetails,
+    BeneficiaryDetails <=> BeneficiaryDetails,
+    SourceOfFunds <=> SourceOfFunds,
+});
 enum_pairs!(maintenance, maintenance_pb, MAINTENANCE_TYPES, pb::MaintenanceType, model::MaintenanceType {
     Scheduled <=> Scheduled, Unplanned <=> Unplanned,
 });
@@ -76,6 +81,7 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     UnsupportedAsset <=> UnsupportedAsset,
     SecurityHold <=> SecurityHold,
     AwaitingCustomerConfirmation <=> AwaitingCustomerConfirmation,
+    InformationRequired <=> InformationRequired,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,
@@ -89,6 +95,7 @@ enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     CheckReference <=> CheckReference,
     Escalate <=> Escalate,
     ConfirmRequest <=> ConfirmRequest,
+    ProvideInformation <=> ProvideInformation,
 });
 enum_pairs!(outcome_of, outcome_pb, OUTCOMES, pb::FindingOutcome, diagnosis::Outcome {
     Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,

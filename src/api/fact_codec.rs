@@ -6,7 +6,8 @@ use super::{
 };
 use crate::engine::model::{
     ALL_NETWORKS, AccountState, AccountStatus, CustomerConfirmation, ExpectedPayment, FreezeReason,
-    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    InformationRequest, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+    TransactionStatus,
 };
 use crate::pb::v1 as pb;
 use crate::store::Fact;
@@ -63,6 +64,22 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
     let expected = expected_payment(&mut c, p.expected.as_ref());
     let customer_confirmation =
         customer_confirmation(&mut c, p.customer_confirmation.as_ref(), created_at);
+    let information_request =
+        information_request(&mut c, p.information_request.as_ref(), created_at);
+    // A transaction that completed or was rejected is held for nothing.
+    let in_flight = |s| {
+        matches!(
+            s,
+            TransactionStatus::Pending | TransactionStatus::Confirming
+        )
+    };
+    if p.information_request.is_some() && status.is_some_and(|s| !in_flight(s)) {
+        c.violation(
+            "information_request",
+            "is only allowed while the transaction is in flight (TRANSACTION_STATUS_PENDING or \
+             TRANSACTION_STATUS_CONFIRMING)",
+        );
+    }
     if p.customer_confirmation.is_some() {
         // Nothing has been sent while the customer has yet to confirm, and only what the
         // customer sends out is theirs to confirm.
@@ -104,6 +121,47 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         expected,
         tx_hash,
         customer_confirmation,
+        information_request,
+    })
+}
+
+fn information_request(
+    c: &mut Check,
+    p: Option<&pb::InformationRequest>,
+    created_at: Option<DateTime<Utc>>,
+) -> Option<InformationRequest> {
+    let p = p?;
+    if p.items.is_empty() {
+        c.violation(
+            "information_request.items",
+            "must name at least one item asked for",
+        );
+    }
+    let mut items = Vec::with_capacity(p.items.len());
+    for (i, raw) in p.items.iter().enumerate() {
+        let field = format!("information_request.items[{i}]");
+        match c.enumeration(&field, *raw, true, enums::requested_information) {
+            Some(item) if items.contains(&item) => c.violation(&field, "is named twice"),
+            Some(item) => items.push(item),
+            None => {}
+        }
+    }
+    let requested_at = c.timestamp(
+        "information_request.requested_at",
+        p.requested_at.as_ref(),
+        true,
+    );
+    if let (Some(asked), Some(created)) = (requested_at, created_at) {
+        if asked < created {
+            c.violation(
+                "information_request.requested_at",
+                "must not be before created_at",
+            );
+        }
+    }
+    Some(InformationRequest {
+        items,
+        requested_at: requested_at?,
     })
 }
 
@@ -373,6 +431,17 @@ pub fn transaction_pb(t: &Transaction) -> pb::Transaction {
             method: enums::confirmation_method_pb(c.method).into(),
             expires_at: Some(timestamp(c.expires_at)),
         }),
+        information_request: t
+            .information_request
+            .as_ref()
+            .map(|r| pb::InformationRequest {
+                items: r
+                    .items
+                    .iter()
+                    .map(|i| enums::requested_information_pb(*i).into())
+                    .collect(),
+                requested_at: Some(timestamp(r.requested_at)),
+            }),
     }
 }
 

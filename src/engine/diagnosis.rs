@@ -35,6 +35,8 @@ pub enum Cause {
     SecurityHold,
     /// A request waiting for the customer to confirm it (e-mail, 2FA, device).
     AwaitingCustomerConfirmation,
+    /// Held until the customer provides information (travel rule, source of funds).
+    InformationRequired,
     /// Nothing explains it.
     Undetermined,
 }
@@ -65,6 +67,8 @@ pub enum Action {
     Escalate,
     /// The customer confirms the request before it lapses.
     ConfirmRequest,
+    /// The customer provides the information asked for.
+    ProvideInformation,
 }
 
 /// Whether a rule matched.

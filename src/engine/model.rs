@@ -65,6 +65,27 @@ pub struct CustomerConfirmation {
     pub expires_at: DateTime<Utc>,
 }
 
+/// What the platform needs from the customer before it moves a transaction on. Named to agents
+/// only: customers hear that some information is needed, never why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestedInformation {
+    /// Travel rule: who sent a deposit.
+    OriginatorDetails,
+    /// Travel rule: who receives a withdrawal.
+    BeneficiaryDetails,
+    /// Where the funds came from.
+    SourceOfFunds,
+}
+
+/// A transaction held until the customer provides information.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InformationRequest {
+    /// What is asked for; never empty, nothing twice.
+    pub items: Vec<RequestedInformation>,
+    /// When it was asked for: the transaction is held from then.
+    pub requested_at: DateTime<Utc>,
+}
+
 /// What the order, invoice or deposit address asked for; `None` = not specified.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExpectedPayment {
@@ -119,6 +140,9 @@ pub struct Transaction {
     pub tx_hash: String,
     /// Set while the request waits for the customer to confirm it; `None` = nothing to confirm.
     pub customer_confirmation: Option<CustomerConfirmation>,
+    /// Set while the transaction is held until the customer provides information; `None` =
+    /// nothing asked.
+    pub information_request: Option<InformationRequest>,
 }
 
 impl Transaction {

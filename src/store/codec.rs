@@ -2,8 +2,8 @@
 
 use crate::engine::model::{
     AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
-    FailureReason, FreezeReason, MaintenanceType, MaintenanceWindow, NetworkCondition, Transaction,
-    TransactionKind, TransactionStatus,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, RequestedInformation, Transaction, TransactionKind, TransactionStatus,
 };
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -39,6 +39,11 @@ codes!(FailureReason {
     Expired => "expired",
 });
 codes!(ConfirmationMethod { Email => "email", TwoFactor => "two_factor", Device => "device" });
+codes!(RequestedInformation {
+    OriginatorDetails => "originator_details",
+    BeneficiaryDetails => "beneficiary_details",
+    SourceOfFunds => "source_of_funds",
+});
 codes!(AccountState { Active => "active", Frozen => "frozen", Restricted => "restricted" });
 codes!(FreezeReason {
     AbnormalLogin => "abnormal_login",
@@ -61,15 +66,36 @@ pub fn decode<T: Code>(code: &str) -> anyhow::Result<T> {
 
 /// Kinds as a comma-separated list of codes (empty = none).
 pub fn kinds_to_text(kinds: &[TransactionKind]) -> String {
-    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+    codes_to_text(kinds)
 }
 
 /// Reads a kinds list.
 pub fn kinds_from_text(text: &str) -> anyhow::Result<Vec<TransactionKind>> {
+    codes_from_text(text)
+}
+
+/// Values as a comma-separated list of codes (empty = none).
+pub fn codes_to_text<T: Code>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a list written by [`codes_to_text`].
+pub fn codes_from_text<T: Code>(text: &str) -> anyhow::Result<Vec<T>> {
     text.split(',')
         .filter(|s| !s.is_empty())
         .map(decode)
         .collect()
+}
+
+/// The `information_requested` column of a transaction: `None` when nothing is asked.
+pub fn information_requested_column(t: &Transaction) -> Option<String> {
+    t.information_request
+        .as_ref()
+        .map(|r| codes_to_text(&r.items))
 }
 
 /// A time as fixed-width text: sorts as text in time order (years 0001 to 9999).
@@ -128,6 +154,8 @@ pub const TRANSACTION_COLUMNS: &[&str] = &[
     "tx_hash",
     "confirmation_method",
     "confirmation_expires_at",
+    "information_requested",
+    "information_requested_at",
 ];
 
 /// The `tx_hash_key` column of a transaction: `None` when it has no hash.
@@ -279,7 +307,24 @@ pub fn transaction(row: &impl Columns) -> anyhow::Result<Transaction> {
         },
         tx_hash: row.text("tx_hash")?,
         customer_confirmation: customer_confirmation(row)?,
+        information_request: information_request(row)?,
     })
+}
+
+/// Reads what a transaction is held for: both columns set, or neither.
+fn information_request(row: &impl Columns) -> anyhow::Result<Option<InformationRequest>> {
+    let items = row.opt_text("information_requested")?;
+    let requested_at = row.opt_time("information_requested_at")?;
+    match (items, requested_at) {
+        (Some(items), Some(requested_at)) => Ok(Some(InformationRequest {
+            items: codes_from_text(&items)?,
+            requested_at,
+        })),
+        (None, None) => Ok(None),
+        _ => Err(anyhow!(
+            "information_requested and information_requested_at must be set together in store"
+        )),
+    }
 }
 
 /// Reads the confirmation a transaction waits for: both columns set, or neither.

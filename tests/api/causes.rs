@@ -45,6 +45,8 @@ macro_rules! every_cause_check {
             a_security_hold_must_be_a_restriction_with_an_end,
             a_withdrawal_waiting_for_confirmation_is_stored_found_and_diagnosed_until_it_lapses,
             a_confirmation_names_each_bad_part_and_stores_nothing,
+            a_deposit_held_for_information_is_stored_found_and_diagnosed_from_when_it_was_asked,
+            an_information_request_names_each_bad_part_and_stores_nothing,
         );
     };
 }
@@ -451,5 +453,154 @@ pub async fn a_confirmation_names_each_bad_part_and_stores_nothing(app: &mut Tes
     }
     // Nothing of them was stored.
     let d = diagnose_in(app, "WD-BAD", at(1), "en").await;
+    assert_eq!(d.cause(), pb::Cause::NotFound);
+}
+
+/// A deposit of 12,000 USDT on TRON, created at `t0`, confirming, held from `asked` minutes after
+/// `t0` for `items`.
+fn held_for(reference: &str, items: &[pb::RequestedInformation], asked: i64) -> pb::Transaction {
+    pb::Transaction {
+        kind: pb::TransactionKind::Deposit.into(),
+        network: "TRON".into(),
+        amount: "12000".into(),
+        confirmations: 19,
+        updated_at: Some(timestamp(at(1))),
+        information_request: Some(pb::InformationRequest {
+            items: items.iter().map(|i| (*i).into()).collect(),
+            requested_at: Some(timestamp(at(asked))),
+        }),
+        ..transaction(reference)
+    }
+}
+
+pub async fn a_deposit_held_for_information_is_stored_found_and_diagnosed_from_when_it_was_asked(
+    app: &mut TestApp,
+) {
+    let items = [
+        pb::RequestedInformation::OriginatorDetails,
+        pb::RequestedInformation::SourceOfFunds,
+    ];
+    let sent = held_for("DEP-HELD", &items, 3);
+    let stored = app.put_transaction(sent.clone()).await;
+    assert_eq!(stored.information_request, sent.information_request);
+    let found = app
+        .facts
+        .search_transactions(pb::SearchTransactionsRequest {
+            account_id: sent.account_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(found.transactions, [stored]);
+
+    let en = diagnose_in(app, "DEP-HELD", at(5), "en").await;
+    let zh = diagnose_in(app, "DEP-HELD", at(5), "zh-CN").await;
+
+    for d in [&en, &zh] {
+        assert_eq!(d.cause(), pb::Cause::InformationRequired);
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.action(), pb::Action::ProvideInformation);
+        assert_eq!((step.recheck_at, step.expected_resolution_at), (None, None));
+        assert_eq!(
+            evidence(d, "information_required", "requested_information"),
+            Some("originator_details,source_of_funds")
+        );
+    }
+    assert_eq!(
+        en.customer_message,
+        "Your deposit of 12000 USDT is on hold because we need some information from you. Please \
+         open the request we sent you in the app or by e-mail and complete it; your deposit will \
+         continue once we have it."
+    );
+    assert_eq!(
+        zh.customer_message,
+        "您的 12000 USDT 充值暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的\
+         邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔充值。"
+    );
+    // The agent is told what is asked for, and not to say why.
+    let summary = en.next_step.expect("step").summary;
+    assert!(
+        summary.starts_with(
+            "Ask the customer to provide the details of who sent the funds (travel rule); proof \
+             of the source of funds through the request in the app"
+        ),
+        "{summary}"
+    );
+    // As of a moment before it was asked for, the deposit was not held for it.
+    let before = diagnose_in(app, "DEP-HELD", at(2), "en").await;
+    assert_eq!(before.cause(), pb::Cause::ConfirmationDelay);
+}
+
+pub async fn an_information_request_names_each_bad_part_and_stores_nothing(app: &mut TestApp) {
+    use pb::RequestedInformation as R;
+    let good = held_for("DEP-BAD", &[R::SourceOfFunds], 3);
+    let with_request = |items: Vec<i32>, asked: Option<i64>| pb::Transaction {
+        information_request: Some(pb::InformationRequest {
+            items,
+            requested_at: asked.map(|m| timestamp(at(m))),
+        }),
+        ..good.clone()
+    };
+    let cases = [
+        (
+            pb::Transaction {
+                status: pb::TransactionStatus::Completed.into(),
+                completed_at: Some(timestamp(at(4))),
+                ..good.clone()
+            },
+            vec![(
+                "transaction.information_request",
+                "is only allowed while the transaction is in flight (TRANSACTION_STATUS_PENDING \
+                 or TRANSACTION_STATUS_CONFIRMING)",
+            )],
+        ),
+        (
+            with_request(Vec::new(), None),
+            vec![
+                (
+                    "transaction.information_request.items",
+                    "must name at least one item asked for",
+                ),
+                (
+                    "transaction.information_request.requested_at",
+                    "is required",
+                ),
+            ],
+        ),
+        (
+            with_request(
+                vec![R::SourceOfFunds.into(), 7, R::SourceOfFunds.into()],
+                Some(-1),
+            ),
+            vec![
+                (
+                    "transaction.information_request.items[1]",
+                    "unknown enum value 7",
+                ),
+                ("transaction.information_request.items[2]", "is named twice"),
+                (
+                    "transaction.information_request.requested_at",
+                    "must not be before created_at",
+                ),
+            ],
+        ),
+    ];
+    for (bad, expected) in cases {
+        let status = app
+            .facts
+            .put_transaction(pb::PutTransactionRequest {
+                transaction: Some(bad),
+            })
+            .await
+            .expect_err("refused");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(f, d)| (f.to_owned(), d.to_owned()))
+            .collect();
+        assert_eq!(violations(&status), expected);
+    }
+    let d = diagnose_in(app, "DEP-BAD", at(5), "en").await;
     assert_eq!(d.cause(), pb::Cause::NotFound);
 }

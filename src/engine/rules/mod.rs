@@ -17,6 +17,7 @@ mod awaiting_confirmation;
 mod below_minimum;
 mod confirmation_delay;
 mod confirmation_stalled;
+mod information_required;
 mod input_mismatch;
 mod maintenance;
 mod no_incident;
@@ -73,6 +74,11 @@ pub static RULES: &[Rule] = &[
         name: "awaiting_customer_confirmation",
         cause: Cause::AwaitingCustomerConfirmation,
         evaluate: awaiting_confirmation::evaluate,
+    },
+    Rule {
+        name: "information_required",
+        cause: Cause::InformationRequired,
+        evaluate: information_required::evaluate,
     },
     Rule {
         name: "input_mismatch",

@@ -141,6 +141,8 @@ const TRANSACTION_TYPES: &[(&str, Type)] = &[
     ("destination_key", Type::Text),
     ("confirmation_method", Type::Text),
     ("confirmation_expires_at", Type::Text),
+    ("information_requested", Type::Text),
+    ("information_requested_at", Type::Text),
 ];
 
 const STATUS_TYPES: &[(&str, Type)] = &[
@@ -331,6 +333,11 @@ impl<'a> Batch<'a> {
                 t.customer_confirmation.map(|c| c.method.code()).into(),
                 t.customer_confirmation
                     .map(|c| time_key(c.expires_at))
+                    .into(),
+                codec::information_requested_column(t).into(),
+                t.information_request
+                    .as_ref()
+                    .map(|r| time_key(r.requested_at))
                     .into(),
             ],
         );
