@@ -32,6 +32,7 @@ failure-reason-invalid_details = invalid details
 failure-reason-limit_exceeded = a limit was exceeded
 failure-reason-risk_declined = declined by risk controls
 failure-reason-expired = the order or quote expired
+failure-reason-issuer_declined = declined by the customer's bank or card issuer
 failure-reason-unspecified = no recorded reason
 
 confirmation-method-email = by the link in the e-mail sent to them
@@ -161,6 +162,7 @@ rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $code ->
     [limit_exceeded] The customer should stay within the limit (or raise it) and submit again.
     [expired] The customer should start a new order and pay before it expires.
     [expired_paid_late] The funds arrived after the order expired, so they were not applied. Support must refund them or apply them by hand; the customer must not pay again.
+    [issuer_declined] The customer's bank or card issuer declined it and gave the platform no reason: the customer should ask their bank why (or use another card or account), then submit again.
    *[other] Support must review it.
 }
 rejected-customer = { $reason ->
@@ -169,6 +171,7 @@ rejected-customer = { $reason ->
     [limit_exceeded] Your { $kind } was declined because it exceeds a limit on your account. Please try a smaller amount or contact support about your limits.
     [expired] Your { $kind } was declined because the order expired before payment arrived. Please start a new order and try again.
     [expired_paid_late] Your { $kind } arrived after the order expired, so it could not be applied automatically. Please do not pay again: contact support and we will refund it or apply it to a new order.
+    [issuer_declined] Your { $kind } was declined by your bank or card issuer. Please ask your bank why, or try again with another card or account.
    *[other] Your { $kind } could not be completed. Please contact support for details.
 }
 

@@ -30,6 +30,7 @@ failure-reason-invalid_details = 信息无效
 failure-reason-limit_exceeded = 超出限额
 failure-reason-risk_declined = 风控拒绝
 failure-reason-expired = 订单或报价已过期
+failure-reason-issuer_declined = 客户的银行或发卡行拒绝
 failure-reason-unspecified = 无记录原因
 
 confirmation-method-email = 通过邮件中的确认链接
@@ -159,6 +160,7 @@ rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $code
     [limit_exceeded] 客户需在限额内（或提高限额后）重新提交。
     [expired] 客户需重新下单并在过期前付款。
     [expired_paid_late] 资金在订单过期后才到账，因此未被入账。需由客服退款或手动入账；客户不应再次付款。
+    [issuer_declined] 客户的银行或发卡行拒绝了该笔交易，且未告知平台原因：请客户向其银行询问原因（或更换银行卡/账户），然后重新提交。
    *[other] 需由客服审查。
 }
 rejected-customer = { $reason ->
@@ -167,6 +169,7 @@ rejected-customer = { $reason ->
     [limit_exceeded] 您的{ $kind }被拒绝，因为超出了账户限额。请减少金额，或联系客服了解限额。
     [expired] 您的{ $kind }被拒绝，因为订单在付款到账前已过期。请重新下单后重试。
     [expired_paid_late] 您的{ $kind }在订单过期后才到账，因此无法自动入账。请勿再次付款：请联系客服，我们将为您退款或将其用于新订单。
+    [issuer_declined] 您的{ $kind }被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。
    *[other] 您的{ $kind }未能完成。请联系客服了解详情。
 }
 

@@ -433,6 +433,24 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("rejected", "failure_reason", "expired")
             .summary_says("the customer must not pay again")
             .customer_hears("arrived after the order expired, so it could not be applied automatically. Please do not pay again"),
+        // The customer's bank or card issuer declined: the customer asks them, or pays another way.
+        case("a_card_payment_declined_by_the_issuer_is_retried_with_another_card_after_asking_the_bank", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("CARD", "EUR").amount("89.90").failed(IssuerDeclined))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .no_resolution().no_recheck()
+            .evidence("rejected", "failure_reason", "issuer_declined")
+            .detail_says("rejected", "The payment was rejected: declined by the customer's bank or card issuer.")
+            .summary_says("the customer should ask their bank why (or use another card or account), then submit again")
+            .customer_hears("Your payment was declined by your bank or card issuer. Please ask your bank why, or try again with another card or account.")
+            .customer_hears_in("zh-CN", "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。"),
+        case("a_sepa_transfer_refused_by_the_customers_bank_is_retried_after_asking_the_bank", "22 10:05")
+            .tx(tx("22 10:00").kind(Transfer).on("SEPA", "EUR").to(IBAN).failed(IssuerDeclined))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .customer_hears_in("zh-CN", "您的转账被您的银行或发卡行拒绝。"),
+        case("a_card_payment_over_the_issuers_limit_stays_within_the_limit", "22 10:05")
+            .tx(tx("22 10:00").kind(Payment).on("CARD", "EUR").failed(LimitExceeded))
+            .expect(Rejected, Action::CorrectAndRetry)
+            .customer_hears("Your payment was declined because it exceeds a limit on your account. Please try a smaller amount or contact support about your limits."),
         case("a_risk_declined_withdrawal_goes_to_support_without_telling_the_customer_why", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).failed(RiskDeclined))
             .expect(Rejected, Action::ContactSupport)
@@ -860,6 +878,51 @@ fn scenarios() -> Vec<Scenario> {
             .resolves_at("30 16:00")
             .evidence("confirmation_delay", "business_days", "true")
             .evidence("confirmation_delay", "waiting", "28800s"),
+        // ... and not on the public holidays of their calendar (TARGET2's for SEPA).
+        case("a_sepa_transfer_sent_before_easter_is_expected_after_good_friday_and_easter_monday", "04-02 17:00")
+            .tx(tx("04-02 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("04-07 16:00").recheck_at("04-07 16:00")
+            .evidence("confirmation_delay", "business_days", "true")
+            .evidence("confirmation_delay", "holidays_skipped", "2026-04-03,2026-04-06")
+            .customer_hears("We expect it to complete by 2026-04-07 16:00 UTC."),
+        // Replayed as of the holiday itself, the wait stopped when it began.
+        case("a_sepa_transfer_diagnosed_as_of_good_friday_has_waited_only_until_the_holiday_began", "04-03 12:00")
+            .tx(tx("04-02 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("04-07 16:00")
+            .evidence("confirmation_delay", "waiting", "28800s")
+            .evidence("confirmation_delay", "age", "72000s"),
+        case("a_sepa_transfer_late_after_easter_counts_its_stall_bound_in_business_days", "04-07 17:00")
+            .tx(tx("04-02 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .no_resolution().recheck_at("04-08 16:00")
+            .evidence("confirmation_delay", "stalls_at", "2026-04-08T16:00:00Z"),
+        case("a_sepa_transfer_stalls_two_business_days_after_easter", "04-08 16:00")
+            .tx(tx("04-02 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationStalled, Action::Escalate)
+            .evidence("confirmation_stalled", "holidays_skipped", "2026-04-03,2026-04-06"),
+        case("a_sepa_transfer_sent_on_christmas_eve_is_expected_after_christmas_and_the_weekend", "12-24 17:00")
+            .tx(tx("12-24 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("12-28 16:00")
+            // 26 December 2026 is a Saturday: a holiday on a weekend skips nothing more.
+            .evidence("confirmation_delay", "holidays_skipped", "2026-12-25"),
+        case("a_sepa_transfer_sent_on_new_years_eve_is_expected_after_new_years_day", "12-31 17:00")
+            .tx(tx("12-31 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("2027-01-04 16:00")
+            .evidence("confirmation_delay", "holidays_skipped", "2027-01-01"),
+        case("a_sepa_transfer_away_from_holidays_names_none", "24 10:00")
+            .tx(tx("24 09:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .lacks("confirmation_delay", "holidays_skipped"),
+        // A rail keeps only its own calendar: SWIFT lists no holidays.
+        case("a_swift_transfer_is_not_held_to_the_sepa_calendar", "04-02 17:00")
+            .tx(tx("04-02 16:00").kind(Transfer).on("SWIFT", "EUR").to(IBAN))
+            .expect(ConfirmationDelay, Action::Wait)
+            .resolves_at("04-07 16:00")
+            .lacks("confirmation_delay", "holidays_skipped"),
         case("a_sepa_transfer_sent_on_friday_is_not_stalled_on_monday_morning", "30 09:00")
             .tx(tx("27 16:00").kind(Transfer).on("SEPA", "EUR"))
             .expect(ConfirmationDelay, Action::Wait)
@@ -1529,13 +1592,19 @@ impl Scenario {
 
 // ---- Facts --------------------------------------------------------------------------------
 
-/// A moment in November 2026 (UTC), written `"22 10:00"` or `"22 10:00:30"`.
+/// A moment (UTC), written `"22 10:00"` or `"22 10:00:30"` in November 2026, `"04-03 16:00"` in
+/// another month of 2026, or `"2027-01-04 16:00"` in another year.
 fn at(s: &str) -> DateTime<Utc> {
     let (day, time) = s
         .split_once(' ')
         .unwrap_or_else(|| panic!("bad moment {s:?}"));
     let seconds = if time.len() == 5 { ":00" } else { "" };
-    DateTime::parse_from_rfc3339(&format!("2026-11-{day}T{time}{seconds}Z"))
+    let date = match day.matches('-').count() {
+        0 => format!("2026-11-{day}"),
+        1 => format!("2026-{day}"),
+        _ => day.to_owned(),
+    };
+    DateTime::parse_from_rfc3339(&format!("{date}T{time}{seconds}Z"))
         .unwrap_or_else(|e| panic!("bad moment {s:?}: {e}"))
         .to_utc()
 }

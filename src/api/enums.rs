@@ -41,6 +41,7 @@ enum_pairs!(failure, failure_pb, FAILURES, pb::FailureReason, model::FailureReas
     LimitExceeded <=> LimitExceeded,
     RiskDeclined <=> RiskDeclined,
     Expired <=> Expired,
+    IssuerDeclined <=> IssuerDeclined,
 });
 enum_pairs!(state, state_pb, STATES, pb::AccountState, model::AccountState {
     Active <=> Active, Frozen <=> Frozen, Restricted <=> Restricted,

@@ -42,6 +42,8 @@ pub enum FailureReason {
     RiskDeclined,
     /// The order or quote expired.
     Expired,
+    /// The customer's bank or card issuer declined it, for a reason of its own.
+    IssuerDeclined,
 }
 
 /// How the customer is asked to confirm a request before the platform sends it.

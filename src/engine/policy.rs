@@ -3,11 +3,11 @@
 //! The shipped defaults live in `config/rules.toml` and are compiled in; `--rules FILE` replaces
 //! them. The ruleset version is derived from the file's bytes, so it changes whenever the rules do.
 
-use super::diagnosis::Action;
+use super::{diagnosis::Action, time::business::Calendar};
 use crate::triage::policy::{TriageFile, TriagePolicy};
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, de::Error as _};
 use sha2::{Digest, Sha256};
 use std::{
     collections::{BTreeMap, HashMap},
@@ -63,6 +63,25 @@ impl TryFrom<String> for Amount {
     }
 }
 
+/// Reads `holidays`: TOML dates, without a time or an offset.
+fn holidays<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Calendar, D::Error> {
+    let written = Vec::<toml::value::Datetime>::deserialize(deserializer)?;
+    let dates = written.into_iter().map(|holiday| {
+        let date = match (holiday.date, holiday.time, holiday.offset) {
+            (Some(date), None, None) => {
+                NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            }
+            _ => None,
+        };
+        date.ok_or_else(|| {
+            D::Error::custom(format!(
+                "holiday {holiday} is not a date such as 2026-04-03"
+            ))
+        })
+    });
+    dates.collect::<Result<Vec<_>, _>>().map(Calendar::new)
+}
+
 /// How one network or rail behaves.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +108,10 @@ pub struct NetworkPolicy {
     /// count Monday to Friday (UTC). Only for rails with a `processing_time`.
     #[serde(default)]
     pub business_days: bool,
+    /// The rail's public holidays (UTC dates, written as TOML dates: `2026-04-03`), on which a
+    /// rail with `business_days` does not settle either. Only for such rails.
+    #[serde(default, deserialize_with = "holidays")]
+    pub holidays: Calendar,
     /// Other names customers give the network (a token standard such as `ERC20`, or its name),
     /// read as this network in claims.
     #[serde(default)]
@@ -391,6 +414,12 @@ fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError>
     if policy.business_days && policy.processing_time.is_none() {
         return invalid("business_days applies only to rails with a processing_time");
     }
+    if !policy.holidays.is_empty() && !policy.business_days {
+        return invalid("holidays apply only to rails with business_days");
+    }
+    if policy.assets.as_ref().is_some_and(Vec::is_empty) {
+        return invalid("assets must name at least one asset (leave it out to take every asset)");
+    }
     if let Some(stray) = policy
         .min_deposit
         .keys()
@@ -466,6 +495,17 @@ mod tests {
         );
         let rules = RuleSet::parse(&lower).expect("loads");
         assert!(rules.policy("TRON").policy.supports("USDT"));
+        let nothing = DEFAULT_RULES.replacen(
+            "[networks.INTERNAL]\n",
+            "[networks.INTERNAL]\nassets = []\n",
+            1,
+        );
+        let none = RuleSet::parse(&nothing).expect_err("takes nothing");
+        assert!(
+            none.to_string()
+                .contains("network INTERNAL: assets must name at least one asset"),
+            "{none}"
+        );
         let refused = RuleSet::parse(&DEFAULT_RULES.replacen(
             r#"unsupported_asset_action = "request_recovery""#,
             r#"unsupported_asset_action = "none""#,
@@ -478,6 +518,57 @@ mod tests {
                 .contains("settings.unsupported_asset_action must be contact_support or"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_rail_closes_on_the_holidays_its_calendar_lists_which_are_toml_dates() {
+        let shipped = RuleSet::shipped();
+        let sepa = &shipped.policy("SEPA").policy.holidays;
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        // TARGET2's closing days, 2025 to 2027.
+        let mut target2 = Vec::new();
+        for (year, good_friday, easter_monday) in [
+            (2025, date(2025, 4, 18), date(2025, 4, 21)),
+            (2026, date(2026, 4, 3), date(2026, 4, 6)),
+            (2027, date(2027, 3, 26), date(2027, 3, 29)),
+        ] {
+            target2.extend([
+                date(year, 1, 1),
+                good_friday,
+                easter_monday,
+                date(year, 5, 1),
+                date(year, 12, 25),
+                date(year, 12, 26),
+            ]);
+        }
+        assert_eq!(sepa.dates(), target2);
+        assert!(shipped.policy("SWIFT").policy.holidays.is_empty());
+        let swift = |line: &str| {
+            DEFAULT_RULES.replacen(
+                "[networks.SWIFT]\n",
+                &format!("[networks.SWIFT]\n{line}\n"),
+                1,
+            )
+        };
+        let rules = RuleSet::parse(&swift("holidays = [2026-12-24, 2026-12-24]")).expect("loads");
+        assert_eq!(
+            rules.policy("SWIFT").policy.holidays.dates(),
+            [date(2026, 12, 24)]
+        );
+        for (rules, says) in [
+            (
+                swift("holidays = [2026-12-24T00:00:00Z]"),
+                "holiday 2026-12-24T00:00:00Z is not a date such as 2026-04-03",
+            ),
+            (swift(r#"holidays = ["2026-12-24"]"#), "invalid type"),
+            (
+                with_card("holidays = [2026-12-24]"),
+                "network CARD: holidays apply only to rails with business_days",
+            ),
+        ] {
+            let refused = RuleSet::parse(&rules).expect_err(says);
+            assert!(refused.to_string().contains(says), "{refused}");
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ codes!(FailureReason {
     LimitExceeded => "limit_exceeded",
     RiskDeclined => "risk_declined",
     Expired => "expired",
+    IssuerDeclined => "issuer_declined",
 });
 codes!(ConfirmationMethod { Email => "email", TwoFactor => "two_factor", Device => "device" });
 codes!(RequestedInformation {

@@ -47,6 +47,8 @@ macro_rules! every_cause_check {
             a_confirmation_names_each_bad_part_and_stores_nothing,
             a_deposit_held_for_information_is_stored_found_and_diagnosed_from_when_it_was_asked,
             an_information_request_names_each_bad_part_and_stores_nothing,
+            a_sepa_transfer_replayed_over_easter_counts_neither_holiday,
+            a_payment_the_card_issuer_declined_sends_the_customer_to_their_bank,
         );
     };
 }
@@ -603,4 +605,97 @@ pub async fn an_information_request_names_each_bad_part_and_stores_nothing(app: 
     }
     let d = diagnose_in(app, "DEP-BAD", at(5), "en").await;
     assert_eq!(d.cause(), pb::Cause::NotFound);
+}
+
+/// A moment of 2026 (UTC), written `"04-02T16:00"`.
+fn in_2026(moment: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(&format!("2026-{moment}:00Z"))
+        .expect("a moment")
+        .to_utc()
+}
+
+pub async fn a_sepa_transfer_replayed_over_easter_counts_neither_holiday(app: &mut TestApp) {
+    app.put_transaction(pb::Transaction {
+        kind: pb::TransactionKind::Transfer.into(),
+        network: "sepa".into(),
+        asset: "eur".into(),
+        destination: "DE89 3704 0044 0532 0130 00".into(),
+        status: pb::TransactionStatus::Pending.into(),
+        confirmations: 0,
+        // Maundy Thursday, 16:00: one business day later is Tuesday, after Good Friday and
+        // Easter Monday.
+        created_at: Some(timestamp(in_2026("04-02T16:00"))),
+        ..transaction("TR-EASTER")
+    })
+    .await;
+    let tuesday = Some(timestamp(in_2026("04-07T16:00")));
+
+    for as_of in ["04-02T17:00", "04-03T12:00", "04-06T23:59"] {
+        let d = diagnose_in(app, "TR-EASTER", in_2026(as_of), "en").await;
+        assert_eq!(d.cause(), pb::Cause::ConfirmationDelay, "{as_of}");
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.expected_resolution_at, tuesday, "{as_of}");
+        assert_eq!(
+            evidence(&d, "confirmation_delay", "holidays_skipped"),
+            Some("2026-04-03,2026-04-06")
+        );
+        // Replayed as of the holidays, the wait stopped when Good Friday began.
+        if as_of != "04-02T17:00" {
+            assert_eq!(
+                evidence(&d, "confirmation_delay", "waiting"),
+                Some("28800s")
+            );
+        }
+    }
+    let en = diagnose_in(app, "TR-EASTER", in_2026("04-02T17:00"), "en").await;
+    assert_eq!(
+        en.customer_message,
+        "Your transfer of 100.50 EUR is being processed by SEPA. We expect it to complete by \
+         2026-04-07 16:00 UTC."
+    );
+    // Two business days after it was sent, it has stalled.
+    let stalled = diagnose_in(app, "TR-EASTER", in_2026("04-08T16:00"), "en").await;
+    assert_eq!(stalled.cause(), pb::Cause::ConfirmationStalled);
+}
+
+pub async fn a_payment_the_card_issuer_declined_sends_the_customer_to_their_bank(
+    app: &mut TestApp,
+) {
+    let sent = pb::Transaction {
+        kind: pb::TransactionKind::Payment.into(),
+        network: "CARD".into(),
+        asset: "EUR".into(),
+        amount: "89.90".into(),
+        destination: String::new(),
+        status: pb::TransactionStatus::Failed.into(),
+        failure_reason: pb::FailureReason::IssuerDeclined.into(),
+        confirmations: 0,
+        ..transaction("PAY-DECLINED")
+    };
+    let stored = app.put_transaction(sent.clone()).await;
+    assert_eq!(stored.failure_reason(), pb::FailureReason::IssuerDeclined);
+
+    let en = diagnose_in(app, "PAY-DECLINED", at(5), "en").await;
+    let zh = diagnose_in(app, "PAY-DECLINED", at(5), "zh-CN").await;
+
+    for d in [&en, &zh] {
+        assert_eq!(d.cause(), pb::Cause::Rejected);
+        let step = d.next_step.as_ref().expect("step");
+        assert_eq!(step.action(), pb::Action::CorrectAndRetry);
+        assert_eq!(
+            evidence(d, "rejected", "failure_reason"),
+            Some("issuer_declined")
+        );
+        let summary = d.transaction.as_ref().expect("summary");
+        assert_eq!(summary.failure_reason(), pb::FailureReason::IssuerDeclined);
+    }
+    assert_eq!(
+        en.customer_message,
+        "Your payment was declined by your bank or card issuer. Please ask your bank why, or try \
+         again with another card or account."
+    );
+    assert_eq!(
+        zh.customer_message,
+        "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。"
+    );
 }
