@@ -237,7 +237,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
         Fact::Transaction(Transaction {
             status: TransactionStatus::Pending,
             created_at: ago(4),
-            destination: "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8".into(),
+            destination: "0x8894E0a0c962CB723c1976a4421c95949bE2D4E3".into(),
             customer_confirmation: Some(CustomerConfirmation {
                 method: ConfirmationMethod::Email,
                 expires_at: ago(4) + TimeDelta::minutes(30),
@@ -246,7 +246,7 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "DEMO-CONFIRM",
                 "acct-demo-0011",
                 Withdrawal,
-                "TRON",
+                "BSC",
                 "USDT",
                 30_000,
             )
@@ -254,13 +254,13 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
         // A large deposit from another provider, held for the details of who sent it.
         Fact::Transaction(Transaction {
             confirmations: 19,
-            created_at: ago(12),
-            updated_at: Some(ago(11)),
+            created_at: ago(6),
+            updated_at: Some(ago(5)),
             destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".into(),
             tx_hash: "a3f1c5e7092b4d6f8a0c2e4f6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d".into(),
             information_request: Some(InformationRequest {
                 items: vec![RequestedInformation::OriginatorDetails],
-                requested_at: ago(10),
+                requested_at: ago(4),
             }),
             ..base(
                 "DEMO-INFO-REQUIRED",

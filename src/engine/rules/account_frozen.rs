@@ -1,4 +1,4 @@
-//! Rule 2: the account is frozen, or restricted for this kind of transaction, at the evaluation time.
+//! The account is frozen, or restricted for this kind of transaction, at the evaluation time.
 
 use super::{Verdict, kind_arg};
 use crate::engine::{

@@ -6,6 +6,12 @@
 //! maintenance on its network (the payment may still be queued), and a mismatch only between
 //! the claim and the record yields to a stalled transaction (what the customer remembers does
 //! not unstick it).
+//!
+//! The order follows what the customer can expect: first what means the funds will never arrive
+//! as they are (an asset the network does not take, a deposit below its minimum), then what
+//! holds the account (a freeze, a security hold), a rejection, then what waits for the customer
+//! (a confirmation, information), what was entered wrong, and last what only takes time
+//! (maintenance, a stall, a delay) or nothing at all.
 
 use super::{
     context::Context,

@@ -1,4 +1,4 @@
-//! Rule 8: the transaction completed; nothing is wrong.
+//! The transaction completed; nothing is wrong.
 
 use super::{Verdict, kind_arg};
 use crate::engine::{

@@ -1,4 +1,4 @@
-//! Rule 3: the transaction was rejected.
+//! The transaction was rejected.
 
 use super::{Verdict, kind_arg};
 use crate::engine::{
