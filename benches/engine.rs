@@ -59,6 +59,8 @@ fn transaction() -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
+        customer_confirmation: None,
+        information_request: None,
     }
 }
 

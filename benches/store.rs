@@ -66,6 +66,8 @@ fn transaction(n: usize) -> Fact {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
+        customer_confirmation: None,
+        information_request: None,
     })
 }
 

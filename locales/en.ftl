@@ -21,6 +21,10 @@ freeze-reason-abnormal_activity = unusual activity under review
 freeze-reason-identity_unverified = identity verification is missing or expired
 freeze-reason-user_requested = the customer asked for the freeze
 freeze-reason-compliance_review = a compliance review
+freeze-reason-password_reset = a password reset
+freeze-reason-two_factor_changed = a change of two-step verification
+freeze-reason-new_device = a sign-in from a new device
+freeze-reason-withdrawal_address_changed = a change of withdrawal address
 freeze-reason-unspecified = no recorded reason
 
 failure-reason-insufficient_balance = insufficient balance
@@ -28,7 +32,16 @@ failure-reason-invalid_details = invalid details
 failure-reason-limit_exceeded = a limit was exceeded
 failure-reason-risk_declined = declined by risk controls
 failure-reason-expired = the order or quote expired
+failure-reason-issuer_declined = declined by the customer's bank or card issuer
 failure-reason-unspecified = no recorded reason
+
+confirmation-method-email = by the link in the e-mail sent to them
+confirmation-method-two_factor = with a two-step verification code in the app
+confirmation-method-device = in the app on a trusted device
+
+requested-information-originator_details = the details of who sent the funds (travel rule)
+requested-information-beneficiary_details = the details of who receives the funds (travel rule)
+requested-information-source_of_funds = proof of the source of funds
 
 value-none = none
 field-amount = amount
@@ -59,10 +72,41 @@ not-found-created-later = No transaction with reference { $reference } existed a
 not-found-summary = Ask the customer to check the reference. The payment may never have reached the platform (for example, a network failure when it was submitted); if money left their bank or wallet, ask for proof of payment and open a case.
 not-found-customer = We could not find a payment with reference { $reference }. Please check the reference. If money has left your bank account or wallet, contact support with proof of payment (a bank statement or transaction hash).
 
+## unsupported_asset
+
+unsupported-asset-not-deposit = Not a deposit ({ $kind }): only deposits are checked against the assets a network takes.
+unsupported-asset-unlisted = { $network } lists no assets, so every asset is taken.
+unsupported-asset-supported = { $asset } is taken on { $network }.
+unsupported-asset-detail = { $asset } is not taken on { $network } (it takes only { $supported }), so the deposit was not credited.
+unsupported-asset-summary = The customer deposited { $asset } on { $network }, which takes only { $supported }: the funds were not credited and can only be recovered by hand, if at all. { $action ->
+    [contact_support] Open a recovery case with the TxID and the address it was sent to, and tell the customer whether it can be done.
+   *[request_recovery] The customer should file a recovery request with the TxID; do not promise that it will succeed.
+}
+unsupported-asset-customer = Your deposit of { $amount } { $asset } was sent on { $network }, where we do not support { $asset }, so it could not be credited automatically. { $action ->
+    [contact_support] Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.
+   *[request_recovery] Please submit a recovery request in the app with the transaction hash (TxID); we will let you know whether it can be recovered.
+}
+
+## below_minimum
+
+below-minimum-not-deposit = Not a deposit ({ $kind }): deposit minimums do not apply.
+below-minimum-none = No minimum deposit is set for { $asset } on { $network }.
+below-minimum-met = { $amount } { $asset } meets the minimum deposit of { $minimum } { $asset } on { $network }.
+below-minimum-detail = The deposit of { $amount } { $asset } is below the minimum deposit of { $minimum } { $asset } on { $network }, so it was not credited automatically.
+below-minimum-summary = { $amount } { $asset } is below the { $minimum } { $asset } minimum on { $network } and was not credited. { $action ->
+    [request_recovery] The customer should file a recovery request with the TxID; the funds can only be credited by hand.
+   *[contact_support] Open a recovery case with the TxID where the platform recovers such deposits, and tell the customer whether it can be done.
+}
+below-minimum-customer = Your deposit of { $amount } { $asset } is below the minimum deposit of { $minimum } { $asset } on { $network }, so it could not be credited automatically. { $action ->
+    [request_recovery] Please submit a recovery request in the app with the transaction hash (TxID).
+   *[contact_support] Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.
+}
+
 ## account_frozen
 
 frozen-active = The account is active: nothing blocks this transaction.
 frozen-other-kinds = The account is restricted ({ $reason }), but not for { $kind }s.
+frozen-security-hold = The account is under a security hold after { $reason }, not a freeze: see the security hold rule.
 frozen-but-completed = The account is now frozen or restricted ({ $reason }), but this transaction had already completed, so it was not blocked.
 frozen-after-failure = The account is { $state } since { $since } ({ $reason }), after this transaction was rejected: the freeze did not cause the rejection.
 frozen-detail = The account is { $state } since { $since } ({ $reason }), which blocks this { $kind }.
@@ -88,6 +132,30 @@ frozen-holder = { $state ->
    *[frozen] the account freeze
 }
 
+## security_hold
+
+security-hold-none = No security hold is in force.
+security-hold-other-kinds = A security hold after { $trigger } is in force { $open ->
+    [yes] with no recorded end
+   *[no] until { $until }
+}, but it does not hold { $kind }s.
+security-hold-not-in-flight = A security hold after { $trigger } is in force { $open ->
+    [yes] with no recorded end
+   *[no] until { $until }
+}, but this { $kind } is no longer waiting, so the hold does not hold it.
+security-hold-detail = Held by a security hold after { $trigger } (since { $since }){ $open ->
+    [yes] , with no recorded end
+   *[no] {" "}until { $until }
+}: the { $kind } continues when the hold ends.
+security-hold-summary = { $open ->
+    [yes] Security hold after { $trigger } with no recorded end: ask the security team when it ends.
+   *[no] Wait until { $until }: withdrawals are held for security after { $trigger }, and the { $kind } continues when the hold ends.
+} Do not name the change to the customer. If they say they did not make it, treat the account as taken over and escalate to the security team.
+security-hold-customer = For your security, { $kind }s from your account are paused { $open ->
+    [yes] for a while
+   *[no] until { $until }
+} after a recent change to your account's security settings. Your { $kind } will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.
+
 ## rejected
 
 rejected-not-failed = The transaction was not rejected.
@@ -98,6 +166,7 @@ rejected-summary = Rejected ({ $reason }): { $amount } { $asset }. { $code ->
     [limit_exceeded] The customer should stay within the limit (or raise it) and submit again.
     [expired] The customer should start a new order and pay before it expires.
     [expired_paid_late] The funds arrived after the order expired, so they were not applied. Support must refund them or apply them by hand; the customer must not pay again.
+    [issuer_declined] The customer's bank or card issuer declined it and gave the platform no reason: the customer should ask their bank why (or use another card or account), then submit again.
    *[other] Support must review it.
 }
 rejected-customer = { $reason ->
@@ -106,8 +175,37 @@ rejected-customer = { $reason ->
     [limit_exceeded] Your { $kind } was declined because it exceeds a limit on your account. Please try a smaller amount or contact support about your limits.
     [expired] Your { $kind } was declined because the order expired before payment arrived. Please start a new order and try again.
     [expired_paid_late] Your { $kind } arrived after the order expired, so it could not be applied automatically. Please do not pay again: contact support and we will refund it or apply it to a new order.
+    [issuer_declined] Your { $kind } was declined by your bank or card issuer. Please ask your bank why, or try again with another card or account.
    *[other] Your { $kind } could not be completed. Please contact support for details.
 }
+
+## awaiting_customer_confirmation
+
+awaiting-confirmation-none = Nothing waits for the customer's confirmation.
+awaiting-confirmation-not-pending = A confirmation was asked for, but the transaction is past pending: it no longer waits for it.
+awaiting-confirmation-detail = The { $kind } waits for the customer to confirm it { $method }; nothing is sent until they do, and it lapses unconfirmed at { $expires_at }.
+awaiting-confirmation-lapsed-detail = The { $kind } was not confirmed { $method } by { $expires_at }: the request lapsed and is void. Nothing was sent.
+awaiting-confirmation-summary = Ask the customer to confirm the { $kind } of { $amount } { $asset } { $method } before { $expires_at }. Nothing is sent until then; after it the request is void and must be made again.
+awaiting-confirmation-lapsed-summary = The { $kind } of { $amount } { $asset } lapsed unconfirmed at { $expires_at } and nothing was sent: the customer must submit it again and confirm it { $method }.
+awaiting-confirmation-customer = Your { $kind } of { $amount } { $asset } is waiting for your confirmation. Please confirm it { $code ->
+    [email] with the link in the e-mail we sent you
+    [two_factor] in the app with your two-step verification code
+   *[device] in the app on your trusted device
+} before { $expires_at }. Until then nothing is sent; if it is not confirmed by then, the request is cancelled and you will need to submit it again.
+awaiting-confirmation-lapsed-customer = Your { $kind } of { $amount } { $asset } was not confirmed by { $expires_at }, so the request was cancelled and nothing was sent. Please submit it again and confirm it { $code ->
+    [email] with the link in the e-mail we send you
+    [two_factor] in the app with your two-step verification code
+   *[device] in the app on your trusted device
+}.
+
+## information_required
+
+information-none = Nothing is asked of the customer.
+information-requested-later = Information was asked for later, at { $requested_at }: the transaction was not held for it yet.
+information-not-in-flight = Information was asked for, but the transaction is no longer in flight, so it is not held for it.
+information-detail = Held until the customer provides { $items } (asked for at { $requested_at }).
+information-summary = Ask the customer to provide { $items } through the request in the app or the e-mail sent at { $requested_at }; the { $kind } stays held until they do. Tell them only that we need some information from them: never mention a review, the travel rule or anti-money-laundering checks.
+information-customer = Your { $kind } of { $amount } { $asset } is on hold because we need some information from you. Please open the request we sent you in the app or by e-mail and complete it; your { $kind } will continue once we have it.
 
 ## input_mismatch
 

@@ -19,6 +19,10 @@ freeze-reason-abnormal_activity = 异常活动审查
 freeze-reason-identity_unverified = 身份未验证或验证已过期
 freeze-reason-user_requested = 客户本人申请冻结
 freeze-reason-compliance_review = 合规审查
+freeze-reason-password_reset = 重置登录密码
+freeze-reason-two_factor_changed = 更改两步验证（2FA）
+freeze-reason-new_device = 新设备登录
+freeze-reason-withdrawal_address_changed = 更改提现地址
 freeze-reason-unspecified = 无记录原因
 
 failure-reason-insufficient_balance = 余额不足
@@ -26,7 +30,16 @@ failure-reason-invalid_details = 信息无效
 failure-reason-limit_exceeded = 超出限额
 failure-reason-risk_declined = 风控拒绝
 failure-reason-expired = 订单或报价已过期
+failure-reason-issuer_declined = 客户的银行或发卡行拒绝
 failure-reason-unspecified = 无记录原因
+
+confirmation-method-email = 通过邮件中的确认链接
+confirmation-method-two_factor = 在 App 内输入两步验证码
+confirmation-method-device = 在已信任设备的 App 内
+
+requested-information-originator_details = 汇款方信息（旅行规则）
+requested-information-beneficiary_details = 收款方信息（旅行规则）
+requested-information-source_of_funds = 资金来源证明
 
 value-none = 无
 field-amount = 金额
@@ -57,10 +70,41 @@ not-found-created-later = 评估时间点不存在参考号为 { $reference } �
 not-found-summary = 请客户核对参考号。该笔付款可能从未到达平台（例如提交时网络故障）；如果资金已从客户的银行账户或钱包转出，请索取付款凭证并立案处理。
 not-found-customer = 我们未找到参考号为 { $reference } 的付款。请核对参考号。如果资金已从您的银行账户或钱包转出，请携带付款凭证（银行流水或交易哈希）联系客服。
 
+## unsupported_asset
+
+unsupported-asset-not-deposit = 不是充值（{ $kind }）：只有充值需要核对网络支持的币种。
+unsupported-asset-unlisted = { $network } 未列出支持的币种，视为支持所有币种。
+unsupported-asset-supported = { $network } 支持 { $asset }。
+unsupported-asset-detail = { $network } 不支持 { $asset }（仅支持 { $supported }），因此该笔充值未入账。
+unsupported-asset-summary = 客户通过 { $network } 充值了 { $asset }，但该网络仅支持 { $supported }：资金未入账，只能人工找回，且不一定能找回。{ $action ->
+    [contact_support] 请凭交易哈希（TxID）和收款地址提交找回工单，并告知客户能否找回。
+   *[request_recovery] 请客户凭交易哈希（TxID）提交找回申请；不要向客户承诺一定能找回。
+}
+unsupported-asset-customer = 我们暂不支持通过 { $network } 网络充值 { $asset }，您的这笔 { $amount } { $asset } 充值因此未能自动到账。{ $action ->
+    [contact_support] 请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。
+   *[request_recovery] 请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。
+}
+
+## below_minimum
+
+below-minimum-not-deposit = 不是充值（{ $kind }），不适用最低充值金额。
+below-minimum-none = { $network } 上的 { $asset } 未设置最低充值金额。
+below-minimum-met = { $amount } { $asset } 已达到 { $network } 上 { $asset } 的最低充值金额 { $minimum } { $asset }。
+below-minimum-detail = 该笔充值 { $amount } { $asset } 低于 { $network } 上的最低充值金额 { $minimum } { $asset }，因此未自动入账。
+below-minimum-summary = { $amount } { $asset } 低于 { $network } 上 { $minimum } { $asset } 的最低充值金额，未入账。{ $action ->
+    [request_recovery] 请客户凭交易哈希（TxID）提交找回申请；此类资金只能人工入账。
+   *[contact_support] 如平台支持找回此类充值，请凭交易哈希（TxID）提交找回工单，并告知客户能否找回。
+}
+below-minimum-customer = 您充值的 { $amount } { $asset } 低于 { $network } 网络的最低充值金额（{ $minimum } { $asset }），因此未能自动到账。{ $action ->
+    [request_recovery] 请在 App 内提交找回申请，并附上交易哈希（TxID）。
+   *[contact_support] 请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。
+}
+
 ## account_frozen
 
 frozen-active = 账户状态正常：没有任何限制阻止此交易。
 frozen-other-kinds = 账户受限（{ $reason }），但不限制{ $kind }。
+frozen-security-hold = 账户因{ $reason }处于安全保护期，并非冻结：见安全保护期规则。
 frozen-but-completed = 账户目前被冻结或受限（{ $reason }），但此交易在此之前已完成，未受影响。
 frozen-after-failure = 账户自 { $since } 起处于{ $state }状态（{ $reason }），晚于此交易被拒绝的时间：冻结并非拒绝原因。
 frozen-detail = 账户自 { $since } 起处于{ $state }状态（{ $reason }），此笔{ $kind }因此被阻止。
@@ -86,6 +130,30 @@ frozen-holder = { $state ->
    *[frozen] 账户冻结
 }
 
+## security_hold
+
+security-hold-none = 账户当前不在安全保护期内。
+security-hold-other-kinds = 账户因{ $trigger }处于安全保护期{ $open ->
+    [yes] （未记录结束时间）
+   *[no] （至 { $until }）
+}，但保护期不限制{ $kind }。
+security-hold-not-in-flight = 账户因{ $trigger }处于安全保护期{ $open ->
+    [yes] （未记录结束时间）
+   *[no] （至 { $until }）
+}，但该笔{ $kind }已不在处理中，不受影响。
+security-hold-detail = 账户自 { $since } 起因{ $trigger }处于安全保护期{ $open ->
+    [yes] ，未记录结束时间
+   *[no] ，至 { $until } 结束
+}：保护期结束后该笔{ $kind }将继续处理。
+security-hold-summary = { $open ->
+    [yes] 账户因{ $trigger }处于安全保护期，未记录结束时间：请向安全团队确认何时结束。
+   *[no] 请等待至 { $until }：账户因{ $trigger }处于安全保护期，{ $kind }暂停，保护期结束后将自动继续处理。
+}请勿向客户说明具体是哪项变更。如客户表示并非本人操作，请按账户被盗处理并上报安全团队。
+security-hold-customer = 为保障您的资金安全，由于您的账户近期变更了安全设置，{ $kind }功能将暂停{ $open ->
+    [yes] 一段时间
+   *[no] 至 { $until }
+}。届时您的这笔{ $kind }会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。
+
 ## rejected
 
 rejected-not-failed = 该交易未被拒绝。
@@ -96,6 +164,7 @@ rejected-summary = 已拒绝（{ $reason }）：{ $amount } { $asset }。{ $code
     [limit_exceeded] 客户需在限额内（或提高限额后）重新提交。
     [expired] 客户需重新下单并在过期前付款。
     [expired_paid_late] 资金在订单过期后才到账，因此未被入账。需由客服退款或手动入账；客户不应再次付款。
+    [issuer_declined] 客户的银行或发卡行拒绝了该笔交易，且未告知平台原因：请客户向其银行询问原因（或更换银行卡/账户），然后重新提交。
    *[other] 需由客服审查。
 }
 rejected-customer = { $reason ->
@@ -104,8 +173,37 @@ rejected-customer = { $reason ->
     [limit_exceeded] 您的{ $kind }被拒绝，因为超出了账户限额。请减少金额，或联系客服了解限额。
     [expired] 您的{ $kind }被拒绝，因为订单在付款到账前已过期。请重新下单后重试。
     [expired_paid_late] 您的{ $kind }在订单过期后才到账，因此无法自动入账。请勿再次付款：请联系客服，我们将为您退款或将其用于新订单。
+    [issuer_declined] 您的{ $kind }被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。
    *[other] 您的{ $kind }未能完成。请联系客服了解详情。
 }
+
+## awaiting_customer_confirmation
+
+awaiting-confirmation-none = 没有等待客户确认的申请。
+awaiting-confirmation-not-pending = 曾要求客户确认，但该交易已不是待处理状态，不再等待确认。
+awaiting-confirmation-detail = 该笔{ $kind }正在等待客户{ $method }确认；确认前不会发出，{ $expires_at } 前未确认将失效。
+awaiting-confirmation-lapsed-detail = 该笔{ $kind }未在 { $expires_at } 前{ $method }确认，申请已失效，资金未发出。
+awaiting-confirmation-summary = 请提醒客户在 { $expires_at } 前{ $method }确认这笔 { $amount } { $asset } 的{ $kind }。确认前不会发出；逾期申请失效，需重新提交。
+awaiting-confirmation-lapsed-summary = 这笔 { $amount } { $asset } 的{ $kind }在 { $expires_at } 前未确认，申请已失效，资金未发出：客户需重新提交，并{ $method }完成确认。
+awaiting-confirmation-customer = 您的 { $amount } { $asset } { $kind }申请正在等待您确认。请在 { $expires_at } 前{ $code ->
+    [email] 点击我们发送给您的邮件中的确认链接
+    [two_factor] 在 App 内输入两步验证码
+   *[device] 在您已信任设备的 App 内
+}完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。
+awaiting-confirmation-lapsed-customer = 您的 { $amount } { $asset } { $kind }申请未在 { $expires_at } 前确认，已自动取消，资金未发出。请重新提交，并{ $code ->
+    [email] 点击邮件中的确认链接
+    [two_factor] 在 App 内输入两步验证码
+   *[device] 在您已信任设备的 App 内
+}完成确认。
+
+## information_required
+
+information-none = 没有需要客户补充的信息。
+information-requested-later = 信息补充请求发出于之后的 { $requested_at }：当时交易尚未因此暂停。
+information-not-in-flight = 曾要求补充信息，但该交易已不在处理中，不再因此暂停。
+information-detail = 交易暂停处理，等待客户补充{ $items }（请求发出于 { $requested_at }）。
+information-summary = 请客户通过 App 内的请求或 { $requested_at } 发出的邮件补充{ $items }；补充前该笔{ $kind }将一直暂停。只告知客户“需要您补充一些信息”，切勿提及审查、旅行规则或反洗钱核查。
+information-customer = 您的 { $amount } { $asset } { $kind }暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔{ $kind }。
 
 ## input_mismatch
 

@@ -2,8 +2,9 @@
 //! reference shows its cause when diagnosed right away.
 
 use crate::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
-    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, RequestedInformation, Transaction, TransactionKind, TransactionStatus,
 };
 use crate::store::Fact;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -19,6 +20,11 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("DEMO-MISMATCH", "CAUSE_INPUT_MISMATCH"),
     ("DEMO-REJECTED", "CAUSE_REJECTED"),
     ("DEMO-NOT-FOUND", "CAUSE_NOT_FOUND"),
+    ("DEMO-BELOW-MIN", "CAUSE_BELOW_MINIMUM"),
+    ("DEMO-UNSUPPORTED", "CAUSE_UNSUPPORTED_ASSET"),
+    ("DEMO-SECURITY-HOLD", "CAUSE_SECURITY_HOLD"),
+    ("DEMO-CONFIRM", "CAUSE_AWAITING_CUSTOMER_CONFIRMATION"),
+    ("DEMO-INFO-REQUIRED", "CAUSE_INFORMATION_REQUIRED"),
 ];
 
 /// The demo facts as of `now`.
@@ -43,6 +49,8 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
             completed_at: None,
             expected: ExpectedPayment::default(),
             tx_hash: String::new(),
+            customer_confirmation: None,
+            information_request: None,
         }
     };
     use TransactionKind::*;
@@ -167,6 +175,101 @@ pub fn facts(now: DateTime<Utc>) -> Vec<Fact> {
                 "SEPA",
                 "EUR",
                 120_000,
+            )
+        }),
+        // 5 USDT where ETH takes deposits of USDT from 10.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 12,
+            created_at: ago(20),
+            completed_at: Some(ago(17)),
+            destination: "0xdAC17F958D2ee523a2206206994597C13D831ec7".into(),
+            tx_hash: "0x3b1f0c6d2e8a4f5b9c7d1e0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c".into(),
+            ..base(
+                "DEMO-BELOW-MIN",
+                "acct-demo-0008",
+                Deposit,
+                "ETH",
+                "USDT",
+                500,
+            )
+        }),
+        // USDC sent on TRON, which takes only TRX and USDT.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Completed,
+            confirmations: 19,
+            created_at: ago(25),
+            completed_at: Some(ago(24)),
+            destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".into(),
+            tx_hash: "7c2d9e4f1a3b5c6d8e0f2a4b6c8d0e1f3a5b7c9d1e2f4a6b8c0d2e4f6a8b0c1d".into(),
+            ..base(
+                "DEMO-UNSUPPORTED",
+                "acct-demo-0009",
+                Deposit,
+                "TRON",
+                "USDC",
+                20_000,
+            )
+        }),
+        // A withdrawal made after a password reset: withdrawals are held for 24 h.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(3),
+            destination: "0x8ba1f109551bD432803012645Ac136ddd64DBA72".into(),
+            ..base(
+                "DEMO-SECURITY-HOLD",
+                "acct-demo-0010",
+                Withdrawal,
+                "ETH",
+                "USDT",
+                80_000,
+            )
+        }),
+        Fact::AccountStatus(AccountStatus {
+            account_id: "acct-demo-0010".into(),
+            state: AccountState::Restricted,
+            reason: Some(FreezeReason::PasswordReset),
+            restricted_kinds: vec![Withdrawal],
+            effective_from: ago(120),
+            effective_until: Some(ago(120) + TimeDelta::hours(24)),
+            note: "password reset by e-mail link".into(),
+        }),
+        // A withdrawal whose e-mail confirmation the customer has not clicked yet.
+        Fact::Transaction(Transaction {
+            status: TransactionStatus::Pending,
+            created_at: ago(4),
+            destination: "0x8894E0a0c962CB723c1976a4421c95949bE2D4E3".into(),
+            customer_confirmation: Some(CustomerConfirmation {
+                method: ConfirmationMethod::Email,
+                expires_at: ago(4) + TimeDelta::minutes(30),
+            }),
+            ..base(
+                "DEMO-CONFIRM",
+                "acct-demo-0011",
+                Withdrawal,
+                "BSC",
+                "USDT",
+                30_000,
+            )
+        }),
+        // A large deposit from another provider, held for the details of who sent it.
+        Fact::Transaction(Transaction {
+            confirmations: 19,
+            created_at: ago(6),
+            updated_at: Some(ago(5)),
+            destination: "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf".into(),
+            tx_hash: "a3f1c5e7092b4d6f8a0c2e4f6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d".into(),
+            information_request: Some(InformationRequest {
+                items: vec![RequestedInformation::OriginatorDetails],
+                requested_at: ago(4),
+            }),
+            ..base(
+                "DEMO-INFO-REQUIRED",
+                "acct-demo-0012",
+                Deposit,
+                "TRON",
+                "USDT",
+                1_200_000,
             )
         }),
         Fact::NetworkCondition(NetworkCondition {

@@ -5,6 +5,8 @@
 //! database away do it with a proxy of their own between the store and PostgreSQL
 //! (`postgres/proxy.rs`); the shared server is never touched.
 
+#[path = "api/causes.rs"]
+mod causes;
 #[path = "api/corpus.rs"]
 mod corpus;
 #[path = "api/helpers.rs"]
@@ -687,6 +689,17 @@ mod lookups {
     use super::*;
 
     every_lookup_check!(on_postgres();
+        #[cfg_attr(
+            not(postgres_tests),
+            ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+        )]
+    );
+}
+
+mod causes_on_postgres {
+    use super::*;
+
+    every_cause_check!(on_postgres();
         #[cfg_attr(
             not(postgres_tests),
             ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"

@@ -154,8 +154,26 @@ fn kinds(at_least: usize) -> impl Strategy<Value = Vec<TransactionKind>> {
     proptest::sample::subsequence(all, at_least..=most)
 }
 
+/// A reason to freeze or restrict an account, other than a security hold.
 fn freeze_reason() -> impl Strategy<Value = FreezeReason> {
-    select(every(enums::FREEZES, enums::freeze))
+    let reasons = every(enums::FREEZES, enums::freeze);
+    select(
+        reasons
+            .into_iter()
+            .filter(|r| !r.security_hold())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// What set a security hold off.
+fn hold_trigger() -> impl Strategy<Value = FreezeReason> {
+    let reasons = every(enums::FREEZES, enums::freeze);
+    select(
+        reasons
+            .into_iter()
+            .filter(|r| r.security_hold())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn failure_reason() -> impl Strategy<Value = FailureReason> {
@@ -186,14 +204,19 @@ fn on_chain(policy: &NetworkPolicy) -> bool {
     policy.block_interval.is_some()
 }
 
-/// An asset moved on the network: fiat on rails, tokens and coins on chains.
-fn asset_on(policy: &NetworkPolicy) -> impl Strategy<Value = String> + use<> {
+/// An asset moved on the network: mostly one the network takes (when it lists them), else
+/// fiat on rails and tokens and coins on chains, which it may not take.
+fn asset_on(policy: &NetworkPolicy) -> BoxedStrategy<String> {
     let assets: &[&str] = if on_chain(policy) {
         &["USDT", "USDC", "BTC", "ETH", "TRX", "XRP"]
     } else {
         &["EUR", "USD", "GBP"]
     };
-    select(assets).prop_map(String::from)
+    let any = select(assets).prop_map(String::from);
+    match policy.assets.clone().filter(|taken| !taken.is_empty()) {
+        Some(taken) => prop_oneof![3 => select(taken), 1 => any].boxed(),
+        None => any.boxed(),
+    }
 }
 
 /// A destination written the way the network writes addresses.
@@ -342,6 +365,36 @@ fn progress_on(policy: &NetworkPolicy) -> BoxedStrategy<Progress> {
         .boxed()
 }
 
+/// What a transaction may wait for from the customer, each kept only where the API allows it.
+#[derive(Debug, Clone)]
+struct Asks {
+    /// A confirmation of the request: how, and seconds from creation until it lapses.
+    confirmation: Option<(ConfirmationMethod, i64)>,
+    /// Information: what is asked for, and seconds from creation until it was asked for.
+    information: Option<(Vec<RequestedInformation>, i64)>,
+}
+
+fn asks_of_the_customer() -> BoxedStrategy<Asks> {
+    let method = select(every(
+        enums::CONFIRMATION_METHODS,
+        enums::confirmation_method,
+    ));
+    let items = every(enums::REQUESTED_INFORMATION, enums::requested_information);
+    let most = items.len();
+    (
+        proptest::option::weighted(0.3, (method, 5 * MINUTE..=2 * DAY)),
+        proptest::option::weighted(
+            0.2,
+            (proptest::sample::subsequence(items, 1..=most), 0..=DAY),
+        ),
+    )
+        .prop_map(|(confirmation, information)| Asks {
+            confirmation,
+            information,
+        })
+        .boxed()
+}
+
 /// A transaction on a fixture network, created up to three days before `t` (a few after it: a
 /// record that did not exist yet), with nothing asked for.
 fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
@@ -369,9 +422,17 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                 payment,
                 created,
                 progress_on(&policy),
+                asks_of_the_customer(),
             )
                 .prop_map(
-                    move |(network, (reference, account_id, kind), payment, created, progress)| {
+                    move |(
+                        network,
+                        (reference, account_id, kind),
+                        payment,
+                        created,
+                        progress,
+                        asks,
+                    )| {
                         let (asset, amount, destination, memo, tx_hash) = payment;
                         // Only incoming funds go uncredited.
                         let incoming =
@@ -384,6 +445,28 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                         };
                         let created_at = t + TimeDelta::seconds(created);
                         let after = |s: i64| created_at + TimeDelta::seconds(s);
+                        // Only a request the customer sends out, not yet sent, is confirmed.
+                        let confirms = progress.status == TransactionStatus::Pending
+                            && kind != TransactionKind::Deposit;
+                        let customer_confirmation =
+                            asks.confirmation
+                                .filter(|_| confirms)
+                                .map(|(method, lapses)| CustomerConfirmation {
+                                    method,
+                                    expires_at: after(lapses),
+                                });
+                        // Only a transaction still in flight is held for information.
+                        let in_flight = matches!(
+                            progress.status,
+                            TransactionStatus::Pending | TransactionStatus::Confirming
+                        );
+                        let information_request =
+                            asks.information
+                                .filter(|_| in_flight)
+                                .map(|(items, asked)| InformationRequest {
+                                    items,
+                                    requested_at: after(asked),
+                                });
                         Transaction {
                             reference,
                             account_id,
@@ -402,6 +485,8 @@ fn transaction_at(t: DateTime<Utc>) -> BoxedStrategy<Transaction> {
                             completed_at: progress.completed_after.map(after),
                             expected: ExpectedPayment::default(),
                             tx_hash,
+                            customer_confirmation,
+                            information_request,
                         }
                     },
                 )
@@ -517,32 +602,45 @@ fn claim_without_record(t: DateTime<Utc>) -> BoxedStrategy<Claim> {
 
 /// An entry of `account`'s history taking effect `from` (seconds after `t`): active, frozen or
 /// restricted for some kinds, with a reason where the state needs one, a note, and sometimes
-/// an end.
+/// an end; or a security hold, a restriction (of withdrawals, mostly) that always ends.
 fn account_status(
     t: DateTime<Utc>,
     account: String,
     from: std::ops::RangeInclusive<i64>,
 ) -> BoxedStrategy<AccountStatus> {
+    let ends = || proptest::option::of(HOUR..=5 * DAY);
     let restriction = prop_oneof![
-        1 => Just((AccountState::Active, None, Vec::new())),
-        2 => freeze_reason().prop_map(|r| (AccountState::Frozen, Some(r), Vec::new())),
-        2 => (freeze_reason(), kinds(1)).prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+        1 => (Just((AccountState::Active, None, Vec::new())), ends()),
+        2 => (freeze_reason().prop_map(|r| (AccountState::Frozen, Some(r), Vec::new())), ends()),
+        2 => (
+            (freeze_reason(), kinds(1)).prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+            ends(),
+        ),
+        2 => (
+            (
+                hold_trigger(),
+                prop_oneof![2 => Just(vec![TransactionKind::Withdrawal]), 1 => kinds(1)],
+            )
+                .prop_map(|(r, k)| (AccountState::Restricted, Some(r), k)),
+            (HOUR..=2 * DAY).prop_map(Some),
+        ),
     ];
     (
         restriction,
         moment_between(t, *from.start(), *from.end()),
-        proptest::option::of(HOUR..=5 * DAY),
         note(),
     )
         .prop_map(
-            move |((state, reason, restricted_kinds), effective_from, lasts, note)| AccountStatus {
-                account_id: account.clone(),
-                state,
-                reason,
-                restricted_kinds,
-                effective_from,
-                effective_until: lasts.map(|s| effective_from + TimeDelta::seconds(s)),
-                note,
+            move |(((state, reason, restricted_kinds), lasts), effective_from, note)| {
+                AccountStatus {
+                    account_id: account.clone(),
+                    state,
+                    reason,
+                    restricted_kinds,
+                    effective_from,
+                    effective_until: lasts.map(|s| effective_from + TimeDelta::seconds(s)),
+                    note,
+                }
             },
         )
         .boxed()
@@ -961,7 +1059,9 @@ static UNDISCLOSED: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(|
 });
 
 /// The undisclosable reasons, as codes and as each locale words them: freeze reasons the
-/// engine may not disclose, and risk declines (never explained, README "What customers see").
+/// engine may not disclose (reviews, and what set a security hold off), risk declines (never
+/// explained, README "What customers see"), and what an information request asks for (the
+/// customer hears only that some information is needed).
 fn undisclosed_reasons(locale: Locale) -> Vec<String> {
     let freezes = enums::FREEZES
         .iter()
@@ -970,8 +1070,15 @@ fn undisclosed_reasons(locale: Locale) -> Vec<String> {
     let failures = [pb::FailureReason::RiskDeclined]
         .into_iter()
         .map(|p| ("failure-reason", p.as_str_name(), "FAILURE_REASON_"));
+    let requested = enums::REQUESTED_INFORMATION.iter().map(|p| {
+        (
+            "requested-information",
+            p.as_str_name(),
+            "REQUESTED_INFORMATION_",
+        )
+    });
     let mut said = Vec::new();
-    for (vocabulary, name, prefix) in freezes.chain(failures) {
+    for (vocabulary, name, prefix) in freezes.chain(failures).chain(requested) {
         let code = name.trim_start_matches(prefix).to_ascii_lowercase();
         // Message ids are static: this runs once per locale.
         let id: &'static str = Box::leak(format!("{vocabulary}-{code}").into_boxed_str());

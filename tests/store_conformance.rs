@@ -21,9 +21,11 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
+use paydiag::api::enums;
 use paydiag::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, Facts, FailureReason, FreezeReason,
-    MaintenanceType, MaintenanceWindow, NetworkCondition, Ownership, Transaction, TransactionKind,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment, Facts,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, Ownership, RequestedInformation, Transaction, TransactionKind,
     TransactionStatus,
 };
 use paydiag::store::{Fact, FactQuery, SharedStore, StoreError, postgres::PostgresStore};
@@ -404,6 +406,8 @@ fn transaction(reference: &str) -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: String::new(),
+        customer_confirmation: None,
+        information_request: None,
     }
 }
 
@@ -431,6 +435,17 @@ fn full_transaction(reference: &str) -> Transaction {
             memo: Some(String::new()),
         },
         tx_hash: "0x9F2C4E8B1D7A6F3E5C0B9A8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F3A2B1C0D9E8F".to_owned(),
+        customer_confirmation: Some(CustomerConfirmation {
+            method: ConfirmationMethod::TwoFactor,
+            expires_at: at("2026-11-23T07:59:59.987654321Z"),
+        }),
+        information_request: Some(InformationRequest {
+            items: vec![
+                RequestedInformation::SourceOfFunds,
+                RequestedInformation::BeneficiaryDetails,
+            ],
+            requested_at: at("2026-11-22T07:59:59.123456789Z"),
+        }),
         ..transaction(reference)
     }
 }
@@ -632,14 +647,10 @@ mod checks {
         use TransactionKind as K;
         use TransactionStatus as S;
         let kinds = [K::Deposit, K::Withdrawal, K::Payment, K::Transfer];
-        let reasons = [
-            None,
-            Some(FailureReason::InsufficientBalance),
-            Some(FailureReason::InvalidDetails),
-            Some(FailureReason::LimitExceeded),
-            Some(FailureReason::RiskDeclined),
-            Some(FailureReason::Expired),
-        ];
+        // Every value the API has, so that a new one cannot be left out.
+        let reasons: Vec<Option<FailureReason>> = std::iter::once(None)
+            .chain(enums::FAILURES.iter().map(|r| enums::failure(*r)))
+            .collect();
         let mut txs = Vec::new();
         for (k, kind) in kinds.into_iter().enumerate() {
             for status in [
@@ -649,7 +660,7 @@ mod checks {
                 S::Failed,
                 S::NotCredited,
             ] {
-                for (r, failure_reason) in reasons.into_iter().enumerate() {
+                for (r, failure_reason) in reasons.iter().copied().enumerate() {
                     txs.push(Transaction {
                         kind,
                         status,
@@ -659,22 +670,41 @@ mod checks {
                 }
             }
         }
+        for (m, method) in enums::CONFIRMATION_METHODS.iter().enumerate() {
+            txs.push(Transaction {
+                kind: K::Withdrawal,
+                status: S::Pending,
+                customer_confirmation: enums::confirmation_method(*method).map(|method| {
+                    CustomerConfirmation {
+                        method,
+                        expires_at: as_of() + hours(1),
+                    }
+                }),
+                ..transaction(&format!("TX-CONFIRM-{m}"))
+            });
+        }
+        for (i, item) in enums::REQUESTED_INFORMATION.iter().enumerate() {
+            txs.push(Transaction {
+                information_request: enums::requested_information(*item).map(|item| {
+                    InformationRequest {
+                        items: vec![item],
+                        requested_at: as_of() - hours(1),
+                    }
+                }),
+                ..transaction(&format!("TX-INFORMATION-{i}"))
+            });
+        }
         let states = [
             AccountState::Active,
             AccountState::Frozen,
             AccountState::Restricted,
         ];
-        let freeze_reasons = [
-            None,
-            Some(FreezeReason::AbnormalLogin),
-            Some(FreezeReason::AbnormalActivity),
-            Some(FreezeReason::IdentityUnverified),
-            Some(FreezeReason::UserRequested),
-            Some(FreezeReason::ComplianceReview),
-        ];
+        let freeze_reasons: Vec<Option<FreezeReason>> = std::iter::once(None)
+            .chain(enums::FREEZES.iter().map(|r| enums::freeze(*r)))
+            .collect();
         let mut statuses = Vec::new();
         for state in states {
-            for (r, reason) in freeze_reasons.into_iter().enumerate() {
+            for (r, reason) in freeze_reasons.iter().copied().enumerate() {
                 let account = format!("acct-{state:?}-{r}");
                 txs.push(Transaction {
                     account_id: account.clone(),

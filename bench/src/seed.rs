@@ -272,6 +272,8 @@ fn base_tx(prefix: &str, i: u64, accounts: u64) -> Transaction {
         completed_at: None,
         expected: ExpectedPayment::default(),
         tx_hash: tx_hash(i),
+        customer_confirmation: None,
+        information_request: None,
     }
 }
 

@@ -57,7 +57,7 @@ fn transaction(u: &mut Unstructured<'_>) -> Result<Transaction> {
         status: pick(u, &[Pending, Confirming, Completed, Failed, NotCredited])?,
         failure_reason: optional(u, |u| {
             use FailureReason::*;
-            pick(u, &[InsufficientBalance, InvalidDetails, LimitExceeded, RiskDeclined, Expired])
+            pick(u, &[InsufficientBalance, InvalidDetails, LimitExceeded, RiskDeclined, Expired, IssuerDeclined])
         })?,
         confirmations: u.arbitrary()?,
         required_confirmations: u.arbitrary()?,
@@ -71,6 +71,18 @@ fn transaction(u: &mut Unstructured<'_>) -> Result<Transaction> {
             destination: u.arbitrary()?,
             memo: u.arbitrary()?,
         },
+        tx_hash: u.arbitrary()?,
+        customer_confirmation: optional(u, |u| {
+            use ConfirmationMethod::*;
+            Ok(CustomerConfirmation { method: pick(u, &[Email, TwoFactor, Device])?, expires_at: moment(u)? })
+        })?,
+        information_request: optional(u, |u| {
+            use RequestedInformation::*;
+            let items = (0..u.int_in_range(0..=3)?)
+                .map(|_| pick(u, &[OriginatorDetails, BeneficiaryDetails, SourceOfFunds]))
+                .collect::<Result<_>>()?;
+            Ok(InformationRequest { items, requested_at: moment(u)? })
+        })?,
     })
 }
 
@@ -82,7 +94,12 @@ fn facts(u: &mut Unstructured<'_>) -> Result<Facts> {
         facts.account_history.push(AccountStatus {
             account_id: "a".into(),
             state: pick(u, &[Active, Frozen, Restricted])?,
-            reason: optional(u, |u| pick(u, &[AbnormalLogin, AbnormalActivity, IdentityUnverified, UserRequested, ComplianceReview]))?,
+            reason: optional(u, |u| {
+                pick(u, &[
+                    AbnormalLogin, AbnormalActivity, IdentityUnverified, UserRequested, ComplianceReview,
+                    PasswordReset, TwoFactorChanged, NewDevice, WithdrawalAddressChanged,
+                ])
+            })?,
             restricted_kinds: kinds(u)?,
             effective_from: moment(u)?,
             effective_until: optional(u, moment)?,
@@ -123,6 +140,6 @@ fuzz_target!(|data: &[u8]| {
         ..Claim::default()
     };
     let d = engine::evaluate(rules(), "REF", &claim, &facts, as_of);
-    assert_eq!(d.findings.len(), 8, "one finding per rule");
+    assert_eq!(d.findings.len(), engine::rules::RULES.len(), "one finding per rule");
     assert!(d.next_step.expected_resolution_at.is_none_or(|t| t >= as_of));
 });

@@ -42,6 +42,7 @@ enum_pairs!(failure, failure_pb, FAILURES, pb::FailureReason, model::FailureReas
     LimitExceeded <=> LimitExceeded,
     RiskDeclined <=> RiskDeclined,
     Expired <=> Expired,
+    IssuerDeclined <=> IssuerDeclined,
 });
 enum_pairs!(state, state_pb, STATES, pb::AccountState, model::AccountState {
     Active <=> Active, Frozen <=> Frozen, Restricted <=> Restricted,
@@ -52,6 +53,18 @@ enum_pairs!(freeze, freeze_pb, FREEZES, pb::FreezeReason, model::FreezeReason {
     IdentityUnverified <=> IdentityUnverified,
     UserRequested <=> UserRequested,
     ComplianceReview <=> ComplianceReview,
+    PasswordReset <=> PasswordReset,
+    TwoFactorChanged <=> TwoFactorChanged,
+    NewDevice <=> NewDevice,
+    WithdrawalAddressChanged <=> WithdrawalAddressChanged,
+});
+enum_pairs!(confirmation_method, confirmation_method_pb, CONFIRMATION_METHODS, pb::ConfirmationMethod, model::ConfirmationMethod {
+    Email <=> Email, TwoFactor <=> TwoFactor, Device <=> Device,
+});
+enum_pairs!(requested_information, requested_information_pb, REQUESTED_INFORMATION, pb::RequestedInformation, model::RequestedInformation {
+    OriginatorDetails <=> OriginatorDetails,
+    BeneficiaryDetails <=> BeneficiaryDetails,
+    SourceOfFunds <=> SourceOfFunds,
 });
 enum_pairs!(maintenance, maintenance_pb, MAINTENANCE_TYPES, pb::MaintenanceType, model::MaintenanceType {
     Scheduled <=> Scheduled, Unplanned <=> Unplanned,
@@ -66,6 +79,11 @@ enum_pairs!(cause_of, cause_pb, CAUSES, pb::Cause, diagnosis::Cause {
     Rejected <=> Rejected,
     NotFound <=> NotFound,
     Undetermined <=> Undetermined,
+    BelowMinimum <=> BelowMinimum,
+    UnsupportedAsset <=> UnsupportedAsset,
+    SecurityHold <=> SecurityHold,
+    AwaitingCustomerConfirmation <=> AwaitingCustomerConfirmation,
+    InformationRequired <=> InformationRequired,
 });
 enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     None <=> None,
@@ -78,6 +96,8 @@ enum_pairs!(action_of, action_pb, ACTIONS, pb::Action, diagnosis::Action {
     RequestRecovery <=> RequestRecovery,
     CheckReference <=> CheckReference,
     Escalate <=> Escalate,
+    ConfirmRequest <=> ConfirmRequest,
+    ProvideInformation <=> ProvideInformation,
 });
 enum_pairs!(outcome_of, outcome_pb, OUTCOMES, pb::FindingOutcome, diagnosis::Outcome {
     Matched <=> Matched, NotMatched <=> NotMatched, NotApplicable <=> NotApplicable,

@@ -5,8 +5,9 @@ use super::{
     validate::{Check, MAX_NOTE_CHARS, MAX_TEXT_CHARS, Violation},
 };
 use crate::engine::model::{
-    ALL_NETWORKS, AccountState, AccountStatus, ExpectedPayment, MaintenanceWindow,
-    NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    ALL_NETWORKS, AccountState, AccountStatus, CustomerConfirmation, ExpectedPayment, FreezeReason,
+    InformationRequest, MaintenanceWindow, NetworkCondition, Transaction, TransactionKind,
+    TransactionStatus,
 };
 use crate::pb::v1 as pb;
 use crate::store::Fact;
@@ -72,6 +73,40 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         );
     }
     let expected = expected_payment(&mut c, p.expected.as_ref());
+    let customer_confirmation =
+        customer_confirmation(&mut c, p.customer_confirmation.as_ref(), created_at);
+    let information_request =
+        information_request(&mut c, p.information_request.as_ref(), created_at);
+    // A transaction that completed or was rejected is held for nothing.
+    let in_flight = |s| {
+        matches!(
+            s,
+            TransactionStatus::Pending | TransactionStatus::Confirming
+        )
+    };
+    if p.information_request.is_some() && status.is_some_and(|s| !in_flight(s)) {
+        c.violation(
+            "information_request",
+            "is only allowed while the transaction is in flight (TRANSACTION_STATUS_PENDING or \
+             TRANSACTION_STATUS_CONFIRMING)",
+        );
+    }
+    if p.customer_confirmation.is_some() {
+        // Nothing has been sent while the customer has yet to confirm, and only what the
+        // customer sends out is theirs to confirm.
+        if status.is_some_and(|s| s != TransactionStatus::Pending) {
+            c.violation(
+                "customer_confirmation",
+                "is only allowed when status is TRANSACTION_STATUS_PENDING",
+            );
+        }
+        if kind == Some(TransactionKind::Deposit) {
+            c.violation(
+                "customer_confirmation",
+                "is not allowed on a deposit: only what the customer sends out is confirmed",
+            );
+        }
+    }
     let (Some(kind), Some(network), Some(asset), Some(amount), Some(status), Some(created_at)) =
         (kind, network, asset, amount, status, created_at)
     else {
@@ -96,6 +131,79 @@ pub fn transaction(p: &pb::Transaction, prefix: &str) -> Result<Transaction, Vec
         completed_at,
         expected,
         tx_hash,
+        customer_confirmation,
+        information_request,
+    })
+}
+
+fn information_request(
+    c: &mut Check,
+    p: Option<&pb::InformationRequest>,
+    created_at: Option<DateTime<Utc>>,
+) -> Option<InformationRequest> {
+    let p = p?;
+    if p.items.is_empty() {
+        c.violation(
+            "information_request.items",
+            "must name at least one item asked for",
+        );
+    }
+    let mut items = Vec::with_capacity(p.items.len());
+    for (i, raw) in p.items.iter().enumerate() {
+        let field = format!("information_request.items[{i}]");
+        match c.enumeration(&field, *raw, true, enums::requested_information) {
+            Some(item) if items.contains(&item) => c.violation(&field, "is named twice"),
+            Some(item) => items.push(item),
+            None => {}
+        }
+    }
+    let requested_at = c.timestamp(
+        "information_request.requested_at",
+        p.requested_at.as_ref(),
+        true,
+    );
+    if let (Some(asked), Some(created)) = (requested_at, created_at) {
+        if asked < created {
+            c.violation(
+                "information_request.requested_at",
+                "must not be before created_at",
+            );
+        }
+    }
+    Some(InformationRequest {
+        items,
+        requested_at: requested_at?,
+    })
+}
+
+fn customer_confirmation(
+    c: &mut Check,
+    p: Option<&pb::CustomerConfirmation>,
+    created_at: Option<DateTime<Utc>>,
+) -> Option<CustomerConfirmation> {
+    let p = p?;
+    let method = c.enumeration(
+        "customer_confirmation.method",
+        p.method,
+        true,
+        enums::confirmation_method,
+    );
+    let expires_at = c.timestamp(
+        "customer_confirmation.expires_at",
+        p.expires_at.as_ref(),
+        true,
+    );
+    if let (Some(expires), Some(created)) = (expires_at, created_at) {
+        if expires <= created {
+            c.violation(
+                "customer_confirmation.expires_at",
+                "must be after created_at",
+            );
+        }
+    }
+    Some(CustomerConfirmation {
+        method: method?,
+        expires_at: expires_at?,
     })
 }
 
@@ -146,6 +254,22 @@ pub fn account_status(
         }
     }
     let note = c.text("note", &p.note, MAX_NOTE_CHARS, true);
+    // A security hold is a restriction that lifts itself: without its end it would never lift,
+    // and a frozen state would block more than the hold does.
+    if reason.is_some_and(FreezeReason::security_hold) {
+        if state.is_some_and(|s| s != AccountState::Restricted) {
+            c.violation(
+                "state",
+                "must be ACCOUNT_STATE_RESTRICTED when the reason is a security hold",
+            );
+        }
+        if p.effective_until.is_none() {
+            c.violation(
+                "effective_until",
+                "is required when the reason is a security hold: the hold ends then",
+            );
+        }
+    }
     match state {
         Some(AccountState::Active) if reason.is_some() => {
             c.violation("reason", "must be unset when the state is ACTIVE")
@@ -314,6 +438,21 @@ pub fn transaction_pb(t: &Transaction) -> pb::Transaction {
             memo: text(&e.memo),
         }),
         tx_hash: t.tx_hash.clone(),
+        customer_confirmation: t.customer_confirmation.map(|c| pb::CustomerConfirmation {
+            method: enums::confirmation_method_pb(c.method).into(),
+            expires_at: Some(timestamp(c.expires_at)),
+        }),
+        information_request: t
+            .information_request
+            .as_ref()
+            .map(|r| pb::InformationRequest {
+                items: r
+                    .items
+                    .iter()
+                    .map(|i| enums::requested_information_pb(*i).into())
+                    .collect(),
+                requested_at: Some(timestamp(r.requested_at)),
+            }),
     }
 }
 

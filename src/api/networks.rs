@@ -44,6 +44,18 @@ pub async fn list(
                 required_confirmations: policy.required_confirmations,
                 expected_time: prost_types::Duration::try_from(policy.normal_time()).ok(),
                 business_days: policy.business_days,
+                holidays: policy
+                    .holidays
+                    .dates()
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect(),
+                assets: policy.assets.clone().unwrap_or_default(),
+                min_deposits: policy
+                    .min_deposit
+                    .iter()
+                    .map(|(asset, minimum)| (asset.clone(), minimum.0.to_string()))
+                    .collect(),
                 memo_required: policy.memo_required,
                 congestion_factor: condition.map_or(1.0, |c| c.congestion_factor),
                 congestion_observed_at: condition.map(|c| timestamp(c.observed_at)),

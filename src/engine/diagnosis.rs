@@ -28,6 +28,16 @@ pub enum Cause {
     Rejected,
     /// No such transaction reached the platform.
     NotFound,
+    /// A deposit smaller than its network's minimum for the asset: not credited.
+    BelowMinimum,
+    /// A deposit of an asset its network does not take on the platform: not credited.
+    UnsupportedAsset,
+    /// Withdrawals held for a set time after a change to the account's security.
+    SecurityHold,
+    /// A request waiting for the customer to confirm it (e-mail, 2FA, device).
+    AwaitingCustomerConfirmation,
+    /// Held until the customer provides information (travel rule, source of funds).
+    InformationRequired,
     /// Nothing explains it.
     Undetermined,
 }
@@ -56,6 +66,10 @@ pub enum Action {
     CheckReference,
     /// Escalate to operations.
     Escalate,
+    /// The customer confirms the request before it lapses.
+    ConfirmRequest,
+    /// The customer provides the information asked for.
+    ProvideInformation,
 }
 
 /// Whether a rule matched.

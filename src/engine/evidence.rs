@@ -54,6 +54,22 @@ fn needs(cause: Cause, action: Action) -> &'static [Need] {
             // The customer may mean another payment: the proof of the one they mean.
             _ => &[Proof, Item(PaymentTime), Item(Amount)],
         },
+        // A deposit the network or asset rules kept from crediting: recovering it needs what
+        // was sent, to where and with which memo, as a mismatch recovery does.
+        Cause::UnsupportedAsset | Cause::BelowMinimum => match action {
+            Action::RequestRecovery => &[
+                Proof,
+                Item(DestinationAddress),
+                MemoUsed,
+                Item(PaymentScreenshot),
+            ],
+            _ => &[Item(TransactionReference), Proof],
+        },
+        // The customer confirms, answers in the app, or submits again; a hold ends by itself:
+        // support needs nothing from them.
+        Cause::SecurityHold | Cause::AwaitingCustomerConfirmation | Cause::InformationRequired => {
+            &[]
+        }
         // It resolves by itself, nothing is wrong, or the record is all operations needs.
         Cause::Maintenance
         | Cause::ConfirmationDelay

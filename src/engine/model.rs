@@ -46,6 +46,50 @@ pub enum FailureReason {
     RiskDeclined,
     /// The order or quote expired.
     Expired,
+    /// The customer's bank or card issuer declined it, for a reason of its own.
+    IssuerDeclined,
+}
+
+/// How the customer is asked to confirm a request before the platform sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfirmationMethod {
+    /// A link or code in an e-mail to the account's address.
+    Email,
+    /// A two-step verification code (authenticator app or SMS).
+    TwoFactor,
+    /// A prompt in the app on a trusted device.
+    Device,
+}
+
+/// A request waiting for the customer to confirm it: nothing is sent until they do, and it
+/// lapses unconfirmed at `expires_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CustomerConfirmation {
+    /// How the customer confirms.
+    pub method: ConfirmationMethod,
+    /// When the request lapses unconfirmed: after it, it is void and must be made again.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the platform needs from the customer before it moves a transaction on. Named to agents
+/// only: customers hear that some information is needed, never why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestedInformation {
+    /// Travel rule: who sent a deposit.
+    OriginatorDetails,
+    /// Travel rule: who receives a withdrawal.
+    BeneficiaryDetails,
+    /// Where the funds came from.
+    SourceOfFunds,
+}
+
+/// A transaction held until the customer provides information.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InformationRequest {
+    /// What is asked for; never empty, nothing twice.
+    pub items: Vec<RequestedInformation>,
+    /// When it was asked for: the transaction is held from then.
+    pub requested_at: DateTime<Utc>,
 }
 
 /// What the order, invoice or deposit address asked for; `None` = not specified.
@@ -100,6 +144,11 @@ pub struct Transaction {
     pub expected: ExpectedPayment,
     /// The network's id of the transaction (on-chain hash or rail id); empty = not known.
     pub tx_hash: String,
+    /// Set while the request waits for the customer to confirm it; `None` = nothing to confirm.
+    pub customer_confirmation: Option<CustomerConfirmation>,
+    /// Set while the transaction is held until the customer provides information; `None` =
+    /// nothing asked.
+    pub information_request: Option<InformationRequest>,
 }
 
 impl Transaction {
@@ -141,12 +190,34 @@ pub enum FreezeReason {
     UserRequested,
     /// Compliance review (not disclosed to the customer).
     ComplianceReview,
+    /// Security hold after the password was reset.
+    PasswordReset,
+    /// Security hold after two-step verification was changed.
+    TwoFactorChanged,
+    /// Security hold after a sign-in from a new device.
+    NewDevice,
+    /// Security hold after the withdrawal address (or address book) was changed.
+    WithdrawalAddressChanged,
 }
 
 impl FreezeReason {
-    /// Whether the reason may be told to the customer. Reviews are never disclosed (no tipping-off).
+    /// Whether the reason may be told to the customer. Reviews are never disclosed (no
+    /// tipping-off); nor is which change set off a security hold, which customers hear of only
+    /// as "a recent change to your account's security settings" (see the security hold rule).
     pub fn disclosable(self) -> bool {
-        !matches!(self, Self::AbnormalActivity | Self::ComplianceReview)
+        !matches!(self, Self::AbnormalActivity | Self::ComplianceReview) && !self.security_hold()
+    }
+
+    /// Whether the reason is a security hold: withdrawals held for a set time after a change to
+    /// how the account is secured, lifted by itself at its end.
+    pub fn security_hold(self) -> bool {
+        matches!(
+            self,
+            Self::PasswordReset
+                | Self::TwoFactorChanged
+                | Self::NewDevice
+                | Self::WithdrawalAddressChanged
+        )
     }
 }
 

@@ -44,6 +44,8 @@ impl Action {
         Action::RequestRecovery,
         Action::CheckReference,
         Action::Escalate,
+        Action::ConfirmRequest,
+        Action::ProvideInformation,
     ];
 
     /// Who must act when this is the next step. No wildcard: a new action cannot be added
@@ -55,6 +57,9 @@ impl Action {
             | Action::SecureAccount
             | Action::CorrectAndRetry
             | Action::TopUpAndRetry
+            // Only the customer can confirm their own request or give what is asked of them.
+            | Action::ConfirmRequest
+            | Action::ProvideInformation
             // The customer checks first; support comes in only if they prove a payment.
             | Action::CheckReference => Actor::Customer,
             // The customer's part is only to reach support (filing the recovery request is how);

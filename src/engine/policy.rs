@@ -7,12 +7,18 @@ use super::{
     diagnosis::Action,
     next_step::ServiceLevel,
     service_levels::{self, ServiceLevels, ServiceLevelsFile},
+    time::business::Calendar,
 };
 use crate::triage::policy::{TriageFile, TriagePolicy};
-use chrono::TimeDelta;
-use serde::Deserialize;
+use chrono::{NaiveDate, TimeDelta};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, de::Error as _};
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 /// The rules file shipped with paydiag.
 pub const DEFAULT_RULES: &str = include_str!("../../config/rules.toml");
@@ -44,6 +50,43 @@ impl AddressFormat {
     }
 }
 
+/// An amount of money in the rules file, written as a decimal string (`"0.0001"`): never a
+/// float, so that a minimum is exactly what was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Amount(pub Decimal);
+
+impl TryFrom<String> for Amount {
+    type Error = String;
+
+    fn try_from(written: String) -> Result<Self, Self::Error> {
+        Decimal::from_str_exact(&written)
+            .ok()
+            .filter(|d| *d > Decimal::ZERO)
+            .map(Amount)
+            .ok_or_else(|| format!("{written:?} is not a positive decimal string such as \"0.5\""))
+    }
+}
+
+/// Reads `holidays`: TOML dates, without a time or an offset.
+fn holidays<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Calendar, D::Error> {
+    let written = Vec::<toml::value::Datetime>::deserialize(deserializer)?;
+    let dates = written.into_iter().map(|holiday| {
+        let date = match (holiday.date, holiday.time, holiday.offset) {
+            (Some(date), None, None) => {
+                NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            }
+            _ => None,
+        };
+        date.ok_or_else(|| {
+            D::Error::custom(format!(
+                "holiday {holiday} is not a date such as 2026-04-03"
+            ))
+        })
+    });
+    dates.collect::<Result<Vec<_>, _>>().map(Calendar::new)
+}
+
 /// How one network or rail behaves.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,10 +113,22 @@ pub struct NetworkPolicy {
     /// count Monday to Friday (UTC). Only for rails with a `processing_time`.
     #[serde(default)]
     pub business_days: bool,
+    /// The rail's public holidays (UTC dates, written as TOML dates: `2026-04-03`), on which a
+    /// rail with `business_days` does not settle either. Only for such rails.
+    #[serde(default, deserialize_with = "holidays")]
+    pub holidays: Calendar,
     /// Other names customers give the network (a token standard such as `ERC20`, or its name),
     /// read as this network in claims.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The assets the platform supports on this network (codes, upper-cased at load): a deposit
+    /// of any other is not credited. Unset = not checked (every asset is taken).
+    #[serde(default)]
+    pub assets: Option<Vec<String>>,
+    /// The smallest deposit credited, per asset code (upper-cased at load); an asset without an
+    /// entry has no minimum.
+    #[serde(default)]
+    pub min_deposit: BTreeMap<String, Amount>,
 }
 
 impl NetworkPolicy {
@@ -84,6 +139,30 @@ impl NetworkPolicy {
             Some(interval) => interval.saturating_mul(self.required_confirmations),
             None => self.processing_time.unwrap_or_default(),
         }
+    }
+
+    /// Whether the platform takes deposits of `asset` (upper-case) on this network.
+    pub fn supports(&self, asset: &str) -> bool {
+        self.assets
+            .as_ref()
+            .is_none_or(|assets| assets.iter().any(|a| a == asset))
+    }
+
+    /// The smallest deposit of `asset` (upper-case) credited on this network, if it has one.
+    pub fn min_deposit(&self, asset: &str) -> Option<Decimal> {
+        self.min_deposit.get(asset).map(|a| a.0)
+    }
+
+    /// The policy with its asset codes upper-cased, as every code is compared.
+    fn normalized(mut self) -> Self {
+        if let Some(assets) = &mut self.assets {
+            assets.iter_mut().for_each(|a| a.make_ascii_uppercase());
+        }
+        self.min_deposit = std::mem::take(&mut self.min_deposit)
+            .into_iter()
+            .map(|(asset, minimum)| (asset.to_ascii_uppercase(), minimum))
+            .collect();
+        self
     }
 }
 
@@ -106,7 +185,31 @@ pub struct Settings {
     /// confirm in seconds, a stall factor alone would escalate deposits still being credited.
     #[serde(default, with = "humantime_serde")]
     pub min_stall_after: Duration,
+    /// What the customer is told to do about a deposit below its network's minimum:
+    /// `contact_support` (support recovers it, where the platform offers that) or
+    /// `request_recovery` (the customer files the request in the app).
+    #[serde(default = "contact_support")]
+    pub below_minimum_action: Action,
+    /// What the customer is told to do about a deposit of an asset its network does not take
+    /// (see `assets`): `request_recovery` (the customer files the request in the app) or
+    /// `contact_support`.
+    #[serde(default = "request_recovery")]
+    pub unsupported_asset_action: Action,
 }
+
+/// The shipped `unsupported_asset_action`.
+fn request_recovery() -> Action {
+    Action::RequestRecovery
+}
+
+/// The shipped `below_minimum_action`.
+fn contact_support() -> Action {
+    Action::ContactSupport
+}
+
+/// The actions a policy may choose for a deposit that cannot be credited as it is: either way
+/// its funds are recovered by hand, only who starts the request differs.
+const RECOVERY_ACTIONS: [Action; 2] = [Action::ContactSupport, Action::RequestRecovery];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -165,7 +268,7 @@ impl RuleSet {
         let networks: foldhash::HashMap<String, NetworkPolicy> = file
             .networks
             .into_iter()
-            .map(|(name, policy)| (name.to_ascii_uppercase(), policy))
+            .map(|(name, policy)| (name.to_ascii_uppercase(), policy.normalized()))
             .collect();
         let mut aliases = foldhash::HashMap::default();
         for (code, policy) in &networks {
@@ -195,7 +298,7 @@ impl RuleSet {
             service_levels: ServiceLevels::new(&service_levels).map_err(RulesError::Invalid)?,
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
-            fallback: file.fallback,
+            fallback: file.fallback.normalized(),
             networks,
             aliases,
             triage: Arc::new(TriagePolicy::new(triage).map_err(RulesError::Invalid)?),
@@ -215,6 +318,19 @@ impl RuleSet {
             return Err(RulesError::Invalid(
                 "settings.stall_factor must be >= 1".into(),
             ));
+        }
+        for (name, action) in [
+            ("below_minimum_action", self.settings.below_minimum_action),
+            (
+                "unsupported_asset_action",
+                self.settings.unsupported_asset_action,
+            ),
+        ] {
+            if !RECOVERY_ACTIONS.contains(&action) {
+                return Err(RulesError::Invalid(format!(
+                    "settings.{name} must be contact_support or request_recovery"
+                )));
+            }
         }
         let all = std::iter::once(("fallback", &self.fallback))
             .chain(self.networks.iter().map(|(n, p)| (n.as_str(), p)));
@@ -317,6 +433,21 @@ fn validate_policy(name: &str, policy: &NetworkPolicy) -> Result<(), RulesError>
     if policy.business_days && policy.processing_time.is_none() {
         return invalid("business_days applies only to rails with a processing_time");
     }
+    if !policy.holidays.is_empty() && !policy.business_days {
+        return invalid("holidays apply only to rails with business_days");
+    }
+    if policy.assets.as_ref().is_some_and(Vec::is_empty) {
+        return invalid("assets must name at least one asset (leave it out to take every asset)");
+    }
+    if let Some(stray) = policy
+        .min_deposit
+        .keys()
+        .find(|asset| !policy.supports(asset))
+    {
+        return invalid(&format!(
+            "min_deposit names {stray}, which is not among the network's assets"
+        ));
+    }
     match policy.stall_factor {
         Some(f) if !valid_stall_factor(f) => invalid("stall_factor must be >= 1"),
         _ => Ok(()),
@@ -358,5 +489,153 @@ mod tests {
             let refused = RuleSet::parse(&with(aliases)).expect_err(aliases);
             assert!(refused.to_string().contains(says), "{refused}");
         }
+    }
+
+    /// The shipped rules with `line` added to the CARD rail's policy.
+    fn with_card(line: &str) -> String {
+        DEFAULT_RULES.replacen(
+            "[networks.CARD]\n",
+            &format!("[networks.CARD]\n{line}\n"),
+            1,
+        )
+    }
+
+    #[test]
+    fn a_network_takes_the_assets_it_lists_in_any_case_or_every_asset_without_a_list() {
+        let shipped = RuleSet::shipped();
+        let tron = shipped.policy("TRON").policy;
+        assert!(tron.supports("USDT") && tron.supports("TRX"));
+        assert!(!tron.supports("USDC"));
+        assert!(shipped.policy("INTERNAL").policy.supports("ANYTHING"));
+        let lower = DEFAULT_RULES.replacen(
+            r#"assets = ["TRX", "USDT"]"#,
+            r#"assets = ["trx", "usdt"]"#,
+            1,
+        );
+        let rules = RuleSet::parse(&lower).expect("loads");
+        assert!(rules.policy("TRON").policy.supports("USDT"));
+        let nothing = DEFAULT_RULES.replacen(
+            "[networks.INTERNAL]\n",
+            "[networks.INTERNAL]\nassets = []\n",
+            1,
+        );
+        let none = RuleSet::parse(&nothing).expect_err("takes nothing");
+        assert!(
+            none.to_string()
+                .contains("network INTERNAL: assets must name at least one asset"),
+            "{none}"
+        );
+        let refused = RuleSet::parse(&DEFAULT_RULES.replacen(
+            r#"unsupported_asset_action = "request_recovery""#,
+            r#"unsupported_asset_action = "none""#,
+            1,
+        ))
+        .expect_err("none recovers nothing");
+        assert!(
+            refused
+                .to_string()
+                .contains("settings.unsupported_asset_action must be contact_support or"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_rail_closes_on_the_holidays_its_calendar_lists_which_are_toml_dates() {
+        let shipped = RuleSet::shipped();
+        let sepa = &shipped.policy("SEPA").policy.holidays;
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        // TARGET2's closing days, 2025 to 2027.
+        let mut target2 = Vec::new();
+        for (year, good_friday, easter_monday) in [
+            (2025, date(2025, 4, 18), date(2025, 4, 21)),
+            (2026, date(2026, 4, 3), date(2026, 4, 6)),
+            (2027, date(2027, 3, 26), date(2027, 3, 29)),
+        ] {
+            target2.extend([
+                date(year, 1, 1),
+                good_friday,
+                easter_monday,
+                date(year, 5, 1),
+                date(year, 12, 25),
+                date(year, 12, 26),
+            ]);
+        }
+        assert_eq!(sepa.dates(), target2);
+        assert!(shipped.policy("SWIFT").policy.holidays.is_empty());
+        let swift = |line: &str| {
+            DEFAULT_RULES.replacen(
+                "[networks.SWIFT]\n",
+                &format!("[networks.SWIFT]\n{line}\n"),
+                1,
+            )
+        };
+        let rules = RuleSet::parse(&swift("holidays = [2026-12-24, 2026-12-24]")).expect("loads");
+        assert_eq!(
+            rules.policy("SWIFT").policy.holidays.dates(),
+            [date(2026, 12, 24)]
+        );
+        for (rules, says) in [
+            (
+                swift("holidays = [2026-12-24T00:00:00Z]"),
+                "holiday 2026-12-24T00:00:00Z is not a date such as 2026-04-03",
+            ),
+            (swift(r#"holidays = ["2026-12-24"]"#), "invalid type"),
+            (
+                with_card("holidays = [2026-12-24]"),
+                "network CARD: holidays apply only to rails with business_days",
+            ),
+        ] {
+            let refused = RuleSet::parse(&rules).expect_err(says);
+            assert!(refused.to_string().contains(says), "{refused}");
+        }
+    }
+
+    #[test]
+    fn minimum_deposits_are_positive_decimal_strings_per_asset_in_any_case() {
+        let shipped = RuleSet::shipped();
+        let btc = shipped.policy("BTC").policy;
+        assert_eq!(btc.min_deposit("BTC"), Some(Decimal::new(1, 4)));
+        assert_eq!(btc.min_deposit("USDT"), None);
+        let card = RuleSet::parse(&with_card(r#"min_deposit = { eur = "5.00" }"#)).expect("loads");
+        assert_eq!(
+            card.policy("CARD").policy.min_deposit("EUR"),
+            Some(Decimal::new(500, 2))
+        );
+        for (line, says) in [
+            (r#"min_deposit = { EUR = 5 }"#, "invalid type"),
+            (
+                r#"min_deposit = { EUR = "0" }"#,
+                r#""0" is not a positive decimal string"#,
+            ),
+            (
+                r#"min_deposit = { EUR = "-1" }"#,
+                "is not a positive decimal string",
+            ),
+            (
+                r#"min_deposit = { EUR = "ten" }"#,
+                "is not a positive decimal string",
+            ),
+        ] {
+            let refused = RuleSet::parse(&with_card(line)).expect_err(line);
+            assert!(refused.to_string().contains(says), "{line}: {refused}");
+        }
+        let stray = with_card(r#"min_deposit = { USDT = "1" }"#);
+        let refused = RuleSet::parse(&stray).expect_err("CARD does not take USDT");
+        assert_eq!(
+            refused.to_string(),
+            "rules file is not valid: network CARD: min_deposit names USDT, which is not among \
+             the network's assets"
+        );
+        let wait = DEFAULT_RULES.replacen(
+            r#"below_minimum_action = "contact_support""#,
+            r#"below_minimum_action = "wait""#,
+            1,
+        );
+        let refused = RuleSet::parse(&wait).expect_err("wait recovers nothing");
+        assert_eq!(
+            refused.to_string(),
+            "rules file is not valid: settings.below_minimum_action must be contact_support or \
+             request_recovery"
+        );
     }
 }

@@ -44,13 +44,14 @@ pub fn scale(d: TimeDelta, factor: f64) -> TimeDelta {
     })
 }
 
-/// The clock of rails that settle on weekdays only: Saturdays and Sundays (UTC) do not count.
+/// The clock of rails that settle on weekdays only: Saturdays and Sundays (UTC) do not count,
+/// nor do the public holidays of the rail's [`Calendar`](business::Calendar).
 ///
 /// Business time is measured from a Monday (1970-01-05): each whole week holds five days of it,
 /// and a moment on a weekend stands where the next Monday begins. Both directions are
-/// arithmetic, so any span of years costs the same.
+/// arithmetic, so any span of years costs the same; a calendar's holidays then cost a step each.
 pub mod business {
-    use chrono::{DateTime, TimeDelta, Utc};
+    use chrono::{DateTime, Datelike as _, NaiveDate, TimeDelta, Utc, Weekday};
 
     const DAY_MS: i64 = 86_400_000;
     const WEEK_MS: i64 = 7 * DAY_MS;
@@ -90,6 +91,89 @@ pub mod business {
     /// The business time between `from` and `to` (negative when `to` is earlier).
     pub fn elapsed(from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
         TimeDelta::milliseconds(position(to) - position(from))
+    }
+
+    /// The days a rail is closed on besides weekends: its public holidays (UTC dates). Each one
+    /// on a weekday is a day of business time taken out; a moment on it stands where the next
+    /// business day begins, as one on a weekend does.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Calendar {
+        /// The dates as given, sorted and without repeats.
+        dates: Vec<NaiveDate>,
+        /// Where each holiday on a weekday begins on the weekday clock, ascending.
+        closed: Vec<i64>,
+    }
+
+    impl Calendar {
+        /// The calendar of `holidays`, in any order; those on weekends change nothing.
+        pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
+            let mut dates: Vec<NaiveDate> = holidays.into_iter().collect();
+            dates.sort_unstable();
+            dates.dedup();
+            let closed = dates
+                .iter()
+                .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+                .map(|d| position(d.and_time(chrono::NaiveTime::MIN).and_utc()))
+                .collect();
+            Self { dates, closed }
+        }
+
+        /// The holidays, ascending.
+        pub fn dates(&self) -> &[NaiveDate] {
+            &self.dates
+        }
+
+        /// Whether there are none.
+        pub fn is_empty(&self) -> bool {
+            self.dates.is_empty()
+        }
+
+        /// The holidays on weekdays from `from` (its day included) to `to`: those a span
+        /// between the two skips.
+        pub fn skipped(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
+            let (first, last) = (from.date_naive(), to.date_naive());
+            self.dates
+                .iter()
+                .filter(|d| **d >= first && **d <= last)
+                .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+                .copied()
+                .collect()
+        }
+
+        /// Business milliseconds from the reference Monday to `t`, holidays taken out.
+        fn position(&self, t: DateTime<Utc>) -> i64 {
+            let weekday = position(t);
+            // Holidays wholly before `t` take out a day each; one `t` falls on, what has passed of it.
+            let before = self.closed.partition_point(|c| c + DAY_MS <= weekday);
+            let into = self
+                .closed
+                .get(before)
+                .map_or(0, |c| (weekday - c).clamp(0, DAY_MS));
+            weekday - before as i64 * DAY_MS - into
+        }
+
+        /// The moment at business position `position`, holidays taken out: a position where a
+        /// holiday begins is the start of the next business day.
+        fn moment(&self, position: i64) -> DateTime<Utc> {
+            let mut weekday = position;
+            for closed in &self.closed {
+                if *closed > weekday {
+                    break;
+                }
+                weekday = weekday.saturating_add(DAY_MS);
+            }
+            moment(weekday)
+        }
+
+        /// `t + d`, counting business days only: where `d` of business time after `t` ends.
+        pub fn add(&self, t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+            self.moment(self.position(t).saturating_add(d.num_milliseconds()))
+        }
+
+        /// The business time between `from` and `to` (negative when `to` is earlier).
+        pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+            TimeDelta::milliseconds(self.position(to) - self.position(from))
+        }
     }
 }
 
@@ -195,6 +279,61 @@ mod tests {
         assert_eq!(
             business::add(last, TimeDelta::MAX),
             DateTime::<Utc>::MAX_UTC
+        );
+    }
+
+    #[test]
+    fn a_calendars_holidays_count_no_more_than_a_weekend_in_both_directions() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_else(|e| panic!("{s}: {e}"))
+        };
+        let date = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
+        };
+        let day = TimeDelta::days(1);
+        // Easter 2026: Good Friday 3 April and Easter Monday 6 April, given in any order and
+        // twice, with Saturday 26 December, which changes nothing.
+        let easter = business::Calendar::new(
+            ["2026-04-06", "2026-04-03", "2026-04-06", "2026-12-26"].map(date),
+        );
+        let none = business::Calendar::default();
+        let thursday = at("2026-04-02T16:00:00Z");
+        assert_eq!(none.add(thursday, day), at("2026-04-03T16:00:00Z"));
+        assert_eq!(easter.add(thursday, day), at("2026-04-07T16:00:00Z"));
+        // Ending exactly as a holiday begins is beginning the next business day.
+        assert_eq!(
+            easter.add(thursday, TimeDelta::hours(8)),
+            at("2026-04-07T00:00:00Z")
+        );
+        // A moment on a holiday stands where the next business day begins.
+        let good_friday = at("2026-04-03T11:00:00Z");
+        assert_eq!(
+            easter.add(good_friday, TimeDelta::hours(3)),
+            at("2026-04-07T03:00:00Z")
+        );
+        assert_eq!(easter.elapsed(thursday, good_friday), TimeDelta::hours(8));
+        assert_eq!(
+            easter.elapsed(thursday, at("2026-04-07T09:00:00Z")),
+            TimeDelta::hours(17)
+        );
+        assert_eq!(easter.elapsed(good_friday, thursday), -TimeDelta::hours(8));
+        // Away from the holidays, the calendar is the weekday clock.
+        let tuesday = at("2026-11-24T09:30:00Z");
+        assert_eq!(easter.add(tuesday, day), business::add(tuesday, day));
+        assert_eq!(
+            easter.elapsed(at("2026-04-07T00:00:00Z"), tuesday),
+            business::elapsed(at("2026-04-07T00:00:00Z"), tuesday)
+        );
+        let first = at("0001-01-01T00:00:00Z");
+        let last = at("9999-12-31T23:59:59Z");
+        assert_eq!(easter.add(first, easter.elapsed(first, last)), last);
+        assert_eq!(easter.add(last, TimeDelta::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(easter.dates().len(), 3);
+        assert_eq!(
+            easter.skipped(thursday, at("2026-12-31T00:00:00Z")),
+            ["2026-04-03", "2026-04-06"].map(date)
         );
     }
 

@@ -1,8 +1,9 @@
 //! How domain values are written to and read from columns, shared by every SQL backend.
 
 use crate::engine::model::{
-    AccountState, AccountStatus, ExpectedPayment, FailureReason, FreezeReason, MaintenanceType,
-    MaintenanceWindow, NetworkCondition, Transaction, TransactionKind, TransactionStatus,
+    AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
+    FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
+    NetworkCondition, RequestedInformation, Transaction, TransactionKind, TransactionStatus,
 };
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Datelike as _, Utc};
@@ -42,6 +43,13 @@ codes!(FailureReason {
     LimitExceeded => "limit_exceeded",
     RiskDeclined => "risk_declined",
     Expired => "expired",
+    IssuerDeclined => "issuer_declined",
+});
+codes!(ConfirmationMethod { Email => "email", TwoFactor => "two_factor", Device => "device" });
+codes!(RequestedInformation {
+    OriginatorDetails => "originator_details",
+    BeneficiaryDetails => "beneficiary_details",
+    SourceOfFunds => "source_of_funds",
 });
 codes!(AccountState { Active => "active", Frozen => "frozen", Restricted => "restricted" });
 codes!(FreezeReason {
@@ -50,6 +58,10 @@ codes!(FreezeReason {
     IdentityUnverified => "identity_unverified",
     UserRequested => "user_requested",
     ComplianceReview => "compliance_review",
+    PasswordReset => "password_reset",
+    TwoFactorChanged => "two_factor_changed",
+    NewDevice => "new_device",
+    WithdrawalAddressChanged => "withdrawal_address_changed",
 });
 codes!(MaintenanceType { Scheduled => "scheduled", Unplanned => "unplanned" });
 
@@ -61,15 +73,36 @@ pub fn decode<T: Code>(code: &str) -> anyhow::Result<T> {
 
 /// Kinds as a comma-separated list of codes (empty = none).
 pub fn kinds_to_text(kinds: &[TransactionKind]) -> String {
-    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+    codes_to_text(kinds)
 }
 
 /// Reads a kinds list.
 pub fn kinds_from_text(text: &str) -> anyhow::Result<Vec<TransactionKind>> {
+    codes_from_text(text)
+}
+
+/// Values as a comma-separated list of codes (empty = none).
+pub fn codes_to_text<T: Code>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a list written by [`codes_to_text`].
+pub fn codes_from_text<T: Code>(text: &str) -> anyhow::Result<Vec<T>> {
     text.split(',')
         .filter(|s| !s.is_empty())
         .map(decode)
         .collect()
+}
+
+/// The `information_requested` column of a transaction: `None` when nothing is asked.
+pub fn information_requested_column(t: &Transaction) -> Option<String> {
+    t.information_request
+        .as_ref()
+        .map(|r| codes_to_text(&r.items))
 }
 
 /// A time as fixed-width text: sorts as text in time order (years 0001 to 9999).
@@ -126,6 +159,10 @@ pub const TRANSACTION_COLUMNS: &[&str] = &[
     "expected_destination",
     "expected_memo",
     "tx_hash",
+    "confirmation_method",
+    "confirmation_expires_at",
+    "information_requested",
+    "information_requested_at",
 ];
 
 /// The `tx_hash_key` column of a transaction: `None` when it has no hash.
@@ -276,7 +313,38 @@ pub fn transaction(row: &impl Columns) -> anyhow::Result<Transaction> {
             memo: row.opt_text("expected_memo")?,
         },
         tx_hash: row.text("tx_hash")?,
+        customer_confirmation: customer_confirmation(row)?,
+        information_request: information_request(row)?,
     })
+}
+
+/// Reads what a transaction is held for: both columns set, or neither.
+fn information_request(row: &impl Columns) -> anyhow::Result<Option<InformationRequest>> {
+    let items = row.opt_text("information_requested")?;
+    let requested_at = row.opt_time("information_requested_at")?;
+    match (items, requested_at) {
+        (Some(items), Some(requested_at)) => Ok(Some(InformationRequest {
+            items: codes_from_text(&items)?,
+            requested_at,
+        })),
+        (None, None) => Ok(None),
+        _ => Err(anyhow!(
+            "information_requested and information_requested_at must be set together in store"
+        )),
+    }
+}
+
+/// Reads the confirmation a transaction waits for: both columns set, or neither.
+fn customer_confirmation(row: &impl Columns) -> anyhow::Result<Option<CustomerConfirmation>> {
+    let method = row.opt_code("confirmation_method")?;
+    let expires_at = row.opt_time("confirmation_expires_at")?;
+    match (method, expires_at) {
+        (Some(method), Some(expires_at)) => Ok(Some(CustomerConfirmation { method, expires_at })),
+        (None, None) => Ok(None),
+        _ => Err(anyhow!(
+            "confirmation_method and confirmation_expires_at must be set together in store"
+        )),
+    }
 }
 
 /// Reads an `account_statuses` row.

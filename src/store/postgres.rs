@@ -42,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0002_generations.sql"),
     include_str!("migrations/postgres/0003_lookups.sql"),
     include_str!("migrations/postgres/0004_health_probe.sql"),
+    include_str!("migrations/postgres/0005_customer_confirmation.sql"),
+    include_str!("migrations/postgres/0006_information_request.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.

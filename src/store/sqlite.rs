@@ -40,6 +40,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0003_covering_status_index.sql"),
     include_str!("migrations/sqlite/0004_lookups.sql"),
     include_str!("migrations/sqlite/0005_health_probe.sql"),
+    include_str!("migrations/sqlite/0006_customer_confirmation.sql"),
+    include_str!("migrations/sqlite/0007_information_request.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -317,9 +319,10 @@ fn put_transaction(conn: &Connection, t: &Transaction) -> anyhow::Result<()> {
              destination, memo, status, failure_reason, confirmations, required_confirmations,
              created_at, updated_at, completed_at, expected_amount, expected_asset,
              expected_network, expected_destination, expected_memo, tx_hash, tx_hash_key,
-             destination_key)
+             destination_key, confirmation_method, confirmation_expires_at,
+             information_requested, information_requested_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         t.reference,
@@ -345,6 +348,10 @@ fn put_transaction(conn: &Connection, t: &Transaction) -> anyhow::Result<()> {
         t.tx_hash,
         codec::tx_hash_column(t),
         codec::destination_key(&t.destination),
+        t.customer_confirmation.map(|c| c.method.code()),
+        t.customer_confirmation.map(|c| time_key(c.expires_at)),
+        codec::information_requested_column(t),
+        t.information_request.as_ref().map(|r| time_key(r.requested_at)),
     ])?;
     Ok(())
 }

@@ -25,7 +25,11 @@ async fn a_confirming_transaction_is_diagnosed_as_delayed_with_when_it_should_co
         step.recheck_at, step.expected_resolution_at,
         "recheck when it should be done"
     );
-    assert_eq!(d.findings.len(), 8, "one finding per rule");
+    assert_eq!(
+        d.findings.len(),
+        paydiag::engine::rules::RULES.len(),
+        "one finding per rule"
+    );
     let delay = d
         .findings
         .iter()
@@ -414,7 +418,12 @@ async fn the_basic_view_is_the_full_diagnosis_without_its_findings_in_single_and
     let basic = diagnose(pb::DiagnosisView::Basic).await;
 
     assert_eq!(full, unset, "unset is the full view");
-    assert_eq!(full.findings.len(), 8, "{:?}", full.findings);
+    assert_eq!(
+        full.findings.len(),
+        paydiag::engine::rules::RULES.len(),
+        "{:?}",
+        full.findings
+    );
     assert!(basic.findings.is_empty(), "{:?}", basic.findings);
     assert_eq!(
         basic,

@@ -676,6 +676,21 @@ pub async fn networks_are_listed_with_their_names_times_congestion_and_windows(a
             nanos: 0
         })
     );
+    assert_eq!(sepa.holidays.len(), 18, "TARGET2's, 2025 to 2027");
+    assert_eq!(sepa.holidays[..2], ["2025-01-01", "2025-04-18"]);
+    assert_eq!(sepa.assets, ["EUR"]);
+    assert!(network("SWIFT").holidays.is_empty());
+    assert_eq!(tron.assets, ["TRX", "USDT"]);
+    assert_eq!(
+        network("ETH").min_deposits,
+        [("ETH", "0.005"), ("USDT", "10")]
+            .map(|(a, m)| (a.to_owned(), m.to_owned()))
+            .into()
+    );
+    assert!(
+        network("INTERNAL").assets.is_empty(),
+        "every asset is taken"
+    );
     assert!(network("XRP").memo_required);
     assert_eq!(listed.as_of, Some(timestamp(t0())));
 }

@@ -1,6 +1,8 @@
 //! Integration tests over real gRPC connections to a real server on a real SQLite file.
 
 mod bad_input;
+mod causes;
+mod causes_sqlite;
 mod cli;
 mod connections;
 mod corpus;

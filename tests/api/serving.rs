@@ -103,9 +103,13 @@ async fn the_demo_data_set_shows_each_cause_when_diagnosed_right_away() {
     }
     let causes: std::collections::HashSet<&str> =
         demo::REFERENCES.iter().map(|(_, c)| *c).collect();
+    let every_cause = paydiag::api::enums::CAUSES
+        .iter()
+        .filter(|c| **c != pb::Cause::Undetermined)
+        .map(|c| c.as_str_name())
+        .collect();
     assert_eq!(
-        causes.len(),
-        8,
+        causes, every_cause,
         "every cause but UNDETERMINED has a demo reference"
     );
 }

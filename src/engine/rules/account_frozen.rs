@@ -1,4 +1,4 @@
-//! Rule 2: the account is frozen, or restricted for this kind of transaction, at the evaluation time.
+//! The account is frozen, or restricted for this kind of transaction, at the evaluation time.
 
 use super::{Verdict, kind_arg};
 use crate::engine::{
@@ -21,6 +21,13 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     };
     let evidence = evidence(status);
     let reason = reason_arg(status.reason);
+    // A security hold lifts itself at its end: the security_hold rule explains it.
+    if status.reason.is_some_and(FreezeReason::security_hold) {
+        return Verdict::not_matched(
+            Text::new("frozen-security-hold").word("reason", "freeze-reason", reason),
+            evidence,
+        );
+    }
     if !status.blocks(tx.kind) {
         let detail = Text::new("frozen-other-kinds")
             .word("kind", "kind", kind_arg(tx.kind))
@@ -96,13 +103,21 @@ fn step(reason: Option<FreezeReason>, failed: bool) -> (Action, &'static str) {
             (Action::VerifyIdentity, "frozen-summary-user-requested")
         }
         Some(FreezeReason::AbnormalLogin) => (Action::SecureAccount, "frozen-summary-secure"),
-        Some(FreezeReason::AbnormalActivity | FreezeReason::ComplianceReview) | None => {
-            (Action::ContactSupport, "frozen-summary-support")
-        }
+        // Security holds are the security_hold rule's; an unknown reason goes to support.
+        Some(
+            FreezeReason::AbnormalActivity
+            | FreezeReason::ComplianceReview
+            | FreezeReason::PasswordReset
+            | FreezeReason::TwoFactorChanged
+            | FreezeReason::NewDevice
+            | FreezeReason::WithdrawalAddressChanged,
+        )
+        | None => (Action::ContactSupport, "frozen-summary-support"),
     }
 }
 
-fn evidence(status: &AccountStatus) -> Evidence {
+/// The evidence of a status entry, for the agent: its note included.
+pub(super) fn evidence(status: &AccountStatus) -> Evidence {
     let mut evidence = vec![
         ("state", state_arg(status.state).to_owned()),
         ("reason", reason_arg(status.reason).to_owned()),
@@ -133,13 +148,18 @@ fn state_arg(state: AccountState) -> &'static str {
     }
 }
 
-fn reason_arg(reason: Option<FreezeReason>) -> &'static str {
+/// The stable code of a reason, as texts and evidence name it.
+pub(super) fn reason_arg(reason: Option<FreezeReason>) -> &'static str {
     match reason {
         Some(FreezeReason::AbnormalLogin) => "abnormal_login",
         Some(FreezeReason::AbnormalActivity) => "abnormal_activity",
         Some(FreezeReason::IdentityUnverified) => "identity_unverified",
         Some(FreezeReason::UserRequested) => "user_requested",
         Some(FreezeReason::ComplianceReview) => "compliance_review",
+        Some(FreezeReason::PasswordReset) => "password_reset",
+        Some(FreezeReason::TwoFactorChanged) => "two_factor_changed",
+        Some(FreezeReason::NewDevice) => "new_device",
+        Some(FreezeReason::WithdrawalAddressChanged) => "withdrawal_address_changed",
         None => "unspecified",
     }
 }

@@ -1,4 +1,4 @@
-//! Rule 7: an in-flight transaction is still within the time its network should take, or late
+//! An in-flight transaction is still within the time its network should take, or late
 //! but not yet stalled.
 
 use super::{Verdict, kind_arg, timing::Timing};

@@ -1,4 +1,4 @@
-//! Rule 6: an in-flight transaction has waited far longer than its network should take.
+//! An in-flight transaction has waited far longer than its network should take.
 
 use super::{
     Verdict,

@@ -1,4 +1,4 @@
-//! Rule 4: something was entered wrong. Either the transaction differs from what the order,
+//! Something was entered wrong. Either the transaction differs from what the order,
 //! invoice or deposit address asked for, or the customer's claim differs from the record.
 
 use super::{Verdict, kind_arg};

@@ -1,4 +1,4 @@
-//! Rule 5: a maintenance window or outage on the network holds the transaction up.
+//! A maintenance window or outage on the network holds the transaction up.
 //!
 //! Also explains a payment that never reached the platform when the customer paid on a network
 //! during its maintenance: it may still be queued.

@@ -7,6 +7,12 @@
 //! the claim and the record yields to a stalled transaction (what the customer remembers does
 //! not unstick it).
 //!
+//! The order follows what the customer can expect: first what means the funds will never arrive
+//! as they are (an asset the network does not take, a deposit below its minimum), then what
+//! holds the account (a freeze, a security hold), a rejection, then what waits for the customer
+//! (a confirmation, information), what was entered wrong, and last what only takes time
+//! (maintenance, a stall, a delay) or nothing at all.
+//!
 //! A verdict also says how its cause stands with the others, as data the engine reads:
 //! [`Verdict::holding`] (nothing moves until the hold is lifted: while the primary cause holds
 //! the transaction, the other rules are evaluated in the light of that hold and promise no
@@ -20,15 +26,20 @@ use super::{
 use chrono::{DateTime, Utc};
 
 mod account_frozen;
+mod awaiting_confirmation;
+mod below_minimum;
 mod confirmation_delay;
 mod confirmation_stalled;
+mod information_required;
 mod input_mismatch;
 mod maintenance;
 mod no_incident;
 mod not_found;
 pub mod ownership;
 mod rejected;
+mod security_hold;
 pub(crate) mod timing;
+mod unsupported_asset;
 
 /// One rule: a stable name, the cause it detects, and how to evaluate it.
 pub struct Rule {
@@ -48,14 +59,39 @@ pub static RULES: &[Rule] = &[
         evaluate: not_found::evaluate,
     },
     Rule {
+        name: "unsupported_asset",
+        cause: Cause::UnsupportedAsset,
+        evaluate: unsupported_asset::evaluate,
+    },
+    Rule {
+        name: "below_minimum",
+        cause: Cause::BelowMinimum,
+        evaluate: below_minimum::evaluate,
+    },
+    Rule {
         name: "account_frozen",
         cause: Cause::AccountFrozen,
         evaluate: account_frozen::evaluate,
     },
     Rule {
+        name: "security_hold",
+        cause: Cause::SecurityHold,
+        evaluate: security_hold::evaluate,
+    },
+    Rule {
         name: "rejected",
         cause: Cause::Rejected,
         evaluate: rejected::evaluate,
+    },
+    Rule {
+        name: "awaiting_customer_confirmation",
+        cause: Cause::AwaitingCustomerConfirmation,
+        evaluate: awaiting_confirmation::evaluate,
+    },
+    Rule {
+        name: "information_required",
+        cause: Cause::InformationRequired,
+        evaluate: information_required::evaluate,
     },
     Rule {
         name: "input_mismatch",

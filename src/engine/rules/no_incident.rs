@@ -1,4 +1,4 @@
-//! Rule 8: the transaction completed; nothing is wrong.
+//! The transaction completed; nothing is wrong.
 //!
 //! No incident is the absence of every other cause: it stands only alone ([`Verdict::alone`]).
 //! Completed means credited to the customer (incoming) or released (outgoing): a deposit that

@@ -1,4 +1,4 @@
-//! Rule 1: no transaction with this reference reached the platform by the evaluation time.
+//! No transaction with this reference reached the platform by the evaluation time.
 
 use super::Verdict;
 use crate::engine::{

@@ -1,4 +1,4 @@
-//! Rule 3: the transaction was rejected.
+//! The transaction was rejected.
 
 use super::{Verdict, kind_arg};
 use crate::engine::{
@@ -25,8 +25,12 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let action = match tx.failure_reason {
         _ if paid_late => Action::ContactSupport,
         Some(FailureReason::InsufficientBalance) => Action::TopUpAndRetry,
+        // A declining issuer is asked why, or another card or account is used.
         Some(
-            FailureReason::InvalidDetails | FailureReason::LimitExceeded | FailureReason::Expired,
+            FailureReason::InvalidDetails
+            | FailureReason::LimitExceeded
+            | FailureReason::Expired
+            | FailureReason::IssuerDeclined,
         ) => Action::CorrectAndRetry,
         Some(FailureReason::RiskDeclined) | None => Action::ContactSupport,
     };
@@ -69,6 +73,7 @@ fn reason_arg(reason: Option<FailureReason>) -> &'static str {
         Some(FailureReason::LimitExceeded) => "limit_exceeded",
         Some(FailureReason::RiskDeclined) => "risk_declined",
         Some(FailureReason::Expired) => "expired",
+        Some(FailureReason::IssuerDeclined) => "issuer_declined",
         None => "unspecified",
     }
 }

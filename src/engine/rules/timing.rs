@@ -66,19 +66,20 @@ pub enum Hold {
     Open,
 }
 
-/// How a transaction's times are counted: every hour, or weekdays only.
+/// How a transaction's times are counted: every hour, or business days only (weekdays that are
+/// not the rail's holidays).
 #[derive(Clone, Copy)]
-enum Clock {
+enum Clock<'a> {
     Calendar,
-    Business,
+    Business(&'a business::Calendar),
 }
 
-impl Clock {
+impl Clock<'_> {
     /// `t + d` on this clock.
     fn add(self, t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
         match self {
             Clock::Calendar => add(t, d),
-            Clock::Business => business::add(t, d),
+            Clock::Business(holidays) => holidays.add(t, d),
         }
     }
 
@@ -86,7 +87,7 @@ impl Clock {
     fn elapsed(self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
         match self {
             Clock::Calendar => to - from,
-            Clock::Business => business::elapsed(from, to),
+            Clock::Business(holidays) => holidays.elapsed(from, to),
         }
     }
 
@@ -97,7 +98,7 @@ impl Clock {
             Clock::Calendar => t,
             // Business time is kept to the millisecond: within business time this is `t` cut
             // to it, which `max` puts back.
-            Clock::Business => business::add(t, TimeDelta::zero()).max(t),
+            Clock::Business(holidays) => holidays.add(t, TimeDelta::zero()).max(t),
         }
     }
 }
@@ -195,8 +196,8 @@ impl Timing {
         let congestion = ctx.congestion();
         let congestion_text = congestion.to_string();
         let stall_factor = ctx.rules.stall_factor(policy);
-        // Every entry below fits without growing: at most 19.
-        let mut evidence: Evidence = Vec::with_capacity(19);
+        // Every entry below fits without growing: at most 20.
+        let mut evidence: Evidence = Vec::with_capacity(20);
         evidence.push(("network", tx.network.clone()));
         evidence.push((
             "policy",
@@ -231,10 +232,10 @@ impl Timing {
         };
         let min_stall_after = to_delta(ctx.rules.settings().min_stall_after);
         let stall_after = scale(expected_time, stall_factor).max(min_stall_after);
-        // Rails that settle on weekdays only count their times in weekdays.
+        // Rails that settle on business days only count their times in them.
         let clock = if policy.business_days && remaining.is_none() {
             evidence.push(("business_days", "true".into()));
-            Clock::Business
+            Clock::Business(&policy.holidays)
         } else {
             Clock::Calendar
         };
@@ -256,6 +257,15 @@ impl Timing {
         let held = ctx.held.is_some();
         let expected_done = (!held).then(|| done.max(ctx.as_of));
         let overdue = !held && done < ctx.as_of;
+        // The holidays the wait so far and the time still expected skip, for the agent.
+        let skipped = match clock {
+            Clock::Business(holidays) => holidays.skipped(resumed, done.max(ctx.as_of)),
+            Clock::Calendar => Vec::new(),
+        };
+        if !skipped.is_empty() {
+            let dates: Vec<String> = skipped.iter().map(|d| d.to_string()).collect();
+            evidence.push(("holidays_skipped", dates.join(",")));
+        }
         if hold == Hold::Open {
             evidence.push(("held_by_maintenance_until", "open".into()));
         } else if resumed > tx.created_at {

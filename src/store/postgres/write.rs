@@ -139,6 +139,10 @@ const TRANSACTION_TYPES: &[(&str, Type)] = &[
     ("tx_hash", Type::Text),
     ("tx_hash_key", Type::Text),
     ("destination_key", Type::Text),
+    ("confirmation_method", Type::Text),
+    ("confirmation_expires_at", Type::Text),
+    ("information_requested", Type::Text),
+    ("information_requested_at", Type::Text),
 ];
 
 const STATUS_TYPES: &[(&str, Type)] = &[
@@ -326,6 +330,15 @@ impl<'a> Batch<'a> {
                 t.tx_hash.as_str().into(),
                 codec::tx_hash_column(t).into(),
                 codec::destination_key(&t.destination).into(),
+                t.customer_confirmation.map(|c| c.method.code()).into(),
+                t.customer_confirmation
+                    .map(|c| time_key(c.expires_at))
+                    .into(),
+                codec::information_requested_column(t).into(),
+                t.information_request
+                    .as_ref()
+                    .map(|r| time_key(r.requested_at))
+                    .into(),
             ],
         );
     }
