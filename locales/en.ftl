@@ -147,6 +147,7 @@ security-hold-detail = Held by a security hold after { $trigger } (since { $sinc
     [yes] , with no recorded end
    *[no] {" "}until { $until }
 }: the { $kind } continues when the hold ends.
+security-hold-holder = the security hold
 security-hold-summary = { $open ->
     [yes] Security hold after { $trigger } with no recorded end: ask the security team when it ends.
    *[no] Wait until { $until }: withdrawals are held for security after { $trigger }, and the { $kind } continues when the hold ends.
@@ -206,6 +207,7 @@ information-not-in-flight = Information was asked for, but the transaction is no
 information-detail = Held until the customer provides { $items } (asked for at { $requested_at }).
 information-summary = Ask the customer to provide { $items } through the request in the app or the e-mail sent at { $requested_at }; the { $kind } stays held until they do. Tell them only that we need some information from them: never mention a review, the travel rule or anti-money-laundering checks.
 information-customer = Your { $kind } of { $amount } { $asset } is on hold because we need some information from you. Please open the request we sent you in the app or by e-mail and complete it; your { $kind } will continue once we have it.
+information-holder = the request for information
 
 ## input_mismatch
 

@@ -145,6 +145,7 @@ security-hold-detail = 账户自 { $since } 起因{ $trigger }处于安全保护
     [yes] ，未记录结束时间
    *[no] ，至 { $until } 结束
 }：保护期结束后该笔{ $kind }将继续处理。
+security-hold-holder = 安全保护期
 security-hold-summary = { $open ->
     [yes] 账户因{ $trigger }处于安全保护期，未记录结束时间：请向安全团队确认何时结束。
    *[no] 请等待至 { $until }：账户因{ $trigger }处于安全保护期，{ $kind }暂停，保护期结束后将自动继续处理。
@@ -204,6 +205,7 @@ information-not-in-flight = 曾要求补充信息，但该交易已不在处理�
 information-detail = 交易暂停处理，等待客户补充{ $items }（请求发出于 { $requested_at }）。
 information-summary = 请客户通过 App 内的请求或 { $requested_at } 发出的邮件补充{ $items }；补充前该笔{ $kind }将一直暂停。只告知客户“需要您补充一些信息”，切勿提及审查、旅行规则或反洗钱核查。
 information-customer = 您的 { $amount } { $asset } { $kind }暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔{ $kind }。
+information-holder = 信息补充请求
 
 ## input_mismatch
 

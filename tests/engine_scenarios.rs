@@ -229,11 +229,12 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").completed("22 10:40"))
             .expect(NoIncident, Action::None)
             .step(Actor::None, &[], None),
-        // UNSUPPORTED_ASSET: deposits of an asset their network does not take.
+        // UNSUPPORTED_ASSET: deposits of an asset their network does not take. One that arrived
+        // was not credited: nothing calls it completed, and no incident is never beside it.
         case("usdc_deposited_on_tron_which_takes_only_trx_and_usdt_needs_a_recovery", "22 11:00")
-            .tx(tx("22 10:00").on("TRON", "USDC").amount("200").completed("22 10:01"))
-            .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[NoIncident])
-            .no_resolution().no_recheck()
+            .tx(tx("22 10:00").on("TRON", "USDC").amount("200").arrived("22 10:01"))
+            .expect(UnsupportedAsset, Action::RequestRecovery)
+            .no_resolution().no_recheck().never_called_completed()
             .evidence("unsupported_asset", "asset", "USDC")
             .evidence("unsupported_asset", "supported_assets", "TRX,USDT")
             .evidence("unsupported_asset", "policy", "TRON")
@@ -271,11 +272,12 @@ fn scenarios() -> Vec<Scenario> {
             .expect(BelowMinimum, Action::ContactSupport).contributing(&[ConfirmationDelay])
             .evidence("unsupported_asset", "supported_assets", "TRX,USDT"),
 
-        // BELOW_MINIMUM: deposits smaller than their network's minimum for the asset.
+        // BELOW_MINIMUM: deposits smaller than their network's minimum for the asset. One that
+        // arrived was not credited: nothing calls it completed.
         case("a_bitcoin_deposit_below_the_minimum_is_not_credited_and_goes_to_support", "22 11:00")
-            .tx(tx("22 10:00").amount("0.00005").completed("22 10:30"))
-            .expect(BelowMinimum, Action::ContactSupport).contributing(&[NoIncident])
-            .no_resolution().no_recheck()
+            .tx(tx("22 10:00").amount("0.00005").arrived("22 10:30"))
+            .expect(BelowMinimum, Action::ContactSupport)
+            .no_resolution().no_recheck().never_called_completed()
             .evidence("below_minimum", "amount", "0.00005")
             .evidence("below_minimum", "min_deposit", "0.0001")
             .summary_says("0.00005 BTC is below the 0.0001 BTC minimum on BTC and was not credited. Open a recovery case")
@@ -380,6 +382,11 @@ fn scenarios() -> Vec<Scenario> {
             .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
             .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
             .resolves_at("23 09:00").recheck_at("23 09:00")
+            // The hold's end is the primary cause's promise; the delay makes none of its own.
+            .no_promise_from("confirmation_delay")
+            .evidence("confirmation_delay", "held_until", "2026-11-23T09:00:00Z")
+            .evidence("confirmation_delay", "waiting_counted_from", "hold_lifted")
+            .detail_says("confirmation_delay", "held by the security hold since 2026-11-22 10:00 UTC")
             .evidence("security_hold", "reason", "password_reset")
             .evidence("security_hold", "effective_until", "2026-11-23T09:00:00Z")
             .evidence("security_hold", "note", NOTE)
@@ -573,6 +580,7 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30"))
             .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
             .no_resolution().recheck_at("22 10:30")
+            .step(Actor::Customer, &[], None)
             .evidence("awaiting_customer_confirmation", "confirmation_method", "email")
             .evidence("awaiting_customer_confirmation", "confirmation_expires_at", "2026-11-22T10:30:00Z")
             .detail_says("awaiting_customer_confirmation", "The withdrawal waits for the customer to confirm it by the link in the e-mail sent to them; nothing is sent until they do, and it lapses unconfirmed at 2026-11-22 10:30 UTC.")
@@ -629,6 +637,12 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").on("TRON", "USDT").amount("12000").confirming(19, "22 10:02").asked(&[OriginatorDetails], "22 10:03"))
             .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay])
             .no_resolution().no_recheck()
+            .step(Actor::Customer, &[], None)
+            // Nothing moves until the customer answers: the delay promises no completion time.
+            .no_promise_from("confirmation_delay")
+            .evidence("confirmation_delay", "held_by", "information_required")
+            .evidence("confirmation_delay", "held_since", "2026-11-22T10:03:00Z")
+            .detail_says("confirmation_delay", "held by the request for information since 2026-11-22 10:03 UTC")
             .evidence("information_required", "requested_information", "originator_details")
             .evidence("information_required", "requested_at", "2026-11-22T10:03:00Z")
             .detail_says("information_required", "Held until the customer provides the details of who sent the funds (travel rule) (asked for at 2026-11-22 10:03 UTC).")
@@ -1480,12 +1494,12 @@ fn a_policy_of_request_recovery_has_the_customer_file_the_recovery_of_a_deposit_
         heard("en"),
         "Your deposit of 0.00005 BTC is below the minimum deposit of 0.0001 BTC on BTC, so it \
          could not be credited automatically. Please submit a recovery request in the app with \
-         the transaction hash (TxID)."
+         the transaction hash (TxID). Our team will answer your request within 1–5 business days."
     );
     assert_eq!(
         heard("zh-CN"),
         "您充值的 0.00005 BTC 低于 BTC 网络的最低充值金额（0.0001 BTC），因此未能自动到账。\
-         请在 App 内提交找回申请，并附上交易哈希（TxID）。"
+         请在 App 内提交找回申请，并附上交易哈希（TxID）。客服将在1–5个工作日内处理您的申请并回复您。"
     );
 }
 

@@ -119,7 +119,8 @@ pub async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_re
     assert_eq!(
         zh.customer_message,
         "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。\
-         请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。"
+         请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。\
+         客服将在1–5个工作日内处理您的申请并回复您。"
     );
 }
 
@@ -149,7 +150,8 @@ pub async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_su
     assert_eq!(
         zh.customer_message,
         "您充值的 9.5 USDT 低于 ETH 网络的最低充值金额（10 USDT），因此未能自动到账。\
-         请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。"
+         请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。\
+         客服将在10分钟内通过应用内在线客服回复您。"
     );
     // The same deposit at the minimum is credited.
     app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "10.00"))

@@ -50,12 +50,15 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .word("kind", "kind", kind)
         .str("amount", tx.amount.to_string())
         .str("asset", tx.asset.clone());
+    // Nothing moves until the customer answers, and when they will is theirs to say: no other
+    // finding may promise a completion time.
     Verdict::matched(
         text("information-detail"),
         evidence,
         NextStep::new(Action::ProvideInformation, text("information-summary")),
         customer,
     )
+    .holding(request.requested_at, None, Text::new("information-holder"))
 }
 
 /// The stable code of what is asked for, and the catalog message that words it.

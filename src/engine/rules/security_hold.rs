@@ -52,11 +52,17 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         Text::new("security-hold-customer").word("kind", "kind", kind),
         hold,
     );
+    // Nothing is sent before the hold ends, so no other finding may promise an earlier time.
     Verdict::matched(
         with_hold("security-hold-detail").time("since", hold.effective_from),
         evidence,
         next_step,
         customer,
+    )
+    .holding(
+        hold.effective_from,
+        hold.effective_until,
+        Text::new("security-hold-holder"),
     )
 }
 
