@@ -136,3 +136,39 @@ async fn an_unknown_locale_is_english_and_chinese_text_defaults_to_shanghai_and_
     assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(-27 * 60))));
     assert!(chinese.reply.starts_with("您好"), "{}", chinese.reply);
 }
+
+#[tokio::test]
+async fn a_tickets_times_are_read_in_the_zone_of_its_language_whatever_the_reply_is_written_in() {
+    let mut app = spawn_app().await;
+    let in_locale = |body: &str, locale: &str| pb::TriageTicketRequest {
+        locale: locale.into(),
+        ..ticket(body)
+    };
+    // (body, locale asked for) → (locale, zone, the one time the text names, in minutes from t0):
+    // 15:00 yesterday is 07:00 UTC in Shanghai and Taipei, 15:00 UTC in UTC.
+    let table = [
+        ("昨天下午3点付的钱", "en", ("en", "Asia/Shanghai", -27 * 60)),
+        (
+            "昨天下午3點付的錢",
+            "zh-TW",
+            ("zh-Hant", "Asia/Taipei", -27 * 60),
+        ),
+        ("paid yesterday at 3pm", "zh-CN", ("zh-CN", "UTC", -19 * 60)),
+    ];
+    for (body, locale, (tag, zone, minutes)) in table {
+        let answer = app
+            .diagnosis
+            .triage_ticket(in_locale(body, locale))
+            .await
+            .expect("answered")
+            .into_inner();
+        assert_eq!(
+            (answer.locale.as_str(), answer.time_zone.as_str()),
+            (tag, zone),
+            "{body}"
+        );
+        let times = answer.extraction.unwrap_or_default().times;
+        assert_eq!(times.len(), 1, "{body}");
+        assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(minutes))));
+    }
+}
