@@ -13,9 +13,12 @@
 # A moment to the minute: $year, $month (its month-* word), $day, $hour and $minute (two digits).
 format-moment = { $day } { $month } { $year }, { $hour }:{ $minute }
 # The moment in the reader's zone: $zone is the zone's IANA name with _ for / (Asia_Shanghai,
-# UTC), $zone_name the zone named as format-zone-name says.
+# UTC), $zone_name the zone named as format-zone-name says. The time zone database calls
+# Beijing's, Taipei's and Macau's time CST, which readers elsewhere take for US Central time.
 format-moment-in-zone = { $zone ->
     [Asia_Shanghai] { $moment } Beijing time
+    [Asia_Taipei] { $moment } Taiwan time
+    [Asia_Macau] { $moment } Macau time
    *[other] { $moment } { $zone_name }
 }
 # How a zone format-moment-in-zone has no words for is named: "abbreviation" (CET, EDT, where

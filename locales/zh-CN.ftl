@@ -36,6 +36,7 @@ format-moment-in-zone = { $zone ->
     [Asia_Shanghai] 北京时间 { $moment }
     [Asia_Hong_Kong] 香港时间 { $moment }
     [Asia_Taipei] 台北时间 { $moment }
+    [Asia_Macau] 澳门时间 { $moment }
    *[other] { $moment }（{ $zone_name }）
 }
 # 没有专名的时区写 UTC 偏移（UTC+1、UTC-4）。

@@ -5,6 +5,7 @@
 //! `duration-*` messages), and its default time zone is the rules file's (`[time_zones]`).
 
 mod moments;
+pub mod script;
 pub mod zones;
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::engine::{
     model::{Claim, Facts},
     next_step::EvidenceItem,
 };
-use crate::i18n::{Catalog, Locale};
+use crate::i18n::{Catalog, Locale, script};
 use crate::pb::v1 as pb;
 use crate::store::{FactQuery, search::TransactionSearch};
 use crate::triage::{
@@ -76,14 +76,22 @@ pub fn triage_input(
     let with_findings = diagnosis_codec::with_findings(&mut c, p.view);
     let text = format!("{}\n{}", p.subject, p.body);
     let chinese = text.chars().any(is_han);
+    // A ticket written in Traditional characters comes from Taiwan or Hong Kong readers.
+    let its_chinese = || {
+        Catalog::negotiate(if script::is_traditional(&text) {
+            "zh-Hant"
+        } else {
+            "zh-CN"
+        })
+    };
     let locale = match p.locale.as_str() {
-        "" if chinese => Catalog::negotiate("zh-CN"),
+        "" if chinese => its_chinese(),
         requested => Catalog::negotiate(requested),
     };
     // The ticket's times are in its writer's zone, which its language tells better than the
     // language the reply is asked in: an agent may want a Chinese ticket answered in English.
     let written_in = match (chinese, locale.tag().starts_with("zh")) {
-        (true, false) => Catalog::negotiate("zh-CN"),
+        (true, false) => its_chinese(),
         (false, true) => Locale::DEFAULT,
         _ => locale,
     };

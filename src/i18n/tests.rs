@@ -111,6 +111,8 @@ fn moments_are_shown_in_the_readers_zone_and_say_which_as_a_native_writes_it() {
         ("en", Europe::Berlin, summer, "1 June 2026, 08:58 CEST"),
         ("en", Europe::Berlin, t, "22 November 2026, 00:30 CET"),
         ("en", Asia::Shanghai, t, "22 November 2026, 07:30 Beijing time"),
+        ("en", Asia::Taipei, t, "22 November 2026, 07:30 Taiwan time"),
+        ("en", Asia::Hong_Kong, t, "22 November 2026, 07:30 HKT"),
         ("en", America::New_York, t, "21 November 2026, 18:30 EST"),
         // The time zone database has no abbreviation for Dubai's zone: its offset names it.
         ("en", Asia::Dubai, t, "22 November 2026, 03:30 UTC+4"),
