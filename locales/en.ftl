@@ -3,7 +3,48 @@
 # Ids are used by the rule engine; every locale defines the same ids (a test checks it).
 # Words (kind-*, freeze-reason-*, …) are vocabulary that messages receive already rendered.
 # Agent-facing texts (*-detail, *-summary) may name internal reasons; *-customer texts are
-# forwarded to customers verbatim and never do.
+# forwarded to customers verbatim and never do, and call the customer's account "your account",
+# never by its id.
+# Every catalog writes moments, durations and lists its own way (see "How this locale writes");
+# a moment names the zone it is shown in.
+
+## How this locale writes moments, durations and lists
+
+# A moment to the minute: $year, $month (its month-* word), $day, $hour and $minute (two digits).
+format-moment = { $day } { $month } { $year }, { $hour }:{ $minute }
+# The moment in the reader's zone: $zone is the zone's IANA name with _ for / (Asia_Shanghai,
+# UTC), $zone_name the zone named as format-zone-name says. The time zone database calls
+# Beijing's, Taipei's and Macau's time CST, which readers elsewhere take for US Central time.
+format-moment-in-zone = { $zone ->
+    [Asia_Shanghai] { $moment } Beijing time
+    [Asia_Taipei] { $moment } Taiwan time
+    [Asia_Macau] { $moment } Macau time
+   *[other] { $moment } { $zone_name }
+}
+# How a zone format-moment-in-zone has no words for is named: "abbreviation" (CET, EDT, where
+# the time zone database has one, else the offset) or "offset" (UTC+1, UTC-4, UTC+5:30).
+format-zone-name = abbreviation
+format-list-separator = {"; "}
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+# A span of time in whole $n of one $unit; the two most significant units are shown as a pair.
+duration-unit = { $unit ->
+    [days] { $n } d
+    [hours] { $n } h
+    [minutes] { $n } min
+   *[seconds] { $n } s
+}
+duration-pair = { $larger } { $smaller }
 
 ## Vocabulary
 
@@ -116,16 +157,16 @@ frozen-summary-user-requested = The account is { $state } at the customer's requ
 frozen-summary-secure = The account is { $state } after { $reason }. The customer must reset the password, turn on two-step verification, then verify their identity.
 frozen-summary-support = The account is { $state } ({ $reason }). Only support can resolve this: hand the case to the review team and do not tell the customer the reason.
 frozen-customer = { $reason ->
-    [identity_unverified] Your { $kind } is on hold because account { $account } needs identity verification. Please complete verification in the app; the { $kind } will then continue.
-    [user_requested] Your { $kind } is on hold because account { $account } is frozen at your request. To lift the freeze, please confirm your identity in the app.
-    [abnormal_login] Your { $kind } is on hold because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification, then verify your identity.
-   *[review] Your { $kind } is on hold because account { $account } needs a review by our support team. Please contact support.
+    [identity_unverified] Your { $kind } is on hold because your account needs identity verification. Please complete verification in the app; the { $kind } will then continue.
+    [user_requested] Your { $kind } is on hold because your account is frozen at your request. To lift the freeze, please confirm your identity in the app.
+    [abnormal_login] Your { $kind } is on hold because we noticed an unusual sign-in to your account. Please reset your password, turn on two-step verification, then verify your identity.
+   *[review] Your { $kind } is on hold because your account needs a review by our support team. Please contact support.
 }
 frozen-customer-failed = { $reason ->
-    [identity_unverified] Your { $kind } could not go through because account { $account } needs identity verification. Please complete verification in the app, then try again.
-    [user_requested] Your { $kind } could not go through because account { $account } is frozen at your request. To lift the freeze, please confirm your identity in the app, then try again.
-    [abnormal_login] Your { $kind } could not go through because we noticed an unusual sign-in to account { $account }. Please reset your password, turn on two-step verification and verify your identity, then try again.
-   *[review] Your { $kind } could not go through because account { $account } needs a review by our support team. Please contact support.
+    [identity_unverified] Your { $kind } could not go through because your account needs identity verification. Please complete verification in the app, then try again.
+    [user_requested] Your { $kind } could not go through because your account is frozen at your request. To lift the freeze, please confirm your identity in the app, then try again.
+    [abnormal_login] Your { $kind } could not go through because we noticed an unusual sign-in to your account. Please reset your password, turn on two-step verification and verify your identity, then try again.
+   *[review] Your { $kind } could not go through because your account needs a review by our support team. Please contact support.
 }
 frozen-holder = { $state ->
     [restricted] the account restriction

@@ -76,7 +76,8 @@ enum Command {
         #[arg(long)]
         requester: Option<String>,
         /// The customer's IANA time zone, e.g. Asia/Shanghai, in which the texts show moments
-        /// (default UTC; timestamps stay UTC).
+        /// (default: the zone the server's rules file gives the locale's readers; timestamps
+        /// stay UTC).
         #[arg(long, value_parser = client::parse_time_zone)]
         time_zone: Option<chrono_tz::Tz>,
     },

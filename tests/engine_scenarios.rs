@@ -240,11 +240,11 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("unsupported_asset", "policy", "TRON")
             .summary_says("which takes only TRX/USDT: the funds were not credited")
             .customer_hears("Your deposit of 200 USDC was sent on TRON, where we do not support USDC, so it could not be credited automatically. Please submit a recovery request in the app with the transaction hash (TxID); we will let you know whether it can be recovered.")
-            .customer_hears_in("zh-CN", "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。"),
+            .customer_hears_in("zh-CN", "由于我们暂不支持通过TRON网络充值USDC，您的这笔200 USDC充值未能自动到账。请在App内提交找回申请并附上交易哈希（TxID），我们会告知您能否找回。"),
         case("usdt_deposited_on_bitcoin_is_not_credited_while_it_confirms", "22 10:05")
             .tx(tx("22 10:00").on("BTC", "USDT").amount("50"))
             .expect(UnsupportedAsset, Action::RequestRecovery).contributing(&[ConfirmationDelay])
-            .customer_hears_in("zh-CN", "我们暂不支持通过 BTC 网络充值 USDT"),
+            .customer_hears_in("zh-CN", "由于我们暂不支持通过BTC网络充值USDT"),
         case("an_asset_its_network_takes_is_credited", "22 11:00")
             .tx(tx("22 10:00").on("TRON", "USDT").amount("200").completed("22 10:01"))
             .expect(NoIncident, Action::None)
@@ -282,13 +282,13 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("below_minimum", "min_deposit", "0.0001")
             .summary_says("0.00005 BTC is below the 0.0001 BTC minimum on BTC and was not credited. Open a recovery case")
             .customer_hears("Your deposit of 0.00005 BTC is below the minimum deposit of 0.0001 BTC on BTC, so it could not be credited automatically. Please contact support with the transaction hash (TxID), and we will check whether it can be recovered.")
-            .customer_hears_in("zh-CN", "您充值的 0.00005 BTC 低于 BTC 网络的最低充值金额（0.0001 BTC），因此未能自动到账。请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。"),
+            .customer_hears_in("zh-CN", "由于您充值的0.00005 BTC低于BTC网络的最低充值金额（0.0001 BTC），这笔充值未能自动到账。请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。"),
         case("a_usdt_deposit_still_confirming_below_the_minimum_will_not_be_credited", "22 10:01")
             .tx(tx("22 10:00").on("ETH", "USDT").amount("9.99"))
             .expect(BelowMinimum, Action::ContactSupport).contributing(&[ConfirmationDelay])
             .no_resolution()
             .evidence("below_minimum", "min_deposit", "10")
-            .customer_hears_in("zh-CN", "您充值的 9.99 USDT 低于 ETH 网络的最低充值金额（10 USDT）"),
+            .customer_hears_in("zh-CN", "由于您充值的9.99 USDT低于ETH网络的最低充值金额（10 USDT）"),
         case("a_deposit_of_exactly_the_minimum_is_credited", "22 11:00")
             .tx(tx("22 10:00").amount("0.00010").completed("22 10:30"))
             .expect(NoIncident, Action::None)
@@ -347,7 +347,7 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("account_frozen", "state", "restricted")
             .evidence("account_frozen", "restricted_kinds", "withdrawal")
             .no_promise_from("confirmation_delay")
-            .detail_says("confirmation_delay", "held by the account restriction since 2026-11-22 10:00 UTC")
+            .detail_says("confirmation_delay", "held by the account restriction since 22 November 2026, 10:00 UTC")
             .detail_says_in("zh-CN", "confirmation_delay", "起因账户限制暂停处理"),
         case("a_payment_restriction_for_missing_verification_holds_a_payment", "22 10:05")
             .tx(tx("22 10:00").kind(Payment))
@@ -386,15 +386,15 @@ fn scenarios() -> Vec<Scenario> {
             .no_promise_from("confirmation_delay")
             .evidence("confirmation_delay", "held_until", "2026-11-23T09:00:00Z")
             .evidence("confirmation_delay", "waiting_counted_from", "hold_lifted")
-            .detail_says("confirmation_delay", "held by the security hold since 2026-11-22 10:00 UTC")
+            .detail_says("confirmation_delay", "held by the security hold since 22 November 2026, 10:00 UTC")
             .evidence("security_hold", "reason", "password_reset")
             .evidence("security_hold", "effective_until", "2026-11-23T09:00:00Z")
             .evidence("security_hold", "note", NOTE)
-            .detail_says("security_hold", "Held by a security hold after a password reset (since 2026-11-22 09:00 UTC) until 2026-11-23 09:00 UTC")
+            .detail_says("security_hold", "Held by a security hold after a password reset (since 22 November 2026, 09:00 UTC) until 23 November 2026, 09:00 UTC")
             .detail_says("account_frozen", "under a security hold after a password reset, not a freeze")
-            .summary_says("Wait until 2026-11-23 09:00 UTC: withdrawals are held for security after a password reset")
-            .customer_hears("For your security, withdrawals from your account are paused until 2026-11-23 09:00 UTC after a recent change to your account's security settings. Your withdrawal will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.")
-            .customer_hears_in("zh-CN", "为保障您的资金安全，由于您的账户近期变更了安全设置，提现功能将暂停至")
+            .summary_says("Wait until 23 November 2026, 09:00 UTC: withdrawals are held for security after a password reset")
+            .customer_hears("For your security, withdrawals from your account are paused until 23 November 2026, 09:00 UTC after a recent change to your account's security settings. Your withdrawal will continue by itself once the pause ends; you do not need to do anything. If you did not make this change, please contact support right away.")
+            .customer_hears_in("zh-CN", "由于您的账户近期变更了安全设置，为保障您的资金安全，您的账户提现功能将暂停至")
             .customer_hears_in("zh-CN", "届时您的这笔提现会自动继续处理，您无需任何操作。如非本人操作，请立即联系客服。"),
         // Whatever set the hold off, the customer hears the same words.
         case("a_security_hold_after_a_2fa_change_is_told_without_naming_the_change", "22 10:05")
@@ -417,13 +417,13 @@ fn scenarios() -> Vec<Scenario> {
             .expect(SecurityHold, Action::Wait).contributing(&[ConfirmationDelay])
             .resolves_at("23 09:00")
             .evidence("security_hold", "restricted_kinds", "withdrawal,transfer")
-            .customer_hears("For your security, transfers from your account are paused until 2026-11-23 09:00 UTC")
-            .customer_hears_in("zh-CN", "由于您的账户近期变更了安全设置，转账功能将暂停至"),
+            .customer_hears("For your security, transfers from your account are paused until 23 November 2026, 09:00 UTC")
+            .customer_hears_in("zh-CN", "为保障您的资金安全，您的账户转账功能将暂停至"),
         case("a_security_hold_on_withdrawals_does_not_hold_a_deposit", "22 10:05")
             .tx(tx("22 10:00"))
             .history([hold(PasswordReset, &[Withdrawal], "22 09:00", "23 09:00")])
             .expect(ConfirmationDelay, Action::Wait)
-            .detail_says("security_hold", "A security hold after a password reset is in force until 2026-11-23 09:00 UTC, but it does not hold deposits."),
+            .detail_says("security_hold", "A security hold after a password reset is in force until 23 November 2026, 09:00 UTC, but it does not hold deposits."),
         case("a_withdrawal_completed_before_the_hold_began_is_not_held", "22 10:05")
             .tx(tx("22 08:00").kind(Withdrawal).completed("22 08:40"))
             .history([hold(NewDevice, &[Withdrawal], "22 09:00", "23 09:00")])
@@ -560,7 +560,7 @@ fn scenarios() -> Vec<Scenario> {
             .detail_says("rejected", "The payment was rejected: declined by the customer's bank or card issuer.")
             .summary_says("the customer should ask their bank why (or use another card or account), then submit again")
             .customer_hears("Your payment was declined by your bank or card issuer. Please ask your bank why, or try again with another card or account.")
-            .customer_hears_in("zh-CN", "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。"),
+            .customer_hears_in("zh-CN", "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡、账户后重试。"),
         case("a_sepa_transfer_refused_by_the_customers_bank_is_retried_after_asking_the_bank", "22 10:05")
             .tx(tx("22 10:00").kind(Transfer).on("SEPA", "EUR").to(IBAN).failed(IssuerDeclined))
             .expect(Rejected, Action::CorrectAndRetry)
@@ -583,32 +583,32 @@ fn scenarios() -> Vec<Scenario> {
             .step(Actor::Customer, &[], None)
             .evidence("awaiting_customer_confirmation", "confirmation_method", "email")
             .evidence("awaiting_customer_confirmation", "confirmation_expires_at", "2026-11-22T10:30:00Z")
-            .detail_says("awaiting_customer_confirmation", "The withdrawal waits for the customer to confirm it by the link in the e-mail sent to them; nothing is sent until they do, and it lapses unconfirmed at 2026-11-22 10:30 UTC.")
-            .summary_says("Ask the customer to confirm the withdrawal of 0.5 BTC by the link in the e-mail sent to them before 2026-11-22 10:30 UTC.")
-            .customer_hears("Your withdrawal of 0.5 BTC is waiting for your confirmation. Please confirm it with the link in the e-mail we sent you before 2026-11-22 10:30 UTC. Until then nothing is sent; if it is not confirmed by then, the request is cancelled and you will need to submit it again.")
-            .customer_hears_in("zh-CN", "您的 0.5 BTC 提现申请正在等待您确认。请在 ")
+            .detail_says("awaiting_customer_confirmation", "The withdrawal waits for the customer to confirm it by the link in the e-mail sent to them; nothing is sent until they do, and it lapses unconfirmed at 22 November 2026, 10:30 UTC.")
+            .summary_says("Ask the customer to confirm the withdrawal of 0.5 BTC by the link in the e-mail sent to them before 22 November 2026, 10:30 UTC.")
+            .customer_hears("Your withdrawal of 0.5 BTC is waiting for your confirmation. Please confirm it with the link in the e-mail we sent you before 22 November 2026, 10:30 UTC. Until then nothing is sent; if it is not confirmed by then, the request is cancelled and you will need to submit it again.")
+            .customer_hears_in("zh-CN", "您的0.5 BTC提现申请正在等待您确认。请在")
             .customer_hears_in("zh-CN", "前点击我们发送给您的邮件中的确认链接完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
         case("a_withdrawal_waiting_for_a_2fa_code_asks_for_it_in_the_app", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::TwoFactor, "22 10:15"))
             .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
             .recheck_at("22 10:15")
-            .customer_hears("Please confirm it in the app with your two-step verification code before 2026-11-22 10:15 UTC.")
-            .customer_hears_in("zh-CN", "前在 App 内输入两步验证码完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
+            .customer_hears("Please confirm it in the app with your two-step verification code before 22 November 2026, 10:15 UTC.")
+            .customer_hears_in("zh-CN", "前在App内输入二次验证码完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
         case("a_transfer_waiting_for_a_device_prompt_asks_for_it_on_the_trusted_device", "22 10:05")
             .tx(tx("22 10:00").kind(Transfer).on("SEPA", "EUR").to(IBAN).awaiting(ConfirmationMethod::Device, "22 11:00"))
             .expect(AwaitingCustomerConfirmation, Action::ConfirmRequest).contributing(&[ConfirmationDelay])
             .recheck_at("22 11:00")
-            .customer_hears("Your transfer of 0.5 EUR is waiting for your confirmation. Please confirm it in the app on your trusted device before 2026-11-22 11:00 UTC.")
-            .customer_hears_in("zh-CN", "您的 0.5 EUR 转账申请正在等待您确认。")
-            .customer_hears_in("zh-CN", "前在您已信任设备的 App 内完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
+            .customer_hears("Your transfer of 0.5 EUR is waiting for your confirmation. Please confirm it in the app on your trusted device before 22 November 2026, 11:00 UTC.")
+            .customer_hears_in("zh-CN", "您的0.5 EUR转账申请正在等待您确认。")
+            .customer_hears_in("zh-CN", "前在您已信任设备的App内完成确认。确认前资金不会发出；逾期未确认，该申请将自动取消，需要重新提交。"),
         case("a_request_left_unconfirmed_past_its_expiry_is_void_and_made_again", "22 10:31")
             .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::Email, "22 10:30"))
             .expect(AwaitingCustomerConfirmation, Action::CorrectAndRetry).contributing(&[ConfirmationDelay])
             .no_resolution().no_recheck()
-            .detail_says("awaiting_customer_confirmation", "was not confirmed by the link in the e-mail sent to them by 2026-11-22 10:30 UTC: the request lapsed and is void.")
+            .detail_says("awaiting_customer_confirmation", "was not confirmed by the link in the e-mail sent to them by 22 November 2026, 10:30 UTC: the request lapsed and is void.")
             .summary_says("the customer must submit it again and confirm it by the link in the e-mail sent to them")
-            .customer_hears("Your withdrawal of 0.5 BTC was not confirmed by 2026-11-22 10:30 UTC, so the request was cancelled and nothing was sent. Please submit it again and confirm it with the link in the e-mail we send you.")
-            .customer_hears_in("zh-CN", "前确认，已自动取消，资金未发出。请重新提交，并点击邮件中的确认链接完成确认。"),
+            .customer_hears("Your withdrawal of 0.5 BTC was not confirmed by 22 November 2026, 10:30 UTC, so the request was cancelled and nothing was sent. Please submit it again and confirm it with the link in the e-mail we send you.")
+            .customer_hears_in("zh-CN", "前确认，该申请已自动取消，资金未发出。请重新提交，并点击邮件中的确认链接完成确认。"),
         case("a_request_is_void_from_the_moment_it_lapses", "22 10:30")
             .tx(tx("22 10:00").kind(Withdrawal).awaiting(ConfirmationMethod::TwoFactor, "22 10:30"))
             .expect(AwaitingCustomerConfirmation, Action::CorrectAndRetry).contributing(&[ConfirmationDelay]),
@@ -642,26 +642,26 @@ fn scenarios() -> Vec<Scenario> {
             .no_promise_from("confirmation_delay")
             .evidence("confirmation_delay", "held_by", "information_required")
             .evidence("confirmation_delay", "held_since", "2026-11-22T10:03:00Z")
-            .detail_says("confirmation_delay", "held by the request for information since 2026-11-22 10:03 UTC")
+            .detail_says("confirmation_delay", "held by the request for information since 22 November 2026, 10:03 UTC")
             .evidence("information_required", "requested_information", "originator_details")
             .evidence("information_required", "requested_at", "2026-11-22T10:03:00Z")
-            .detail_says("information_required", "Held until the customer provides the details of who sent the funds (travel rule) (asked for at 2026-11-22 10:03 UTC).")
-            .summary_says("Ask the customer to provide the details of who sent the funds (travel rule) through the request in the app or the e-mail sent at 2026-11-22 10:03 UTC; the deposit stays held until they do. Tell them only that we need some information from them")
+            .detail_says("information_required", "Held until the customer provides the details of who sent the funds (travel rule) (asked for at 22 November 2026, 10:03 UTC).")
+            .summary_says("Ask the customer to provide the details of who sent the funds (travel rule) through the request in the app or the e-mail sent at 22 November 2026, 10:03 UTC; the deposit stays held until they do. Tell them only that we need some information from them")
             .customer_hears("Your deposit of 12000 USDT is on hold because we need some information from you. Please open the request we sent you in the app or by e-mail and complete it; your deposit will continue once we have it.")
-            .customer_hears_in("zh-CN", "您的 12000 USDT 充值暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔充值。"),
+            .customer_hears_in("zh-CN", "由于我们需要您补充一些信息，您的12000 USDT充值暂未处理。请在App内或通过我们发送给您的邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔充值。"),
         case("a_withdrawal_held_for_the_receivers_details_and_the_source_of_funds_names_both_to_the_agent_only", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).asked(&[BeneficiaryDetails, SourceOfFunds], "22 10:01"))
             .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay])
             .evidence("information_required", "requested_information", "beneficiary_details,source_of_funds")
             .detail_says("information_required", "Held until the customer provides the details of who receives the funds (travel rule); proof of the source of funds")
             .customer_hears("Your withdrawal of 0.5 BTC is on hold because we need some information from you.")
-            .customer_hears_in("zh-CN", "您的 0.5 BTC 提现暂未处理，因为我们需要您补充一些信息。"),
+            .customer_hears_in("zh-CN", "由于我们需要您补充一些信息，您的0.5 BTC提现暂未处理。"),
         // As of a moment before it was asked for, it was not held for it.
         case("information_asked_for_after_the_evaluation_time_did_not_hold_the_deposit_yet", "22 10:02")
             .tx(tx("22 10:00").asked(&[SourceOfFunds], "22 10:03"))
             .expect(ConfirmationDelay, Action::Wait)
             .evidence("information_required", "requested_at", "2026-11-22T10:03:00Z")
-            .detail_says("information_required", "Information was asked for later, at 2026-11-22 10:03 UTC"),
+            .detail_says("information_required", "Information was asked for later, at 22 November 2026, 10:03 UTC"),
         case("information_asked_for_exactly_at_the_evaluation_time_holds_the_deposit", "22 10:03")
             .tx(tx("22 10:00").asked(&[SourceOfFunds], "22 10:03"))
             .expect(InformationRequired, Action::ProvideInformation).contributing(&[ConfirmationDelay]),
@@ -713,9 +713,9 @@ fn scenarios() -> Vec<Scenario> {
             .never_called_completed()
             .evidence("input_mismatch", "actual.memo", "-")
             .evidence("no_incident", "arrived_at", "2026-11-22T10:00:04Z")
-            .detail_says("no_incident", "The deposit of 0.5 XRP arrived on XRP at 2026-11-22 10:00 UTC but was not credited to the customer's account.")
-            .detail_says_in("zh-CN", "no_incident", "XRP 上的0.5 XRP充值已于 ")
-            .detail_says_in("zh-CN", "no_incident", " 到达，但尚未入账到客户账户。")
+            .detail_says("no_incident", "The deposit of 0.5 XRP arrived on XRP at 22 November 2026, 10:00 UTC but was not credited to the customer's account.")
+            .detail_says_in("zh-CN", "no_incident", "这笔0.5 XRP充值已于2026年11月22日 10:00（UTC）到达XRP，但尚未给客户上账。")
+            .detail_says_in("zh-Hant", "no_incident", "這筆0.5 XRP入金已於2026年11月22日 10:00（UTC）送達XRP，但尚未入帳至客戶帳戶。")
             .detail_says("maintenance", "The transaction has arrived on XRP, so no maintenance holds it up.")
             .customer_hears("(memo/tag: 220011 was required, none was sent), so it could not be credited automatically"),
         case("an_xrp_deposit_without_the_required_tag_needs_a_recovery", "22 10:05")
@@ -777,6 +777,7 @@ fn scenarios() -> Vec<Scenario> {
             .expect(InputMismatch, Action::CheckReference)
             .detail_says("no_incident", "Not a transaction without incident: another cause explains it (see the matched findings).")
             .detail_says_in("zh-CN", "no_incident", "并非无异常：另有原因可以解释该交易（见已匹配的检查结果）。")
+            .detail_says_in("zh-Hant", "no_incident", "並非無異常：另有原因可解釋此筆交易（請見已符合的檢查結果）。")
             .evidence("no_incident", "completed_at", "2026-11-22T10:30:00Z")
             .evidence("input_mismatch", "mismatched_fields", "amount")
             .evidence("input_mismatch", "claimed.amount", "0.45")
@@ -793,7 +794,7 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("input_mismatch", "mismatched_fields", "paid_at")
             .evidence("input_mismatch", "claimed.paid_at", "2026-11-21T09:00:00Z")
             .evidence("input_mismatch", "recorded.created_at", "2026-11-22T10:00:00Z")
-            .customer_hears("(payment time: you told us 2026-11-21 09:00 UTC, our record shows 2026-11-22 10:00 UTC)"),
+            .customer_hears("(payment time: you told us 21 November 2026, 09:00 UTC, our record shows 22 November 2026, 10:00 UTC)"),
         case("a_claimed_payment_time_within_a_day_matches_the_record", "22 11:00")
             .tx(tx("22 10:00").completed("22 10:30"))
             .claim(claim().paid_at("21 11:00"))
@@ -855,9 +856,9 @@ fn scenarios() -> Vec<Scenario> {
             .lacks("confirmation_delay", "held_until")
             .no_promise_from("confirmation_delay")
             .detail_says("confirmation_stalled", "with no announced end: the stall clock starts when processing resumes")
-            .detail_says("confirmation_delay", "0 of 19 confirmations on TRON; all 19 normally take 57 s, counted once the hold is lifted: held by an unplanned outage on TRON since 2026-11-22 10:00 UTC, so no completion time can be given.")
-            .detail_says_in("zh-CN", "confirmation_delay", "从解除暂停后起算：自 ")
-            .detail_says_in("zh-CN", "confirmation_delay", " 起因TRON 网络突发故障暂停处理，因此无法给出完成时间。"),
+            .detail_says("confirmation_delay", "0 of 19 confirmations on TRON; all 19 normally take 57 s, counted once the hold is lifted: held by an unplanned outage on TRON since 22 November 2026, 10:00 UTC, so no completion time can be given.")
+            .detail_says_in("zh-CN", "confirmation_delay", "TRON网络已有0/19个区块确认，全部确认通常需要57秒，从解除暂停后起算：自2026年11月22日 10:00（UTC）起因TRON网络突发故障暂停处理，因此无法给出完成时间。")
+            .detail_says_in("zh-Hant", "confirmation_delay", "TRON網路已有0/19個區塊確認，全部確認通常需要57秒，自解除暫停後起算：自2026年11月22日 10:00（UTC）起因TRON網路臨時故障暫停處理，因此無法提供完成時間。"),
         case("a_window_that_ended_but_is_still_draining_holds_the_deposit_until_the_backlog_clears", "22 10:45")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:15").drain(60))
@@ -873,7 +874,7 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_stalled", "age", "2700s")
             // The maintenance promises 11:15; nothing else promises a time of its own.
             .no_promise_from("confirmation_delay")
-            .detail_says("confirmation_stalled", "Held up by maintenance on TRON until 2026-11-22 11:15 UTC"),
+            .detail_says("confirmation_stalled", "Held up by maintenance on TRON until 22 November 2026, 11:15 UTC"),
         case("maintenance_on_every_network_holds_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("all-upgrade", "*", "22 09:00").ends("22 11:00").drain(30))
@@ -924,7 +925,7 @@ fn scenarios() -> Vec<Scenario> {
             .window(window("tron-upgrade", "TRON", "22 09:00").ends("22 10:00").drain(60))
             .expect(Maintenance, Action::Wait).contributing(&[NotFound])
             .summary_says("has reached the platform yet, but the customer paid on TRON during scheduled maintenance")
-            .customer_hears("We have not received this payment yet. Payments on TRON are delayed by scheduled maintenance, and yours may still be on its way. If it has not been credited by 2026-11-22 11:00 UTC, please contact support with the transaction hash."),
+            .customer_hears("We have not received this payment yet. Payments on TRON are delayed by scheduled maintenance, and yours may still be on its way. If it has not been credited by 22 November 2026, 11:00 UTC, please contact support with the transaction hash."),
         case("a_window_that_has_not_started_by_the_evaluation_time_does_not_hold_the_deposit", "22 10:01")
             .tx(tx("22 10:00").on("TRON", "USDT"))
             .window(window("tron-upgrade", "TRON", "22 11:00").ends("22 12:00"))
@@ -957,7 +958,7 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").kind(Withdrawal).completed("22 10:01"))
             .expect(NoIncident, Action::None)
             .summary_says("If the customer says it has not arrived, share the destination")
-            .customer_hears("completed at 2026-11-22 10:01 UTC. If it has not arrived yet, please check with the receiving wallet"),
+            .customer_hears("completed at 22 November 2026, 10:01 UTC. If it has not arrived yet, please check with the receiving wallet"),
         case("a_completed_deposit_is_not_held_by_maintenance", "22 10:05")
             .tx(tx("22 10:00").on("TRON", "USDT").completed("22 10:01"))
             .window(window("tron-halt", "TRON", "22 09:00"))
@@ -1039,7 +1040,7 @@ fn scenarios() -> Vec<Scenario> {
             .resolves_at("04-07 16:00").recheck_at("04-07 16:00")
             .evidence("confirmation_delay", "business_days", "true")
             .evidence("confirmation_delay", "holidays_skipped", "2026-04-03,2026-04-06")
-            .customer_hears("We expect it to complete by 2026-04-07 16:00 UTC."),
+            .customer_hears("We expect it to complete by 7 April 2026, 16:00 UTC."),
         // Replayed as of the holiday itself, the wait stopped when it began.
         case("a_sepa_transfer_diagnosed_as_of_good_friday_has_waited_only_until_the_holiday_began", "04-03 12:00")
             .tx(tx("04-02 16:00").kind(Transfer).on("SEPA", "EUR").to(IBAN))
@@ -1108,15 +1109,15 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("22 10:00").confirming(3, "22 10:20"))
             .expect(ConfirmationDelay, Action::Wait)
             .no_resolution().recheck_at("22 11:30")
-            .detail_says("confirmation_delay", "Waiting for 40 min, longer than the 30 min expected on BTC (3 of 3 confirmations), but within the stall bound: it counts as stalled from 2026-11-22 11:30 UTC.")
-            .summary_says("Wait until 2026-11-22 11:30 UTC")
-            .customer_hears("is taking longer than usual on BTC. No action is needed from you; if it has not completed by 2026-11-22 11:30 UTC, we will look into it."),
+            .detail_says("confirmation_delay", "Waiting for 40 min, longer than the 30 min expected on BTC (3 of 3 confirmations), but within the stall bound: it counts as stalled from 22 November 2026, 11:30 UTC.")
+            .summary_says("Wait until 22 November 2026, 11:30 UTC")
+            .customer_hears("is taking longer than usual on BTC. No action is needed from you; if it has not completed by 22 November 2026, 11:30 UTC, we will look into it."),
         case("an_eth_deposit_waits_for_its_remaining_blocks_from_the_last_update", "22 10:01:30")
             .tx(tx("22 10:00").on("ETH", "ETH").confirming(4, "22 10:01"))
             .expect(ConfirmationDelay, Action::Wait)
             .resolves_at("22 10:02:36")
             // Texts show minutes: a promise is rounded up, never earlier than computed.
-            .customer_hears("We expect it to complete by 2026-11-22 10:03 UTC."),
+            .customer_hears("We expect it to complete by 22 November 2026, 10:03 UTC."),
         case("fresh_congestion_slows_the_expected_blocks", "22 10:05")
             .tx(tx("22 10:00"))
             .condition("BTC", 2.0, "22 09:30")
@@ -1200,7 +1201,7 @@ fn scenarios() -> Vec<Scenario> {
             .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[Rejected])
             .no_resolution()
             .summary_says("then submit it again")
-            .customer_hears("could not go through because account ac****67 needs identity verification. Please complete verification in the app, then try again."),
+            .customer_hears("could not go through because your account needs identity verification. Please complete verification in the app, then try again."),
         case("a_rejection_before_the_account_was_frozen_is_explained_by_the_rejection", "22 13:00")
             .tx(tx("22 10:00").kind(Withdrawal).confirming(0, "22 10:00:01").failed(InsufficientBalance))
             .history([frozen(IdentityUnverified, "22 12:00")])
@@ -1211,7 +1212,7 @@ fn scenarios() -> Vec<Scenario> {
             .history([frozen(IdentityUnverified, "22 08:00")])
             .expect(AccountFrozen, Action::VerifyIdentity).contributing(&[ConfirmationDelay])
             .summary_says("the transaction then continues")
-            .customer_hears("is on hold because account ac****67 needs identity verification"),
+            .customer_hears("is on hold because your account needs identity verification"),
         case("a_rejection_during_maintenance_is_a_rejection_with_maintenance_contributing", "22 10:05")
             .tx(tx("22 10:00").kind(Withdrawal).on("TRON", "USDT").failed(InsufficientBalance))
             .window(window("tron-halt", "TRON", "22 09:00"))
@@ -1259,12 +1260,12 @@ fn scenarios() -> Vec<Scenario> {
             .lacks("confirmation_delay", "waiting_since")
             .lacks("confirmation_delay", "waiting")
             .lacks("confirmation_delay", "held_until")
-            .detail_says("confirmation_delay", "Processing on SEPA normally takes 1 d, counted once the hold is lifted: held by the account freeze since 2026-11-22 10:00 UTC, so no completion time can be given.")
-            .detail_says_in("zh-CN", "confirmation_delay", "SEPA 处理通常需要 1天，从解除暂停后起算：自 ")
-            .detail_says_in("zh-CN", "confirmation_delay", " 起因账户冻结暂停处理，因此无法给出完成时间。")
-            .detail_says("confirmation_stalled", "Held by the account freeze since 2026-11-22 10:00 UTC: waiting is not counted while the hold lasts, so it cannot stall before the hold is lifted.")
-            .detail_says_in("zh-CN", "confirmation_stalled", " 起因账户冻结暂停处理：暂停期间不计等待时间，解除前不会被判定为停滞。")
-            .customer_hears("Your withdrawal is on hold because account ac****67 needs identity verification."),
+            .detail_says("confirmation_delay", "Processing on SEPA normally takes 1 d, counted once the hold is lifted: held by the account freeze since 22 November 2026, 10:00 UTC, so no completion time can be given.")
+            .detail_says_in("zh-CN", "confirmation_delay", "SEPA处理通常需要1天，从解除暂停后起算：自2026年11月22日 10:00（UTC）起因账户冻结暂停处理，因此无法给出完成时间。")
+            .detail_says_in("zh-Hant", "confirmation_delay", "SEPA處理通常需要1天，自解除暫停後起算：自2026年11月22日 10:00（UTC）起因帳戶凍結暫停處理，因此無法提供完成時間。")
+            .detail_says("confirmation_stalled", "Held by the account freeze since 22 November 2026, 10:00 UTC: waiting is not counted while the hold lasts, so it cannot stall before the hold is lifted.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "自2026年11月22日 10:00（UTC）起因账户冻结暂停处理：暂停期间不计等待时间，解除前不会被判定为停滞。")
+            .customer_hears("Your withdrawal is on hold because your account needs identity verification."),
         case("a_freeze_that_began_while_the_deposit_waited_stops_its_waiting_there", "22 10:20")
             .tx(tx("22 10:00"))
             .history([frozen(AbnormalLogin, "22 10:10")])
@@ -1275,8 +1276,9 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_delay", "waiting", "600s")
             .evidence("confirmation_delay", "held_by", "account_frozen")
             .evidence("confirmation_delay", "held_since", "2026-11-22T10:10:00Z")
-            .detail_says("confirmation_stalled", "Held by the account freeze since 2026-11-22 10:10 UTC: waiting is not counted while the hold lasts (it had waited 10 min before), so it cannot stall before the hold is lifted.")
-            .detail_says_in("zh-CN", "confirmation_stalled", "暂停期间不计等待时间（此前已等待 10分钟），解除前不会被判定为停滞。"),
+            .detail_says("confirmation_stalled", "Held by the account freeze since 22 November 2026, 10:10 UTC: waiting is not counted while the hold lasts (it had waited 10 min before), so it cannot stall before the hold is lifted.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "暂停期间不计等待时间（此前已等待10分钟），解除前不会被判定为停滞。")
+            .detail_says_in("zh-Hant", "confirmation_stalled", "暫停期間不計等候時間（此前已等候10分鐘），解除前不會判定為停滯。"),
         case("a_deposit_that_had_stalled_before_the_freeze_began_is_still_stalled_beside_it", "22 10:00")
             .tx(tx("22 08:00"))
             .history([frozen(IdentityUnverified, "22 09:40")])
@@ -1294,9 +1296,8 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_delay", "age", "3600s")
             .lacks("confirmation_delay", "waiting")
             .lacks("confirmation_delay", "held_by")
-            .detail_says("confirmation_stalled", "SEPA counts business days only: waiting is counted from 2026-11-23 00:00 UTC, so it cannot have stalled yet.")
-            .detail_says_in("zh-CN", "confirmation_stalled", "SEPA 只按工作日计时：等待时间从 ")
-            .detail_says_in("zh-CN", "confirmation_stalled", " 起计算，目前不可能已停滞。"),
+            .detail_says("confirmation_stalled", "SEPA counts business days only: waiting is counted from 23 November 2026, 00:00 UTC, so it cannot have stalled yet.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "SEPA只按工作日计时：等待时间从2026年11月23日 00:00（UTC）起算，目前不会被判定为停滞。"),
         case("a_deposit_recorded_at_the_evaluation_time_has_waited_nothing_yet", "22 10:00")
             .tx(tx("22 10:00"))
             .expect(ConfirmationDelay, Action::Wait)
@@ -1304,8 +1305,8 @@ fn scenarios() -> Vec<Scenario> {
             .evidence("confirmation_stalled", "waiting_since", "2026-11-22T10:00:00Z")
             .evidence("confirmation_stalled", "waiting_counted_from", "created")
             .lacks("confirmation_stalled", "waiting")
-            .detail_says("confirmation_stalled", "Waiting is counted from 2026-11-22 10:00 UTC: too recent to have stalled.")
-            .detail_says_in("zh-CN", "confirmation_stalled", " 起计算：时间尚短，不可能已停滞。"),
+            .detail_says("confirmation_stalled", "Waiting is counted from 22 November 2026, 10:00 UTC: too recent to have stalled.")
+            .detail_says_in("zh-CN", "confirmation_stalled", "等待时间从2026年11月22日 10:00（UTC）起算，时间尚短，不会被判定为停滞。"),
         // Arrived is not credited: nothing calls the deposit completed, and without a cause that
         // explains why it was not credited, it goes to operations.
         case("a_deposit_that_arrived_but_was_not_credited_for_no_known_reason_is_escalated", "22 10:30")
@@ -1319,14 +1320,15 @@ fn scenarios() -> Vec<Scenario> {
             .history([frozen(IdentityUnverified, "22 08:00")])
             .expect(AccountFrozen, Action::VerifyIdentity)
             .never_called_completed()
-            .customer_hears("Your deposit is on hold because account ac****67 needs identity verification."),
+            .customer_hears("Your deposit is on hold because your account needs identity verification."),
         case("a_deposit_that_arrived_is_not_held_by_maintenance", "22 10:30")
             .tx(tx("22 10:00").on("TRON", "USDT").arrived("22 10:01"))
             .window(window("tron-halt", "TRON", "22 10:05"))
             .expect(Undetermined, Action::Escalate)
             .never_called_completed()
             .detail_says("maintenance", "The transaction has arrived on TRON, so no maintenance holds it up.")
-            .detail_says_in("zh-CN", "maintenance", "交易已到达 TRON 网络，不再受维护影响。"),
+            .detail_says_in("zh-CN", "maintenance", "交易已到达TRON，不再受维护影响。")
+            .detail_says_in("zh-Hant", "maintenance", "交易已送達TRON，不再受維護影響。"),
         case("a_deposit_that_arrived_after_the_evaluation_time_was_still_confirming_then", "22 10:10")
             .tx(tx("22 10:00").arrived("22 10:20"))
             .expect(ConfirmationDelay, Action::Wait)
@@ -1433,22 +1435,40 @@ fn a_rules_file_without_the_service_level_an_action_needs_is_refused_naming_it()
 fn every_channel_states_where_and_how_soon_the_answer_comes_in_every_locale() {
     let catalog = Catalog::load().expect("the shipped catalogs load");
     #[rustfmt::skip]
-    let table = [
+    let table: &[(Option<ServiceLevel>, Told)] = &[
         (level(Channel::InAppChat, 0, 10 * MINUTE, false), TOLD_CHAT),
-        (level(Channel::InAppChat, 0, MINUTE, false),
-            ("Our team will reply in the in-app chat within 1 minute.", "客服将在1分钟内通过应用内在线客服回复您。")),
+        (level(Channel::InAppChat, 0, MINUTE, false), &[
+            ("en", "Our team will reply in the in-app chat within 1 minute."),
+            ("zh-CN", "客服将在1分钟内通过App在线客服回复您。"),
+            ("zh-Hant", "客服將在1分鐘內透過App線上客服回覆您。"),
+        ]),
         (level(Channel::Email, DAY, 3 * DAY, true), TOLD_EMAIL),
-        (level(Channel::Email, 0, 2 * HOUR, false),
-            ("Our team will reply by e-mail within 2 hours.", "客服将在2小时内通过邮件回复您。")),
-        (level(Channel::Email, DAY, 2 * DAY, false),
-            ("Our team will reply by e-mail within 1–2 days.", "客服将在1–2天内通过邮件回复您。")),
-        (level(Channel::Hotline, 0, 5 * MINUTE, false),
-            ("When you call our hotline, an agent will answer within 5 minutes.", "拨打客服热线后，客服将在5分钟内为您接听。")),
-        (level(Channel::Hotline, 30 * MINUTE, 90 * MINUTE, false),
-            ("When you call our hotline, an agent will answer within 30–90 minutes.", "拨打客服热线后，客服将在30–90分钟内为您接听。")),
+        (level(Channel::Email, 0, 2 * HOUR, false), &[
+            ("en", "Our team will reply by e-mail within 2 hours."),
+            ("zh-CN", "客服将在2小时内通过邮件回复您。"),
+            ("zh-Hant", "客服將在2小時內以電子郵件回覆您。"),
+        ]),
+        (level(Channel::Email, DAY, 2 * DAY, false), &[
+            ("en", "Our team will reply by e-mail within 1–2 days."),
+            ("zh-CN", "客服将在1–2天内通过邮件回复您。"),
+            ("zh-Hant", "客服將在1至2天內以電子郵件回覆您。"),
+        ]),
+        (level(Channel::Hotline, 0, 5 * MINUTE, false), &[
+            ("en", "When you call our hotline, an agent will answer within 5 minutes."),
+            ("zh-CN", "拨打客服热线后，客服将在5分钟内为您接听。"),
+            ("zh-Hant", "撥打客服專線後，客服將在5分鐘內為您接聽。"),
+        ]),
+        (level(Channel::Hotline, 30 * MINUTE, 90 * MINUTE, false), &[
+            ("en", "When you call our hotline, an agent will answer within 30–90 minutes."),
+            ("zh-CN", "拨打客服热线后，客服将在30–90分钟内为您接听。"),
+            ("zh-Hant", "撥打客服專線後，客服將在30至90分鐘內為您接聽。"),
+        ]),
         (level(Channel::InAppForm, DAY, 5 * DAY, true), TOLD_RECOVERY),
-        (level(Channel::InAppForm, DAY, DAY, true),
-            ("Our team will answer your request within 1 business day.", "客服将在1个工作日内处理您的申请并回复您。")),
+        (level(Channel::InAppForm, DAY, DAY, true), &[
+            ("en", "Our team will answer your request within 1 business day."),
+            ("zh-CN", "客服将在1个工作日内处理您的申请并回复您。"),
+            ("zh-Hant", "客服將在1個工作天內處理您的申請並回覆您。"),
+        ]),
     ];
     for channel in enums::CHANNELS {
         assert!(
@@ -1458,11 +1478,13 @@ fn every_channel_states_where_and_how_soon_the_answer_comes_in_every_locale() {
             "{channel:?} has no row"
         );
     }
-    for (level, (en, zh)) in table {
+    for &(level, told) in table {
         let statement = level.expect("a level").statement();
-        for (tag, want) in [("en", en), ("zh-CN", zh)] {
-            let got = catalog.try_render(Catalog::negotiate(tag), &statement);
-            assert_eq!(got.as_deref(), Ok(want), "{level:?} in {tag}");
+        for locale in Catalog::locales() {
+            let tag = locale.tag();
+            let want = told.iter().find(|(t, _)| *t == tag).map(|(_, w)| *w);
+            let got = catalog.try_render(locale, &statement).ok();
+            assert_eq!(got.as_deref(), want, "{level:?} in {tag}");
         }
     }
 }
@@ -1498,8 +1520,8 @@ fn a_policy_of_request_recovery_has_the_customer_file_the_recovery_of_a_deposit_
     );
     assert_eq!(
         heard("zh-CN"),
-        "您充值的 0.00005 BTC 低于 BTC 网络的最低充值金额（0.0001 BTC），因此未能自动到账。\
-         请在 App 内提交找回申请，并附上交易哈希（TxID）。客服将在1–5个工作日内处理您的申请并回复您。"
+        "由于您充值的0.00005 BTC低于BTC网络的最低充值金额（0.0001 BTC），这笔充值未能自动到账。\
+         请在App内提交找回申请并附上交易哈希（TxID）。客服将在1–5个工作日内处理您的申请并回复您。"
     );
 }
 
@@ -1724,9 +1746,14 @@ fn check_next_step(
     if step.actor().is_staff() && step.service_level.is_none() {
         problems.push("support or operations acts, but no service level says when".into());
     }
-    if let Some((en, zh)) = row.told {
-        for (tag, told) in [("en", en), ("zh-CN", zh)] {
-            let customer = catalog.render(Catalog::negotiate(tag), &d.customer_message);
+    if let Some(told) = row.told {
+        for locale in Catalog::locales() {
+            let tag = locale.tag();
+            let Some((_, told)) = told.iter().find(|(t, _)| *t == tag) else {
+                problems.push(format!("what the customer is told in {tag} is not given"));
+                continue;
+            };
+            let customer = catalog.render(locale, &d.customer_message);
             if !customer.ends_with(told) {
                 problems.push(format!(
                     "customer message ({tag}) should end with {told:?}: {customer}"
@@ -1875,7 +1902,7 @@ fn check_rendering(catalog: &Catalog, d: &Diagnosis, problems: &mut Vec<String>)
             }
         }
         // Forwarded verbatim, it speaks to the customer, never about them.
-        for third_person in ["customer", "客户"] {
+        for third_person in ["customer", "客户", "客戶"] {
             if customer.to_lowercase().contains(third_person) {
                 problems.push(format!(
                     "customer message ({tag}) speaks of the {third_person:?}: {customer}"
@@ -1998,8 +2025,8 @@ struct Scenario {
     never_called_completed: bool,
 }
 
-/// What the customer is told of the answer to wait for, in English and in Chinese.
-type Told = (&'static str, &'static str);
+/// What the customer is told of the answer to wait for, by locale tag: one for every locale.
+type Told = &'static [(&'static str, &'static str)];
 
 /// A row named `name`, evaluated at `as_of` (see [`at`]), with no facts and an empty claim.
 fn case(name: &'static str, as_of: &str) -> Scenario {
@@ -2062,18 +2089,30 @@ fn email_within_1_to_3_business_days() -> Option<ServiceLevel> {
     level(Channel::Email, DAY, 3 * DAY, true)
 }
 
-const TOLD_CHAT: Told = (
-    "Our team will reply in the in-app chat within 10 minutes.",
-    "客服将在10分钟内通过应用内在线客服回复您。",
-);
-const TOLD_RECOVERY: Told = (
-    "Our team will answer your request within 1–5 business days.",
-    "客服将在1–5个工作日内处理您的申请并回复您。",
-);
-const TOLD_EMAIL: Told = (
-    "Our team will reply by e-mail within 1–3 business days.",
-    "客服将在1–3个工作日内通过邮件回复您。",
-);
+const TOLD_CHAT: Told = &[
+    (
+        "en",
+        "Our team will reply in the in-app chat within 10 minutes.",
+    ),
+    ("zh-CN", "客服将在10分钟内通过App在线客服回复您。"),
+    ("zh-Hant", "客服將在10分鐘內透過App線上客服回覆您。"),
+];
+const TOLD_RECOVERY: Told = &[
+    (
+        "en",
+        "Our team will answer your request within 1–5 business days.",
+    ),
+    ("zh-CN", "客服将在1–5个工作日内处理您的申请并回复您。"),
+    ("zh-Hant", "客服將在1至5個工作天內處理您的申請並回覆您。"),
+];
+const TOLD_EMAIL: Told = &[
+    (
+        "en",
+        "Our team will reply by e-mail within 1–3 business days.",
+    ),
+    ("zh-CN", "客服将在1–3个工作日内通过邮件回复您。"),
+    ("zh-Hant", "客服將在1至3個工作天內以電子郵件回覆您。"),
+];
 
 impl Scenario {
     fn tx(mut self, tx: Transaction) -> Self {

@@ -1157,6 +1157,8 @@ fn time_zone() -> impl Strategy<Value = Tz> {
     select(vec![
         Tz::UTC,
         Tz::Asia__Shanghai,
+        Tz::Asia__Taipei,
+        Tz::Asia__Hong_Kong,
         Tz::Europe__Berlin,
         Tz::America__New_York,
     ])
@@ -1499,7 +1501,7 @@ proptest! {
             }),
             ..Default::default()
         };
-        let input = diagnose_input(&request, DateTime::UNIX_EPOCH);
+        let input = diagnose_input(&request, DateTime::UNIX_EPOCH, &FIXTURE);
         prop_assert!(input.is_ok(), "{:?}", input);
         let input = input.expect("checked");
         prop_assert_eq!(&input.reference, &case.reference);
@@ -1570,7 +1572,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_the_request_conversion(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         if let Ok(request) = pb::DiagnoseRequest::decode(bytes.as_slice()) {
-            if let Ok(input) = diagnose_input(&request, DateTime::UNIX_EPOCH) {
+            if let Ok(input) = diagnose_input(&request, DateTime::UNIX_EPOCH, &FIXTURE) {
                 prop_assert!(!input.reference.is_empty() && input.reference.chars().count() <= 128);
                 prop_assert!(!input.reference.chars().any(char::is_control));
             }

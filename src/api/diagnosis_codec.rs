@@ -9,6 +9,7 @@ use crate::engine::{
     diagnosis::{Diagnosis, Finding},
     model::{Claim, Transaction},
     next_step::ResponseTime,
+    policy::RuleSet,
 };
 use crate::i18n::{Catalog, Locale};
 use crate::mask::mask;
@@ -35,10 +36,12 @@ pub struct DiagnoseInput {
     pub requester: Option<String>,
 }
 
-/// Checks a diagnose request; `now` is used when it names no evaluation time.
+/// Checks a diagnose request; `now` is used when it names no evaluation time, and `rules` say
+/// the locale's time zone when it names none.
 pub fn diagnose_input(
     p: &pb::DiagnoseRequest,
     now: DateTime<Utc>,
+    rules: &RuleSet,
 ) -> Result<DiagnoseInput, Vec<Violation>> {
     let mut c = Check::new("");
     let reference = c.id("reference", p.reference.trim());
@@ -54,11 +57,12 @@ pub fn diagnose_input(
         .then(|| c.id("requester_account_id", &p.requester_account_id));
     let with_findings = with_findings(&mut c, p.view);
     c.finish()?;
+    let locale = Catalog::negotiate(&p.locale);
     Ok(DiagnoseInput {
         reference,
         as_of,
         claim,
-        locale: Catalog::negotiate(&p.locale).in_zone(zone.unwrap_or(Tz::UTC)),
+        locale: locale.in_zone(zone.unwrap_or_else(|| rules.time_zone(locale))),
         ticket_id,
         with_findings,
         requester,

@@ -102,7 +102,7 @@ impl DiagnosisApi {
         request: &pb::DiagnoseRequest,
         now: DateTime<Utc>,
     ) -> Result<DiagnoseInput, ServiceError> {
-        let mut input = diagnose_input(request, now)?;
+        let mut input = diagnose_input(request, now, &self.state.rules)?;
         if let Some(network) = &mut input.claim.network {
             let code = self.state.rules.network_code(network);
             if code != network {

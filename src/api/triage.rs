@@ -14,7 +14,7 @@ use crate::engine::{
     model::{Claim, Facts},
     next_step::EvidenceItem,
 };
-use crate::i18n::{Catalog, Locale};
+use crate::i18n::{Catalog, Locale, script};
 use crate::pb::v1 as pb;
 use crate::store::{FactQuery, search::TransactionSearch};
 use crate::triage::{
@@ -76,17 +76,28 @@ pub fn triage_input(
     let with_findings = diagnosis_codec::with_findings(&mut c, p.view);
     let text = format!("{}\n{}", p.subject, p.body);
     let chinese = text.chars().any(is_han);
-    let triage = rules.triage();
-    let zone = diagnosis_codec::time_zone(&mut c, &p.time_zone).unwrap_or(if chinese {
-        triage.chinese_time_zone
-    } else {
-        triage.default_time_zone
-    });
+    // A ticket written in Traditional characters comes from Taiwan or Hong Kong readers.
+    let its_chinese = || {
+        Catalog::negotiate(if script::is_traditional(&text) {
+            "zh-Hant"
+        } else {
+            "zh-CN"
+        })
+    };
     let locale = match p.locale.as_str() {
-        "" if chinese => Catalog::negotiate("zh-CN"),
+        "" if chinese => its_chinese(),
         requested => Catalog::negotiate(requested),
-    }
-    .in_zone(zone);
+    };
+    // The ticket's times are in its writer's zone, which its language tells better than the
+    // language the reply is asked in: an agent may want a Chinese ticket answered in English.
+    let written_in = match (chinese, locale.tag().starts_with("zh")) {
+        (true, false) => its_chinese(),
+        (false, true) => Locale::DEFAULT,
+        _ => locale,
+    };
+    let zone = diagnosis_codec::time_zone(&mut c, &p.time_zone)
+        .unwrap_or_else(|| rules.time_zone(written_in));
+    let locale = locale.in_zone(zone);
     c.finish()?;
     Ok(TriageInput {
         ticket_id,

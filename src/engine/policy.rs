@@ -9,8 +9,13 @@ use super::{
     service_levels::{self, ServiceLevels, ServiceLevelsFile},
     time::business::Calendar,
 };
+use crate::i18n::{
+    Locale,
+    zones::{DefaultZones, TimeZonesFile},
+};
 use crate::triage::policy::{TriageFile, TriagePolicy};
 use chrono::{NaiveDate, TimeDelta};
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, de::Error as _};
 use sha2::{Digest, Sha256};
@@ -224,6 +229,10 @@ struct RulesFile {
     /// Unset = the shipped file's, so that rules files written before service levels still load.
     #[serde(default)]
     service_levels: Option<ServiceLevelsFile>,
+    /// Unset = the shipped file's (or, in a rules file written before it, what its triage
+    /// section says).
+    #[serde(default)]
+    time_zones: Option<TimeZonesFile>,
 }
 
 /// A loaded, validated rules file.
@@ -237,6 +246,7 @@ pub struct RuleSet {
     aliases: foldhash::HashMap<String, String>,
     triage: Arc<TriagePolicy>,
     service_levels: ServiceLevels,
+    time_zones: DefaultZones,
 }
 
 /// A rules file that cannot be used.
@@ -294,7 +304,9 @@ impl RuleSet {
             Some(levels) => levels,
             None => service_levels::shipped()?,
         };
+        let time_zones = time_zones(file.time_zones, &triage)?;
         let rules = Self {
+            time_zones,
             service_levels: ServiceLevels::new(&service_levels).map_err(RulesError::Invalid)?,
             version: format!("{}+{hash}", file.version).into(),
             settings: file.settings,
@@ -355,6 +367,12 @@ impl RuleSet {
         &self.triage
     }
 
+    /// The time zone `locale`'s readers see moments in, and their tickets are read in, when a
+    /// request names none.
+    pub fn time_zone(&self, locale: Locale) -> Tz {
+        self.time_zones.of(locale)
+    }
+
     /// Where and how soon the customer hears back when `action` is the next step, if configured.
     pub fn service_level(&self, action: Action) -> Option<&ServiceLevel> {
         self.service_levels.get(action)
@@ -394,6 +412,36 @@ impl RuleSet {
     pub fn stall_factor(&self, policy: &NetworkPolicy) -> f64 {
         policy.stall_factor.unwrap_or(self.settings.stall_factor)
     }
+}
+
+/// The default zones of `section`; without one, the shipped file's, changed by the zones the
+/// triage section of a rules file written before `[time_zones]` names.
+fn time_zones(
+    section: Option<TimeZonesFile>,
+    triage: &TriageFile,
+) -> Result<DefaultZones, RulesError> {
+    let legacy = (
+        triage.chinese_time_zone.as_deref(),
+        triage.default_time_zone.as_deref(),
+    );
+    let zones = match (section, legacy) {
+        (Some(section), (None, None)) => DefaultZones::new(&section),
+        (Some(_), _) => Err(
+            "triage.chinese_time_zone and triage.default_time_zone are replaced \
+             by [time_zones] (a zone per locale): remove them"
+                .to_owned(),
+        ),
+        (None, (chinese, other)) => {
+            #[derive(Deserialize)]
+            struct OnlyTimeZones {
+                time_zones: TimeZonesFile,
+            }
+            let shipped = toml::from_str::<OnlyTimeZones>(DEFAULT_RULES)?.time_zones;
+            let shipped = DefaultZones::new(&shipped).map_err(RulesError::Invalid)?;
+            DefaultZones::from_triage(&shipped, chinese, other)
+        }
+    };
+    zones.map_err(RulesError::Invalid)
 }
 
 /// The shipped rules file's `[triage]` section.
@@ -500,6 +548,26 @@ mod tests {
         )
     }
 
+    /// The zone of each locale, by tag.
+    fn zones(rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
+        crate::i18n::Catalog::locales()
+            .map(|l| (l.tag(), rules.time_zone(l).name()))
+            .collect()
+    }
+
+    /// The shipped rules file, its `[time_zones]` section replaced by `section`.
+    fn with_time_zones(section: &str) -> String {
+        let start = DEFAULT_RULES
+            .find("[time_zones]\n")
+            .expect("a time zones section");
+        let end = start + DEFAULT_RULES[start..].find("\n\n").expect("its end");
+        format!(
+            "{}{section}{}",
+            &DEFAULT_RULES[..start],
+            &DEFAULT_RULES[end..]
+        )
+    }
+
     #[test]
     fn a_network_takes_the_assets_it_lists_in_any_case_or_every_asset_without_a_list() {
         let shipped = RuleSet::shipped();
@@ -591,6 +659,41 @@ mod tests {
     }
 
     #[test]
+    fn every_locale_has_its_readers_zone_and_one_the_rules_do_not_name_has_utc() {
+        assert_eq!(
+            zones(&RuleSet::shipped()),
+            [
+                ("en", "UTC"),
+                ("zh-CN", "Asia/Shanghai"),
+                ("zh-Hant", "Asia/Taipei")
+            ]
+        );
+        let only = RuleSet::parse(&with_time_zones("[time_zones]\nzh-CN = \"Asia/Urumqi\""));
+        for (tag, zone) in zones(&only.expect("valid")) {
+            let want = if tag == "zh-CN" { "Asia/Urumqi" } else { "UTC" };
+            assert_eq!(zone, want, "{tag}");
+        }
+        let tags: Vec<&str> = zones(&RuleSet::shipped()).iter().map(|z| z.0).collect();
+        let no_such_locale = format!(
+            "time_zones.fr: no such locale; the locales are {}",
+            tags.join(", ")
+        );
+        for (section, says) in [
+            (
+                "[time_zones]\nfr = \"Europe/Paris\"",
+                no_such_locale.as_str(),
+            ),
+            (
+                "[time_zones]\nzh-CN = \"Beijing\"",
+                "time_zones.zh-CN: unknown time zone \"Beijing\"",
+            ),
+        ] {
+            let refused = RuleSet::parse(&with_time_zones(section)).expect_err(section);
+            assert!(refused.to_string().contains(says), "{refused}");
+        }
+    }
+
+    #[test]
     fn minimum_deposits_are_positive_decimal_strings_per_asset_in_any_case() {
         let shipped = RuleSet::shipped();
         let btc = shipped.policy("BTC").policy;
@@ -636,6 +739,41 @@ mod tests {
             refused.to_string(),
             "rules file is not valid: settings.below_minimum_action must be contact_support or \
              request_recovery"
+        );
+    }
+
+    #[test]
+    fn a_rules_file_written_before_time_zones_keeps_the_zones_its_triage_section_named() {
+        let without = with_time_zones("");
+        assert_eq!(
+            zones(&RuleSet::parse(&without).expect("valid")),
+            zones(&RuleSet::shipped()),
+            "no section: the shipped zones"
+        );
+        let legacy = without.replacen(
+            "[triage]\n",
+            "[triage]\nchinese_time_zone = \"Asia/Hong_Kong\"\ndefault_time_zone = \"Europe/Berlin\"\n",
+            1,
+        );
+        for (tag, zone) in zones(&RuleSet::parse(&legacy).expect("valid")) {
+            let want = if tag.starts_with("zh") {
+                "Asia/Hong_Kong"
+            } else {
+                "Europe/Berlin"
+            };
+            assert_eq!(zone, want, "{tag}");
+        }
+        let both = DEFAULT_RULES.replacen(
+            "[triage]\n",
+            "[triage]\nchinese_time_zone = \"Asia/Shanghai\"\n",
+            1,
+        );
+        let refused = RuleSet::parse(&both).expect_err("two places");
+        assert!(
+            refused
+                .to_string()
+                .contains("replaced by [time_zones] (a zone per locale): remove them"),
+            "{refused}"
         );
     }
 }

@@ -1,9 +1,8 @@
 //! How tickets are triaged, from the rules file's `[triage]` section: the patterns of platform
-//! references, how candidates are searched and matched, the default time zones, and where each
-//! diagnosis sends a ticket.
+//! references, how candidates are searched and matched, and where each diagnosis sends a ticket.
+//! The zone a ticket's times are read in is its language's, from `[time_zones]`.
 
 use crate::engine::diagnosis::{Action, Cause};
-use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::time::Duration;
@@ -81,10 +80,14 @@ pub struct TriageFile {
     pub amount_tolerance: String,
     /// Most candidates one ticket is diagnosed for.
     pub max_candidates: usize,
-    /// The time zone a ticket written in Chinese is read in, when the request names none.
-    pub chinese_time_zone: String,
-    /// The time zone any other ticket is read in, when the request names none.
-    pub default_time_zone: String,
+    /// Written before `[time_zones]`: the zone of the Chinese locales' readers, in a rules file
+    /// that has no `[time_zones]`.
+    #[serde(default)]
+    pub chinese_time_zone: Option<String>,
+    /// Written before `[time_zones]`: the zone of the other locales' readers, in a rules file
+    /// that has no `[time_zones]`.
+    #[serde(default)]
+    pub default_time_zone: Option<String>,
     /// The routing table, first match wins.
     pub routes: Vec<Route>,
 }
@@ -100,20 +103,12 @@ pub struct TriagePolicy {
     pub amount_tolerance: Decimal,
     /// Most candidates per ticket.
     pub max_candidates: usize,
-    /// Zone of Chinese tickets.
-    pub chinese_time_zone: Tz,
-    /// Zone of other tickets.
-    pub default_time_zone: Tz,
     routes: Vec<Route>,
 }
 
 impl TriagePolicy {
     /// Checks the section as written; the error says what is wrong.
     pub fn new(file: TriageFile) -> Result<Self, String> {
-        let zone = |name: &str| {
-            name.parse::<Tz>()
-                .map_err(|_| format!("triage: unknown time zone {name:?}"))
-        };
         let amount_tolerance = Decimal::from_str_exact(&file.amount_tolerance)
             .ok()
             .filter(|t| !t.is_sign_negative() && *t < Decimal::ONE)
@@ -132,8 +127,6 @@ impl TriagePolicy {
             }
         }
         Ok(Self {
-            chinese_time_zone: zone(&file.chinese_time_zone)?,
-            default_time_zone: zone(&file.default_time_zone)?,
             reference_patterns: file.reference_patterns,
             look_back: file.look_back,
             amount_tolerance,

@@ -118,8 +118,8 @@ pub async fn a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_re
     );
     assert_eq!(
         zh.customer_message,
-        "我们暂不支持通过 TRON 网络充值 USDC，您的这笔 200 USDC 充值因此未能自动到账。\
-         请在 App 内提交找回申请，并附上交易哈希（TxID），我们会告知您能否找回。\
+        "由于我们暂不支持通过TRON网络充值USDC，您的这笔200 USDC充值未能自动到账。\
+         请在App内提交找回申请并附上交易哈希（TxID），我们会告知您能否找回。\
          客服将在1–5个工作日内处理您的申请并回复您。"
     );
 }
@@ -149,9 +149,9 @@ pub async fn a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_su
     );
     assert_eq!(
         zh.customer_message,
-        "您充值的 9.5 USDT 低于 ETH 网络的最低充值金额（10 USDT），因此未能自动到账。\
+        "由于您充值的9.5 USDT低于ETH网络的最低充值金额（10 USDT），这笔充值未能自动到账。\
          请联系客服并提供交易哈希（TxID），我们会为您核实能否找回。\
-         客服将在10分钟内通过应用内在线客服回复您。"
+         客服将在10分钟内通过App在线客服回复您。"
     );
     // The same deposit at the minimum is credited.
     app.put_transaction(deposit("DEP-DUST", "eth", "usdt", "10.00"))
@@ -223,14 +223,15 @@ pub async fn a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_st
     }
     assert_eq!(
         en.customer_message,
-        "For your security, withdrawals from your account are paused until 2026-11-23 09:00 UTC \
+        "For your security, withdrawals from your account are paused until 23 November 2026, 09:00 UTC \
          after a recent change to your account's security settings. Your withdrawal will continue \
          by itself once the pause ends; you do not need to do anything. If you did not make this \
          change, please contact support right away."
     );
     assert!(
-        zh.customer_message
-            .starts_with("为保障您的资金安全，由于您的账户近期变更了安全设置，提现功能将暂停至"),
+        zh.customer_message.starts_with(
+            "由于您的账户近期变更了安全设置，为保障您的资金安全，您的账户提现功能将暂停至"
+        ),
         "{}",
         zh.customer_message
     );
@@ -335,13 +336,13 @@ pub async fn a_withdrawal_waiting_for_confirmation_is_stored_found_and_diagnosed
     assert_eq!(
         en.customer_message,
         "Your withdrawal of 250 USDT is waiting for your confirmation. Please confirm it with the \
-         link in the e-mail we sent you before 2026-11-22 10:30 UTC. Until then nothing is sent; \
+         link in the e-mail we sent you before 22 November 2026, 10:30 UTC. Until then nothing is sent; \
          if it is not confirmed by then, the request is cancelled and you will need to submit it \
          again."
     );
     assert!(
         zh.customer_message
-            .starts_with("您的 250 USDT 提现申请正在等待您确认。请在 "),
+            .starts_with("您的250 USDT提现申请正在等待您确认。请在"),
         "{}",
         zh.customer_message
     );
@@ -519,7 +520,7 @@ pub async fn a_deposit_held_for_information_is_stored_found_and_diagnosed_from_w
     );
     assert_eq!(
         zh.customer_message,
-        "您的 12000 USDT 充值暂未处理，因为我们需要您补充一些信息。请在 App 内或通过我们发送给您的\
+        "由于我们需要您补充一些信息，您的12000 USDT充值暂未处理。请在App内或通过我们发送给您的\
          邮件打开信息补充请求并填写完整，我们收到后会继续为您处理这笔充值。"
     );
     // The agent is told what is asked for, and not to say why.
@@ -653,7 +654,7 @@ pub async fn a_sepa_transfer_replayed_over_easter_counts_neither_holiday(app: &m
     assert_eq!(
         en.customer_message,
         "Your transfer of 100.50 EUR is being processed by SEPA. We expect it to complete by \
-         2026-04-07 16:00 UTC."
+         7 April 2026, 16:00 UTC."
     );
     // Two business days after it was sent, it has stalled.
     let stalled = diagnose_in(app, "TR-EASTER", in_2026("04-08T16:00"), "en").await;
@@ -698,6 +699,6 @@ pub async fn a_payment_the_card_issuer_declined_sends_the_customer_to_their_bank
     );
     assert_eq!(
         zh.customer_message,
-        "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡/账户后重试。"
+        "您的付款被您的银行或发卡行拒绝。请联系您的银行了解原因，或更换其他银行卡、账户后重试。"
     );
 }

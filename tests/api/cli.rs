@@ -225,17 +225,17 @@ async fn diagnose_asks_for_the_view_and_time_zone_given_and_takes_any_tag_of_a_l
                    of 12). We expect it to complete by";
     assert_eq!(
         utc["customerMessage"],
-        format!("{message} 2026-11-22 10:02 UTC."),
+        format!("{message} 22 November 2026, 10:02 UTC."),
         "{utc}"
     );
     assert_eq!(
         shanghai["customerMessage"],
-        format!("{message} 2026-11-22 18:02 (Beijing time)."),
+        format!("{message} 22 November 2026, 18:02 Beijing time."),
         "{shanghai}"
     );
     assert_eq!(
         shanghai["nextStep"]["summary"],
-        "Wait until 2026-11-22 18:02 (Beijing time): 3 of 12 confirmations so far."
+        "Wait until 22 November 2026, 18:02 Beijing time: 3 of 12 confirmations so far."
     );
     // Timestamps stay UTC.
     for diagnosis in [&utc, &shanghai] {
@@ -255,10 +255,11 @@ async fn diagnose_asks_for_the_view_and_time_zone_given_and_takes_any_tag_of_a_l
         .expect("object")
         .remove("findings");
     assert_eq!(basic, without_findings);
+    // Without a zone, Chinese readers get theirs (the rules file's for zh-CN).
     assert_eq!(chinese["locale"], "zh-CN", "{chinese}");
     assert_eq!(
         chinese["customerMessage"],
-        "您的100.50 USDT提现正在等待 ETH 网络确认（3/12）。预计在 2026年11月22日 10:02（UTC） 前完成。"
+        "您的100.50 USDT提现正在等待ETH网络区块确认（3/12），预计于北京时间 2026年11月22日 18:02前到账。"
     );
 }
 

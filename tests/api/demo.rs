@@ -80,7 +80,7 @@ async fn demo_mismatch_arrived_without_its_tag_and_is_never_called_completed() {
     assert_eq!(no_incident.outcome(), pb::FindingOutcome::NotMatched);
     assert_eq!(
         no_incident.detail,
-        "The deposit of 300.00 XRP arrived on XRP at 2026-11-22 09:21 UTC but was not credited to the customer's account."
+        "The deposit of 300.00 XRP arrived on XRP at 22 November 2026, 09:21 UTC but was not credited to the customer's account."
     );
     assert_eq!(
         no_incident.evidence,
@@ -96,8 +96,10 @@ async fn demo_mismatch_arrived_without_its_tag_and_is_never_called_completed() {
 
     let zh = diagnose(&mut app, "DEMO-MISMATCH", "zh-CN").await;
     assert_eq!(zh.contributing_causes, Vec::<i32>::new());
-    let detail = &finding(&zh, "no_incident").detail;
-    assert!(detail.contains("但尚未入账到客户账户"), "{detail}");
+    assert_eq!(
+        finding(&zh, "no_incident").detail,
+        "这笔300.00 XRP充值已于北京时间 2026年11月22日 17:21到达XRP，但尚未给客户上账。"
+    );
     for text in texts(&zh) {
         assert!(!text.contains("完成"), "{text}");
     }
@@ -136,14 +138,14 @@ async fn demo_frozen_promises_no_completion_time_while_the_freeze_holds_it() {
     assert_eq!(delay.outcome(), pb::FindingOutcome::Matched);
     assert_eq!(
         delay.detail,
-        "Processing on SEPA normally takes 1 d, counted once the hold is lifted: held by the account freeze since 2026-11-22 09:45 UTC, so no completion time can be given."
+        "Processing on SEPA normally takes 1 d, counted once the hold is lifted: held by the account freeze since 22 November 2026, 09:45 UTC, so no completion time can be given."
     );
     assert_eq!(delay.evidence, evidence(&held));
     let stalled = finding(&d, "confirmation_stalled");
     assert_eq!(stalled.outcome(), pb::FindingOutcome::NotMatched);
     assert_eq!(
         stalled.detail,
-        "Held by the account freeze since 2026-11-22 09:45 UTC: waiting is not counted while the hold lasts, so it cannot stall before the hold is lifted."
+        "Held by the account freeze since 22 November 2026, 09:45 UTC: waiting is not counted while the hold lasts, so it cannot stall before the hold is lifted."
     );
     assert_eq!(stalled.evidence, evidence(&held));
     for text in texts(&d) {
@@ -156,13 +158,12 @@ async fn demo_frozen_promises_no_completion_time_while_the_freeze_holds_it() {
         zh.contributing_causes().collect::<Vec<_>>(),
         [pb::Cause::ConfirmationDelay]
     );
-    let detail = &finding(&zh, "confirmation_delay").detail;
-    assert!(
-        detail.ends_with("起因账户冻结暂停处理，因此无法给出完成时间。"),
-        "{detail}"
+    assert_eq!(
+        finding(&zh, "confirmation_delay").detail,
+        "SEPA处理通常需要1天，从解除暂停后起算：自北京时间 2026年11月22日 17:45起因账户冻结暂停处理，因此无法给出完成时间。"
     );
     for text in texts(&zh) {
-        assert!(!text.contains("预计在"), "{text}");
-        assert!(!text.contains(" 0秒"), "{text}");
+        assert!(!text.contains("预计"), "{text}");
+        assert!(!text.contains("已等待0秒"), "{text}");
     }
 }

@@ -83,8 +83,8 @@ async fn a_recovery_is_supports_and_tells_the_customer_how_soon_in_their_languag
     );
     assert_eq!(
         zh.customer_message,
-        "您的充值发送时的信息与要求不符（备注/标签：该网络必须填写，但您未填写），因此无法自动入账。\
-         请在应用内提交找回申请。客服将在1–5个工作日内处理您的申请并回复您。"
+        "由于您的充值发送时填写的信息与要求不符（Memo/标签：该网络必须填写，但您未填写），款项无法\
+         自动到账。请在App内提交找回申请。客服将在1–5个工作日内处理您的申请并回复您。"
     );
 }
 

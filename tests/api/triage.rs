@@ -136,3 +136,67 @@ async fn an_unknown_locale_is_english_and_chinese_text_defaults_to_shanghai_and_
     assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(-27 * 60))));
     assert!(chinese.reply.starts_with("您好"), "{}", chinese.reply);
 }
+
+#[tokio::test]
+async fn a_tickets_times_are_read_in_the_zone_of_its_language_whatever_the_reply_is_written_in() {
+    let mut app = spawn_app().await;
+    let in_locale = |body: &str, locale: &str| pb::TriageTicketRequest {
+        locale: locale.into(),
+        ..ticket(body)
+    };
+    // (body, locale asked for) → (locale, zone, the one time the text names, in minutes from t0):
+    // 15:00 yesterday is 07:00 UTC in Shanghai and Taipei, 15:00 UTC in UTC.
+    let table = [
+        ("昨天下午3点付的钱", "en", ("en", "Asia/Shanghai", -27 * 60)),
+        (
+            "昨天下午3點付的錢",
+            "zh-TW",
+            ("zh-Hant", "Asia/Taipei", -27 * 60),
+        ),
+        ("paid yesterday at 3pm", "zh-CN", ("zh-CN", "UTC", -19 * 60)),
+    ];
+    for (body, locale, (tag, zone, minutes)) in table {
+        let answer = app
+            .diagnosis
+            .triage_ticket(in_locale(body, locale))
+            .await
+            .expect("answered")
+            .into_inner();
+        assert_eq!(
+            (answer.locale.as_str(), answer.time_zone.as_str()),
+            (tag, zone),
+            "{body}"
+        );
+        let times = answer.extraction.unwrap_or_default().times;
+        assert_eq!(times.len(), 1, "{body}");
+        assert_eq!(times[0].at, Some(timestamp(crate::helpers::at(minutes))));
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_in_traditional_characters_is_answered_in_traditional_chinese_in_taiwan_time() {
+    let mut app = spawn_app().await;
+    let answer = app
+        .diagnosis
+        .triage_ticket(ticket("我的出金還沒到帳，請幫我查一下"))
+        .await
+        .expect("answered")
+        .into_inner();
+    assert_eq!(
+        (answer.locale.as_str(), answer.time_zone.as_str()),
+        ("zh-Hant", "Asia/Taipei")
+    );
+    assert_eq!(answer.disposition(), pb::Disposition::NeedsInfo);
+    assert_eq!(
+        answer.reply,
+        "您好：\n\n\
+         感謝您與我們聯絡。我們目前查不到您詢問的這筆付款，為了盡快協助您確認，請回覆以下資料：\n\
+         - 這筆付款的訂單編號或TxID（交易雜湊值）\n\
+         - 付款的日期與時間\n\
+         - 付款金額及幣別\n\
+         - 使用的網路（例如TRC20、ERC20、BEP20），若為銀行轉帳請註明轉帳方式\n\
+         - 錢包或網路銀行中這筆付款的截圖\n\
+         收到後我們會立即查詢，並告知您這筆付款的最新進度。\n\n\
+         如還有任何疑問，直接回覆這封信即可，我們會繼續為您處理。"
+    );
+}

@@ -7,7 +7,6 @@ use crate::engine::{
     model::{AccountState, AccountStatus, FreezeReason, TransactionStatus},
     time::fmt_time,
 };
-use crate::mask::mask;
 
 pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     let Some(tx) = ctx.tx() else {
@@ -65,12 +64,12 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
         .reason
         .filter(|r| r.disclosable())
         .map_or("review", |r| reason_arg(Some(r)));
+    // The customer is told about their own account ("your account"), so it takes no id.
     let customer = Text::new(if failed {
         "frozen-customer-failed"
     } else {
         "frozen-customer"
     })
-    .str("account", mask(&tx.account_id))
     .word("kind", "kind", kind_arg(tx.kind))
     .str("reason", disclosed);
     let mut next_step = NextStep::new(
