@@ -13,7 +13,9 @@ use paydiag::{
     server::{self, ServeConfig},
     store::{
         Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
-        search::TransactionSearch, sqlite::SqliteStore,
+        records::{DiagnosisRecord, ListedRecord, RecordQuery},
+        search::TransactionSearch,
+        sqlite::SqliteStore,
     },
 };
 use std::sync::{
@@ -79,6 +81,20 @@ impl FactStore for CountingStore {
     }
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.probe_write(at).await
+    }
+    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+        self.inner.put_records(records).await
+    }
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_records(query).await
+    }
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        self.inner.delete_records_before(cutoff, limit).await
     }
 }
 
