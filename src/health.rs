@@ -283,7 +283,7 @@ impl FactStore for WriteWatched {
         result
     }
 
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
         let wrote = !records.is_empty();
         let result = self.inner.put_records(records).await;
         self.writes.observe(&result, |()| wrote);

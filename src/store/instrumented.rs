@@ -142,7 +142,7 @@ impl FactStore for Instrumented {
         self.probe_write.timed(self.inner.probe_write(at)).await
     }
 
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
         self.put_records
             .timed(self.inner.put_records(records))
             .await

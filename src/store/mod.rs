@@ -196,7 +196,7 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
 
     /// Appends `records` atomically, in order: all of them or none. Each gets an id greater
     /// than any this database gave before.
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError>;
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError>;
 
     /// The records `query` finds, newest first (by `diagnosed_at`, then id), at most
     /// `query.limit`.

@@ -372,11 +372,11 @@ impl FactStore for PostgresStore {
         .await
     }
 
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
         self.bounded(async {
             // One statement: atomic without a transaction around it.
             let client = self.client().await?;
-            write::records(&client, &records).await
+            write::records(&client, records).await
         })
         .await
     }

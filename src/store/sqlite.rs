@@ -295,13 +295,14 @@ impl FactStore for SqliteStore {
         .await
     }
 
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        let rows: Vec<_> = records.iter().map(records::values).collect();
         self.with_writer(move |conn| {
             let tx = conn.transaction()?;
             {
                 let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
-                for record in &records {
-                    insert.execute(rusqlite::params_from_iter(records::values(record)))?;
+                for row in rows {
+                    insert.execute(rusqlite::params_from_iter(row))?;
                 }
             }
             tx.commit()?;

@@ -82,7 +82,7 @@ impl FactStore for CountingStore {
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.probe_write(at).await
     }
-    async fn put_records(&self, records: Vec<DiagnosisRecord>) -> Result<(), StoreError> {
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
         self.inner.put_records(records).await
     }
     async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
@@ -383,6 +383,7 @@ async fn without_callers_the_server_refuses_to_listen_beyond_loopback_unless_tol
         demo: false,
         options: test_options(),
         insecure_allow_anonymous: insecure,
+        records: paydiag::recorder::RecordOptions::default(),
     };
 
     let refused = server::serve(config("0.0.0.0:0", false), std::future::ready(())).await;
