@@ -221,6 +221,11 @@ impl Writer {
         }
         self.log_full_buffer();
         let written = self.counts.written.load(Ordering::Relaxed);
-        tracing::info!(written, "case records written");
+        let dropped = self.counts.dropped.load(Ordering::Relaxed);
+        tracing::info!(
+            written,
+            dropped,
+            "case record writer stopped, its buffer written"
+        );
     }
 }

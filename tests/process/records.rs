@@ -80,8 +80,8 @@ async fn on_sigterm_every_record_taken_is_written_before_the_process_exits() {
     assert_eq!(written, None, "nothing written yet: {metrics}");
 
     signal(&server, "-TERM");
-    let line = logs.wait_for("case records written");
-    assert!(line.contains("written=20"), "{line}");
+    let line = logs.wait_for("case record writer stopped");
+    assert!(line.contains("written=20 dropped=0"), "{line}");
     let exit = tokio::task::spawn_blocking(move || server.0.wait())
         .await
         .expect("join")
