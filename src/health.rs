@@ -9,7 +9,9 @@
 
 use crate::engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction};
 use crate::store::{
-    Fact, FactQuery, FactStore, SharedStore, StoreError, search::TransactionSearch,
+    Fact, FactQuery, FactStore, SharedStore, StoreError,
+    records::{DiagnosisRecord, ListedRecord, RecordQuery},
+    search::TransactionSearch,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -279,6 +281,25 @@ impl FactStore for WriteWatched {
         let result = self.inner.probe_write(at).await;
         self.writes.observe(&result, |()| true);
         result
+    }
+
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        let wrote = !records.is_empty();
+        let result = self.inner.put_records(records).await;
+        self.writes.observe(&result, |()| wrote);
+        result
+    }
+
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        self.inner.list_records(query).await
+    }
+
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        self.inner.delete_records_before(cutoff, limit).await
     }
 }
 

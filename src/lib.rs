@@ -16,6 +16,7 @@ pub mod json;
 pub mod layers;
 pub mod mask;
 pub mod pb;
+pub mod recorder;
 pub mod server;
 pub mod store;
 pub mod telemetry;

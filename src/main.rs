@@ -7,6 +7,7 @@ use paydiag::{
     client::{self, View},
     json,
     pb::v1 as pb,
+    recorder::RecordOptions,
     server,
     store::StoreConfig,
     telemetry,
@@ -190,6 +191,24 @@ struct ServeArgs {
     /// How long calls in flight may take to finish after shutdown begins.
     #[arg(long, env = "PAYDIAG_DRAIN_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
     drain_grace: Duration,
+    /// How long case records (diagnoses made with a ticket id) are kept, e.g. "400d"; older
+    /// ones are deleted in the background.
+    #[arg(long, env = "PAYDIAG_RECORDS_RETENTION", default_value = "400d", value_parser = humantime::parse_duration)]
+    records_retention: Duration,
+    /// How often records older than the retention are deleted.
+    #[arg(long, env = "PAYDIAG_RECORDS_RETENTION_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
+    records_retention_interval: Duration,
+    /// Longest a case record waits to be committed with others; records of at most this long
+    /// (plus two commits) before a crash may be lost.
+    #[arg(long, env = "PAYDIAG_RECORDS_FLUSH_INTERVAL", default_value = "50ms", value_parser = humantime::parse_duration)]
+    records_flush_interval: Duration,
+    /// Most case records committed together.
+    #[arg(long, env = "PAYDIAG_RECORDS_BATCH", default_value_t = 500)]
+    records_batch: usize,
+    /// Most case records waiting to be written, as while the store is away; more are dropped
+    /// and counted in paydiag_records_dropped_total.
+    #[arg(long, env = "PAYDIAG_RECORDS_BUFFER", default_value_t = 100_000)]
+    records_buffer: usize,
 }
 
 impl ServeArgs {
@@ -241,6 +260,14 @@ impl ServeArgs {
             demo: self.demo,
             options,
             insecure_allow_anonymous: self.insecure_allow_anonymous,
+            records: RecordOptions {
+                buffer: self.records_buffer,
+                batch: self.records_batch,
+                flush_interval: self.records_flush_interval,
+                retention: self.records_retention,
+                retention_interval: self.records_retention_interval,
+                ..RecordOptions::default()
+            },
         })
     }
 }

@@ -16,6 +16,7 @@ use crate::pb::{
         fact_service_server::FactServiceServer,
     },
 };
+use crate::recorder::{self, RecordOptions};
 use crate::store::StoreConfig;
 use crate::transport;
 pub use crate::transport::ConnectionLimits;
@@ -174,6 +175,16 @@ pub async fn run_with(
     let (fact_store, writes) = health::watch_writes(state.store.clone());
     let stopping = CancellationToken::new();
     let tasks = TaskTracker::new();
+    // Records are written until the calls have drained, then the rest of the buffer.
+    let records_closing = CancellationToken::new();
+    if let Some(writer) = state.recorder.take_writer() {
+        tasks.spawn(writer.run(state.store.clone(), records_closing.clone()));
+    }
+    tasks.spawn(recorder::retention::run(
+        state.store.clone(),
+        *state.recorder.options(),
+        stopping.clone(),
+    ));
     tasks.spawn(health::probe_store(
         state.store.clone(),
         writes,
@@ -272,6 +283,7 @@ pub async fn run_with(
         }
     };
     stopping.cancel();
+    records_closing.cancel();
     tasks.close();
     tasks.wait().await;
     served
@@ -294,6 +306,8 @@ pub struct ServeConfig {
     pub options: ServerOptions,
     /// Serve anonymous callers on a non-loopback address (no callers file).
     pub insecure_allow_anonymous: bool,
+    /// How case records are buffered, written and kept.
+    pub records: RecordOptions,
 }
 
 /// Anonymous access is safe only where nobody else can connect: refuse to expose it unless told to.
@@ -340,7 +354,7 @@ pub async fn serve(
         let references: Vec<&str> = crate::demo::REFERENCES.iter().map(|(r, _)| *r).collect();
         tracing::info!(?references, "demo data loaded");
     }
-    let state = AppState::new(store, rules)?;
+    let state = AppState::new(store, rules)?.recording(config.records);
     tracing::info!(ruleset_version = %state.rules.version(), store = %config.store.display(), "rules and store ready");
     let listener = TcpListener::bind(config.listen)
         .await

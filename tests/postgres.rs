@@ -15,6 +15,8 @@ mod helpers;
 mod lookup_checks;
 #[path = "postgres/proxy.rs"]
 mod proxy;
+#[path = "postgres/records.rs"]
+mod records;
 #[path = "postgres/schema.rs"]
 mod schema;
 

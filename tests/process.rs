@@ -21,6 +21,9 @@ use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
+#[path = "process/records.rs"]
+mod records;
+
 const READER: &str = "reader-token-for-process-test";
 const WRITER: &str = "writer-token-for-process-test";
 const ACCOUNT: &str = "acct-SECRET-0001234567";

@@ -94,12 +94,22 @@ macro_rules! conformance_suite {
                 of_transactions_sharing_a_hash_the_requesters_comes_first_then_the_newest,
                 another_accounts_transaction_is_withheld_and_loads_as_an_unknown_reference,
                 the_requesters_own_transaction_loads_as_without_a_requester,
+                a_record_round_trips_every_field_exactly,
+                every_cause_action_disposition_priority_and_source_round_trips,
+                an_empty_record_batch_succeeds_and_stores_nothing,
+                records_are_listed_by_ticket_or_by_reference_newest_first,
+                records_made_at_the_same_moment_list_the_later_stored_first,
+                a_listing_continues_after_its_cursor_a_page_at_a_time,
+                records_are_listed_within_a_time_range_from_inclusive_to_exclusive,
+                deleting_old_records_takes_the_oldest_first_at_most_the_limit,
             );
 
             conformance_suite!(@backend [$(#[$attr])*] $create;
                 facts_survive_a_restart,
                 reopening_a_migrated_database_changes_nothing,
                 writes_through_another_store_are_visible_to_the_next_load,
+                records_survive_a_restart,
+                records_written_through_one_store_are_listed_by_another,
             );
         }
     };
@@ -582,7 +592,11 @@ fn status_in_force(facts: &Facts, account: &str, as_of: DateTime<Utc>) -> Option
 // Checks: each gets a fresh store (or backend) and must pass on every backend.
 // ---------------------------------------------------------------------------------------------
 
+#[path = "store_conformance/records.rs"]
+mod record_checks;
+
 mod checks {
+    pub use super::record_checks::*;
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
     use tokio::task::JoinSet;

@@ -55,6 +55,13 @@ impl DiagnosisService for FixedAnswer {
     ) -> Result<Response<pb::ListNetworksResponse>, Status> {
         Err(diagnose_only())
     }
+
+    async fn list_diagnosis_records(
+        &self,
+        _request: Request<pb::ListDiagnosisRecordsRequest>,
+    ) -> Result<Response<pb::ListDiagnosisRecordsResponse>, Status> {
+        Err(diagnose_only())
+    }
 }
 
 fn diagnose_only() -> Status {

@@ -315,6 +315,7 @@ fn serve_and_measure(
     }
     let targets = measure::Targets {
         diagnose: started[0].addr,
+        recorder: started[0].recorder.clone(),
         empty: started[1].addr,
         fixed: started[2].addr,
         answer,

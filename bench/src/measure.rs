@@ -15,6 +15,7 @@ use paydiag::pb::v1::{
     self as pb, batch_diagnose_result::Result as BatchResult,
     diagnosis_service_client::DiagnosisServiceClient, fact_service_client::FactServiceClient,
 };
+use paydiag::recorder::{RecordStats, Recorder};
 use std::{
     net::SocketAddr,
     sync::Arc,
@@ -52,6 +53,8 @@ pub struct Targets {
     pub beside: Option<(SocketAddr, Shape)>,
     /// The server of each flood, and the `authorization` its calls send.
     pub floods: Vec<flood::Target>,
+    /// The Diagnose server's recorder, to learn what it recorded.
+    pub recorder: Recorder,
 }
 
 /// A run of each call: one round's, or every round's merged.
@@ -165,6 +168,27 @@ impl Floods {
     }
 }
 
+/// Diagnose with a ticket id (each diagnosis recorded) against Diagnose without, on the
+/// Diagnose server, at one scenario, in alternating rounds.
+pub struct Records {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Diagnose without a ticket id, every round merged.
+    pub without: Run,
+    /// Diagnose with a ticket id, every round merged.
+    pub with: Run,
+    /// Each round's calls/s with a ticket id over without.
+    pub ratios: Vec<f64>,
+    /// What the server recorded by the end, once its buffer was written.
+    pub stats: RecordStats,
+}
+
+impl Records {
+    fn failures(&self) -> u64 {
+        self.without.failures + self.with.failures + self.stats.dropped
+    }
+}
+
 /// Everything measured.
 pub struct Measured {
     /// Transactions in the store during the scenarios.
@@ -181,6 +205,8 @@ pub struct Measured {
     pub lookups: Vec<Lookups>,
     /// The floods, at the last (largest) scenario.
     pub floods: Floods,
+    /// Diagnose with and without a ticket id, at the last (largest) scenario.
+    pub records: Records,
     /// ImportFacts throughput.
     pub import: Import,
 }
@@ -195,6 +221,7 @@ impl Measured {
             + self.batch.failures
             + self.lookups.iter().map(Lookups::failures).sum::<u64>()
             + self.floods.failures()
+            + self.records.failures()
             + self.import.failures
     }
 }
@@ -239,6 +266,8 @@ pub async fn all(
     let scenario = *scenarios.last().context("no scenario")?;
     let floods = floods(options, scenario, &requests, targets).await?;
     report::floods(&floods);
+    let records = records(options, scenario, &requests, targets).await?;
+    report::records(&records);
     let extra = seed::extra_transactions(options.import_transactions, shape.accounts);
     let import = import(
         target,
@@ -257,6 +286,7 @@ pub async fn all(
         batch,
         lookups: lookup_runs,
         floods,
+        records,
         import,
     })
 }
@@ -462,6 +492,59 @@ async fn floods(
         scenario,
         diagnose,
         floods: floods.collect(),
+    })
+}
+
+/// Diagnose without and with a ticket id (one ticket per reference) on the Diagnose server at
+/// `scenario`, after a short unrecorded warm-up of each, in the order [`rotation`] gives each
+/// round; then waits for the server to write every record it took.
+async fn records(
+    options: &Options,
+    scenario: Scenario,
+    requests: &Arc<Vec<pb::DiagnoseRequest>>,
+    targets: &Targets,
+) -> anyhow::Result<Records> {
+    let ticketed: Vec<pb::DiagnoseRequest> = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| pb::DiagnoseRequest {
+            ticket_id: format!("BENCH-T-{i:06}"),
+            ..r.clone()
+        })
+        .collect();
+    let calls = [
+        Call::Diagnose(requests.clone(), CAUSE),
+        Call::Diagnose(Arc::new(ticketed), CAUSE),
+    ];
+    let channels = load::connect(targets.diagnose, scenario.connections).await?;
+    let length = options.run_length();
+    let warm_up = (length / 5).min(Duration::from_secs(1));
+    for call in &calls {
+        load::drive(&channels, scenario.in_flight, call, warm_up).await?;
+    }
+    let mut merged = [load::empty_run()?, load::empty_run()?];
+    let mut ratios = Vec::with_capacity(options.rounds as usize);
+    for round in 1..=options.rounds {
+        let mut rates = [0.0; 2];
+        for call in rotation(round, calls.len()) {
+            let run = load::drive(&channels, scenario.in_flight, &calls[call], length).await?;
+            rates[call] = run.rate();
+            merged[call].absorb(run)?;
+        }
+        ratios.push(rates[1] / rates[0]);
+    }
+    let recorder = &targets.recorder;
+    let taken = recorder.stats().accepted;
+    tokio::time::timeout(Duration::from_secs(30), recorder.written(taken))
+        .await
+        .context("the Diagnose server did not write its records within 30 s")?;
+    let [without, with] = merged;
+    Ok(Records {
+        scenario,
+        without,
+        with,
+        ratios,
+        stats: recorder.stats(),
     })
 }
 

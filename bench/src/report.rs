@@ -3,7 +3,7 @@
 use super::{
     Options, Scenario, View,
     load::Run,
-    measure::{Batch, Floods, Import, Lookups, Measured, Runs, ScenarioRuns},
+    measure::{Batch, Floods, Import, Lookups, Measured, Records, Runs, ScenarioRuns},
     seed::Shape,
 };
 use paydiag::pb::v1 as pb;
@@ -30,6 +30,8 @@ const SEARCH_P99_TARGET_MS: f64 = 2.0;
 /// The servers' CPU time per call under each flood against per Diagnose call: at most this
 /// (a flooded server refuses at least twice as many calls as it could diagnose).
 const REFUSAL_TARGET: f64 = 0.5;
+/// Diagnose calls/s with a ticket id (each diagnosis recorded) against without: at least this.
+const RECORDS_TARGET: f64 = 0.9;
 
 const SMALL: Scenario = Scenario {
     connections: 1,
@@ -187,6 +189,27 @@ pub fn lookups(l: &Lookups) {
         ("TriageTicket", &l.triage),
         ("SearchTransactions", &l.search),
     ]);
+}
+
+/// Diagnose with a ticket id (recorded) against without: each round's ratio and the merged runs.
+pub fn records(r: &Records) {
+    let ratios: Vec<String> = r.ratios.iter().map(|x| format!("{x:.2}×")).collect();
+    println!(
+        "case records at {}: Diagnose with a ticket id (each diagnosis recorded) against \
+         without, same server, alternating; with/without calls/s by round: {}",
+        name(r.scenario),
+        ratios.join(", ")
+    );
+    table(&[
+        ("without ticket id", &r.without),
+        ("with ticket id", &r.with),
+    ]);
+    println!(
+        "  records: {} taken, {} written, {} dropped",
+        thousands(r.stats.accepted as f64),
+        thousands(r.stats.written as f64),
+        r.stats.dropped
+    );
 }
 
 /// Each flood: refusals/s, diagnoses it let through/s, and the CPU time of a call on each side,
@@ -351,6 +374,17 @@ pub fn summary(m: &Measured) {
             REFUSAL_TARGET,
         );
     }
+    let records = &m.records;
+    target(
+        &format!(
+            "Diagnose with/without a ticket id calls/s at {} (rounds {})",
+            name(records.scenario),
+            range(&records.ratios)
+        ),
+        records.with.rate() / records.without.rate(),
+        "≥",
+        RECORDS_TARGET,
+    );
     let import = m.import.transactions as f64 / m.import.elapsed.as_secs_f64();
     target("ImportFacts transactions/s", import, "≥", IMPORT_TARGET);
     // Serving at this store size: up to the end of the scenarios, before the extra import.
@@ -365,6 +399,13 @@ pub fn summary(m: &Measured) {
         MEMORY_TARGET,
     );
     println!("failures: {}", m.failures());
+}
+
+/// The lowest and highest of `ratios`, as "0.93–0.97×".
+fn range(ratios: &[f64]) -> String {
+    let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("{low:.2}–{high:.2}×")
 }
 
 /// The larger store's Diagnose throughput at 16×16 against the smaller's, whichever is which.

@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use paydiag::{
     api::AppState,
     engine::policy::RuleSet,
+    recorder::Recorder,
     server::{self, ServerOptions},
     store::{self, StoreConfig},
     telemetry::{self, WriterGuard},
@@ -46,6 +47,8 @@ pub fn init_logging(path: &Path) -> anyhow::Result<WriterGuard> {
 pub struct Server {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where its diagnoses made for a ticket leave their records.
+    pub recorder: Recorder,
     stop: oneshot::Sender<()>,
     task: JoinHandle<anyhow::Result<()>>,
 }
@@ -69,6 +72,7 @@ impl Server {
         runtime.block_on(async {
             let store = store::open(&config).await?;
             let state = AppState::new(store, RuleSet::shipped())?;
+            let recorder = state.recorder.clone();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
             let addr = listener.local_addr()?;
             let (stop, stopped) = oneshot::channel::<()>();
@@ -81,7 +85,12 @@ impl Server {
                 }
                 None => tokio::spawn(server::run(listener, state, options, stopped)),
             };
-            Ok(Self { addr, stop, task })
+            Ok(Self {
+                addr,
+                recorder,
+                stop,
+                task,
+            })
         })
     }
 

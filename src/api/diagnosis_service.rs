@@ -4,12 +4,17 @@ use super::{
     AppState,
     diagnosis_codec::{DiagnoseInput, diagnose_input, diagnosis_pb},
     error::{ServiceError, rpc_status},
-    networks, reason, triage,
+    networks, reason,
+    records::{self, Made},
+    triage,
     validate::Check,
 };
 use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
-use crate::store::FactQuery;
+use crate::store::{
+    FactQuery,
+    records::{DiagnosisRecord, RecordSource},
+};
 use chrono::{DateTime, Utc};
 use metrics::Counter;
 use std::sync::{Arc, OnceLock};
@@ -88,11 +93,11 @@ impl DiagnosisApi {
     async fn diagnose_one(
         &self,
         request: &pb::DiagnoseRequest,
-        now: DateTime<Utc>,
+        made: &Made,
     ) -> Result<pb::Diagnosis, ServiceError> {
-        let input = self.input(request, now)?;
+        let input = self.input(request, made.at)?;
         let facts = self.state.store.load_facts(&query_of(&input)).await?;
-        Ok(self.diagnose_with(&input, &facts))
+        Ok(self.diagnose_recorded(&input, &facts, made))
     }
 
     /// The validated request, its claimed network read as the network code it names (customers
@@ -112,8 +117,28 @@ impl DiagnosisApi {
         Ok(input)
     }
 
-    /// Evaluates and renders one diagnosis from facts already loaded.
-    pub(super) fn diagnose_with(&self, input: &DiagnoseInput, facts: &Facts) -> pb::Diagnosis {
+    /// [`DiagnosisApi::diagnose_with`], its record (if it has one) handed to the recorder.
+    fn diagnose_recorded(
+        &self,
+        input: &DiagnoseInput,
+        facts: &Facts,
+        made: &Made,
+    ) -> pb::Diagnosis {
+        let (diagnosis, record) = self.diagnose_with(input, facts, made);
+        if let Some(record) = record {
+            self.state.recorder.record(record);
+        }
+        diagnosis
+    }
+
+    /// Evaluates and renders one diagnosis from facts already loaded, and its record when it
+    /// was made for a ticket.
+    pub(super) fn diagnose_with(
+        &self,
+        input: &DiagnoseInput,
+        facts: &Facts,
+        made: &Made,
+    ) -> (pb::Diagnosis, Option<DiagnosisRecord>) {
         let diagnosis = engine::evaluate(
             &self.state.rules,
             &input.reference,
@@ -121,6 +146,7 @@ impl DiagnosisApi {
             facts,
             input.as_of,
         );
+        let record = records::record_of(&diagnosis, input, made);
         let rendered = diagnosis_pb(
             diagnosis,
             &self.state.catalog,
@@ -138,7 +164,7 @@ impl DiagnosisApi {
             cause = rendered.cause().as_str_name(),
             "diagnosed"
         );
-        rendered
+        (rendered, record)
     }
 
     /// Diagnoses the valid items of a batch, in order: in parts of at least [`MIN_BATCH_PART`]
@@ -146,10 +172,11 @@ impl DiagnosisApi {
     async fn diagnose_many(
         &self,
         inputs: Vec<DiagnoseInput>,
+        made: &Made,
     ) -> Vec<Result<pb::Diagnosis, Status>> {
         let part_len = inputs.len().div_ceil(self.batch_parts).max(MIN_BATCH_PART);
         if inputs.len() <= part_len {
-            return self.diagnose_part(inputs).await;
+            return self.diagnose_part(inputs, made).await;
         }
         let mut parts = Vec::with_capacity(self.batch_parts);
         let mut rest = inputs;
@@ -157,8 +184,8 @@ impl DiagnosisApi {
             let tail = rest.split_off(part_len.min(rest.len()));
             let part = std::mem::replace(&mut rest, tail);
             let len = part.len();
-            let api = self.clone();
-            let task = async move { api.diagnose_part(part).await }.in_current_span();
+            let (api, made) = (self.clone(), made.clone());
+            let task = async move { api.diagnose_part(part, &made).await }.in_current_span();
             // Aborted if the call is dropped, so that a cancelled batch stops its work.
             parts.push((len, AbortOnDropHandle::new(tokio::spawn(task))));
         }
@@ -178,6 +205,7 @@ impl DiagnosisApi {
     async fn diagnose_part(
         &self,
         inputs: Vec<DiagnoseInput>,
+        made: &Made,
     ) -> Vec<Result<pb::Diagnosis, Status>> {
         let queries: Vec<FactQuery> = inputs.iter().map(query_of).collect();
         let mut loaded = match self.state.store.load_many(&queries).await {
@@ -190,7 +218,7 @@ impl DiagnosisApi {
         inputs
             .iter()
             .map(|input| match loaded.next() {
-                Some(facts) => Ok(self.diagnose_with(input, &facts)),
+                Some(facts) => Ok(self.diagnose_recorded(input, &facts, made)),
                 None => Err(reason::internal()),
             })
             .collect()
@@ -212,8 +240,9 @@ impl DiagnosisService for DiagnosisApi {
         &self,
         request: Request<pb::DiagnoseRequest>,
     ) -> Result<Response<pb::Diagnosis>, Status> {
+        let made = Made::by(&request, Utc::now(), RecordSource::Diagnose);
         Ok(Response::new(
-            self.diagnose_one(request.get_ref(), Utc::now()).await?,
+            self.diagnose_one(request.get_ref(), &made).await?,
         ))
     }
 
@@ -233,9 +262,19 @@ impl DiagnosisService for DiagnosisApi {
         &self,
         request: Request<pb::TriageTicketRequest>,
     ) -> Result<Response<pb::TriageTicketResponse>, Status> {
-        let input = triage::triage_input(request.get_ref(), Utc::now(), &self.state.rules)
+        let made = Made::by(&request, Utc::now(), RecordSource::TriageTicket);
+        let input = triage::triage_input(request.get_ref(), made.at, &self.state.rules)
             .map_err(ServiceError::from)?;
-        Ok(Response::new(triage::triage(self, &input).await?))
+        Ok(Response::new(triage::triage(self, &input, &made).await?))
+    }
+
+    async fn list_diagnosis_records(
+        &self,
+        request: Request<pb::ListDiagnosisRecordsRequest>,
+    ) -> Result<Response<pb::ListDiagnosisRecordsResponse>, Status> {
+        let input = records::list_input(request.get_ref()).map_err(ServiceError::from)?;
+        let listed = records::list(self.state.store.as_ref(), &input).await?;
+        Ok(Response::new(listed))
     }
 
     async fn batch_diagnose(
@@ -251,7 +290,8 @@ impl DiagnosisService for DiagnosisApi {
             return Err(ServiceError::invalid("requests", description).into());
         }
         // One clock reading for the whole batch, so that items are evaluated as of the same moment.
-        let now = Utc::now();
+        let made = Made::by(&request, Utc::now(), RecordSource::BatchDiagnose);
+        let now = made.at;
         let mut valid = Vec::with_capacity(requests.len());
         let checked: Vec<Result<(), ServiceError>> = requests
             .iter()
@@ -261,7 +301,7 @@ impl DiagnosisService for DiagnosisApi {
                 Ok(())
             })
             .collect();
-        let mut diagnosed = self.diagnose_many(valid).await.into_iter();
+        let mut diagnosed = self.diagnose_many(valid, &made).await.into_iter();
         let mut results = Vec::with_capacity(requests.len());
         for (item, checked) in requests.iter().zip(checked) {
             use pb::batch_diagnose_result::Result as Outcome;

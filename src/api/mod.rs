@@ -6,7 +6,9 @@ pub mod enums;
 pub mod error;
 pub mod fact_codec;
 pub mod networks;
+pub mod page_token;
 pub mod reason;
+pub mod records;
 pub mod search;
 pub mod validate;
 
@@ -20,6 +22,7 @@ pub use fact_service::{FactApi, IMPORT_BATCH};
 use crate::{
     engine::policy::RuleSet,
     i18n::Catalog,
+    recorder::{RecordOptions, Recorder},
     store::SharedStore,
     triage::extract::{ExtractConfig, Extractor},
 };
@@ -37,6 +40,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Reads tickets, with the rules' reference patterns and network names.
     pub extractor: Arc<Extractor>,
+    /// Where diagnoses made for a ticket leave their records.
+    pub recorder: Recorder,
 }
 
 impl AppState {
@@ -49,7 +54,17 @@ impl AppState {
             rules: Arc::new(rules),
             catalog: Arc::new(Catalog::load()?),
             extractor: Arc::new(extractor),
+            recorder: Recorder::new(RecordOptions::default()),
         })
+    }
+
+    /// This state, recording with `options` (buffer, batches, retention) instead of the
+    /// defaults.
+    pub fn recording(self, options: RecordOptions) -> Self {
+        Self {
+            recorder: Recorder::new(options),
+            ..self
+        }
     }
 }
 

@@ -5,7 +5,8 @@ use super::{
     enums,
     error::ServiceError,
     fact_codec::transaction_pb,
-    validate::{Check, MAX_ID_CHARS, MAX_TEXT_CHARS, Violation},
+    page_token,
+    validate::{Check, MAX_TEXT_CHARS, Violation},
 };
 use crate::engine::{
     model::{Transaction, tx_hash_key},
@@ -14,11 +15,10 @@ use crate::engine::{
 use crate::pb::v1 as pb;
 use crate::store::{
     FactStore,
-    codec::{destination_key, time_from_key, time_key},
+    codec::destination_key,
     search::{Cursor, TransactionSearch},
 };
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
 /// Transactions per page when the request names no page size.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -101,7 +101,11 @@ pub fn search_input(
         after: None,
     };
     if !p.page_token.is_empty() {
-        input.after = PageToken::read(&p.page_token, &input.fingerprint())
+        input.after = page_token::read(&p.page_token, &input.fingerprint())
+            .map(|(created_at, reference)| Cursor {
+                created_at,
+                reference,
+            })
             .map_err(|why| c.violation("page_token", why))
             .ok();
     }
@@ -136,12 +140,10 @@ fn networks(c: &mut Check, raw: &[String], rules: &RuleSet) -> Vec<String> {
 impl SearchInput {
     /// What a page token is bound to: every filter, not the page size.
     fn fingerprint(&self) -> String {
-        let filters = format!(
+        page_token::fingerprint(&format!(
             "{:?}|{:?}|{:?}",
             self.filters, self.amount_min, self.amount_max
-        );
-        let digest = Sha256::digest(filters.as_bytes());
-        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+        ))
     }
 
     fn amount_fits(&self, tx: &Transaction) -> bool {
@@ -203,7 +205,7 @@ pub async fn search(
     Ok(pb::SearchTransactionsResponse {
         transactions: found.iter().map(transaction_pb).collect(),
         next_page_token: next
-            .map(|cursor| PageToken::write(&fingerprint, &cursor))
+            .map(|cursor| page_token::write(&fingerprint, cursor.created_at, &cursor.reference))
             .unwrap_or_default(),
     })
 }
@@ -212,78 +214,5 @@ fn cursor_of(tx: &Transaction) -> Cursor {
     Cursor {
         created_at: tx.created_at,
         reference: tx.reference.clone(),
-    }
-}
-
-/// The opaque page token: the filters' fingerprint and where the page ended, hex-encoded.
-struct PageToken;
-
-impl PageToken {
-    const VERSION: &'static str = "1";
-
-    fn write(fingerprint: &str, cursor: &Cursor) -> String {
-        let plain = format!(
-            "{}\n{fingerprint}\n{}\n{}",
-            Self::VERSION,
-            time_key(cursor.created_at),
-            cursor.reference
-        );
-        plain.bytes().map(|b| format!("{b:02x}")).collect()
-    }
-
-    fn read(token: &str, fingerprint: &str) -> Result<Cursor, &'static str> {
-        const MALFORMED: &str = "is not a page token paydiag gave";
-        if token.len() > 4 * (MAX_ID_CHARS * 4 + 64) || token.len() % 2 != 0 {
-            return Err(MALFORMED);
-        }
-        let bytes: Vec<u8> = (0..token.len())
-            .step_by(2)
-            .map(|i| {
-                token
-                    .get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect::<Option<_>>()
-            .ok_or(MALFORMED)?;
-        let plain = String::from_utf8(bytes).map_err(|_| MALFORMED)?;
-        let mut parts = plain.splitn(4, '\n');
-        let (Some(Self::VERSION), Some(bound), Some(at), Some(reference)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(MALFORMED);
-        };
-        if bound != fingerprint {
-            return Err("belongs to a search with other filters: send the same filters with it");
-        }
-        Ok(Cursor {
-            created_at: time_from_key(at).map_err(|_| MALFORMED)?,
-            reference: reference.to_owned(),
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_token_reads_back_only_with_its_own_filters() {
-        let cursor = Cursor {
-            created_at: time_from_key("2026-11-22T10:00:00Z").expect("time"),
-            reference: "DEP-SOL-7781\n☃".into(),
-        };
-        let token = PageToken::write("00aa11bb22cc33dd", &cursor);
-        assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
-        assert_eq!(PageToken::read(&token, "00aa11bb22cc33dd"), Ok(cursor));
-        assert!(
-            PageToken::read(&token, "ffffffffffffffff").is_err_and(|e| e.contains("other filters"))
-        );
-        for broken in ["zz", "abc", "00", &token[..token.len() - 2]] {
-            assert_eq!(
-                PageToken::read(broken, "00aa11bb22cc33dd"),
-                Err("is not a page token paydiag gave"),
-                "{broken}"
-            );
-        }
     }
 }

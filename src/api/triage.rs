@@ -7,6 +7,7 @@ use super::{
     enums,
     error::ServiceError,
     fact_codec::timestamp,
+    records::Made,
     validate::{Check, Violation},
 };
 use crate::engine::{
@@ -16,7 +17,11 @@ use crate::engine::{
 };
 use crate::i18n::{Catalog, Locale, script};
 use crate::pb::v1 as pb;
-use crate::store::{FactQuery, search::TransactionSearch};
+use crate::store::{
+    FactQuery,
+    records::{DiagnosisRecord, RecordedRouting},
+    search::TransactionSearch,
+};
 use crate::triage::{
     candidates,
     extract::{self, Extraction, Found},
@@ -126,6 +131,7 @@ struct Lookup {
 pub async fn triage(
     api: &DiagnosisApi,
     input: &TriageInput,
+    made: &Made,
 ) -> Result<pb::TriageTicketResponse, ServiceError> {
     let state = &api.state;
     let x = state
@@ -160,7 +166,7 @@ pub async fn triage(
             }
             seen.push(tx.reference.clone());
         }
-        let (candidate, routing) = diagnose(api, input, &x, lookup, &facts);
+        let (candidate, routing) = diagnose(api, input, &x, lookup, &facts, made);
         candidates.push(candidate);
         routings.push(routing);
     }
@@ -228,6 +234,7 @@ fn diagnose<'r>(
     x: &Extraction,
     lookup: Lookup,
     facts: &Facts,
+    made: &Made,
 ) -> (pb::TriageCandidate, Routing<'r>) {
     let rules = &api.state.rules;
     let claim = candidates::claim_for(x, facts.transaction.as_ref(), rules);
@@ -240,7 +247,7 @@ fn diagnose<'r>(
         with_findings: input.with_findings,
         requester: input.account_id.clone(),
     };
-    let diagnosis = api.diagnose_with(&diagnose_input, facts);
+    let (diagnosis, record) = api.diagnose_with(&diagnose_input, facts, made);
     let cause = enums::cause_of(diagnosis.cause());
     let action = diagnosis
         .next_step
@@ -253,6 +260,16 @@ fn diagnose<'r>(
             Action::Escalate,
         ),
     };
+    if let Some(record) = record {
+        api.state.recorder.record(DiagnosisRecord {
+            routing: Some(RecordedRouting {
+                disposition: routing.disposition,
+                queue: routing.queue.map(str::to_owned),
+                priority: routing.priority,
+            }),
+            ..record
+        });
+    }
     let candidate = pb::TriageCandidate {
         source: lookup.source.into(),
         quoted: if lookup.source == pb::CandidateSource::AccountSearch {
@@ -396,7 +413,8 @@ fn letter(catalog: &Catalog, locale: Locale, body: &str) -> String {
     format!("{greeting}\n\n{body}\n\n{closing}")
 }
 
-fn disposition_pb(d: Disposition) -> pb::Disposition {
+/// A disposition as the contract writes it.
+pub(super) fn disposition_pb(d: Disposition) -> pb::Disposition {
     match d {
         Disposition::AutoReply => pb::Disposition::AutoReply,
         Disposition::Route => pb::Disposition::Route,
@@ -405,7 +423,8 @@ fn disposition_pb(d: Disposition) -> pb::Disposition {
     }
 }
 
-fn priority_pb(p: Option<Priority>) -> pb::Priority {
+/// A priority as the contract writes it; `None` is UNSPECIFIED.
+pub(super) fn priority_pb(p: Option<Priority>) -> pb::Priority {
     match p {
         None => pb::Priority::Unspecified,
         Some(Priority::P1) => pb::Priority::P1,

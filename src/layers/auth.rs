@@ -25,7 +25,8 @@ pub fn required_role(path: &str) -> Option<Role> {
     } else if path.starts_with("/paydiag.v1.FactService/") {
         Some(Role::Writer)
     } else {
-        // Diagnoses, and anything unknown: deny by default to callers without a role.
+        // Diagnoses, case records, and anything unknown: deny by default to callers without a
+        // role.
         Some(Role::Reader)
     }
 }

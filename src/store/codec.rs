@@ -1,10 +1,13 @@
 //! How domain values are written to and read from columns, shared by every SQL backend.
 
+use super::records::RecordSource;
+use crate::engine::diagnosis::{Action, Cause};
 use crate::engine::model::{
     AccountState, AccountStatus, ConfirmationMethod, CustomerConfirmation, ExpectedPayment,
     FailureReason, FreezeReason, InformationRequest, MaintenanceType, MaintenanceWindow,
     NetworkCondition, RequestedInformation, Transaction, TransactionKind, TransactionStatus,
 };
+use crate::triage::policy::{Disposition, Priority};
 use anyhow::{Context as _, anyhow};
 use chrono::{DateTime, Datelike as _, Utc};
 
@@ -64,6 +67,43 @@ codes!(FreezeReason {
     WithdrawalAddressChanged => "withdrawal_address_changed",
 });
 codes!(MaintenanceType { Scheduled => "scheduled", Unplanned => "unplanned" });
+codes!(Cause {
+    NoIncident => "no_incident",
+    ConfirmationDelay => "confirmation_delay",
+    ConfirmationStalled => "confirmation_stalled",
+    Maintenance => "maintenance",
+    AccountFrozen => "account_frozen",
+    InputMismatch => "input_mismatch",
+    Rejected => "rejected",
+    NotFound => "not_found",
+    Undetermined => "undetermined",
+    BelowMinimum => "below_minimum",
+    UnsupportedAsset => "unsupported_asset",
+    SecurityHold => "security_hold",
+    AwaitingCustomerConfirmation => "awaiting_customer_confirmation",
+    InformationRequired => "information_required",
+});
+codes!(Action {
+    None => "none",
+    Wait => "wait",
+    VerifyIdentity => "verify_identity",
+    SecureAccount => "secure_account",
+    ContactSupport => "contact_support",
+    CorrectAndRetry => "correct_and_retry",
+    TopUpAndRetry => "top_up_and_retry",
+    RequestRecovery => "request_recovery",
+    CheckReference => "check_reference",
+    Escalate => "escalate",
+    ConfirmRequest => "confirm_request",
+    ProvideInformation => "provide_information",
+});
+codes!(Disposition { AutoReply => "auto_reply", Route => "route", Escalate => "escalate", NeedsInfo => "needs_info" });
+codes!(Priority { P1 => "p1", P2 => "p2", P3 => "p3", P4 => "p4" });
+codes!(RecordSource {
+    Diagnose => "diagnose",
+    BatchDiagnose => "batch_diagnose",
+    TriageTicket => "triage_ticket",
+});
 
 /// Reads a code column.
 pub fn decode<T: Code>(code: &str) -> anyhow::Result<T> {

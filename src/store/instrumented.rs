@@ -1,6 +1,10 @@
 //! Store metrics: latency of every operation and errors by kind, whatever the backend.
 
-use super::{Fact, FactQuery, FactStore, SharedStore, StoreError, search::TransactionSearch};
+use super::{
+    Fact, FactQuery, FactStore, SharedStore, StoreError,
+    records::{DiagnosisRecord, ListedRecord, RecordQuery},
+    search::TransactionSearch,
+};
 use crate::engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,6 +25,9 @@ pub struct Instrumented {
     latest_conditions: Operation,
     ping: Operation,
     probe_write: Operation,
+    put_records: Operation,
+    list_records: Operation,
+    delete_records_before: Operation,
 }
 
 impl Instrumented {
@@ -37,6 +44,9 @@ impl Instrumented {
             latest_conditions: Operation::new("latest_conditions"),
             ping: Operation::new("ping"),
             probe_write: Operation::new("probe_write"),
+            put_records: Operation::new("put_records"),
+            list_records: Operation::new("list_records"),
+            delete_records_before: Operation::new("delete_records_before"),
         }
     }
 }
@@ -130,5 +140,27 @@ impl FactStore for Instrumented {
 
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.probe_write.timed(self.inner.probe_write(at)).await
+    }
+
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        self.put_records
+            .timed(self.inner.put_records(records))
+            .await
+    }
+
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        self.list_records
+            .timed(self.inner.list_records(query))
+            .await
+    }
+
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        self.delete_records_before
+            .timed(self.inner.delete_records_before(cutoff, limit))
+            .await
     }
 }

@@ -3,6 +3,7 @@
 pub mod codec;
 pub mod instrumented;
 pub mod postgres;
+pub mod records;
 pub mod resident;
 pub mod search;
 pub mod sqlite;
@@ -12,6 +13,7 @@ use crate::engine::model::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use records::{DiagnosisRecord, ListedRecord, RecordQuery};
 use std::sync::Arc;
 
 /// One fact to store.
@@ -191,6 +193,23 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     /// Commits one tiny real write (the one `health_probe` row, set to `at`) and says whether it
     /// was taken. Health calls it only while writes are refused, to learn when they work again.
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Appends `records` atomically, in order: all of them or none. Each gets an id greater
+    /// than any this database gave before.
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError>;
+
+    /// The records `query` finds, newest first (by `diagnosed_at`, then id), at most
+    /// `query.limit`.
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError>;
+
+    /// Deletes at most `limit` of the oldest records made before `cutoff`, in one short
+    /// transaction, and says how many it deleted: retention calls it until fewer come back, so
+    /// that no lock is held for long whatever there is to delete.
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError>;
 }
 
 /// A store shared by the server's tasks.

@@ -13,6 +13,7 @@ use super::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
     },
+    records::{self, DiagnosisRecord, ListedRecord, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
     search::{self, TransactionSearch},
 };
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0004_health_probe.sql"),
     include_str!("migrations/postgres/0005_customer_confirmation.sql"),
     include_str!("migrations/postgres/0006_information_request.sql"),
+    include_str!("migrations/postgres/0007_diagnosis_records.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
@@ -368,6 +370,53 @@ impl FactStore for PostgresStore {
                 .await
                 .map_err(pg_error)?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        self.bounded(async {
+            // One statement: atomic without a transaction around it.
+            let client = self.client().await?;
+            write::records(&client, records).await
+        })
+        .await
+    }
+
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        let (sql, params) = records::list_statement(query, |n| format!("${n}::text"));
+        self.bounded(async {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(&sql).await.map_err(pg_error)?;
+            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p as _).collect();
+            let rows = client.query(&statement, &params).await.map_err(pg_error)?;
+            Ok(decode_rows(&rows, records::LISTED_COLUMNS, |r| {
+                records::listed(r)
+            })?)
+        })
+        .await
+    }
+
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.bounded(async {
+            let client = self.client().await?;
+            // Rows another replica's retention is deleting right now are skipped, not waited for.
+            client
+                .execute(
+                    "DELETE FROM diagnosis_records WHERE id IN (
+                         SELECT id FROM diagnosis_records
+                         WHERE diagnosed_at < $1::text COLLATE \"C\"
+                         ORDER BY diagnosed_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+                    &[&time_key(cutoff), &limit],
+                )
+                .await
+                .map_err(pg_error)
         })
         .await
     }

@@ -14,6 +14,7 @@ use super::{
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
         select, time_key,
     },
+    records::{self, DiagnosisRecord, ListedRecord, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
     search::{self, TransactionSearch},
 };
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0005_health_probe.sql"),
     include_str!("migrations/sqlite/0006_customer_confirmation.sql"),
     include_str!("migrations/sqlite/0007_information_request.sql"),
+    include_str!("migrations/sqlite/0008_diagnosis_records.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -294,7 +296,65 @@ impl FactStore for SqliteStore {
         })
         .await
     }
+
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        let rows: Vec<_> = records.iter().map(records::values).collect();
+        self.with_writer(move |conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
+                for row in rows {
+                    insert.execute(rusqlite::params_from_iter(row))?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        let (sql, params) = records::list_statement(query, |n| format!("?{n}"));
+        self.read_blocking(move |conn, _| {
+            let params = rusqlite::params_from_iter(params);
+            rows(conn, &sql, params, records::LISTED_COLUMNS, |r| {
+                records::listed(r)
+            })
+        })
+        .await
+    }
+
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_writer(move |conn| {
+            let deleted = conn
+                .prepare_cached(
+                    "DELETE FROM diagnosis_records WHERE id IN (
+                         SELECT id FROM diagnosis_records WHERE diagnosed_at < ?1
+                         ORDER BY diagnosed_at LIMIT ?2)",
+                )?
+                .execute(params![time_key(cutoff), limit])?;
+            Ok(deleted as u64)
+        })
+        .await
+    }
 }
+
+/// One record's insert: its id is the next rowid.
+static INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (1..=records::RECORD_COLUMNS.len())
+        .map(|n| format!("?{n}"))
+        .collect();
+    format!(
+        "INSERT INTO diagnosis_records ({}) VALUES ({})",
+        records::RECORD_COLUMNS.join(", "),
+        placeholders.join(", ")
+    )
+});
 
 fn put(conn: &Connection, fact: &Fact) -> anyhow::Result<()> {
     match fact {

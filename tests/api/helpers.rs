@@ -11,6 +11,7 @@ use paydiag::{
         self as pb, diagnosis_service_client::DiagnosisServiceClient,
         fact_service_client::FactServiceClient,
     },
+    recorder::{RecordOptions, Recorder},
     server,
     store::{SharedStore, sqlite::SqliteStore},
 };
@@ -29,6 +30,8 @@ pub struct TestApp {
     pub facts: FactServiceClient<Channel>,
     pub health: HealthClient<Channel>,
     pub store: SharedStore,
+    /// Where the server's diagnoses made for a ticket leave their records.
+    pub recorder: Recorder,
     pub channel: Channel,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -92,9 +95,22 @@ pub async fn spawn_with(
     dir: TempDir,
     options: server::ServerOptions,
 ) -> TestApp {
+    spawn_recording(store, dir, options, RecordOptions::default()).await
+}
+
+/// Starts a server over `store` with `options`, recording with `records`.
+pub async fn spawn_recording(
+    store: SharedStore,
+    dir: TempDir,
+    options: server::ServerOptions,
+    records: RecordOptions,
+) -> TestApp {
     // The rules the tests' expectations are written against, not the shipped ones.
     let rules = RuleSet::parse(include_str!("../fixtures/rules.toml")).expect("the tests' rules");
-    let state = AppState::new(store.clone(), rules).expect("state");
+    let state = AppState::new(store.clone(), rules)
+        .expect("state")
+        .recording(records);
+    let recorder = state.recorder.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -113,6 +129,7 @@ pub async fn spawn_with(
         facts: FactServiceClient::new(channel.clone()),
         health: HealthClient::new(channel.clone()),
         store,
+        recorder,
         channel,
         shutdown: Some(tx),
         server: Some(server),

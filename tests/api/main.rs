@@ -17,6 +17,7 @@ mod lookup_checks;
 mod lookups;
 mod next_step;
 mod raw;
+mod records;
 mod security;
 mod serving;
 mod tls;

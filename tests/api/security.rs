@@ -13,7 +13,9 @@ use paydiag::{
     server::{self, ServeConfig},
     store::{
         Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
-        search::TransactionSearch, sqlite::SqliteStore,
+        records::{DiagnosisRecord, ListedRecord, RecordQuery},
+        search::TransactionSearch,
+        sqlite::SqliteStore,
     },
 };
 use std::sync::{
@@ -79,6 +81,20 @@ impl FactStore for CountingStore {
     }
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.probe_write(at).await
+    }
+    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+        self.inner.put_records(records).await
+    }
+    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        self.inner.list_records(query).await
+    }
+    async fn delete_records_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<u64, StoreError> {
+        self.inner.delete_records_before(cutoff, limit).await
     }
 }
 
@@ -367,6 +383,7 @@ async fn without_callers_the_server_refuses_to_listen_beyond_loopback_unless_tol
         demo: false,
         options: test_options(),
         insecure_allow_anonymous: insecure,
+        records: paydiag::recorder::RecordOptions::default(),
     };
 
     let refused = server::serve(config("0.0.0.0:0", false), std::future::ready(())).await;

@@ -11,6 +11,7 @@ use crate::{
     store::{
         Fact, StoreError,
         codec::{self, Code, clears_key, kinds_to_text, time_key},
+        records::{self, DiagnosisRecord},
     },
 };
 use deadpool_postgres::GenericClient;
@@ -390,4 +391,26 @@ impl<'a> Batch<'a> {
             ],
         );
     }
+}
+
+/// Every column of `diagnosis_records` a record writes: all text.
+static RECORD_TYPES: LazyLock<Vec<(&str, Type)>> = LazyLock::new(|| {
+    records::RECORD_COLUMNS
+        .iter()
+        .map(|name| (*name, Type::Text))
+        .collect()
+});
+static INSERT_RECORDS: LazyLock<String> =
+    LazyLock::new(|| insert_sql("diagnosis_records", &RECORD_TYPES, ""));
+
+/// Appends `batch` in one statement; their ids follow their order.
+pub async fn records(
+    client: &impl GenericClient,
+    batch: &[DiagnosisRecord],
+) -> Result<(), StoreError> {
+    let mut table = Table::new(&INSERT_RECORDS, &RECORD_TYPES);
+    for record in batch {
+        table.put(None, records::values(record).map(Value::from));
+    }
+    table.write(client).await
 }

@@ -1,0 +1,231 @@
+//! The one task that commits buffered case records to the store, in batches.
+
+use super::{Counts, RecordOptions};
+use crate::store::{SharedStore, StoreError, records::DiagnosisRecord};
+use chrono::Utc;
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::Duration,
+};
+use tokio::{sync::mpsc, time::Instant};
+use tokio_util::sync::CancellationToken;
+
+/// `reason` of a record dropped because the buffer was full.
+pub(super) const BUFFER_FULL: &str = "buffer_full";
+/// `reason` of records dropped because the store refused their batch as a defect.
+const WRITE_FAILED: &str = "write_failed";
+/// `reason` of records dropped at shutdown: made after the buffer closed, or not taken by the
+/// store within the shutdown timeout.
+pub(super) const SHUTDOWN: &str = "shutdown";
+
+/// The first wait before a batch the store refused is tried again; it doubles up to
+/// [`MAX_BACKOFF`].
+const MIN_BACKOFF: Duration = Duration::from_millis(50);
+/// The longest wait between tries while the store is away.
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// Tries of a batch the store refuses as a defect (not as unavailable) before it is dropped:
+/// such a batch would never be taken, and would hold up every record after it.
+const DEFECT_TRIES: u32 = 3;
+
+/// Commits a recorder's buffer; see [`Writer::run`].
+#[derive(Debug)]
+pub struct Writer {
+    receiver: mpsc::Receiver<DiagnosisRecord>,
+    counts: Arc<Counts>,
+    options: RecordOptions,
+    /// Whether the last try failed: a recovery is logged once, as the failure was.
+    failing: bool,
+    /// When the writer gives up on the store, once closing.
+    give_up_at: Option<Instant>,
+}
+
+impl Writer {
+    pub(super) fn new(
+        receiver: mpsc::Receiver<DiagnosisRecord>,
+        counts: Arc<Counts>,
+        options: RecordOptions,
+    ) -> Self {
+        Self {
+            receiver,
+            counts,
+            options,
+            failing: false,
+            give_up_at: None,
+        }
+    }
+
+    /// Commits batches to `store` until `closing`; then closes the buffer and commits all it
+    /// holds, retrying a store that refuses for at most the shutdown timeout.
+    pub async fn run(mut self, store: SharedStore, closing: CancellationToken) {
+        let mut batch = Vec::with_capacity(self.options.batch);
+        while self.fill(&mut batch, &closing).await {
+            self.commit(&store, &mut batch, &closing).await;
+        }
+        self.finish(&store, batch, &closing).await;
+    }
+
+    /// Fills `batch` from the buffer: waits for a first record, then for more until the batch
+    /// is full or the first record has waited the flush interval since its diagnosis was made
+    /// (records that arrived during the last commit may have waited all of it already). False
+    /// when closing, or when every recorder is gone.
+    async fn fill(
+        &mut self,
+        batch: &mut Vec<DiagnosisRecord>,
+        closing: &CancellationToken,
+    ) -> bool {
+        let size = self.options.batch.max(1);
+        if batch.is_empty() {
+            tokio::select! {
+                received = self.receiver.recv_many(batch, size) => if received == 0 { return false },
+                () = closing.cancelled() => return false,
+            }
+        }
+        let deadline = Instant::now() + self.wait_left(&batch[0]);
+        while batch.len() < size {
+            tokio::select! {
+                received = self.receiver.recv_many(batch, size - batch.len()) => {
+                    if received == 0 { return false }
+                }
+                () = tokio::time::sleep_until(deadline) => break,
+                () = closing.cancelled() => return false,
+            }
+        }
+        true
+    }
+
+    /// How much longer `oldest` may wait for its batch to fill.
+    fn wait_left(&self, oldest: &DiagnosisRecord) -> Duration {
+        let waited = (Utc::now() - oldest.diagnosed_at)
+            .to_std()
+            .unwrap_or_default();
+        self.options.flush_interval.saturating_sub(waited)
+    }
+
+    /// Commits `batch`, retrying with backoff while the store refuses it, and empties it. True
+    /// when stored; false when given up (a defect, or closing past the shutdown timeout), the
+    /// records counted as dropped.
+    async fn commit(
+        &mut self,
+        store: &SharedStore,
+        batch: &mut Vec<DiagnosisRecord>,
+        closing: &CancellationToken,
+    ) -> bool {
+        let mut backoff = MIN_BACKOFF;
+        let mut defects = 0;
+        loop {
+            let error = match store.put_records(batch).await {
+                Ok(()) => {
+                    self.written(batch.len());
+                    batch.clear();
+                    return true;
+                }
+                Err(e) => e,
+            };
+            self.failed(&error, batch.len());
+            if matches!(error, StoreError::Internal(_)) {
+                defects += 1;
+                if defects >= DEFECT_TRIES {
+                    tracing::error!(error = %error, records = batch.len(), "case records dropped: the store refuses their batch");
+                    return self.give_up(batch, WRITE_FAILED);
+                }
+            }
+            let give_up_at = self.give_up_at(closing);
+            if give_up_at.is_some_and(|at| Instant::now() + backoff > at) {
+                tracing::error!(error = %error, records = batch.len(), timeout = ?self.options.shutdown_timeout, "case records dropped: the store did not take them before shutdown");
+                return self.give_up(batch, SHUTDOWN);
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                // Closing starts the shutdown timeout at once.
+                () = closing.cancelled(), if self.give_up_at.is_none() => {}
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    /// Once closing, when to give up on the store.
+    fn give_up_at(&mut self, closing: &CancellationToken) -> Option<Instant> {
+        if closing.is_cancelled() && self.give_up_at.is_none() {
+            self.give_up_at = Some(Instant::now() + self.options.shutdown_timeout);
+        }
+        self.give_up_at
+    }
+
+    fn give_up(&self, batch: &mut Vec<DiagnosisRecord>, reason: &'static str) -> bool {
+        self.counts.drop_records(batch.len() as u64, reason);
+        batch.clear();
+        false
+    }
+
+    fn written(&mut self, records: usize) {
+        let total = self
+            .counts
+            .written
+            .fetch_add(records as u64, Ordering::Relaxed)
+            + records as u64;
+        self.counts.written_so_far.send_replace(total);
+        metrics::counter!("paydiag_records_written_total").increment(records as u64);
+        if std::mem::take(&mut self.failing) {
+            tracing::info!("case records are written again");
+        }
+        self.log_full_buffer();
+    }
+
+    fn failed(&mut self, error: &StoreError, records: usize) {
+        if !std::mem::replace(&mut self.failing, true) {
+            tracing::warn!(error = %error, records, buffer = self.options.buffer, "case records cannot be written: keeping them in the buffer and retrying");
+        }
+        self.log_full_buffer();
+    }
+
+    /// Logs the records dropped for a full buffer since the last time it did.
+    fn log_full_buffer(&self) {
+        let full = self.counts.full.load(Ordering::Relaxed);
+        let logged = self.counts.logged_full.swap(full, Ordering::Relaxed);
+        if full > logged {
+            tracing::warn!(
+                dropped = full - logged,
+                dropped_total = full,
+                buffer = self.options.buffer,
+                "case records dropped: the buffer was full (see paydiag_records_dropped_total)"
+            );
+        }
+    }
+
+    /// Closes the buffer and commits everything in it, `batch` first.
+    async fn finish(
+        mut self,
+        store: &SharedStore,
+        mut batch: Vec<DiagnosisRecord>,
+        closing: &CancellationToken,
+    ) {
+        self.receiver.close();
+        let size = self.options.batch.max(1);
+        let mut stored = true;
+        loop {
+            while batch.len() < size {
+                match self.receiver.try_recv() {
+                    Ok(record) => batch.push(record),
+                    Err(_) => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            if stored {
+                stored = self.commit(store, &mut batch, closing).await;
+            } else {
+                // Given up on the store: the rest is lost too, and counted.
+                self.give_up(&mut batch, SHUTDOWN);
+            }
+        }
+        self.log_full_buffer();
+        let written = self.counts.written.load(Ordering::Relaxed);
+        let dropped = self.counts.dropped.load(Ordering::Relaxed);
+        tracing::info!(
+            written,
+            dropped,
+            "case record writer stopped, its buffer written"
+        );
+    }
+}
