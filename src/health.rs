@@ -10,7 +10,7 @@
 use crate::engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction};
 use crate::store::{
     Fact, FactQuery, FactStore, SharedStore, StoreError,
-    records::{DiagnosisRecord, ListedRecord, RecordQuery},
+    records::{ListedRecord, RecordBatch, RecordQuery},
     search::TransactionSearch,
 };
 use async_trait::async_trait;
@@ -283,7 +283,7 @@ impl FactStore for WriteWatched {
         result
     }
 
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
         let wrote = !records.is_empty();
         let result = self.inner.put_records(records).await;
         self.writes.observe(&result, |()| wrote);

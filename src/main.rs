@@ -202,8 +202,10 @@ struct ServeArgs {
     /// (plus two commits) before a crash may be lost.
     #[arg(long, env = "PAYDIAG_RECORDS_FLUSH_INTERVAL", default_value = "50ms", value_parser = humantime::parse_duration)]
     records_flush_interval: Duration,
-    /// Most case records committed together.
-    #[arg(long, env = "PAYDIAG_RECORDS_BATCH", default_value_t = 500)]
+    /// Most case records committed together. Under a few thousand records a second a batch
+    /// holds what a flush interval gathers; beyond, larger batches keep up (one commit per
+    /// batch).
+    #[arg(long, env = "PAYDIAG_RECORDS_BATCH", default_value_t = 5_000)]
     records_batch: usize,
     /// Most case records waiting to be written, as while the store is away; more are dropped
     /// and counted in paydiag_records_dropped_total.

@@ -3,10 +3,11 @@
 //!
 //! A record is in the buffer before its call is answered. The writer starts a batch with the
 //! first record that arrives and commits it once it holds `batch` records or `flush_interval`
-//! has passed; records that arrived while a batch was being committed are committed at once
-//! after it. So on a crash the records lost are those of at most the last `flush_interval`
-//! plus two commits (see [`RecordOptions::loss_window`]). On shutdown the buffer is closed
-//! (the calls have drained by then) and everything in it is written before the process exits.
+//! has passed since that record's diagnosis was made; records that waited that long already
+//! (they came while a batch was being committed) are committed at once after it. So a crash
+//! loses the records of at most the last `flush_interval` plus the commits in progress. On
+//! shutdown the buffer is closed (the calls have drained by then) and everything in it is
+//! written before the process exits.
 //!
 //! While the store cannot take a batch, the writer retries it with backoff and the buffer fills;
 //! once it is full, further records are dropped, never waited for: each is counted in
@@ -54,22 +55,13 @@ impl Default for RecordOptions {
     fn default() -> Self {
         Self {
             buffer: 100_000,
-            batch: 500,
+            batch: 5_000,
             flush_interval: Duration::from_millis(50),
             shutdown_timeout: Duration::from_secs(10),
             retention: Duration::from_secs(400 * 24 * 3600),
             retention_interval: Duration::from_secs(3600),
             retention_batch: 500,
         }
-    }
-}
-
-impl RecordOptions {
-    /// How long a record may wait in the buffer while the store takes batches as fast as they
-    /// come: its batch's `flush_interval`, and at most `commit` for the batch before it and
-    /// `commit` for its own. Records made within this long before a crash may be lost.
-    pub fn loss_window(&self, commit: Duration) -> Duration {
-        self.flush_interval + 2 * commit
     }
 }
 

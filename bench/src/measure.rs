@@ -504,18 +504,19 @@ async fn records(
     requests: &Arc<Vec<pb::DiagnoseRequest>>,
     targets: &Targets,
 ) -> anyhow::Result<Records> {
-    let ticketed: Vec<pb::DiagnoseRequest> = requests
-        .iter()
-        .enumerate()
-        .map(|(i, r)| pb::DiagnoseRequest {
-            ticket_id: format!("BENCH-T-{i:06}"),
-            ..r.clone()
-        })
-        .collect();
-    let calls = [
-        Call::Diagnose(requests.clone(), CAUSE),
-        Call::Diagnose(Arc::new(ticketed), CAUSE),
-    ];
+    let with_ticket = |i: usize, r: &pb::DiagnoseRequest, ticket: bool| pb::DiagnoseRequest {
+        ticket_id: if ticket {
+            format!("BENCH-T-{i:06}")
+        } else {
+            String::new()
+        },
+        ..r.clone()
+    };
+    let [without, with] = [false, true].map(|ticket| {
+        let requests = requests.iter().enumerate();
+        Arc::new(requests.map(|(i, r)| with_ticket(i, r, ticket)).collect())
+    });
+    let calls = [Call::Diagnose(without, CAUSE), Call::Diagnose(with, CAUSE)];
     let channels = load::connect(targets.diagnose, scenario.connections).await?;
     let length = options.run_length();
     let warm_up = (length / 5).min(Duration::from_secs(1));

@@ -1,7 +1,10 @@
 //! The one task that commits buffered case records to the store, in batches.
 
 use super::{Counts, RecordOptions};
-use crate::store::{SharedStore, StoreError, records::DiagnosisRecord};
+use crate::store::{
+    SharedStore, StoreError,
+    records::{DiagnosisRecord, RecordBatch},
+};
 use chrono::Utc;
 use std::{
     sync::{Arc, atomic::Ordering},
@@ -57,17 +60,19 @@ impl Writer {
     /// Commits batches to `store` until `closing`; then closes the buffer and commits all it
     /// holds, retrying a store that refuses for at most the shutdown timeout.
     pub async fn run(mut self, store: SharedStore, closing: CancellationToken) {
-        let mut batch = Vec::with_capacity(self.options.batch);
+        let mut batch = Vec::new();
         while self.fill(&mut batch, &closing).await {
             self.commit(&store, &mut batch, &closing).await;
         }
         self.finish(&store, batch, &closing).await;
     }
 
-    /// Fills `batch` from the buffer: waits for a first record, then for more until the batch
-    /// is full or the first record has waited the flush interval since its diagnosis was made
-    /// (records that arrived during the last commit may have waited all of it already). False
-    /// when closing, or when every recorder is gone.
+    /// Fills `batch` from the buffer: waits for a first record, then until it has waited the
+    /// flush interval since its diagnosis was made (one that came during the last commit may
+    /// have waited all of it already), then takes what the buffer holds, up to a batch. It
+    /// sleeps meanwhile rather than waking for each record that comes: at thousands of records
+    /// a second, one wake per batch instead of one per record. False when closing, or when
+    /// every recorder is gone.
     async fn fill(
         &mut self,
         batch: &mut Vec<DiagnosisRecord>,
@@ -76,18 +81,24 @@ impl Writer {
         let size = self.options.batch.max(1);
         if batch.is_empty() {
             tokio::select! {
-                received = self.receiver.recv_many(batch, size) => if received == 0 { return false },
+                record = self.receiver.recv() => match record {
+                    Some(record) => batch.push(record),
+                    None => return false,
+                },
                 () = closing.cancelled() => return false,
             }
         }
-        let deadline = Instant::now() + self.wait_left(&batch[0]);
-        while batch.len() < size {
+        let wait = self.wait_left(&batch[0]);
+        if !wait.is_zero() && batch.len() < size {
             tokio::select! {
-                received = self.receiver.recv_many(batch, size - batch.len()) => {
-                    if received == 0 { return false }
-                }
-                () = tokio::time::sleep_until(deadline) => break,
+                () = tokio::time::sleep(wait) => {}
                 () = closing.cancelled() => return false,
+            }
+        }
+        while batch.len() < size {
+            match self.receiver.try_recv() {
+                Ok(record) => batch.push(record),
+                Err(_) => break,
             }
         }
         true
@@ -110,29 +121,31 @@ impl Writer {
         batch: &mut Vec<DiagnosisRecord>,
         closing: &CancellationToken,
     ) -> bool {
+        // Shared with the store for each try, so that it is kept while the store works from it.
+        let shared: RecordBatch = std::mem::take(batch).into();
+        let records = shared.len();
         let mut backoff = MIN_BACKOFF;
         let mut defects = 0;
         loop {
-            let error = match store.put_records(batch).await {
+            let error = match store.put_records(shared.clone()).await {
                 Ok(()) => {
-                    self.written(batch.len());
-                    batch.clear();
+                    self.written(records);
                     return true;
                 }
                 Err(e) => e,
             };
-            self.failed(&error, batch.len());
+            self.failed(&error, records);
             if matches!(error, StoreError::Internal(_)) {
                 defects += 1;
                 if defects >= DEFECT_TRIES {
-                    tracing::error!(error = %error, records = batch.len(), "case records dropped: the store refuses their batch");
-                    return self.give_up(batch, WRITE_FAILED);
+                    tracing::error!(error = %error, records, "case records dropped: the store refuses their batch");
+                    return self.give_up(records, WRITE_FAILED);
                 }
             }
             let give_up_at = self.give_up_at(closing);
             if give_up_at.is_some_and(|at| Instant::now() + backoff > at) {
-                tracing::error!(error = %error, records = batch.len(), timeout = ?self.options.shutdown_timeout, "case records dropped: the store did not take them before shutdown");
-                return self.give_up(batch, SHUTDOWN);
+                tracing::error!(error = %error, records, timeout = ?self.options.shutdown_timeout, "case records dropped: the store did not take them before shutdown");
+                return self.give_up(records, SHUTDOWN);
             }
             tokio::select! {
                 () = tokio::time::sleep(backoff) => {}
@@ -151,9 +164,9 @@ impl Writer {
         self.give_up_at
     }
 
-    fn give_up(&self, batch: &mut Vec<DiagnosisRecord>, reason: &'static str) -> bool {
-        self.counts.drop_records(batch.len() as u64, reason);
-        batch.clear();
+    /// Counts `records` as dropped for `reason`; false, for [`Writer::commit`] to return.
+    fn give_up(&self, records: usize, reason: &'static str) -> bool {
+        self.counts.drop_records(records as u64, reason);
         false
     }
 
@@ -216,7 +229,8 @@ impl Writer {
                 stored = self.commit(store, &mut batch, closing).await;
             } else {
                 // Given up on the store: the rest is lost too, and counted.
-                self.give_up(&mut batch, SHUTDOWN);
+                self.give_up(batch.len(), SHUTDOWN);
+                batch.clear();
             }
         }
         self.log_full_buffer();

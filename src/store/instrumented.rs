@@ -2,7 +2,7 @@
 
 use super::{
     Fact, FactQuery, FactStore, SharedStore, StoreError,
-    records::{DiagnosisRecord, ListedRecord, RecordQuery},
+    records::{ListedRecord, RecordBatch, RecordQuery},
     search::TransactionSearch,
 };
 use crate::engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction};
@@ -142,7 +142,7 @@ impl FactStore for Instrumented {
         self.probe_write.timed(self.inner.probe_write(at)).await
     }
 
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
         self.put_records
             .timed(self.inner.put_records(records))
             .await

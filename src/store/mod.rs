@@ -13,7 +13,7 @@ use crate::engine::model::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use records::{DiagnosisRecord, ListedRecord, RecordQuery};
+use records::{ListedRecord, RecordBatch, RecordQuery};
 use std::sync::Arc;
 
 /// One fact to store.
@@ -195,8 +195,8 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Appends `records` atomically, in order: all of them or none. Each gets an id greater
-    /// than any this database gave before.
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError>;
+    /// than any this database gave before (of those this replica or any other stored earlier).
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError>;
 
     /// The records `query` finds, newest first (by `diagnosed_at`, then id), at most
     /// `query.limit`.

@@ -13,7 +13,7 @@ use super::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
     },
-    records::{self, DiagnosisRecord, ListedRecord, RecordQuery},
+    records::{self, ListedRecord, RecordBatch, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
     search::{self, TransactionSearch},
 };
@@ -374,11 +374,11 @@ impl FactStore for PostgresStore {
         .await
     }
 
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
         self.bounded(async {
             // One statement: atomic without a transaction around it.
             let client = self.client().await?;
-            write::records(&client, records).await
+            write::records(&client, &records).await
         })
         .await
     }

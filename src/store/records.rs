@@ -7,6 +7,10 @@ use crate::engine::diagnosis::{Action, Cause};
 use crate::triage::policy::{Disposition, Priority};
 use chrono::{DateTime, Utc};
 
+/// A batch of records to store, shared: the writer keeps it to try again while a backend (the
+/// SQLite store, on a blocking thread) works from it.
+pub type RecordBatch = std::sync::Arc<[DiagnosisRecord]>;
+
 /// What one diagnosis made for a ticket concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosisRecord {

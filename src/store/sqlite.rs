@@ -14,7 +14,7 @@ use super::{
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
         select, time_key,
     },
-    records::{self, DiagnosisRecord, ListedRecord, RecordQuery},
+    records::{self, ListedRecord, RecordBatch, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
     search::{self, TransactionSearch},
 };
@@ -297,14 +297,13 @@ impl FactStore for SqliteStore {
         .await
     }
 
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
-        let rows: Vec<_> = records.iter().map(records::values).collect();
+    async fn put_records(&self, batch: RecordBatch) -> Result<(), StoreError> {
         self.with_writer(move |conn| {
             let tx = conn.transaction()?;
             {
                 let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
-                for row in rows {
-                    insert.execute(rusqlite::params_from_iter(row))?;
+                for record in batch.iter() {
+                    insert.execute(rusqlite::params_from_iter(records::values(record)))?;
                 }
             }
             tx.commit()?;

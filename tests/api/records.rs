@@ -501,16 +501,15 @@ async fn a_time_range_narrows_the_listing_from_inclusive_to_exclusive() {
 #[tokio::test]
 async fn page_sizes_default_to_50_are_read_as_at_most_500_and_are_never_negative() {
     let mut app = app().await;
-    let batch = |n: usize| pb::BatchDiagnoseRequest {
-        requests: (0..n)
-            .map(|i| diagnose(&format!("DEP-{i}"), "T-700"))
-            .collect(),
+    let batch = |references: Vec<String>| pb::BatchDiagnoseRequest {
+        requests: references.iter().map(|r| diagnose(r, "T-700")).collect(),
     };
-    app.diagnosis
-        .batch_diagnose(batch(500))
-        .await
-        .expect("batch");
-    app.diagnosis.batch_diagnose(batch(1)).await.expect("batch");
+    // One record first, then 500 made together (their order among themselves is the order
+    // the batch's parts finished in).
+    let first = batch(vec!["DEP-FIRST".into()]);
+    app.diagnosis.batch_diagnose(first).await.expect("batch");
+    let rest = batch((0..500).map(|i| format!("DEP-{i}")).collect());
+    app.diagnosis.batch_diagnose(rest).await.expect("batch");
     app.recorder.written(501).await;
 
     let default = list(&mut app, of_ticket("T-700", 0)).await;
@@ -518,6 +517,10 @@ async fn page_sizes_default_to_50_are_read_as_at_most_500_and_are_never_negative
     assert_ne!(default.next_page_token, "");
     let largest = list(&mut app, of_ticket("T-700", 100_000)).await;
     assert_eq!(largest.records.len(), 500);
+    assert!(
+        largest.records.iter().all(|r| r.reference != "DEP-FIRST"),
+        "the 500 newest"
+    );
     let last = list(
         &mut app,
         pb::ListDiagnosisRecordsRequest {
@@ -526,9 +529,7 @@ async fn page_sizes_default_to_50_are_read_as_at_most_500_and_are_never_negative
         },
     )
     .await;
-    // The second batch's one record is the newest; the first batch's first item the oldest.
-    assert_eq!(references(&largest.records[..1]), ["DEP-0"]);
-    assert_eq!(references(&last.records), ["DEP-0"]);
+    assert_eq!(references(&last.records), ["DEP-FIRST"]);
     assert_eq!(last.next_page_token, "");
 
     let negative = refused(&mut app, of_ticket("T-700", -1)).await;

@@ -13,7 +13,7 @@ use paydiag::{
     server::{self, ServeConfig},
     store::{
         Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
-        records::{DiagnosisRecord, ListedRecord, RecordQuery},
+        records::{ListedRecord, RecordBatch, RecordQuery},
         search::TransactionSearch,
         sqlite::SqliteStore,
     },
@@ -82,7 +82,7 @@ impl FactStore for CountingStore {
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.inner.probe_write(at).await
     }
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
         self.inner.put_records(records).await
     }
     async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {

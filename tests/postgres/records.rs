@@ -12,7 +12,7 @@ use paydiag::{
     recorder::{RecordOptions, retention},
     store::{
         Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
-        records::{DiagnosisRecord, ListedRecord, RecordQuery},
+        records::{ListedRecord, RecordBatch, RecordQuery},
         search::TransactionSearch,
     },
 };
@@ -192,7 +192,7 @@ impl FactStore for RecordsThrough {
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.facts.probe_write(at).await
     }
-    async fn put_records(&self, records: &[DiagnosisRecord]) -> Result<(), StoreError> {
+    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
         self.records.put_records(records).await
     }
     async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {

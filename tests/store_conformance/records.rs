@@ -57,7 +57,10 @@ fn full_record(ticket: &str) -> DiagnosisRecord {
 }
 
 async fn put(store: &SharedStore, records: Vec<DiagnosisRecord>) {
-    store.put_records(&records).await.expect("put_records");
+    store
+        .put_records(records.into())
+        .await
+        .expect("put_records");
 }
 
 /// Every record of `ticket`, newest first, in one listing.
