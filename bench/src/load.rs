@@ -27,6 +27,10 @@ pub enum Call {
     /// `paydiag.v1.DiagnosisService/Diagnose`, cycling through these requests; every answer
     /// must give the expected cause.
     Diagnose(Arc<Vec<pb::DiagnoseRequest>>, pb::Cause),
+    /// Diagnose as [`Call::Diagnose`], each call for a ticket: every worker opens a ticket of
+    /// its own for every third call, as a desk re-checks each ticket a few times until it
+    /// resolves (`BENCH-<worker>-<n>`).
+    Tickets(Arc<Vec<pb::DiagnoseRequest>>, pb::Cause),
     /// `grpc.health.v1.Health/Check` of the whole server: the empty unary RPC.
     Health,
     /// `paydiag.v1.DiagnosisService/TriageTicket`, cycling through these tickets; every answer
@@ -221,6 +225,16 @@ async fn worker(
         let outcome = match &call {
             Call::Diagnose(requests, cause) => {
                 let request = requests[next % requests.len()].clone();
+                next += 1;
+                diagnose(&mut diagnosis, request, *cause)
+                    .await
+                    .map(|()| Answer::Served)
+            }
+            Call::Tickets(requests, cause) => {
+                let request = pb::DiagnoseRequest {
+                    ticket_id: format!("BENCH-{offset}-{}", (next - offset) / 3),
+                    ..requests[next % requests.len()].clone()
+                };
                 next += 1;
                 diagnose(&mut diagnosis, request, *cause)
                     .await

@@ -495,28 +495,28 @@ async fn floods(
     })
 }
 
-/// Diagnose without and with a ticket id (one ticket per reference) on the Diagnose server at
-/// `scenario`, after a short unrecorded warm-up of each, in the order [`rotation`] gives each
-/// round; then waits for the server to write every record it took.
+/// Diagnose of the same references without and with a ticket id (a new ticket every third
+/// call of each worker) on the Diagnose server at `scenario`, after a short unrecorded warm-up
+/// of each, in the order [`rotation`] gives each round; then waits for the server to write
+/// every record it took.
 async fn records(
     options: &Options,
     scenario: Scenario,
     requests: &Arc<Vec<pb::DiagnoseRequest>>,
     targets: &Targets,
 ) -> anyhow::Result<Records> {
-    let with_ticket = |i: usize, r: &pb::DiagnoseRequest, ticket: bool| pb::DiagnoseRequest {
-        ticket_id: if ticket {
-            format!("BENCH-T-{i:06}")
-        } else {
-            String::new()
-        },
-        ..r.clone()
-    };
-    let [without, with] = [false, true].map(|ticket| {
-        let requests = requests.iter().enumerate();
-        Arc::new(requests.map(|(i, r)| with_ticket(i, r, ticket)).collect())
-    });
-    let calls = [Call::Diagnose(without, CAUSE), Call::Diagnose(with, CAUSE)];
+    let without: Vec<pb::DiagnoseRequest> = requests
+        .iter()
+        .map(|r| pb::DiagnoseRequest {
+            ticket_id: String::new(),
+            ..r.clone()
+        })
+        .collect();
+    let without = Arc::new(without);
+    let calls = [
+        Call::Diagnose(without.clone(), CAUSE),
+        Call::Tickets(without, CAUSE),
+    ];
     let channels = load::connect(targets.diagnose, scenario.connections).await?;
     let length = options.run_length();
     let warm_up = (length / 5).min(Duration::from_secs(1));
