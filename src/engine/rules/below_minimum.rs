@@ -6,7 +6,7 @@
 use super::{Verdict, kind_arg};
 use crate::engine::{
     context::Context,
-    diagnosis::{Action, NextStep, Text},
+    diagnosis::{NextStep, Text},
     model::TransactionKind,
 };
 
@@ -40,16 +40,14 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     // Who starts the recovery is the platform's policy; the texts follow it.
     let action = ctx.rules.settings().below_minimum_action;
-    let code = match action {
-        Action::RequestRecovery => "request_recovery",
-        _ => "contact_support",
-    };
+    // The texts select on the action's name in the rules file.
+    let code = action.name();
     Verdict::matched(
         with_minimum("below-minimum-detail"),
         evidence,
         NextStep::new(
             action,
-            with_minimum("below-minimum-summary").str("action", code),
+            with_minimum("below-minimum-summary").str("action", code.clone()),
         ),
         with_minimum("below-minimum-customer").str("action", code),
     )

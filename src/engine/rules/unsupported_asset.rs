@@ -7,7 +7,7 @@
 use super::{Verdict, kind_arg};
 use crate::engine::{
     context::Context,
-    diagnosis::{Action, NextStep, Text},
+    diagnosis::{NextStep, Text},
     model::TransactionKind,
 };
 
@@ -49,17 +49,15 @@ pub fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     // Who starts the recovery is the platform's policy; the texts follow it.
     let action = ctx.rules.settings().unsupported_asset_action;
-    let code = match action {
-        Action::ContactSupport => "contact_support",
-        _ => "request_recovery",
-    };
+    // The texts select on the action's name in the rules file.
+    let code = action.name();
     let supported_there = |id| text(id).str("supported", supported.clone());
     Verdict::matched(
         supported_there("unsupported-asset-detail"),
         evidence,
         NextStep::new(
             action,
-            supported_there("unsupported-asset-summary").str("action", code),
+            supported_there("unsupported-asset-summary").str("action", code.clone()),
         ),
         text("unsupported-asset-customer")
             .str("amount", tx.amount.to_string())
