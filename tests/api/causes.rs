@@ -10,27 +10,6 @@ use crate::helpers::{TestApp, at, transaction, violations};
 use paydiag::{api::fact_codec::timestamp, pb::v1 as pb};
 use tonic::Code;
 
-/// Runs each named check of this file against a fresh app from `$spawn` (an expression giving a
-/// future of `(TestApp, guard)`, the guard kept until the check ends), with the attributes given
-/// after it.
-#[macro_export]
-macro_rules! cause_checks {
-    ($spawn:expr; $(#[$attr:meta])* $($check:ident),+ $(,)?) => {
-        $crate::cause_checks!(@each [$(#[$attr])*] $spawn; $($check),+);
-    };
-    (@each $attrs:tt $spawn:expr; $($check:ident),+) => {$(
-        $crate::cause_checks!(@one $attrs $spawn; $check);
-    )+};
-    (@one [$(#[$attr:meta])*] $spawn:expr; $check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        $(#[$attr])*
-        async fn $check() {
-            let (mut app, _guard) = $spawn.await;
-            $crate::causes::$check(&mut app).await;
-        }
-    };
-}
-
 /// Every check of this file, against apps from `$spawn`, with the attributes given after it.
 #[macro_export]
 macro_rules! every_cause_check {
@@ -38,7 +17,7 @@ macro_rules! every_cause_check {
         $crate::every_cause_check!($spawn;);
     };
     ($spawn:expr; $(#[$attr:meta])*) => {
-        $crate::cause_checks!($spawn; $(#[$attr])*
+        $crate::store_checks!(causes; $spawn; $(#[$attr])*
             a_deposit_of_an_asset_its_network_does_not_take_needs_a_recovery_request,
             a_deposit_below_its_networks_minimum_is_not_credited_and_goes_to_support,
             a_withdrawal_under_a_security_hold_waits_for_its_end_as_the_hold_stood_then,

@@ -318,3 +318,26 @@ pub fn metadata<const N: usize>(
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
 }
+
+/// Runs each named check of `$module` (a module of checks at the test crate's root, taking
+/// `&mut TestApp`) against a fresh app from `$spawn` (an expression giving a future of
+/// `(TestApp, guard)`, the guard kept until the check ends), with the attributes given after it:
+/// the same checks then run on each store.
+#[macro_export]
+macro_rules! store_checks {
+    ($module:ident; $spawn:expr; $(#[$attr:meta])* $($check:ident),+ $(,)?) => {
+        $crate::store_checks!(@each $module [$(#[$attr])*] $spawn; $($check),+);
+    };
+    // `$attrs` is the bracketed attribute list, passed whole into each check's repetition.
+    (@each $module:ident $attrs:tt $spawn:expr; $($check:ident),+) => {$(
+        $crate::store_checks!(@one $module $attrs $spawn; $check);
+    )+};
+    (@one $module:ident [$(#[$attr:meta])*] $spawn:expr; $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
+        async fn $check() {
+            let (mut app, _guard) = $spawn.await;
+            $crate::$module::$check(&mut app).await;
+        }
+    };
+}

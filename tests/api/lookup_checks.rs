@@ -12,27 +12,6 @@ pub const STORED_HASH: &str = "0x9F2C4E8B1D7A6F3E5C0B9A8D7E6F5A4B3C2D1E0F9A8B7C6
 /// The account `transaction()` belongs to.
 pub const OWNER: &str = "acct-0000012345";
 
-/// Runs each named check against a fresh app from `$spawn` (an expression giving a future of
-/// `(TestApp, guard)`, the guard kept until the check ends), with the attributes given after it.
-#[macro_export]
-macro_rules! lookup_checks {
-    ($spawn:expr; $(#[$attr:meta])* $($check:ident),+ $(,)?) => {
-        $crate::lookup_checks!(@each [$(#[$attr])*] $spawn; $($check),+);
-    };
-    // `$attrs` is the bracketed attribute list, passed whole into each check's repetition.
-    (@each $attrs:tt $spawn:expr; $($check:ident),+) => {$(
-        $crate::lookup_checks!(@one $attrs $spawn; $check);
-    )+};
-    (@one [$(#[$attr:meta])*] $spawn:expr; $check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        $(#[$attr])*
-        async fn $check() {
-            let (mut app, _guard) = $spawn.await;
-            $crate::lookup_checks::$check(&mut app).await;
-        }
-    };
-}
-
 /// Every check of this file, against apps from `$spawn`, with the attributes given after it.
 #[macro_export]
 macro_rules! every_lookup_check {
@@ -40,7 +19,7 @@ macro_rules! every_lookup_check {
         $crate::every_lookup_check!($spawn;);
     };
     ($spawn:expr; $(#[$attr:meta])*) => {
-        $crate::lookup_checks!($spawn; $(#[$attr])*
+        $crate::store_checks!(lookup_checks; $spawn; $(#[$attr])*
             a_pasted_transaction_hash_finds_the_transaction_and_says_so,
             the_summary_carries_the_transactions_facts_with_the_account_masked,
             a_claimed_hash_that_differs_from_the_record_is_a_mismatch_naming_both,
