@@ -1,6 +1,6 @@
 //! When a diagnosis can next change by time alone (`engine::horizon::next_change`): one test per
 //! kind of moment, each checking the exact moment named, that nothing changes just before it and
-//! what it changes to. `tests/properties.rs` checks the same on generated facts.
+//! what it changes to; and that a moment at which nothing changes is passed over. `tests/properties.rs` checks the same on generated facts.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::engine::{
@@ -469,6 +469,31 @@ fn a_business_day_rails_waiting_starting_on_monday_changes_nothing_before_its_ex
     changes(
         &facts,
         at("2026-11-21T12:00:00Z"),
+        done + NS,
+        waiting(Some(done), done),
+        waiting(None, stalls),
+    );
+}
+
+#[test]
+fn a_moment_that_changes_nothing_is_passed_over() {
+    // A window on another network starts, and an observation of it goes stale, before the
+    // deposit is overdue: neither changes its outcome.
+    let mut facts = with_tx(btc_deposit(minutes(20)));
+    let elsewhere = MaintenanceWindow {
+        network: "ETH".into(),
+        ..window(t0() + minutes(2), Some(minutes(30)), TimeDelta::zero())
+    };
+    facts.maintenance_windows = vec![elsewhere];
+    facts.network_conditions = vec![NetworkCondition {
+        network: "ETH".into(),
+        congestion_factor: 4.0,
+        observed_at: t0() - minutes(55),
+    }];
+    let (done, stalls) = (t0() + minutes(10), t0() + minutes(70));
+    changes(
+        &facts,
+        t0(),
         done + NS,
         waiting(Some(done), done),
         waiting(None, stalls),

@@ -21,7 +21,8 @@
 //!   the SQLite store, and what the store hands over only grows with T;
 //! - the same facts give the same diagnosis, in any order they may come in;
 //! - with the same facts, the outcome (cause, action and the next step's moments) stays as it is
-//!   until the next change `engine::horizon::next_change` names, and so does that moment;
+//!   until the next change `engine::horizon::next_change` names, and is another at it; asked in
+//!   between, it names the same moment;
 //! - every generated fact and claim is one the API accepts as it is;
 //! - arbitrary bytes never panic the request conversion (`fuzz/` also runs the engine on
 //!   arbitrary facts under libFuzzer).
@@ -1595,9 +1596,9 @@ proptest! {
 
     /// Watched as a watcher does: evaluated at the evaluation time, then again at each next change
     /// the engine names, never in between. Each time, the outcome stays as it is until the next
-    /// change (none is skipped) and, asked in between, the engine names the same next change; and
-    /// there are never more changes than the facts name moments, however long the wait (none is
-    /// scheduled every second while a delay counts down).
+    /// change (none is skipped) and is another at it; asked in between, the engine names the same
+    /// next change; and there are never more changes than the facts name moments, however long
+    /// the wait (none is scheduled every second while a delay counts down).
     #[test]
     fn the_outcome_stays_as_it_is_until_the_next_change_the_engine_names_and_so_does_that_moment(
         case in case_with_ownership(), spread in proptest::collection::vec(0.0f64..1.0, 8)
@@ -1617,6 +1618,7 @@ proptest! {
             let next = next_change_at(&case, at);
             if let Some(next) = next {
                 prop_assert!(next > at, "next change {} not after {}", next, at);
+                prop_assert_ne!(outlook_at(&case, next), now, "nothing changed at {}", next);
             }
             let until = next.unwrap_or(watched);
             let mut moments = named_moments(&case, &d);

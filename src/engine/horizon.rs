@@ -5,7 +5,8 @@
 //! The outcome a watcher follows is the [`Outlook`]: the cause, the next step's action, its
 //! `expected_resolution_at` and its `recheck_at`. It can change only where a comparison the
 //! engine makes with the evaluation time T turns, and every such comparison is with a moment
-//! of the facts or with a moment the transaction's timing derives from them:
+//! of the facts or with a moment the transaction's timing derives from them (the turns; the
+//! first at which the outlook differs is the next change):
 //!
 //! - the transaction exists from its `created_at`; its record is unwound before its
 //!   `updated_at` and `completed_at` (`context::replay`);
@@ -93,15 +94,14 @@ impl Outlook {
     }
 }
 
-/// The earliest moment after `as_of` at which evaluating the same facts may give another
-/// [`Outlook`] than at `as_of`; `None` when no moment can (up to the last one the API carries,
+/// The earliest moment after `as_of` at which evaluating the same facts gives another
+/// [`Outlook`] than at `as_of`; `None` when none does (up to the last moment the API carries,
 /// 9999-12-31).
 ///
 /// For every `t` with `as_of < t < next_change`, `evaluate(.., t)` has the outlook of
-/// `evaluate(.., as_of)`: no change is skipped. The moment returned may change nothing in the
-/// end (a window on another network starts, say): the caller evaluates again and sends nothing.
-/// Nor does the answer move while nothing changes: asked again at any `t` before it, it is the
-/// same. The arguments are those of [`evaluate`](super::evaluate), which this does not call.
+/// `evaluate(.., as_of)`, and `evaluate(.., next_change)` has another: a watcher woken then has
+/// something to send. Asked again at any `t` before it, the answer is the same. The arguments
+/// are those of [`evaluate`](super::evaluate).
 ///
 /// Only the moments of `facts` count. A status entry, window or observation that takes effect
 /// after `as_of` is found only if it is among them; the store's `load_facts` hands over only
@@ -114,11 +114,40 @@ pub fn next_change(
     facts: &Facts,
     as_of: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let ctx = Context::new(reference, claim, facts, rules, as_of);
+    let outlook = |t| Outlook::of(&super::evaluate(rules, reference, claim, facts, t));
+    let now = outlook(as_of);
+    // The outlook holds from one turn to the next, so the first turn at which it differs is the
+    // change; most turns change nothing (a window on another network starts, say), and cost an
+    // evaluation here rather than a watcher's wake-up. Turns are at most the facts' moments
+    // and, between two of them, a completion and a stall: past that many, a turn moving with
+    // the evaluation time would walk on without end, and the walk stops where it is instead.
+    let ttl = to_delta(rules.settings().network_condition_ttl);
+    let most = 3 * (of_facts(facts, ttl).count() + 1);
+    let mut t = as_of;
+    for _ in 0..most {
+        let turn = next_turn(rules, reference, claim, facts, t)?;
+        if outlook(turn) != now {
+            return Some(turn);
+        }
+        t = turn;
+    }
+    Some(t)
+}
+
+/// The earliest moment after `t` at which a comparison the engine makes with the evaluation
+/// time turns, from `t`'s view of the facts: the outlook holds from `t` until then.
+fn next_turn(
+    rules: &RuleSet,
+    reference: &str,
+    claim: &Claim,
+    facts: &Facts,
+    t: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let ctx = Context::new(reference, claim, facts, rules, t);
     let ttl = to_delta(rules.settings().network_condition_ttl);
     of_facts(facts, ttl)
         .chain(of_timing(&ctx))
-        .filter(|t| *t > as_of && *t <= time::latest())
+        .filter(|turn| *turn > t && *turn <= time::latest())
         .min()
 }
 
