@@ -1086,6 +1086,16 @@ fn scenarios() -> Vec<Scenario> {
             .tx(tx("19 16:00").kind(Transfer).on("SEPA", "EUR"))
             .expect(ConfirmationStalled, Action::Escalate)
             .evidence("confirmation_stalled", "stall_after", "172800s"),
+        // A bound that runs out as a business day ends is reached then, not as the next begins:
+        // the overdue delay's recheck is the moment the stall rule takes over.
+        case("a_sepa_transfer_whose_stall_bound_runs_out_on_friday_night_is_rechecked_then", "20 12:00")
+            .tx(tx("19 00:00").kind(Transfer).on("SEPA", "EUR"))
+            .expect(ConfirmationDelay, Action::Wait)
+            .no_resolution().recheck_at("21 00:00")
+            .evidence("confirmation_delay", "stalls_at", "2026-11-21T00:00:00Z"),
+        case("a_sepa_transfer_whose_stall_bound_ran_out_on_friday_night_is_stalled_from_saturday", "21 00:00")
+            .tx(tx("19 00:00").kind(Transfer).on("SEPA", "EUR"))
+            .expect(ConfirmationStalled, Action::Escalate),
         // Durations are seconds to the millisecond, whatever unit the policy was written in.
         case("a_solana_deposit_reports_its_sub_second_block_interval_in_seconds", "22 10:00:05")
             .tx(tx("22 10:00").on("SOL", "SOL"))

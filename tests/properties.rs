@@ -20,6 +20,9 @@
 //! - a diagnosis as of T uses only the facts recorded at or before T, in the engine and through
 //!   the SQLite store, and what the store hands over only grows with T;
 //! - the same facts give the same diagnosis, in any order they may come in;
+//! - with the same facts, the outcome (cause, action and the next step's moments) stays as it is
+//!   until the next change `engine::horizon::next_change` names, and is another at it; asked in
+//!   between, it names the same moment;
 //! - every generated fact and claim is one the API accepts as it is;
 //! - arbitrary bytes never panic the request conversion (`fuzz/` also runs the engine on
 //!   arbitrary facts under libFuzzer).
@@ -39,10 +42,12 @@ use paydiag::{
         self,
         context::{Context, Held},
         diagnosis::{Arg, Cause, Diagnosis, Outcome, Text},
+        horizon::{self, Outlook},
         model::*,
         next_step,
         policy::{AddressFormat, NetworkPolicy, RuleSet},
         rules::{RULES, Resolution, Rule, Verdict, ownership},
+        time,
     },
     i18n::{Catalog, Locale},
     mask::mask,
@@ -1507,6 +1512,133 @@ proptest! {
         prop_assert_eq!(&input.reference, &case.reference);
         prop_assert_eq!(input.as_of, case.as_of);
         prop_assert_eq!(&input.claim, claim);
+    }
+}
+
+// ---- Properties: when the outcome can next change -------------------------------------------
+
+/// How many cases a property runs: `PROPTEST_CASES` when set (for a long run, say 2000),
+/// else `default`.
+fn cases_or(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// How far ahead a case with no next change is watched: past every moment its facts name.
+const WATCHED_DAYS: i64 = 60;
+
+fn outlook_at(case: &Case, t: DateTime<Utc>) -> Outlook {
+    Outlook::of(&diagnose(case, &case.facts, t))
+}
+
+fn next_change_at(case: &Case, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    horizon::next_change(&FIXTURE, &case.reference, &case.claim, &case.facts, t)
+}
+
+/// Every moment the case's facts and claim name, and the moments its diagnosis gives: where an
+/// outcome may turn. Congestion observations also by when they go stale.
+fn named_moments(case: &Case, d: &Diagnosis) -> Vec<DateTime<Utc>> {
+    let facts = &case.facts;
+    let ttl = TimeDelta::from_std(FIXTURE.settings().network_condition_ttl).expect("a TTL");
+    let mut moments: Vec<Option<DateTime<Utc>>> = vec![
+        case.claim.paid_at,
+        d.next_step.recheck_at,
+        d.next_step.expected_resolution_at,
+    ];
+    if let Some(tx) = &facts.transaction {
+        moments.extend([
+            Some(tx.created_at),
+            tx.updated_at,
+            tx.completed_at,
+            tx.customer_confirmation.map(|c| c.expires_at),
+            tx.information_request.as_ref().map(|r| r.requested_at),
+        ]);
+    }
+    for s in &facts.account_history {
+        moments.extend([Some(s.effective_from), s.effective_until]);
+    }
+    for w in &facts.maintenance_windows {
+        moments.extend([Some(w.starts_at), w.ends_at, w.clears_at()]);
+    }
+    for c in &facts.network_conditions {
+        moments.extend([Some(c.observed_at), c.observed_at.checked_add_signed(ttl)]);
+    }
+    moments.into_iter().flatten().collect()
+}
+
+/// Moments strictly between `from` and `to` to evaluate at: just after `from`, just before
+/// `to`, each of `named` and the nanosecond either side, and the fractions `spread` of the way.
+fn probes(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    named: &[DateTime<Utc>],
+    spread: &[f64],
+) -> Vec<DateTime<Utc>> {
+    let ns = TimeDelta::nanoseconds(1);
+    let span = (to - from).num_nanoseconds().unwrap_or(i64::MAX) as f64;
+    let mut probes = vec![from + ns, to - ns];
+    for t in named {
+        probes.extend([*t - ns, *t, *t + ns]);
+    }
+    for f in spread {
+        probes.push(from + TimeDelta::nanoseconds((span * f) as i64));
+    }
+    probes.retain(|t| from < *t && *t < to);
+    probes.sort_unstable();
+    probes.dedup();
+    probes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases_or(256), ..ProptestConfig::default() })]
+
+    /// Watched as a watcher does: evaluated at the evaluation time, then again at each next change
+    /// the engine names, never in between. Each time, the outcome stays as it is until the next
+    /// change (none is skipped) and is another at it; asked in between, the engine names the same
+    /// next change; and there are never more changes than the facts name moments, however long
+    /// the wait (none is scheduled every second while a delay counts down).
+    #[test]
+    fn the_outcome_stays_as_it_is_until_the_next_change_the_engine_names_and_so_does_that_moment(
+        case in case_with_ownership(), spread in proptest::collection::vec(0.0f64..1.0, 8)
+    ) {
+        let watched = case
+            .as_of
+            .checked_add_signed(TimeDelta::days(WATCHED_DAYS))
+            .map_or(time::latest(), |t| t.min(time::latest()));
+        let named = named_moments(&case, &case.diagnose());
+        // Each moment of the facts turns a comparison on it or just after it, and each stretch
+        // between two of them holds at most an expected completion and a stall.
+        let most = 4 * (named.len() + 1);
+        let mut at = case.as_of;
+        for _ in 0..most {
+            let d = diagnose(&case, &case.facts, at);
+            let now = Outlook::of(&d);
+            let next = next_change_at(&case, at);
+            if let Some(next) = next {
+                prop_assert!(next > at, "next change {} not after {}", next, at);
+                prop_assert_ne!(outlook_at(&case, next), now, "nothing changed at {}", next);
+            }
+            let until = next.unwrap_or(watched);
+            let mut moments = named_moments(&case, &d);
+            moments.extend(&named);
+            for t in probes(at, until, &moments, &spread) {
+                prop_assert_eq!(
+                    outlook_at(&case, t), now,
+                    "the outcome changed at {} between {} and the next change {:?}", t, at, next
+                );
+                prop_assert_eq!(
+                    next_change_at(&case, t), next,
+                    "the next change after {} moved when asked at {}", at, t
+                );
+            }
+            match next {
+                Some(next) if next < watched => at = next,
+                _ => return Ok(()),
+            }
+        }
+        prop_assert!(false, "more than {} changes from {}", most, case.as_of);
     }
 }
 

@@ -11,6 +11,7 @@ mod flood;
 mod load;
 mod measure;
 mod postgres;
+mod process;
 mod report;
 mod seed;
 mod servers;
@@ -276,8 +277,8 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Serves a fresh store (SQLite, or a schema of its own with `--postgres`) with room for `open`
-/// watches, and measures them.
+/// Serves a fresh store (SQLite, or a schema of its own with `--postgres`) from a `paydiag
+/// serve` process with room for `open` watches, and measures them.
 fn watch(
     options: &Options,
     open: usize,
@@ -294,19 +295,10 @@ fn watch(
         None => dir.join("watches.db").display().to_string(),
     };
     let idle = Duration::from_secs_f64(options.watch_idle_seconds.max(0.0));
-    let measured = servers::Server::start_watching(
-        server_runtime,
-        db,
-        None,
-        servers::options(),
-        watches::options(open),
-    )
-    .and_then(|server| {
-        let measured =
-            client_runtime.block_on(watches::measure(server.addr, open, open / 10, idle));
-        server.stop(server_runtime)?;
-        measured
-    });
+    let measured =
+        process::ServerProcess::start(&db, &watches::flags(open), options.pin).and_then(|server| {
+            client_runtime.block_on(watches::measure(&server, open, open / 10, idle))
+        });
     if let Some(schema) = schema {
         server_runtime.block_on(schema.drop())?;
     }

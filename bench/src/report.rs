@@ -456,10 +456,11 @@ pub fn watches(w: &Watches) {
         thousands(w.concerned as f64)
     );
     println!(
-        "  at rest for {:.1} s: the process grew by {:.1} MiB opening them (servers and load \
-         generator together: an upper bound for the server); the servers used {:.2}% of a core",
+        "  at rest for {:.1} s: the server process grew by {:.1} MiB opening them, to {:.1} MiB \
+         resident, and used {:.2}% of a core",
         w.idle.as_secs_f64(),
         w.rss_growth_mib,
+        w.rss_mib,
         w.idle_core_share * 100.0
     );
     println!(

@@ -1,11 +1,11 @@
 //! Watches at rest and under one write: `--watches N` opens N WatchDiagnosis streams on one
 //! server, a tenth of them on transactions of one network (ETH) and the rest on another (BTC),
-//! then measures what they cost while nothing changes (the process's resident memory grown by
-//! opening them, an upper bound for the server's, which shares the process; and the server's
-//! CPU time over an idle period), and how long one maintenance window announced on ETH takes to
-//! reach every watch it concerns.
+//! then measures what they cost while nothing changes (the server's resident memory grown by
+//! opening them, and its CPU time over an idle period), and how long one maintenance window
+//! announced on ETH takes to reach every watch it concerns. The server is a `paydiag serve`
+//! process of its own, so that its memory is its own.
 
-use super::{load, servers};
+use super::{load, process::ServerProcess};
 use anyhow::Context as _;
 use chrono::Utc;
 use paydiag::{
@@ -28,10 +28,12 @@ pub struct Watches {
     pub open: usize,
     /// Of those, the ones the write concerned.
     pub concerned: usize,
-    /// Growth of the process's resident memory from before the first watch to after the last
+    /// Growth of the server's resident memory from before the first watch to after the last
     /// one's first diagnosis, MiB.
     pub rss_growth_mib: f64,
-    /// The servers' CPU time over the idle period, as a share of one core.
+    /// The server's resident memory with every watch open, MiB.
+    pub rss_mib: f64,
+    /// The server's CPU time over the idle period, as a share of one core.
     pub idle_core_share: f64,
     /// How long the idle period lasted.
     pub idle: Duration,
@@ -44,16 +46,16 @@ pub struct Watches {
 
 /// Opens `open` watches on the server at `addr`, `concerned` of them on ETH, and measures.
 pub async fn measure(
-    addr: std::net::SocketAddr,
+    server: &ServerProcess,
     open: usize,
     concerned: usize,
     idle: Duration,
 ) -> anyhow::Result<Watches> {
-    let channels = load::connect(addr, open.div_ceil(STREAMS_PER_CONNECTION)).await?;
+    let channels = load::connect(server.addr, open.div_ceil(STREAMS_PER_CONNECTION)).await?;
     seed(&channels[0], open, concerned).await?;
-    let (rss_before, _) = servers::memory_mib();
+    let rss_before = server.rss_mib()?;
     let (updates, mut updated) = mpsc::unbounded_channel::<(usize, Instant)>();
-    let (firsts, mut first_seen) = mpsc::unbounded_channel::<()>();
+    let (firsts, mut first_seen) = mpsc::unbounded_channel::<anyhow::Result<()>>();
     let mut streams = Vec::with_capacity(open);
     for i in 0..open {
         let channel = channels[i / STREAMS_PER_CONNECTION].clone();
@@ -65,9 +67,21 @@ pub async fn measure(
                 view: pb::DiagnosisView::Basic.into(),
                 ..Default::default()
             };
-            let mut stream = client.watch_diagnosis(request).await?.into_inner();
-            stream.message().await?.context("no first diagnosis")?;
-            let _ = firsts.send(());
+            let first = async {
+                let mut stream = client.watch_diagnosis(request).await?.into_inner();
+                stream.message().await?.context("no first diagnosis")?;
+                anyhow::Ok(stream)
+            };
+            let mut stream = match first.await {
+                Ok(stream) => {
+                    let _ = firsts.send(Ok(()));
+                    stream
+                }
+                Err(e) => {
+                    let _ = firsts.send(Err(e));
+                    return Ok(());
+                }
+            };
             while stream.message().await?.is_some() {
                 let _ = updates.send((i, Instant::now()));
             }
@@ -78,16 +92,17 @@ pub async fn measure(
         first_seen
             .recv()
             .await
+            .context("the watches ended")?
             .context("a watch failed before its first diagnosis")?;
     }
-    let (rss_after, _) = servers::memory_mib();
+    let rss_after = server.rss_mib()?;
 
     // Nothing changes for `idle`: what the servers' threads use meanwhile is the watches' rest.
-    let before = servers::cpu_time();
+    let before = server.cpu_time();
     let started = Instant::now();
     tokio::time::sleep(idle).await;
     let idle = started.elapsed();
-    let server_cpu = servers::cpu_time().since(before).servers;
+    let server_cpu = server.cpu_time().saturating_sub(before);
 
     let written = Instant::now();
     announce_window(&channels[0]).await?;
@@ -112,6 +127,7 @@ pub async fn measure(
         open,
         concerned,
         rss_growth_mib: rss_after - rss_before,
+        rss_mib: rss_after,
         idle_core_share: server_cpu.as_secs_f64() / idle.as_secs_f64(),
         idle,
         all_updated: delays.last().copied().unwrap_or_default(),
@@ -189,11 +205,18 @@ async fn announce_window(channel: &tonic::transport::Channel) -> anyhow::Result<
     Ok(())
 }
 
-/// The server options of the watched server: room for every watch.
-pub fn options(open: usize) -> paydiag::watch::WatchOptions {
-    paydiag::watch::WatchOptions {
-        per_replica: open,
-        per_caller: open,
-        ..paydiag::watch::WatchOptions::default()
-    }
+/// The flags of the watched server: room for every watch, every first diagnosis at once.
+pub fn flags(open: usize) -> Vec<String> {
+    let open = open.to_string();
+    [
+        ("--max-watches", open.as_str()),
+        ("--max-watches-per-caller", &open),
+        ("--max-calls-per-caller", &open),
+        ("--max-calls-in-flight", "1000000"),
+        ("--max-calls-per-connection", "100000"),
+        ("--rate-limit-per-second", "0"),
+    ]
+    .iter()
+    .flat_map(|(flag, value)| [flag.to_string(), value.to_string()])
+    .collect()
 }

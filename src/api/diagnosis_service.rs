@@ -147,6 +147,17 @@ impl DiagnosisApi {
             facts,
             input.as_of,
         );
+        self.rendered(diagnosis, input, made)
+    }
+
+    /// Renders `diagnosis`, made for `input`, counts and logs it; with its record when it was
+    /// made for a ticket.
+    pub(super) fn rendered(
+        &self,
+        diagnosis: engine::diagnosis::Diagnosis,
+        input: &DiagnoseInput,
+        made: &Made,
+    ) -> (pb::Diagnosis, Option<DiagnosisRecord>) {
         let record = records::record_of(&diagnosis, input, made);
         let rendered = diagnosis_pb(
             diagnosis,

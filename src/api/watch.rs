@@ -2,9 +2,9 @@
 //!
 //! A watch loads its facts and diagnoses again only when woken: by the change feed, when a
 //! write touched a key its diagnosis depends on (see [`crate::watch`]); or by its clock, at the
-//! next moment its outcome can change by time alone ([`engine::horizon::next_change`]). What it
-//! finds is sent only when the outcome (cause, action, expected resolution, recheck time)
-//! differs from the last one sent.
+//! next moment its outcome can change by time alone ([`horizon::next_change`]). What it finds is
+//! rendered and sent only when the outcome ([`Outlook`]: cause, action, expected resolution,
+//! recheck time) differs from the last one sent.
 
 use super::{
     DiagnosisApi,
@@ -14,7 +14,12 @@ use super::{
     reason::{ErrorReason, error_status},
     records::Made,
 };
-use crate::engine::{self, model::Facts};
+use crate::engine::{
+    self,
+    diagnosis::Cause,
+    horizon::{self, Outlook},
+    model::Facts,
+};
 use crate::pb::v1 as pb;
 use crate::store::{changes::Touched, records::RecordSource};
 use crate::watch::{Watch, WatchLimit};
@@ -83,27 +88,6 @@ fn diagnose_request(w: pb::WatchDiagnosisRequest) -> pb::DiagnoseRequest {
     }
 }
 
-/// What a watch compares to decide whether a diagnosis is news.
-#[derive(Debug, PartialEq)]
-struct Outcome {
-    cause: i32,
-    action: i32,
-    expected_resolution_at: Option<prost_types::Timestamp>,
-    recheck_at: Option<prost_types::Timestamp>,
-}
-
-impl Outcome {
-    fn of(d: &pb::Diagnosis) -> Self {
-        let step = d.next_step.as_ref();
-        Self {
-            cause: d.cause,
-            action: step.map_or(0, |s| s.action),
-            expected_resolution_at: step.and_then(|s| s.expected_resolution_at),
-            recheck_at: step.and_then(|s| s.recheck_at),
-        }
-    }
-}
-
 /// One watch's state between the diagnoses it sends.
 struct Watcher {
     api: DiagnosisApi,
@@ -112,7 +96,8 @@ struct Watcher {
     watch: Watch,
     /// When a reference still unknown stops being watched.
     gives_up_at: Option<DateTime<Utc>>,
-    last: Option<Outcome>,
+    /// The outcome last sent.
+    last: Option<Outlook>,
     /// The next moment the outcome can change by time alone.
     next_look: Option<DateTime<Utc>>,
     /// How long to wait before loading again, after the store failed.
@@ -180,23 +165,24 @@ impl Watcher {
         };
         self.retry = None;
         self.made.at = now;
-        let (diagnosis, record) = self.api.diagnose_with(&self.input, &facts, &self.made);
         let rules = &self.api.state.rules;
         let (reference, claim) = (&self.input.reference, &self.input.claim);
-        self.next_look = engine::horizon::next_change(rules, reference, claim, &facts, now);
-        self.ended = match diagnosis.cause() {
-            pb::Cause::NoIncident | pb::Cause::Rejected => true,
-            pb::Cause::NotFound => {
+        let diagnosis = engine::evaluate(rules, reference, claim, &facts, now);
+        self.next_look = horizon::next_change(rules, reference, claim, &facts, now);
+        self.ended = match diagnosis.cause {
+            Cause::NoIncident | Cause::Rejected => true,
+            Cause::NotFound => {
                 self.next_look = min_some(self.next_look, self.gives_up_at);
                 self.gives_up_at.is_some_and(|at| at <= now)
             }
             _ => false,
         };
-        let outcome = Outcome::of(&diagnosis);
-        if self.last.as_ref() == Some(&outcome) {
+        let outlook = Outlook::of(&diagnosis);
+        if self.last == Some(outlook) {
             return Ok(None);
         }
-        self.last = Some(outcome);
+        self.last = Some(outlook);
+        let (diagnosis, record) = self.api.rendered(diagnosis, &self.input, &self.made);
         if let Some(record) = record {
             self.api.state.recorder.record(record);
         }

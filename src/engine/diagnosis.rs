@@ -211,6 +211,10 @@ pub struct NextStep {
     pub summary: Text,
     /// When to look again.
     pub recheck_at: Option<DateTime<Utc>>,
+    /// Set when `recheck_at` is no moment of the facts but this span after the evaluation time
+    /// (a maintenance window with no announced end): it moves on with the evaluation time, and
+    /// doing so changes nothing about the outcome (see [`crate::engine::horizon`]).
+    pub recheck_after: Option<TimeDelta>,
     /// When it should resolve by itself.
     pub expected_resolution_at: Option<DateTime<Utc>>,
     /// What support will need from the customer, in the order to ask for it.
@@ -227,6 +231,7 @@ impl NextStep {
             action,
             summary,
             recheck_at: None,
+            recheck_after: None,
             expected_resolution_at: None,
             required_evidence: Vec::new(),
             service_level: None,

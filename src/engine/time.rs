@@ -174,6 +174,23 @@ pub mod business {
         pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
             TimeDelta::milliseconds(self.position(to) - self.position(from))
         }
+
+        /// The first moment by which `d` of business time has passed since `from`: the first
+        /// `t` with `elapsed(from, t) >= d` (`from` itself when `d` is not positive). It is
+        /// [`Self::add`] except where `d` runs out exactly as a business day ends: `add` names
+        /// the next business day's start, this the end of the day it ran out in (Friday
+        /// midnight, not Monday's), from which on `elapsed` already reaches `d`.
+        pub fn reached(&self, from: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+            // `elapsed` counts whole milliseconds: it reaches `d` at `d` rounded up to one.
+            let ms = d.num_milliseconds() + i64::from(d.subsec_nanos() % 1_000_000 > 0);
+            if ms <= 0 {
+                return from;
+            }
+            // `add` names the last millisecond in which the count stands one short of `d` (past
+            // any closure it stands still through): it reaches `d` as that millisecond ends.
+            let one = TimeDelta::milliseconds(1);
+            super::add(self.add(from, TimeDelta::milliseconds(ms - 1)), one)
+        }
     }
 }
 
@@ -335,6 +352,66 @@ mod tests {
             easter.skipped(thursday, at("2026-12-31T00:00:00Z")),
             ["2026-04-03", "2026-04-06"].map(date)
         );
+    }
+
+    #[test]
+    fn business_time_is_reached_where_the_last_business_day_it_needs_ends() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_else(|e| panic!("{s}: {e}"))
+        };
+        let date = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
+        };
+        let none = business::Calendar::default();
+        let easter = business::Calendar::new(["2026-04-03", "2026-04-06"].map(date));
+        let day = TimeDelta::days(1);
+        // Two business days from Thursday run out as Friday ends, not as Monday begins.
+        let thursday = at("2026-11-19T00:00:00Z");
+        assert_eq!(
+            none.add(thursday, TimeDelta::days(2)),
+            at("2026-11-23T00:00:00Z")
+        );
+        assert_eq!(
+            none.reached(thursday, TimeDelta::days(2)),
+            at("2026-11-21T00:00:00Z")
+        );
+        // One from the Thursday before Good Friday runs out as the holiday begins.
+        let before_easter = at("2026-04-02T00:00:00Z");
+        assert_eq!(easter.add(before_easter, day), at("2026-04-07T00:00:00Z"));
+        assert_eq!(
+            easter.reached(before_easter, day),
+            at("2026-04-03T00:00:00Z")
+        );
+        // Inside business time it is `add`; a fraction of a millisecond takes the next one.
+        let tuesday = at("2026-11-24T09:30:00.000400Z");
+        assert_eq!(none.reached(tuesday, day), none.add(tuesday, day));
+        assert_eq!(
+            none.reached(tuesday, day + TimeDelta::nanoseconds(1)),
+            none.add(tuesday, day + TimeDelta::milliseconds(1))
+        );
+        assert_eq!(none.reached(tuesday, TimeDelta::zero()), tuesday);
+        // Everywhere: the first moment by which `elapsed` reaches the span.
+        let just_before = |t: DateTime<Utc>| t - TimeDelta::nanoseconds(1);
+        for calendar in [&none, &easter] {
+            for from in [thursday, before_easter, tuesday, at("2026-04-04T10:00:00Z")] {
+                for d in [
+                    TimeDelta::milliseconds(1),
+                    TimeDelta::hours(5),
+                    day,
+                    TimeDelta::days(2),
+                    TimeDelta::days(5) + TimeDelta::nanoseconds(1),
+                ] {
+                    let reached = calendar.reached(from, d);
+                    assert!(calendar.elapsed(from, reached) >= d, "{from} + {d}");
+                    assert!(
+                        calendar.elapsed(from, just_before(reached)) < d,
+                        "{from} + {d}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -122,15 +122,13 @@ fn hold(
 ) -> Verdict {
     let network = network_of(ctx, window);
     let clears_at = window.clears_at();
-    let (open, recheck_at) = match clears_at {
-        Some(clear) => ("no", clear),
-        None => (
-            "yes",
-            add(
-                ctx.as_of,
-                to_delta(ctx.rules.settings().open_window_recheck),
-            ),
-        ),
+    let (open, recheck_at, recheck_after) = match clears_at {
+        Some(clear) => ("no", clear, None),
+        // With no announced end, the recheck is a set span after each evaluation.
+        None => {
+            let after = to_delta(ctx.rules.settings().open_window_recheck);
+            ("yes", add(ctx.as_of, after), Some(after))
+        }
     };
     let planned = planned(window);
     let with_times = |text: Text| {
@@ -150,6 +148,7 @@ fn hold(
     );
     let next_step = NextStep {
         recheck_at: Some(recheck_at),
+        recheck_after,
         expected_resolution_at: clears_at,
         ..NextStep::new(Action::Wait, summary_text)
     };

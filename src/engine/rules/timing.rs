@@ -91,6 +91,15 @@ impl Clock<'_> {
         }
     }
 
+    /// The first moment by which `d` has passed on this clock since `t`: where waiting counted
+    /// from `t` reaches `d`.
+    fn reached(self, t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+        match self {
+            Clock::Calendar => add(t, d),
+            Clock::Business(holidays) => holidays.reached(t, d),
+        }
+    }
+
     /// When this clock starts counting from `t`: `t` itself, or on a business clock outside
     /// business time, the start of the next business day.
     fn start(self, t: DateTime<Utc>) -> DateTime<Utc> {
@@ -367,7 +376,9 @@ impl Count {
         };
         // An open-ended window puts the resumption at the evaluation time only as a bound.
         let since = (hold != Hold::Open).then_some(start);
-        let stalls = clock.add(start, stall_after);
+        // Where waiting reaches the bound ([`Timing::stalled`]): on a business clock, as the
+        // business day it runs out in ends, not as the next one begins.
+        let stalls = clock.reached(start, stall_after);
         let Some(held) = &ctx.held else {
             return Self {
                 since,
