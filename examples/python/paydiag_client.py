@@ -348,7 +348,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--wait-ready",
         type=float,
         metavar="SECONDS",
-        help="first wait up to SECONDS for the server's health to say SERVING",
+        help="first wait up to SECONDS for the server's health to say SERVING (alone: only wait)",
     )
     parser.add_argument(
         "--proto-dir",
@@ -356,12 +356,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=PROTO_DIR,
         help="the contract to generate the stubs from (default: the proto/ of this repository)",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command")
     triage_parser = commands.add_parser("triage", help="triage every *.txt ticket in a folder")
     triage_parser.add_argument("folder", type=Path)
     watch_parser = commands.add_parser("watch", help="watch one transaction until it resolves")
     watch_parser.add_argument("reference", help="its platform reference or transaction hash")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.command is None and args.wait_ready is None:
+        parser.error("a command is required, unless --wait-ready is given alone")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         client = Client(pb, stub, metadata, args.locale, args.time_zone)
         if args.command == "triage":
             return triage(client, args.folder)
-        return watch(client, args.reference)
+        if args.command == "watch":
+            return watch(client, args.reference)
+        return 0
 
 
 if __name__ == "__main__":
