@@ -244,6 +244,10 @@ impl FactStore for WriteWatched {
         result
     }
 
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::store::changes::Change> {
+        self.inner.changes()
+    }
+
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.inner.load_facts(query).await
     }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod clock;
 pub mod demo;
 pub mod engine;
 pub mod health;
@@ -22,3 +23,4 @@ pub mod store;
 pub mod telemetry;
 pub mod transport;
 pub mod triage;
+pub mod watch;

@@ -11,6 +11,7 @@ use paydiag::{
     server,
     store::StoreConfig,
     telemetry,
+    watch::WatchOptions,
 };
 use std::{
     io::IsTerminal as _, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc,
@@ -211,6 +212,18 @@ struct ServeArgs {
     /// and counted in paydiag_records_dropped_total.
     #[arg(long, env = "PAYDIAG_RECORDS_BUFFER", default_value_t = 100_000)]
     records_buffer: usize,
+    /// Most WatchDiagnosis streams open at once on this replica; more are refused with
+    /// RESOURCE_EXHAUSTED (WATCH_LIMIT).
+    #[arg(long, env = "PAYDIAG_MAX_WATCHES", default_value_t = 10_000)]
+    max_watches: usize,
+    /// Most WatchDiagnosis streams one caller may hold open at once on this replica (anonymous
+    /// callers count as one).
+    #[arg(long, env = "PAYDIAG_MAX_WATCHES_PER_CALLER", default_value_t = 1_000)]
+    max_watches_per_caller: usize,
+    /// How long a watched reference that names no transaction is watched for one to appear
+    /// before the watch ends on NOT_FOUND.
+    #[arg(long, env = "PAYDIAG_WATCH_NOT_FOUND_GRACE", default_value = "10m", value_parser = humantime::parse_duration)]
+    watch_not_found_grace: Duration,
 }
 
 impl ServeArgs {
@@ -269,6 +282,11 @@ impl ServeArgs {
                 retention: self.records_retention,
                 retention_interval: self.records_retention_interval,
                 ..RecordOptions::default()
+            },
+            watches: WatchOptions {
+                per_replica: self.max_watches,
+                per_caller: self.max_watches_per_caller,
+                not_found_grace: self.watch_not_found_grace,
             },
         })
     }

@@ -2,6 +2,7 @@
 
 use crate::api::{AppState, DiagnosisApi, FactApi};
 use crate::auth::Callers;
+use crate::clock::SystemClock;
 use crate::health::{self, Health};
 use crate::layers::{
     auth::AuthLayer, call_timeout::CallTimeoutLayer, error_info::ErrorInfoLayer,
@@ -20,6 +21,7 @@ use crate::recorder::{self, RecordOptions};
 use crate::store::StoreConfig;
 use crate::transport;
 pub use crate::transport::ConnectionLimits;
+use crate::watch::WatchOptions;
 use anyhow::Context as _;
 use std::{
     future::Future,
@@ -180,6 +182,13 @@ pub async fn run_with(
     if let Some(writer) = state.recorder.take_writer() {
         tasks.spawn(writer.run(state.store.clone(), records_closing.clone()));
     }
+    // Subscribed before the first call, so that no watch misses a change.
+    tasks.spawn(
+        state
+            .watches
+            .clone()
+            .follow(state.store.changes(), stopping.clone()),
+    );
     tasks.spawn(recorder::retention::run(
         state.store.clone(),
         *state.recorder.options(),
@@ -203,10 +212,13 @@ pub async fn run_with(
     let grace = options.drain_grace;
     let shutdown = {
         let stopping = stopping.clone();
+        let watches = state.watches.clone();
         async move {
             shutdown.await;
             tracing::info!(?grace, "shutting down: finishing calls in flight");
             stopping.cancel();
+            // Watches run until cancelled: they end now, telling their callers to reconnect.
+            watches.close();
             health.stop().await;
         }
     };
@@ -308,6 +320,8 @@ pub struct ServeConfig {
     pub insecure_allow_anonymous: bool,
     /// How case records are buffered, written and kept.
     pub records: RecordOptions,
+    /// How many watches may run, and how long an unknown reference is watched.
+    pub watches: WatchOptions,
 }
 
 /// Anonymous access is safe only where nobody else can connect: refuse to expose it unless told to.
@@ -354,7 +368,9 @@ pub async fn serve(
         let references: Vec<&str> = crate::demo::REFERENCES.iter().map(|(r, _)| *r).collect();
         tracing::info!(?references, "demo data loaded");
     }
-    let state = AppState::new(store, rules)?.recording(config.records);
+    let state = AppState::new(store, rules)?
+        .recording(config.records)
+        .watching(config.watches, Arc::new(SystemClock));
     tracing::info!(ruleset_version = %state.rules.version(), store = %config.store.display(), "rules and store ready");
     let listener = TcpListener::bind(config.listen)
         .await

@@ -19,6 +19,8 @@ mod proxy;
 mod records;
 #[path = "postgres/schema.rs"]
 mod schema;
+#[path = "postgres/watch.rs"]
+mod watch;
 
 use helpers::{TestApp, assert_reason, at, spawn_with_store, transaction};
 use paydiag::{

@@ -102,6 +102,7 @@ macro_rules! conformance_suite {
                 a_listing_continues_after_its_cursor_a_page_at_a_time,
                 records_are_listed_within_a_time_range_from_inclusive_to_exclusive,
                 deleting_old_records_takes_the_oldest_first_at_most_the_limit,
+                every_write_tells_the_change_feed_the_keys_it_touched,
             );
 
             conformance_suite!(@backend [$(#[$attr])*] $create;
@@ -595,7 +596,76 @@ fn status_in_force(facts: &Facts, account: &str, as_of: DateTime<Utc>) -> Option
 #[path = "store_conformance/records.rs"]
 mod record_checks;
 
+/// The change feed: what a write touched, told to the store's subscribers.
+mod feed_checks {
+    use super::*;
+    use paydiag::store::changes::{Change, Touched};
+    use tokio::sync::broadcast;
+
+    /// The keys the next changes name, gathered until they hold `expected` (a backend may tell
+    /// one write in several changes); fails after 10 s.
+    async fn gathered(
+        changes: &mut broadcast::Receiver<Change>,
+        expected: &BTreeSet<Touched>,
+    ) -> BTreeSet<Touched> {
+        let mut seen = BTreeSet::new();
+        let gather = async {
+            while !expected.is_subset(&seen) {
+                match changes.recv().await.expect("the feed runs") {
+                    Change::Touched(keys) => seen.extend(keys.iter().cloned()),
+                    // A listener (re)connecting says so; it names no key.
+                    Change::Unknown => {}
+                }
+            }
+        };
+        if tokio::time::timeout(std::time::Duration::from_secs(10), gather)
+            .await
+            .is_err()
+        {
+            panic!("the feed told {seen:?}, not all of {expected:?}");
+        }
+        seen
+    }
+
+    pub async fn every_write_tells_the_change_feed_the_keys_it_touched(store: &SharedStore) {
+        let mut changes = store.changes();
+        let transaction = Transaction {
+            tx_hash: "0xABCDEF0123".to_owned(),
+            ..transaction("TX-FEED")
+        };
+        store
+            .put_facts(vec![
+                Fact::Transaction(transaction),
+                Fact::AccountStatus(status("acct-feed", AccountState::Active, as_of())),
+                Fact::MaintenanceWindow(window("w-feed", "SOL", as_of())),
+                Fact::NetworkCondition(condition("BTC", as_of(), 1.5)),
+            ])
+            .await
+            .expect("stored");
+        let expected: BTreeSet<Touched> = [
+            Touched::Transaction("TX-FEED".to_owned()),
+            // The hash as it is looked up: no 0x, lower case.
+            Touched::Transaction("abcdef0123".to_owned()),
+            Touched::Account("acct-feed".to_owned()),
+            Touched::Network("SOL".to_owned()),
+            Touched::Network("BTC".to_owned()),
+        ]
+        .into();
+        assert_eq!(gathered(&mut changes, &expected).await, expected);
+
+        assert!(
+            store
+                .delete_maintenance_window("w-feed")
+                .await
+                .expect("deleted")
+        );
+        let deleted: BTreeSet<Touched> = [Touched::Network("SOL".to_owned())].into();
+        assert_eq!(gathered(&mut changes, &deleted).await, deleted);
+    }
+}
+
 mod checks {
+    pub use super::feed_checks::*;
     pub use super::record_checks::*;
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};

@@ -62,6 +62,15 @@ impl DiagnosisService for FixedAnswer {
     ) -> Result<Response<pb::ListDiagnosisRecordsResponse>, Status> {
         Err(diagnose_only())
     }
+
+    type WatchDiagnosisStream = paydiag::api::DiagnosisStream;
+
+    async fn watch_diagnosis(
+        &self,
+        _request: Request<pb::WatchDiagnosisRequest>,
+    ) -> Result<Response<Self::WatchDiagnosisStream>, Status> {
+        Err(diagnose_only())
+    }
 }
 
 fn diagnose_only() -> Status {

@@ -14,6 +14,7 @@ mod postgres;
 mod report;
 mod seed;
 mod servers;
+mod watches;
 
 use anyhow::Context as _;
 use paydiag::client::View;
@@ -78,6 +79,14 @@ pub struct Options {
     /// figures mean nothing.
     #[arg(long)]
     pub smoke: bool,
+    /// Measure watches instead of the load: open this many WatchDiagnosis streams on one
+    /// server, see what they cost while nothing changes, then how fast one write reaches the
+    /// tenth of them it concerns.
+    #[arg(long, value_name = "STREAMS")]
+    pub watches: Option<usize>,
+    /// How long the watches rest while their cost is measured, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub watch_idle_seconds: f64,
     /// Run the servers' threads on CPU 1 and the load generator's on CPU 0, so that neither
     /// takes the other's core and two builds compare on equal terms.
     #[arg(long)]
@@ -108,6 +117,8 @@ impl Options {
             import_transactions: 1_000,
             // The second store is always served, so that CI runs it too.
             beside: Some(100),
+            watches: Some(200),
+            watch_idle_seconds: 0.2,
             ..self.clone()
         }
     }
@@ -215,6 +226,17 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
+    if let (Some(open), false) = (options.watches, options.smoke) {
+        let watched = watch(
+            &options,
+            open,
+            dir.path(),
+            (&server_runtime, &client_runtime),
+        );
+        drop(log_guard);
+        report::watches(&watched?);
+        return Ok(Outcome { failures: 0 });
+    }
     // Every schema created is dropped at the end, however the benchmark ends.
     let mut schemas = Vec::new();
     let measured = stores(&options, dir.path(), &server_runtime, &mut schemas).and_then(|stores| {
@@ -230,6 +252,15 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .into_iter()
         .map(|s| server_runtime.block_on(s.drop()))
         .collect();
+    let watched = match (&measured, options.watches) {
+        (Ok(_), Some(open)) => Some(watch(
+            &options,
+            open,
+            dir.path(),
+            (&server_runtime, &client_runtime),
+        )),
+        _ => None,
+    };
     drop(log_guard);
     let measured = measured?;
     for result in dropped {
@@ -237,9 +268,49 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     }
     report::log_size(&log_path, options.log_file.is_some());
     report::summary(&measured);
+    if let Some(watched) = watched {
+        report::watches(&watched?);
+    }
     Ok(Outcome {
         failures: measured.failures(),
     })
+}
+
+/// Serves a fresh store (SQLite, or a schema of its own with `--postgres`) with room for `open`
+/// watches, and measures them.
+fn watch(
+    options: &Options,
+    open: usize,
+    dir: &Path,
+    (server_runtime, client_runtime): (&tokio::runtime::Runtime, &tokio::runtime::Runtime),
+) -> anyhow::Result<watches::Watches> {
+    anyhow::ensure!(open >= 10, "--watches must be at least 10");
+    let schema = match &options.postgres {
+        Some(url) => Some(server_runtime.block_on(postgres::Schema::create(url))?),
+        None => None,
+    };
+    let db = match &schema {
+        Some(schema) => schema.url(),
+        None => dir.join("watches.db").display().to_string(),
+    };
+    let idle = Duration::from_secs_f64(options.watch_idle_seconds.max(0.0));
+    let measured = servers::Server::start_watching(
+        server_runtime,
+        db,
+        None,
+        servers::options(),
+        watches::options(open),
+    )
+    .and_then(|server| {
+        let measured =
+            client_runtime.block_on(watches::measure(server.addr, open, open / 10, idle));
+        server.stop(server_runtime)?;
+        measured
+    });
+    if let Some(schema) = schema {
+        server_runtime.block_on(schema.drop())?;
+    }
+    measured
 }
 
 /// Where each server keeps its store: only the Diagnose servers' hold facts.

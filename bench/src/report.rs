@@ -5,6 +5,7 @@ use super::{
     load::Run,
     measure::{Batch, Floods, Import, Lookups, Measured, Records, Runs, ScenarioRuns},
     seed::Shape,
+    watches::Watches,
 };
 use paydiag::pb::v1 as pb;
 use std::path::Path;
@@ -32,6 +33,12 @@ const SEARCH_P99_TARGET_MS: f64 = 2.0;
 const REFUSAL_TARGET: f64 = 0.5;
 /// Diagnose calls/s with a ticket id (each diagnosis recorded) against without: at least this.
 const RECORDS_TARGET: f64 = 0.9;
+/// Memory 10,000 resting watches add, MiB: under this.
+const WATCH_MEMORY_TARGET: f64 = 200.0;
+/// A core's share 10,000 resting watches use: under this.
+const WATCH_CPU_TARGET: f64 = 0.02;
+/// Seconds from one write to the last of the 1,000 watches it concerns updated: at most this.
+const WATCH_UPDATE_TARGET: f64 = 1.0;
 
 const SMALL: Scenario = Scenario {
     connections: 1,
@@ -439,6 +446,49 @@ fn store_size(m: &Measured, beside_seed: &Import) {
 fn larger_over_smaller(a: (u64, f64), b: (u64, f64)) -> (f64, (u64, u64)) {
     let (larger, smaller) = if a.0 >= b.0 { (a, b) } else { (b, a) };
     (larger.1 / smaller.1, (larger.0, smaller.0))
+}
+
+/// The watches' figures and their targets.
+pub fn watches(w: &Watches) {
+    println!(
+        "watches: {} open, {} of them on the network one write concerns",
+        thousands(w.open as f64),
+        thousands(w.concerned as f64)
+    );
+    println!(
+        "  at rest for {:.1} s: the process grew by {:.1} MiB opening them (servers and load \
+         generator together: an upper bound for the server); the servers used {:.2}% of a core",
+        w.idle.as_secs_f64(),
+        w.rss_growth_mib,
+        w.idle_core_share * 100.0
+    );
+    println!(
+        "  one maintenance window announced: {} watches updated, the median after {:.1} ms, the \
+         last after {:.1} ms; {} unconcerned watches sent anything",
+        thousands(w.concerned as f64),
+        w.median_updated.as_secs_f64() * 1e3,
+        w.all_updated.as_secs_f64() * 1e3,
+        w.woken_unconcerned
+    );
+    println!("targets for {} watches:", thousands(w.open as f64));
+    target(
+        "memory the watches add, MiB",
+        w.rss_growth_mib,
+        "<",
+        WATCH_MEMORY_TARGET,
+    );
+    target(
+        "share of a core at rest",
+        w.idle_core_share,
+        "<",
+        WATCH_CPU_TARGET,
+    );
+    target(
+        "seconds until every concerned watch is updated",
+        w.all_updated.as_secs_f64(),
+        "≤",
+        WATCH_UPDATE_TARGET,
+    );
 }
 
 fn target(what: &str, value: f64, relation: &str, goal: f64) {

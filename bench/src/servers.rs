@@ -5,11 +5,13 @@ use super::fixed::FixedAnswer;
 use anyhow::Context as _;
 use paydiag::{
     api::AppState,
+    clock::SystemClock,
     engine::policy::RuleSet,
     recorder::Recorder,
     server::{self, ServerOptions},
     store::{self, StoreConfig},
     telemetry::{self, WriterGuard},
+    watch::WatchOptions,
 };
 use std::{net::SocketAddr, path::Path, time::Duration};
 use tokio::{runtime::Runtime, sync::oneshot, task::JoinHandle};
@@ -63,6 +65,17 @@ impl Server {
         fixed: Option<FixedAnswer>,
         options: ServerOptions,
     ) -> anyhow::Result<Self> {
+        Self::start_watching(runtime, db, fixed, options, WatchOptions::default())
+    }
+
+    /// [`Server::start`], its watches kept to `watches`.
+    pub fn start_watching(
+        runtime: &Runtime,
+        db: String,
+        fixed: Option<FixedAnswer>,
+        options: ServerOptions,
+        watches: WatchOptions,
+    ) -> anyhow::Result<Self> {
         let config = StoreConfig {
             db,
             pool_size: 16,
@@ -71,7 +84,8 @@ impl Server {
         };
         runtime.block_on(async {
             let store = store::open(&config).await?;
-            let state = AppState::new(store, RuleSet::shipped())?;
+            let state = AppState::new(store, RuleSet::shipped())?
+                .watching(watches, std::sync::Arc::new(SystemClock));
             let recorder = state.recorder.clone();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
             let addr = listener.local_addr()?;

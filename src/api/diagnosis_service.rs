@@ -8,6 +8,7 @@ use super::{
     records::{self, Made},
     triage,
     validate::Check,
+    watch,
 };
 use crate::engine::{self, model::Facts};
 use crate::pb::v1::{self as pb, diagnosis_service_server::DiagnosisService};
@@ -102,7 +103,7 @@ impl DiagnosisApi {
 
     /// The validated request, its claimed network read as the network code it names (customers
     /// say `TRC20` for TRON).
-    fn input(
+    pub(super) fn input(
         &self,
         request: &pb::DiagnoseRequest,
         now: DateTime<Utc>,
@@ -225,7 +226,7 @@ impl DiagnosisApi {
     }
 }
 
-fn query_of(input: &DiagnoseInput) -> FactQuery {
+pub(super) fn query_of(input: &DiagnoseInput) -> FactQuery {
     FactQuery {
         reference: input.reference.clone(),
         requester: input.requester.clone(),
@@ -266,6 +267,15 @@ impl DiagnosisService for DiagnosisApi {
         let input = triage::triage_input(request.get_ref(), made.at, &self.state.rules)
             .map_err(ServiceError::from)?;
         Ok(Response::new(triage::triage(self, &input, &made).await?))
+    }
+
+    type WatchDiagnosisStream = watch::DiagnosisStream;
+
+    async fn watch_diagnosis(
+        &self,
+        request: Request<pb::WatchDiagnosisRequest>,
+    ) -> Result<Response<Self::WatchDiagnosisStream>, Status> {
+        Ok(Response::new(watch::watch(self, request).await?))
     }
 
     async fn list_diagnosis_records(

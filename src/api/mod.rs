@@ -15,16 +15,20 @@ pub mod validate;
 mod diagnosis_service;
 mod fact_service;
 mod triage;
+mod watch;
 
 pub use diagnosis_service::{DiagnosisApi, MAX_BATCH};
 pub use fact_service::{FactApi, IMPORT_BATCH};
+pub use watch::DiagnosisStream;
 
 use crate::{
+    clock::{Clock, SystemClock},
     engine::policy::RuleSet,
     i18n::Catalog,
     recorder::{RecordOptions, Recorder},
     store::SharedStore,
     triage::extract::{ExtractConfig, Extractor},
+    watch::{WatchOptions, Watches},
 };
 use anyhow::Context as _;
 use std::sync::Arc;
@@ -42,6 +46,8 @@ pub struct AppState {
     pub extractor: Arc<Extractor>,
     /// Where diagnoses made for a ticket leave their records.
     pub recorder: Recorder,
+    /// The watches of this replica, and the clock they read.
+    pub watches: Arc<Watches>,
 }
 
 impl AppState {
@@ -55,6 +61,7 @@ impl AppState {
             catalog: Arc::new(Catalog::load()?),
             extractor: Arc::new(extractor),
             recorder: Recorder::new(RecordOptions::default()),
+            watches: Arc::new(Watches::new(WatchOptions::default(), Arc::new(SystemClock))),
         })
     }
 
@@ -63,6 +70,15 @@ impl AppState {
     pub fn recording(self, options: RecordOptions) -> Self {
         Self {
             recorder: Recorder::new(options),
+            ..self
+        }
+    }
+
+    /// This state, watching within `options` and reading the time from `clock` instead of the
+    /// defaults and the system's clock.
+    pub fn watching(self, options: WatchOptions, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            watches: Arc::new(Watches::new(options, clock)),
             ..self
         }
     }

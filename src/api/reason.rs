@@ -82,6 +82,9 @@ reasons! {
     CallerInFlightLimit => "CALLER_IN_FLIGHT_LIMIT",
     /// RESOURCE_EXHAUSTED: the server has as many calls in flight as it takes; metadata `limit`.
     Overloaded => "OVERLOADED",
+    /// RESOURCE_EXHAUSTED: the caller, or the replica, already holds as many watches as
+    /// allowed; `QuotaFailure` names which, metadata `limit`.
+    WatchLimit => "WATCH_LIMIT",
     /// NOT_FOUND: no maintenance window has the id; metadata `id`.
     MaintenanceWindowNotFound => "MAINTENANCE_WINDOW_NOT_FOUND",
     /// UNAVAILABLE: the fact store cannot be reached or did not answer in time.

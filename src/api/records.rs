@@ -210,5 +210,6 @@ fn source_pb(source: RecordSource) -> pb::RecordSource {
         RecordSource::Diagnose => pb::RecordSource::Diagnose,
         RecordSource::BatchDiagnose => pb::RecordSource::BatchDiagnose,
         RecordSource::TriageTicket => pb::RecordSource::TriageTicket,
+        RecordSource::WatchDiagnosis => pb::RecordSource::WatchDiagnosis,
     }
 }

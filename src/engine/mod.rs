@@ -3,6 +3,7 @@
 pub mod context;
 pub mod diagnosis;
 mod evidence;
+pub mod horizon;
 pub mod model;
 pub mod next_step;
 pub mod policy;

@@ -103,6 +103,7 @@ codes!(RecordSource {
     Diagnose => "diagnose",
     BatchDiagnose => "batch_diagnose",
     TriageTicket => "triage_ticket",
+    WatchDiagnosis => "watch_diagnosis",
 });
 
 /// Reads a code column.

@@ -99,6 +99,10 @@ impl FactStore for Instrumented {
             .await
     }
 
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::store::changes::Change> {
+        self.inner.changes()
+    }
+
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.load_facts.timed(self.inner.load_facts(query)).await
     }

@@ -1,5 +1,6 @@
 //! Where facts live: the [`FactStore`] trait and one module per backend.
 
+pub mod changes;
 pub mod codec;
 pub mod instrumented;
 pub mod postgres;
@@ -12,9 +13,11 @@ use crate::engine::model::{
     AccountStatus, Facts, MaintenanceWindow, NetworkCondition, Ownership, Transaction, tx_hash_key,
 };
 use async_trait::async_trait;
+use changes::Change;
 use chrono::{DateTime, Utc};
 use records::{ListedRecord, RecordBatch, RecordQuery};
 use std::sync::Arc;
+use tokio::sync::broadcast;
 
 /// One fact to store.
 // Most facts are transactions: boxing them would cost an allocation per imported transaction.
@@ -147,6 +150,10 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
 
     /// Deletes a maintenance window; false when there was none with this id.
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// What every write committed from now on touched (see [`changes`]): through this store
+    /// and, on a store that many replicas share, through any of them.
+    fn changes(&self) -> broadcast::Receiver<Change>;
 
     /// Loads what bears on a diagnosis at `query.as_of`: the transaction, the account status
     /// entry in force, the maintenance windows on its network (or every network) that started

@@ -9,6 +9,7 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
+    changes::{Change, ChangeFeed},
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
@@ -32,8 +33,11 @@ use std::{
     sync::{Arc, LazyLock},
     time::Duration,
 };
+use tokio::sync::broadcast;
 use tokio_postgres::{IsolationLevel, NoTls, Row, error::SqlState};
+use tokio_util::task::AbortOnDropHandle;
 
+mod listen;
 mod shared;
 mod write;
 
@@ -46,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0005_customer_confirmation.sql"),
     include_str!("migrations/postgres/0006_information_request.sql"),
     include_str!("migrations/postgres/0007_diagnosis_records.sql"),
+    include_str!("migrations/postgres/0008_change_feed.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
@@ -72,6 +77,10 @@ pub struct PostgresStore {
     shared: Arc<shared::SharedReads>,
     operation_timeout: Duration,
     resident: Arc<ResidentTables>,
+    /// What the tables' triggers notify, through any replica.
+    changes: ChangeFeed,
+    /// Listens for the notifications until the last clone of the store is dropped.
+    _listener: Arc<AbortOnDropHandle<()>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -109,6 +118,7 @@ impl PostgresStore {
         pg.options(options.trim_end());
         let (shared, pooled) = split_connections(config.pool_size);
         let shared = shared::SharedReads::new(pg.clone(), LOAD_HEAD.as_str(), shared);
+        let listening = pg.clone();
         let manager = Manager::from_config(
             pg,
             NoTls,
@@ -129,17 +139,20 @@ impl PostgresStore {
             .recycle_timeout(Some(config.acquire_timeout))
             .build()
             .context("building the PostgreSQL pool")?;
-        let store = Self {
+        migrate(&pool)
+            .await
+            .context("migrating the PostgreSQL schema")?;
+        // Once migrated: the triggers that notify exist from then on.
+        let changes = ChangeFeed::default();
+        let listener = listen::start(listening, changes.clone(), config.acquire_timeout).await;
+        Ok(Self {
             pool,
             shared: Arc::new(shared),
             operation_timeout: config.operation_timeout,
             resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
-        };
-        store
-            .migrate()
-            .await
-            .context("migrating the PostgreSQL schema")?;
-        Ok(store)
+            changes,
+            _listener: Arc::new(listener),
+        })
     }
 
     /// Keeps maintenance windows in memory only while there are at most `limit` of them
@@ -148,50 +161,53 @@ impl PostgresStore {
         self.resident = Arc::new(ResidentTables::new(limit));
         self
     }
+}
 
-    async fn migrate(&self) -> anyhow::Result<()> {
-        let mut client = self.pool.get().await?;
-        // A current schema needs neither the lock nor any DDL: a replica can then start on a
-        // database that takes reads only (a standby) and serve diagnoses.
-        if schema_version(&client).await? == Some(MIGRATIONS.len()) {
-            return Ok(());
-        }
-        let tx = client.transaction().await?;
-        // Released at commit; a replica that waited finds the migrations applied.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .await?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS paydiag_migrations (
+/// Applies the migrations `pool`'s database lacks.
+async fn migrate(pool: &Pool) -> anyhow::Result<()> {
+    let mut client = pool.get().await?;
+    // A current schema needs neither the lock nor any DDL: a replica can then start on a
+    // database that takes reads only (a standby) and serve diagnoses.
+    if schema_version(&client).await? == Some(MIGRATIONS.len()) {
+        return Ok(());
+    }
+    let tx = client.transaction().await?;
+    // Released at commit; a replica that waited finds the migrations applied.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS paydiag_migrations (
                  version    INTEGER PRIMARY KEY,
                  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
              )",
+    )
+    .await?;
+    let applied: i64 = tx
+        .query_one("SELECT count(*) FROM paydiag_migrations", &[])
+        .await?
+        .get(0);
+    let applied = usize::try_from(applied)?;
+    anyhow::ensure!(
+        applied <= MIGRATIONS.len(),
+        "the database has schema version {applied}, newer than this paydiag ({}): upgrade paydiag",
+        MIGRATIONS.len()
+    );
+    for (n, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let version = i32::try_from(n + 1)?;
+        tx.batch_execute(sql)
+            .await
+            .with_context(|| format!("applying migration {version}"))?;
+        tx.execute(
+            "INSERT INTO paydiag_migrations (version) VALUES ($1)",
+            &[&version],
         )
         .await?;
-        let applied: i64 = tx
-            .query_one("SELECT count(*) FROM paydiag_migrations", &[])
-            .await?
-            .get(0);
-        let applied = usize::try_from(applied)?;
-        anyhow::ensure!(
-            applied <= MIGRATIONS.len(),
-            "the database has schema version {applied}, newer than this paydiag ({}): upgrade paydiag",
-            MIGRATIONS.len()
-        );
-        for (n, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-            let version = i32::try_from(n + 1)?;
-            tx.batch_execute(sql)
-                .await
-                .with_context(|| format!("applying migration {version}"))?;
-            tx.execute(
-                "INSERT INTO paydiag_migrations (version) VALUES ($1)",
-                &[&version],
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
+    tx.commit().await?;
+    Ok(())
+}
 
+impl PostgresStore {
     /// Runs a store operation within the operation timeout: a database that stopped answering
     /// makes the call unavailable instead of hanging it.
     async fn bounded<T>(
@@ -261,6 +277,10 @@ impl FactStore for PostgresStore {
             Ok(deleted > 0)
         })
         .await
+    }
+
+    fn changes(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
     }
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {

@@ -55,6 +55,8 @@ pub enum RecordSource {
     BatchDiagnose,
     /// A candidate of `TriageTicket`.
     TriageTicket,
+    /// A diagnosis `WatchDiagnosis` sent.
+    WatchDiagnosis,
 }
 
 /// Where a ticket's candidate alone sends the ticket.

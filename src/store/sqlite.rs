@@ -9,6 +9,7 @@
 
 use super::{
     Fact, FactQuery, FactStore, StoreError,
+    changes::{self, Change, ChangeFeed, Touched},
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
@@ -31,6 +32,7 @@ use std::{
     sync::{Arc, LazyLock},
     time::Duration,
 };
+use tokio::sync::broadcast;
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -57,6 +59,9 @@ pub struct SqliteStore {
     writer: Pool,
     readers: Pool,
     resident: Arc<ResidentTables>,
+    /// Told what each commit touched, after it commits: watches of this process are the only
+    /// ones a SQLite file has.
+    changes: ChangeFeed,
 }
 
 impl SqliteStore {
@@ -94,6 +99,7 @@ impl SqliteStore {
             writer,
             readers,
             resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
+            changes: ChangeFeed::default(),
         })
     }
 
@@ -197,6 +203,7 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 #[async_trait]
 impl FactStore for SqliteStore {
     async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
+        let touched = changes::touched_by(&facts);
         self.with_writer(move |conn| {
             let tx = conn.transaction()?;
             for fact in &facts {
@@ -205,18 +212,32 @@ impl FactStore for SqliteStore {
             tx.commit()?;
             Ok(())
         })
-        .await
+        .await?;
+        self.changes.touched(touched);
+        Ok(())
     }
 
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.with_writer(move |conn| {
-            let deleted = conn
-                .prepare_cached("DELETE FROM maintenance_windows WHERE id = ?1")?
-                .execute([id])?;
-            Ok(deleted > 0)
-        })
-        .await
+        let network: Option<String> = self
+            .with_writer(move |conn| {
+                let network = conn
+                    .prepare_cached(
+                        "DELETE FROM maintenance_windows WHERE id = ?1 RETURNING network",
+                    )?
+                    .query_row([id], |row| row.get(0))
+                    .optional()?;
+                Ok(network)
+            })
+            .await?;
+        let deleted = network.is_some();
+        self.changes
+            .touched(network.map(Touched::Network).into_iter().collect());
+        Ok(deleted)
+    }
+
+    fn changes(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
     }
 
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {

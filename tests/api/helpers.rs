@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::{
     api::{AppState, fact_codec::timestamp},
+    clock::ManualClock,
     engine::policy::RuleSet,
     pb::v1::{
         self as pb, diagnosis_service_client::DiagnosisServiceClient,
@@ -14,6 +15,7 @@ use paydiag::{
     recorder::{RecordOptions, Recorder},
     server,
     store::{SharedStore, sqlite::SqliteStore},
+    watch::WatchOptions,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tempfile::TempDir;
@@ -105,11 +107,34 @@ pub async fn spawn_recording(
     options: server::ServerOptions,
     records: RecordOptions,
 ) -> TestApp {
+    spawn_configured(store, dir, options, |state| state.recording(records)).await
+}
+
+/// Starts a server on a fresh SQLite file whose watches read `clock` and keep to `watches`.
+pub async fn spawn_watching(watches: WatchOptions, clock: &ManualClock) -> TestApp {
+    let dir = TempDir::new().expect("temp dir");
+    let store: SharedStore = Arc::new(
+        SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+            .await
+            .expect("open store"),
+    );
+    let clock = Arc::new(clock.clone());
+    spawn_configured(store, dir, test_options(), |state| {
+        state.watching(watches, clock)
+    })
+    .await
+}
+
+/// Starts a server over `store` with `options`, its state made by `configure` from the default.
+pub async fn spawn_configured(
+    store: SharedStore,
+    dir: TempDir,
+    options: server::ServerOptions,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
     // The rules the tests' expectations are written against, not the shipped ones.
     let rules = RuleSet::parse(include_str!("../fixtures/rules.toml")).expect("the tests' rules");
-    let state = AppState::new(store.clone(), rules)
-        .expect("state")
-        .recording(records);
+    let state = configure(AppState::new(store.clone(), rules).expect("state"));
     let recorder = state.recorder.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -22,3 +22,4 @@ mod security;
 mod serving;
 mod tls;
 mod triage;
+mod watch;

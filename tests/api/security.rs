@@ -53,6 +53,10 @@ impl FactStore for CountingStore {
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
         self.inner.delete_maintenance_window(id).await
     }
+
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<paydiag::store::changes::Change> {
+        self.inner.changes()
+    }
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.loads.fetch_add(1, Ordering::SeqCst);
         self.inner.load_facts(query).await
@@ -384,6 +388,7 @@ async fn without_callers_the_server_refuses_to_listen_beyond_loopback_unless_tol
         options: test_options(),
         insecure_allow_anonymous: insecure,
         records: paydiag::recorder::RecordOptions::default(),
+        watches: paydiag::watch::WatchOptions::default(),
     };
 
     let refused = server::serve(config("0.0.0.0:0", false), std::future::ready(())).await;

@@ -162,6 +162,9 @@ impl FactStore for RecordsThrough {
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
         self.facts.delete_maintenance_window(id).await
     }
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<paydiag::store::changes::Change> {
+        self.facts.changes()
+    }
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.facts.load_facts(query).await
     }

@@ -1,0 +1,274 @@
+//! `WatchDiagnosis`: a diagnosis, then a new one each time its outcome changes.
+//!
+//! A watch loads its facts and diagnoses again only when woken: by the change feed, when a
+//! write touched a key its diagnosis depends on (see [`crate::watch`]); or by its clock, at the
+//! next moment its outcome can change by time alone ([`engine::horizon::next_change`]). What it
+//! finds is sent only when the outcome (cause, action, expected resolution, recheck time)
+//! differs from the last one sent.
+
+use super::{
+    DiagnosisApi,
+    diagnosis_codec::DiagnoseInput,
+    diagnosis_service::query_of,
+    error::{RETRY_AFTER, ServiceError},
+    reason::{ErrorReason, error_status},
+    records::Made,
+};
+use crate::engine::{self, model::Facts};
+use crate::pb::v1 as pb;
+use crate::store::{changes::Touched, records::RecordSource};
+use crate::watch::{Watch, WatchLimit};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::{Stream, stream};
+use std::{pin::Pin, time::Duration};
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, QuotaViolation};
+
+/// The diagnoses a watch sends.
+pub type DiagnosisStream = Pin<Box<dyn Stream<Item = Result<pb::Diagnosis, Status>> + Send>>;
+
+/// The first wait before loading again after the store failed; it doubles up to
+/// [`MAX_RETRY`] while the store stays out of reach.
+const FIRST_RETRY: Duration = Duration::from_millis(250);
+const MAX_RETRY: Duration = Duration::from_secs(5);
+
+/// Starts watching: the first diagnosis is made before the call is answered, so that a bad
+/// request or an unreachable store is the call's own error.
+pub(super) async fn watch(
+    api: &DiagnosisApi,
+    request: tonic::Request<pb::WatchDiagnosisRequest>,
+) -> Result<DiagnosisStream, Status> {
+    let watches = api.state.watches.clone();
+    let now = watches.clock().now();
+    let made = Made::by(&request, now, RecordSource::WatchDiagnosis);
+    let input = api.input(&diagnose_request(request.into_inner()), now)?;
+    let watch = watches
+        .start(&made.caller.name)
+        .map_err(|limit| refused(limit, &made.caller.name))?;
+    let grace = TimeDelta::from_std(watches.options().not_found_grace).unwrap_or(TimeDelta::MAX);
+    let mut watcher = Watcher {
+        api: api.clone(),
+        input,
+        made,
+        watch,
+        gives_up_at: now.checked_add_signed(grace),
+        last: None,
+        next_look: None,
+        retry: None,
+        ended: false,
+    };
+    let first = watcher.look().await?;
+    let first = first.ok_or_else(|| Status::internal("a first diagnosis is always sent"))?;
+    let stream = stream::unfold((watcher, Some(first)), |(mut watcher, first)| async move {
+        let next = match first {
+            Some(first) => Ok(first),
+            None => watcher.next().await?,
+        };
+        Some((next, (watcher, None)))
+    });
+    Ok(Box::pin(stream))
+}
+
+/// A watch request as the diagnose request it repeats: the same fields, evaluated now.
+fn diagnose_request(w: pb::WatchDiagnosisRequest) -> pb::DiagnoseRequest {
+    pb::DiagnoseRequest {
+        reference: w.reference,
+        as_of: None,
+        claim: w.claim,
+        locale: w.locale,
+        ticket_id: w.ticket_id,
+        view: w.view,
+        requester_account_id: w.requester_account_id,
+        time_zone: w.time_zone,
+    }
+}
+
+/// What a watch compares to decide whether a diagnosis is news.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    cause: i32,
+    action: i32,
+    expected_resolution_at: Option<prost_types::Timestamp>,
+    recheck_at: Option<prost_types::Timestamp>,
+}
+
+impl Outcome {
+    fn of(d: &pb::Diagnosis) -> Self {
+        let step = d.next_step.as_ref();
+        Self {
+            cause: d.cause,
+            action: step.map_or(0, |s| s.action),
+            expected_resolution_at: step.and_then(|s| s.expected_resolution_at),
+            recheck_at: step.and_then(|s| s.recheck_at),
+        }
+    }
+}
+
+/// One watch's state between the diagnoses it sends.
+struct Watcher {
+    api: DiagnosisApi,
+    input: DiagnoseInput,
+    made: Made,
+    watch: Watch,
+    /// When a reference still unknown stops being watched.
+    gives_up_at: Option<DateTime<Utc>>,
+    last: Option<Outcome>,
+    /// The next moment the outcome can change by time alone.
+    next_look: Option<DateTime<Utc>>,
+    /// How long to wait before loading again, after the store failed.
+    retry: Option<Duration>,
+    ended: bool,
+}
+
+impl Watcher {
+    /// The next diagnosis to send; `None` once the watch has ended.
+    async fn next(&mut self) -> Option<Result<pb::Diagnosis, Status>> {
+        loop {
+            if self.ended {
+                return None;
+            }
+            let watches = self.api.state.watches.clone();
+            let moment = async {
+                match self.next_look {
+                    Some(at) => watches.clock().sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let retry = async {
+                match self.retry {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                () = watches.closing().cancelled() => {
+                    self.ended = true;
+                    return Some(Err(shutting_down()));
+                }
+                () = self.watch.changed() => {}
+                () = moment => {}
+                () = retry => {}
+            }
+            match self.look().await {
+                Ok(Some(diagnosis)) => return Some(Ok(diagnosis)),
+                Ok(None) => {}
+                Err(e) => {
+                    let wait = self.retry.map_or(FIRST_RETRY, |w| (w * 2).min(MAX_RETRY));
+                    tracing::warn!(error = %e, ?wait, reference = %self.input.reference, "watch: the store failed; diagnosing again later");
+                    self.retry = Some(wait);
+                }
+            }
+        }
+    }
+
+    /// Diagnoses now; the diagnosis when its outcome is news.
+    async fn look(&mut self) -> Result<Option<pb::Diagnosis>, ServiceError> {
+        let (now, facts) = loop {
+            let now = self.api.state.watches.clock().now();
+            self.input.as_of = now;
+            let facts = self
+                .api
+                .state
+                .store
+                .load_facts(&query_of(&self.input))
+                .await?;
+            // A change to a key not depended on before may have come before it was: load again.
+            if !self.watch.depend_on(dependencies(&self.input, &facts)) {
+                break (now, facts);
+            }
+        };
+        self.retry = None;
+        self.made.at = now;
+        let (diagnosis, record) = self.api.diagnose_with(&self.input, &facts, &self.made);
+        let rules = &self.api.state.rules;
+        let (reference, claim) = (&self.input.reference, &self.input.claim);
+        self.next_look = engine::horizon::next_change(rules, reference, claim, &facts, now);
+        self.ended = match diagnosis.cause() {
+            pb::Cause::NoIncident | pb::Cause::Rejected => true,
+            pb::Cause::NotFound => {
+                self.next_look = min_some(self.next_look, self.gives_up_at);
+                self.gives_up_at.is_some_and(|at| at <= now)
+            }
+            _ => false,
+        };
+        let outcome = Outcome::of(&diagnosis);
+        if self.last.as_ref() == Some(&outcome) {
+            return Ok(None);
+        }
+        self.last = Some(outcome);
+        if let Some(record) = record {
+            self.api.state.recorder.record(record);
+        }
+        Ok(Some(diagnosis))
+    }
+}
+
+/// The keys whose change can change the diagnosis of `input` from `facts`: the lookup keys of
+/// what was quoted, and once it names a transaction, its account and its network's; for an
+/// unknown reference, the claimed network's.
+fn dependencies(input: &DiagnoseInput, facts: &Facts) -> Vec<Touched> {
+    let quoted = crate::engine::model::tx_hash_key(&input.reference).into_owned();
+    let mut keys = vec![Touched::Transaction(input.reference.clone())];
+    if quoted != input.reference {
+        keys.push(Touched::Transaction(quoted));
+    }
+    let network = match &facts.transaction {
+        Some(tx) => {
+            keys.push(Touched::Account(tx.account_id.clone()));
+            Some(tx.network.clone())
+        }
+        None => input.claim.network.clone(),
+    };
+    if let Some(network) = network {
+        keys.push(Touched::Network(network));
+        keys.push(Touched::Network(
+            crate::engine::model::ALL_NETWORKS.to_owned(),
+        ));
+    }
+    keys
+}
+
+fn min_some(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The refusal of a watch over `limit`.
+fn refused(limit: WatchLimit, caller: &str) -> Status {
+    let (name, limit, message) = match limit {
+        WatchLimit::PerReplica(n) => (
+            "watches_per_replica",
+            n,
+            format!("this replica already holds {n} watches; retry later or on another replica"),
+        ),
+        WatchLimit::PerCaller(n) => (
+            "watches_per_caller",
+            n,
+            format!("caller {caller:?} already holds {n} watches; end one first"),
+        ),
+    };
+    metrics::counter!("paydiag_watches_refused_total", "limit" => name).increment(1);
+    let mut details = ErrorDetails::new();
+    details.set_quota_failure(vec![QuotaViolation::new(name, message.clone())]);
+    error_status(
+        Code::ResourceExhausted,
+        message,
+        ErrorReason::WatchLimit,
+        [("limit", limit.to_string())],
+        details,
+    )
+}
+
+/// The end of every watch when the server shuts down.
+fn shutting_down() -> Status {
+    error_status(
+        Code::Unavailable,
+        "the server is shutting down: watch again, through another replica if need be",
+        ErrorReason::ShuttingDown,
+        [],
+        ErrorDetails::with_retry_info(Some(RETRY_AFTER)),
+    )
+}
