@@ -1,6 +1,7 @@
 //! Case records and the real binary: SIGTERM writes every record the server took before it
 //! exits; SIGKILL under load loses only the records of the last moments, and no more than the
-//! README states.
+//! README states; a full buffer drops what it cannot hold, counted and logged, while diagnoses
+//! go on being answered.
 
 use super::{Server, Started, connect, sample, scrape};
 use paydiag::pb::v1::{self as pb, diagnosis_service_client::DiagnosisServiceClient};
@@ -191,4 +192,109 @@ async fn after_sigkill_under_load_only_records_of_the_last_moments_are_lost() {
         window <= LOSS_WINDOW,
         "a record acknowledged {window:?} before the kill was lost; the README states {LOSS_WINDOW:?}"
     );
+}
+
+/// The `dropped=N` field of a log line.
+fn dropped_field(line: &str) -> u64 {
+    let (_, after) = line
+        .split_once(" dropped=")
+        .unwrap_or_else(|| panic!("no dropped= field: {line}"));
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().expect("a count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_beyond_a_full_buffer_are_dropped_counted_and_logged_while_diagnoses_go_on() {
+    /// Records the buffer holds, beside the one the writer holds while it retries.
+    const BUFFER: usize = 3;
+    /// Diagnoses made while the store refuses writes, after the one the writer holds.
+    const MADE: usize = 7;
+    let dir = tempfile::TempDir::new().expect("dir");
+    let buffer = BUFFER.to_string();
+    let Started {
+        mut server,
+        mut logs,
+        port,
+        metrics_port,
+    } = Server::start(
+        dir.path(),
+        &[],
+        &["--records-buffer", &buffer, "--records-batch", "1"],
+    );
+    let client = DiagnosisServiceClient::new(connect(port).await);
+    // The test holds SQLite's write lock: the writer's commits wait out the busy timeout (5 s)
+    // and fail as unavailable, and it keeps retrying the one record it holds. Reads go on.
+    let lock = rusqlite::Connection::open(dir.path().join("p.db")).expect("open the store");
+    lock.busy_timeout(Duration::from_secs(30))
+        .expect("busy timeout");
+    lock.execute_batch("BEGIN IMMEDIATE")
+        .expect("the write lock");
+
+    // Every diagnosis is answered while the lock is held: one that waited for its record would
+    // wait until the lock is released, after the last call.
+    let made = |i: usize| {
+        let request = diagnose(format!("DEP-FULL-{i}"), "T-FULL".into());
+        let mut client = client.clone();
+        async move {
+            let answered = tokio::time::timeout(Duration::from_secs(30), client.diagnose(request))
+                .await
+                .expect("answered while the store refuses writes")
+                .expect("diagnose")
+                .into_inner();
+            assert_eq!(answered.cause(), pb::Cause::NotFound);
+        }
+    };
+    made(0).await;
+    // The writer took that record and failed to commit it: all the buffer's room is free.
+    logs.wait_for("case records cannot be written");
+    for i in 1..=MADE {
+        made(i).await;
+    }
+    let dropped = MADE - BUFFER;
+    let metrics = scrape(metrics_port).await;
+    let full = ["reason=\"buffer_full\""];
+    assert_eq!(
+        sample(&metrics, "paydiag_records_dropped_total", &full),
+        Some(dropped as f64),
+        "{metrics}"
+    );
+    assert_eq!(
+        sample(&metrics, "paydiag_records_written_total", &[]),
+        None,
+        "nothing written while the lock is held: {metrics}"
+    );
+
+    lock.execute_batch("ROLLBACK")
+        .expect("release the write lock");
+    drop(lock);
+    logs.wait_for("case records are written again");
+    signal(&server, "-TERM");
+    let stopped = logs.wait_for("case record writer stopped");
+    let kept = 1 + BUFFER;
+    assert!(
+        stopped.contains(&format!("written={kept} dropped={dropped}")),
+        "{stopped}"
+    );
+    // The writer said how many it lost, in one line or, had a retry come between the calls,
+    // in a few whose counts add up.
+    let reports: Vec<&String> = logs
+        .read
+        .iter()
+        .filter(|line| line.contains("case records dropped: the buffer was full"))
+        .collect();
+    let reported: u64 = reports.iter().map(|line| dropped_field(line)).sum();
+    assert_eq!(reported, dropped as u64, "{reports:#?}");
+    let last = reports.last().expect("a report");
+    assert!(last.contains(&format!("dropped_total={dropped}")), "{last}");
+    let exit = tokio::task::spawn_blocking(move || server.0.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(exit.success(), "clean exit: {exit:?}");
+
+    // The record the writer held and the buffer's, newest first; none of those dropped.
+    let restarted = Server::start(dir.path(), &[], &[]);
+    let channel = connect(restarted.port).await;
+    let expected: Vec<String> = (0..kept).rev().map(|i| format!("DEP-FULL-{i}")).collect();
+    assert_eq!(recorded(&channel, "T-FULL").await, expected);
 }
