@@ -18,7 +18,7 @@ use crate::engine::{
     self,
     diagnosis::Cause,
     horizon::{self, Outlook},
-    model::Facts,
+    model::{ALL_NETWORKS, Facts},
 };
 use crate::pb::v1 as pb;
 use crate::store::{changes::Touched, records::RecordSource};
@@ -169,6 +169,10 @@ impl Watcher {
         let (reference, claim) = (&self.input.reference, &self.input.claim);
         let diagnosis = engine::evaluate(rules, reference, claim, &facts, now);
         self.next_look = horizon::next_change(rules, reference, claim, &facts, now);
+        if !matches!(diagnosis.cause, Cause::NoIncident | Cause::Rejected) {
+            let announced = self.next_window_start(&facts, now).await?;
+            self.next_look = min_some(self.next_look, announced);
+        }
         self.ended = match diagnosis.cause {
             Cause::NoIncident | Cause::Rejected => true,
             Cause::NotFound => {
@@ -190,6 +194,31 @@ impl Watcher {
     }
 }
 
+impl Watcher {
+    /// When the next maintenance window announced on the network the diagnosis looks at
+    /// begins: the facts hold only windows begun by now, so their moments do not name it.
+    async fn next_window_start(
+        &self,
+        facts: &Facts,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        let network = match &facts.transaction {
+            Some(tx) => Some(&tx.network),
+            None => self.input.claim.network.as_ref(),
+        };
+        let Some(network) = network else {
+            return Ok(None);
+        };
+        let windows = self.api.state.store.windows_not_cleared(now).await?;
+        Ok(windows
+            .iter()
+            .filter(|w| w.starts_at > now)
+            .filter(|w| w.network == *network || w.network == ALL_NETWORKS)
+            .map(|w| w.starts_at)
+            .min())
+    }
+}
+
 /// The keys whose change can change the diagnosis of `input` from `facts`: the lookup keys of
 /// what was quoted, and once it names a transaction, its account and its network's; for an
 /// unknown reference, the claimed network's.
@@ -208,9 +237,7 @@ fn dependencies(input: &DiagnoseInput, facts: &Facts) -> Vec<Touched> {
     };
     if let Some(network) = network {
         keys.push(Touched::Network(network));
-        keys.push(Touched::Network(
-            crate::engine::model::ALL_NETWORKS.to_owned(),
-        ));
+        keys.push(Touched::Network(ALL_NETWORKS.to_owned()));
     }
     keys
 }

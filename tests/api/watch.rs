@@ -139,6 +139,46 @@ async fn a_watch_sees_a_maintenance_window_end_when_its_clock_reaches_the_end() 
 }
 
 #[tokio::test]
+async fn a_watch_sees_an_announced_maintenance_window_begin_when_its_clock_reaches_the_start() {
+    let (mut app, clock) = app_at(at(1)).await;
+    let window = pb::MaintenanceWindow {
+        id: "btc-upgrade".into(),
+        network: "BTC".into(),
+        r#type: pb::MaintenanceType::Scheduled.into(),
+        starts_at: Some(timestamp(at(10))),
+        ends_at: Some(timestamp(at(40))),
+        ..Default::default()
+    };
+    app.facts
+        .put_maintenance_window(pb::PutMaintenanceWindowRequest {
+            maintenance_window: Some(window),
+        })
+        .await
+        .expect("window stored");
+    // Three confirmations of 10 min each: expected at t0 + 30 min, after the window begins.
+    app.put_transaction(pb::Transaction {
+        network: "btc".into(),
+        asset: "btc".into(),
+        amount: "0.25".into(),
+        destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+        confirmations: 0,
+        ..transaction("W-ANNOUNCED")
+    })
+    .await;
+    let mut stream = watch(&mut app, watching("W-ANNOUNCED")).await;
+    let waiting = next_diagnosis(&mut stream).await;
+    assert_eq!(
+        outcome(&waiting),
+        (pb::Cause::ConfirmationDelay, pb::Action::Wait, Some(at(30)))
+    );
+
+    clock.set(at(10));
+    let held = next_diagnosis(&mut stream).await;
+    assert_eq!(held.as_of, Some(timestamp(at(10))));
+    assert_eq!(held.cause(), pb::Cause::Maintenance);
+}
+
+#[tokio::test]
 async fn a_delay_that_overruns_its_expected_time_turns_into_a_stall_when_the_clock_gets_there() {
     let (mut app, clock) = app_at(at(1)).await;
     app.put_transaction(transaction("W-STALL")).await;
