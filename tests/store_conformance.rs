@@ -139,6 +139,8 @@ macro_rules! conformance_suite {
 struct SqliteBackend {
     dir: tempfile::TempDir,
     resident_windows: Option<usize>,
+    /// How long case records wait to be keyed, when not the default.
+    records_keyed_after: Option<std::time::Duration>,
 }
 
 impl SqliteBackend {
@@ -146,6 +148,16 @@ impl SqliteBackend {
         Self {
             dir: tempfile::tempdir().expect("creating a temporary directory"),
             resident_windows: None,
+            records_keyed_after: None,
+        }
+    }
+
+    /// A store that keys case records once they have waited `after`: zero keys every batch at
+    /// once, so listings read the key table rather than the records not keyed yet.
+    async fn records_keyed_after(after: std::time::Duration) -> Self {
+        Self {
+            records_keyed_after: Some(after),
+            ..Self::create().await
         }
     }
 
@@ -168,8 +180,12 @@ impl Backend for SqliteBackend {
         let store = paydiag::store::sqlite::SqliteStore::open(&self.path(), 4)
             .await
             .expect("opening the SQLite store");
-        match self.resident_windows {
-            Some(limit) => Arc::new(store.resident_windows_at_most(limit)),
+        let store = match self.resident_windows {
+            Some(limit) => store.resident_windows_at_most(limit),
+            None => store,
+        };
+        match self.records_keyed_after {
+            Some(after) => Arc::new(store.records_keyed_after(after)),
             None => Arc::new(store),
         }
     }
@@ -178,10 +194,13 @@ impl Backend for SqliteBackend {
 conformance_suite!(sqlite => SqliteBackend::create());
 // Past the limit of windows kept in memory, they are read from the table instead.
 conformance_suite!(sqlite_windows_on_disk => SqliteBackend::resident_windows_at_most(1));
+// Case records keyed as each batch is stored: listings and retention read the key table.
+conformance_suite!(sqlite_records_keyed => SqliteBackend::records_keyed_after(std::time::Duration::ZERO));
 
 /// What only the SQLite backend promises on top of the suite.
 mod sqlite_only {
     use super::*;
+    use paydiag::store::records::{self, DiagnosisRecord};
 
     /// The schema version and every table and index definition.
     fn schema(backend: &SqliteBackend) -> (i64, Vec<(String, Option<String>)>) {
@@ -204,6 +223,144 @@ mod sqlite_only {
         assert!(migrated.0 >= 1, "no migration recorded: {migrated:?}");
         drop(backend.open().await);
         assert_eq!(schema(&backend), migrated);
+    }
+
+    /// How many case records wait to be keyed.
+    fn unkeyed(backend: &SqliteBackend) -> i64 {
+        rusqlite::Connection::open(backend.path())
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM diagnosis_records WHERE id >
+                     (SELECT indexed_through FROM diagnosis_record_index)",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .expect("counting unkeyed records")
+    }
+
+    /// A store on `backend`'s file that keys its records after `after`.
+    async fn keyed_after(backend: &SqliteBackend, after: std::time::Duration) -> SharedStore {
+        let store = paydiag::store::sqlite::SqliteStore::open(&backend.path(), 2)
+            .await
+            .expect("opening the SQLite store");
+        Arc::new(store.records_keyed_after(after))
+    }
+
+    fn record(ticket: &str, reference: &str, minutes_ago: i64) -> DiagnosisRecord {
+        record_checks::record(ticket, reference, as_of() - TimeDelta::minutes(minutes_ago))
+    }
+
+    /// Every page of `ticket`'s records, `size` at a time, as references.
+    async fn pages(store: &SharedStore, ticket: &str, size: usize) -> Vec<Vec<String>> {
+        let mut pages = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .list_records(&records::RecordQuery {
+                    ticket_id: Some(ticket.to_owned()),
+                    after,
+                    limit: size,
+                    ..records::RecordQuery::default()
+                })
+                .await
+                .expect("listing");
+            pages.push(page.iter().map(|l| l.record.reference.clone()).collect());
+            match page.last() {
+                Some(last) if page.len() == size => after = Some(last.cursor()),
+                _ => return pages,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_listing_merges_keyed_and_unkeyed_records_newest_first_page_by_page() {
+        let backend = SqliteBackend::create().await;
+        let keyed = keyed_after(&backend, std::time::Duration::ZERO).await;
+        let unkeyed_store = keyed_after(&backend, std::time::Duration::MAX).await;
+        // Keyed: made 1, 3 and 5 minutes ago; then stored but not keyed: 0, 2, 4 and, at the
+        // same moment as a keyed one, 3 minutes ago (stored later, so listed before it).
+        keyed
+            .put_records(
+                vec![
+                    record("T", "K1", 1),
+                    record("T", "K3", 3),
+                    record("T", "K5", 5),
+                ]
+                .into(),
+            )
+            .await
+            .expect("put");
+        assert_eq!(unkeyed(&backend), 0);
+        unkeyed_store
+            .put_records(
+                vec![
+                    record("T", "U0", 0),
+                    record("T", "U2", 2),
+                    record("T", "U3", 3),
+                    record("T", "U4", 4),
+                    record("OTHER", "U9", 0),
+                ]
+                .into(),
+            )
+            .await
+            .expect("put");
+        assert_eq!(unkeyed(&backend), 5);
+        let expected = [["U0", "K1"], ["U2", "U3"], ["K3", "U4"], ["K5", ""]];
+        let expected: Vec<Vec<String>> = expected
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| r.to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(pages(&unkeyed_store, "T", 2).await, expected);
+        // Once keyed (here by reopening, as after a crash), the same pages.
+        drop((keyed, unkeyed_store));
+        let reopened = backend.open().await;
+        assert_eq!(unkeyed(&backend), 0);
+        assert_eq!(pages(&reopened, "T", 2).await, expected);
+    }
+
+    #[tokio::test]
+    async fn retention_deletes_unkeyed_records_and_ids_are_never_reused() {
+        let backend = SqliteBackend::create().await;
+        let store = keyed_after(&backend, std::time::Duration::MAX).await;
+        store
+            .put_records(vec![record("T", "OLD-1", 60), record("T", "OLD-2", 50)].into())
+            .await
+            .expect("put");
+        assert_eq!(unkeyed(&backend), 2);
+        let deleted = store
+            .delete_records_before(as_of(), 10)
+            .await
+            .expect("deleting");
+        assert_eq!(deleted, 2);
+        assert_eq!(pages(&store, "T", 10).await, vec![Vec::<String>::new()]);
+        // The table is empty; the next record still gets a new id, and is found.
+        store
+            .put_records(vec![record("T", "NEW", 0)].into())
+            .await
+            .expect("put");
+        let listed = store
+            .list_records(&records::RecordQuery {
+                ticket_id: Some("T".into()),
+                limit: 10,
+                ..records::RecordQuery::default()
+            })
+            .await
+            .expect("listing");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].record.reference, "NEW");
+        assert_eq!(listed[0].id, 3);
+        drop(store);
+        let reopened = backend.open().await;
+        assert_eq!(
+            pages(&reopened, "T", 10).await,
+            vec![vec!["NEW".to_owned()]]
+        );
     }
 
     #[tokio::test]

@@ -15,7 +15,7 @@ use super::{
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
         select, time_key,
     },
-    records::{self, ListedRecord, RecordBatch, RecordQuery},
+    records::{ListedRecord, RecordBatch, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
     search::{self, TransactionSearch},
 };
@@ -34,6 +34,10 @@ use std::{
 };
 use tokio::sync::broadcast;
 
+mod record_keys;
+
+use record_keys::RecordKeys;
+
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -46,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0006_customer_confirmation.sql"),
     include_str!("migrations/sqlite/0007_information_request.sql"),
     include_str!("migrations/sqlite/0008_diagnosis_records.sql"),
+    include_str!("migrations/sqlite/0009_record_keys.sql"),
 ];
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
@@ -62,6 +67,8 @@ pub struct SqliteStore {
     /// Told what each commit touched, after it commits: watches of this process are the only
     /// ones a SQLite file has.
     changes: ChangeFeed,
+    /// The case records' key table (see [`record_keys`]).
+    record_keys: Arc<RecordKeys>,
 }
 
 impl SqliteStore {
@@ -86,10 +93,17 @@ impl SqliteStore {
         };
         // Migrated on a connection of its own first: a database paydiag cannot write fails here
         // at once, and by name, rather than after the pool has waited for a connection.
-        Connection::open(path)
+        let record_keys = Connection::open(path)
             .and_then(|conn| conn.execute_batch(PRAGMAS).map(|()| conn))
             .map_err(anyhow::Error::new)
-            .and_then(|mut conn| migrate(&mut conn).context("migrating the SQLite schema"))
+            .and_then(|mut conn| {
+                migrate(&mut conn).context("migrating the SQLite schema")?;
+                // Records a crash left unkeyed (or stored before the key table) are keyed now.
+                let keys = RecordKeys::load(&conn)?;
+                keys.key_waiting(&mut conn)
+                    .context("keying the stored case records")?;
+                Ok(keys)
+            })
             .map_err(|e| name_read_only(path, e))
             .with_context(|| format!("opening SQLite database {}", path.display()))?;
         let writer =
@@ -100,6 +114,7 @@ impl SqliteStore {
             readers,
             resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
             changes: ChangeFeed::default(),
+            record_keys: Arc::new(record_keys),
         })
     }
 
@@ -107,6 +122,13 @@ impl SqliteStore {
     /// (default [`MAX_RESIDENT_WINDOWS`]); beyond, they are read from the table's index.
     pub fn resident_windows_at_most(mut self, limit: usize) -> Self {
         self.resident = Arc::new(ResidentTables::new(limit));
+        self
+    }
+
+    /// Keys case records once they have waited `after` (default [`record_keys::INDEX_AFTER`])
+    /// or a batch of them waits; zero keys every batch as it is stored.
+    pub fn records_keyed_after(mut self, after: Duration) -> Self {
+        self.record_keys = Arc::new(self.record_keys.keyed_after(after));
         self
     }
 
@@ -319,29 +341,15 @@ impl FactStore for SqliteStore {
     }
 
     async fn put_records(&self, batch: RecordBatch) -> Result<(), StoreError> {
-        self.with_writer(move |conn| {
-            let tx = conn.transaction()?;
-            {
-                let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
-                for record in batch.iter() {
-                    insert.execute(rusqlite::params_from_iter(records::values(record)))?;
-                }
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+        let keys = Arc::clone(&self.record_keys);
+        self.with_writer(move |conn| keys.put(conn, &batch)).await
     }
 
     async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
-        let (sql, params) = records::list_statement(query, |n| format!("?{n}"));
-        self.read_blocking(move |conn, _| {
-            let params = rusqlite::params_from_iter(params);
-            rows(conn, &sql, params, records::LISTED_COLUMNS, |r| {
-                records::listed(r)
-            })
-        })
-        .await
+        let keys = Arc::clone(&self.record_keys);
+        let query = query.clone();
+        self.read_blocking(move |conn, _| keys.list(conn, &query))
+            .await
     }
 
     async fn delete_records_before(
@@ -349,32 +357,11 @@ impl FactStore for SqliteStore {
         cutoff: DateTime<Utc>,
         limit: usize,
     ) -> Result<u64, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_writer(move |conn| {
-            let deleted = conn
-                .prepare_cached(
-                    "DELETE FROM diagnosis_records WHERE id IN (
-                         SELECT id FROM diagnosis_records WHERE diagnosed_at < ?1
-                         ORDER BY diagnosed_at LIMIT ?2)",
-                )?
-                .execute(params![time_key(cutoff), limit])?;
-            Ok(deleted as u64)
-        })
-        .await
+        let keys = Arc::clone(&self.record_keys);
+        self.with_writer(move |conn| keys.delete_before(conn, cutoff, limit))
+            .await
     }
 }
-
-/// One record's insert: its id is the next rowid.
-static INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
-    let placeholders: Vec<String> = (1..=records::RECORD_COLUMNS.len())
-        .map(|n| format!("?{n}"))
-        .collect();
-    format!(
-        "INSERT INTO diagnosis_records ({}) VALUES ({})",
-        records::RECORD_COLUMNS.join(", "),
-        placeholders.join(", ")
-    )
-});
 
 fn put(conn: &Connection, fact: &Fact) -> anyhow::Result<()> {
     match fact {
@@ -987,6 +974,45 @@ mod tests {
             "{windows}"
         );
         assert!(!windows.contains("SCAN"), "{windows}");
+    }
+
+    #[test]
+    fn a_record_listing_walks_its_keys_newest_first_and_sorts_only_the_merge() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
+        let conn = store.readers.get().expect("connection");
+        for (ticket_id, reference) in [(Some("T"), None), (None, Some("R")), (Some("T"), Some("R"))]
+        {
+            let query = RecordQuery {
+                ticket_id: ticket_id.map(str::to_owned),
+                reference: reference.map(str::to_owned),
+                diagnosed_from: Some(chrono::DateTime::UNIX_EPOCH),
+                diagnosed_before: Some(Utc::now()),
+                after: Some(crate::store::records::RecordCursor {
+                    diagnosed_at: Utc::now(),
+                    id: 7,
+                }),
+                limit: 51,
+            };
+            let sql = store.record_keys.statement(&query).expect("statement").0;
+            let steps = plan(&conn, &sql);
+            assert!(
+                steps.contains(
+                    "SEARCH k USING PRIMARY KEY (key=? AND diagnosed_ns>? AND diagnosed_ns<?)"
+                ),
+                "{steps}"
+            );
+            assert!(
+                steps.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid=?)"),
+                "{steps}"
+            );
+            assert!(
+                steps.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid>?)"),
+                "{steps}"
+            );
+            // The keyed part comes in order; only the merge of at most two pages is sorted.
+            assert_eq!(steps.matches("TEMP B-TREE").count(), 2, "{steps}");
+        }
     }
 
     #[test]

@@ -1,0 +1,351 @@
+//! Case records on SQLite. A record is appended to `diagnosis_records` alone, so that taking a
+//! batch costs little more than writing its rows; its keys (ticket, reference and age) reach
+//! `diagnosis_record_keys` later, [`INDEX_BATCH`] records at a time and in key order. Three
+//! indexes on the records table would each write a random page per record at every commit;
+//! keyed in large sorted batches, each page of the narrow key table is written about once per
+//! batch. Records not keyed yet are at most a batch or [`INDEX_AFTER`] old, and a listing reads
+//! them by a scan of the table's newest rows.
+
+use crate::store::{
+    codec::{time_from_key, time_key},
+    records::{self, DiagnosisRecord, ListedRecord, RecordQuery},
+};
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior, params};
+use siphasher::sip::SipHasher13;
+use std::{
+    hash::Hasher,
+    sync::{LazyLock, Mutex},
+    time::{Duration, Instant},
+};
+
+/// Records keyed per transaction: large enough that a batch writes each page of the key table
+/// about once, small enough that it holds the write lock for about a tenth of a second.
+pub const INDEX_BATCH: usize = 20_000;
+
+/// How long a record may stay unkeyed, when fewer than a batch come: at the first batch stored
+/// after it, its keys are written. It bounds what a listing scans at low rates.
+pub const INDEX_AFTER: Duration = Duration::from_secs(1);
+
+/// The key of every record's age entry, which retention walks oldest first. Ticket and
+/// reference keys are never 0.
+const AGE: i64 = 0;
+
+/// Computes the keys of records and keeps what keying waits for.
+#[derive(Debug)]
+pub struct RecordKeys {
+    hasher: SipHasher13,
+    /// How long a record may wait to be keyed: [`INDEX_AFTER`] unless told.
+    after: Duration,
+    /// Since when records have been waiting to be keyed, as far as this store knows.
+    unkeyed_since: Mutex<Option<Instant>>,
+}
+
+impl RecordKeys {
+    /// Reads the database's hash key.
+    pub fn load(conn: &Connection) -> anyhow::Result<Self> {
+        let key: Vec<u8> = conn
+            .query_row(
+                "SELECT hash_key FROM diagnosis_record_index WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .context("reading the case records' hash key")?;
+        let key: [u8; 16] = key
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("the case records' hash key is not 16 bytes"))?;
+        Ok(Self {
+            hasher: SipHasher13::new_with_key(&key),
+            after: INDEX_AFTER,
+            unkeyed_since: Mutex::new(None),
+        })
+    }
+
+    /// The same keys, records keyed once they have waited `after` (zero: at once).
+    pub fn keyed_after(&self, after: Duration) -> Self {
+        Self {
+            hasher: self.hasher,
+            after,
+            unkeyed_since: Mutex::new(None),
+        }
+    }
+
+    fn ticket(&self, ticket_id: &str) -> i64 {
+        self.key(b't', ticket_id)
+    }
+
+    fn reference(&self, reference: &str) -> i64 {
+        self.key(b'r', reference)
+    }
+
+    fn key(&self, kind: u8, text: &str) -> i64 {
+        let mut hasher = self.hasher;
+        hasher.write_u8(kind);
+        hasher.write(text.as_bytes());
+        match i64::from_le_bytes(hasher.finish().to_le_bytes()) {
+            AGE => 1,
+            key => key,
+        }
+    }
+
+    /// Stores `batch` in one transaction, then keys the records waiting if a batch of them is
+    /// waiting or the first has waited long enough ([`INDEX_AFTER`] unless told).
+    pub fn put(&self, conn: &mut Connection, batch: &[DiagnosisRecord]) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Ids are never reused, not even after retention emptied the table: an id at or below
+        // `indexed_through` would never be keyed.
+        let (mut next, indexed): (i64, i64) = tx.query_row(
+            "SELECT max(coalesce((SELECT max(id) FROM diagnosis_records), 0), indexed_through) + 1,
+                    indexed_through
+             FROM diagnosis_record_index WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        {
+            let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
+            for record in batch {
+                let values = records::values(record);
+                insert.execute(rusqlite::params_from_iter(
+                    std::iter::once(rusqlite::types::Value::Integer(next))
+                        .chain(values.into_iter().map(rusqlite::types::Value::from)),
+                ))?;
+                next += 1;
+            }
+        }
+        tx.commit()?;
+        let waiting = usize::try_from(next - 1 - indexed).unwrap_or(usize::MAX);
+        let due = {
+            let mut since = self.lock();
+            let first = *since.get_or_insert_with(Instant::now);
+            waiting >= INDEX_BATCH || first.elapsed() >= self.after
+        };
+        if due {
+            self.key_waiting(conn)?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.unkeyed_since
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the keys of every record not keyed yet, [`INDEX_BATCH`] records per transaction.
+    pub fn key_waiting(&self, conn: &mut Connection) -> anyhow::Result<()> {
+        loop {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let rows: Vec<(i64, String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT id, ticket_id, reference, diagnosed_at FROM diagnosis_records
+                     WHERE id > (SELECT indexed_through FROM diagnosis_record_index WHERE id = 1)
+                     ORDER BY id LIMIT ?1",
+                )?
+                .query_map([INDEX_BATCH as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            let Some(&(through, ..)) = rows.last() else {
+                *self.lock() = None;
+                return Ok(());
+            };
+            let mut entries = Vec::with_capacity(rows.len() * 3);
+            for (id, ticket_id, reference, diagnosed_at) in &rows {
+                let at = nanos(time_from_key(diagnosed_at)?);
+                entries.push((self.ticket(ticket_id), at, *id));
+                entries.push((self.reference(reference), at, *id));
+                entries.push((AGE, at, *id));
+            }
+            // In key order, each page of the key table is loaded and written once.
+            entries.sort_unstable();
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO diagnosis_record_keys (key, diagnosed_ns, id)
+                     VALUES (?1, ?2, ?3)",
+                )?;
+                for (key, at, id) in entries {
+                    insert.execute(params![key, at, id])?;
+                }
+            }
+            tx.execute(
+                "UPDATE diagnosis_record_index SET indexed_through = ?1 WHERE id = 1",
+                [through],
+            )?;
+            tx.commit()?;
+            if rows.len() < INDEX_BATCH {
+                *self.lock() = None;
+                return Ok(());
+            }
+        }
+    }
+
+    /// Lists records as `query` asks: the keyed ones through their key's entries, newest first,
+    /// and those not keyed yet by a scan of the newest rows.
+    pub fn list(
+        &self,
+        conn: &Connection,
+        query: &RecordQuery,
+    ) -> anyhow::Result<Vec<ListedRecord>> {
+        let (sql, params) = self.statement(query)?;
+        super::rows(
+            conn,
+            &sql,
+            rusqlite::params_from_iter(params),
+            records::LISTED_COLUMNS,
+            |r| records::listed(r),
+        )
+    }
+
+    /// The listing statement for `query`, and its parameters.
+    pub(super) fn statement(
+        &self,
+        query: &RecordQuery,
+    ) -> anyhow::Result<(String, Vec<rusqlite::types::Value>)> {
+        let key = match (&query.ticket_id, &query.reference) {
+            (Some(ticket_id), _) => self.ticket(ticket_id),
+            (None, Some(reference)) => self.reference(reference),
+            (None, None) => anyhow::bail!("a record listing names a ticket or a reference"),
+        };
+        let mut params: Vec<rusqlite::types::Value> = vec![key.into()];
+        let mut bind = |value: rusqlite::types::Value| {
+            params.push(value);
+            format!("?{}", params.len())
+        };
+        // The same conditions on both parts: on keys by nanoseconds, on rows by time key.
+        let mut keyed = vec!["k.key = ?1".to_owned()];
+        let mut unkeyed = vec![
+            "r.id > (SELECT indexed_through FROM diagnosis_record_index WHERE id = 1)".to_owned(),
+        ];
+        for (column, value) in [
+            ("ticket_id", &query.ticket_id),
+            ("reference", &query.reference),
+        ] {
+            if let Some(value) = value {
+                let p = bind(value.clone().into());
+                keyed.push(format!("r.{column} = {p}"));
+                unkeyed.push(format!("r.{column} = {p}"));
+            }
+        }
+        if let Some(from) = query.diagnosed_from {
+            keyed.push(format!("k.diagnosed_ns >= {}", bind(nanos(from).into())));
+            unkeyed.push(format!("r.diagnosed_at >= {}", bind(time_key(from).into())));
+        }
+        if let Some(before) = query.diagnosed_before {
+            keyed.push(format!("k.diagnosed_ns < {}", bind(nanos(before).into())));
+            unkeyed.push(format!(
+                "r.diagnosed_at < {}",
+                bind(time_key(before).into())
+            ));
+        }
+        if let Some(cursor) = &query.after {
+            let id = bind(cursor.id.into());
+            let ns = bind(nanos(cursor.diagnosed_at).into());
+            let at = bind(time_key(cursor.diagnosed_at).into());
+            keyed.push(format!(
+                "(k.diagnosed_ns < {ns} OR (k.diagnosed_ns = {ns} AND k.id < {id}))"
+            ));
+            unkeyed.push(format!(
+                "(r.diagnosed_at < {at} OR (r.diagnosed_at = {at} AND r.id < {id}))"
+            ));
+        }
+        let sql = format!(
+            "SELECT * FROM (
+                 SELECT {columns} FROM diagnosis_record_keys k
+                 JOIN diagnosis_records r ON r.id = k.id
+                 WHERE {keyed}
+                 ORDER BY k.diagnosed_ns DESC, k.id DESC LIMIT {limit})
+             UNION ALL
+             SELECT * FROM (SELECT {columns} FROM diagnosis_records r WHERE {unkeyed})
+             ORDER BY diagnosed_at DESC, id DESC LIMIT {limit}",
+            columns = QUALIFIED_COLUMNS.as_str(),
+            keyed = keyed.join(" AND "),
+            unkeyed = unkeyed.join(" AND "),
+            limit = query.limit,
+        );
+        Ok((sql, params))
+    }
+
+    /// Deletes the (at most `limit`) oldest records made before `cutoff`, with their keys, in
+    /// one transaction; how many. Records not keyed yet are keyed first, so none is missed.
+    pub fn delete_before(
+        &self,
+        conn: &mut Connection,
+        cutoff: DateTime<Utc>,
+        limit: usize,
+    ) -> anyhow::Result<u64> {
+        self.key_waiting(conn)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let oldest: Vec<Expiring> = tx
+            .prepare_cached(
+                "SELECT k.id, k.diagnosed_ns, r.ticket_id, r.reference
+                 FROM diagnosis_record_keys k LEFT JOIN diagnosis_records r ON r.id = k.id
+                 WHERE k.key = 0 AND k.diagnosed_ns < ?1
+                 ORDER BY k.diagnosed_ns, k.id LIMIT ?2",
+            )?
+            .query_map(
+                params![nanos(cutoff), i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| {
+                    let text: Option<String> = r.get(2)?;
+                    let reference: Option<String> = r.get(3)?;
+                    Ok((r.get(0)?, r.get(1)?, text.zip(reference)))
+                },
+            )?
+            .collect::<Result<_, _>>()?;
+        {
+            let mut delete_key = tx.prepare_cached(
+                "DELETE FROM diagnosis_record_keys WHERE key = ?1 AND diagnosed_ns = ?2 AND id = ?3",
+            )?;
+            let mut delete_row =
+                tx.prepare_cached("DELETE FROM diagnosis_records WHERE id = ?1")?;
+            for (id, at, texts) in &oldest {
+                delete_key.execute(params![AGE, at, id])?;
+                if let Some((ticket_id, reference)) = texts {
+                    delete_key.execute(params![self.ticket(ticket_id), at, id])?;
+                    delete_key.execute(params![self.reference(reference), at, id])?;
+                }
+                delete_row.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(oldest.len() as u64)
+    }
+}
+
+/// A record retention deletes: its id, when it was made (nanoseconds) and, unless its row is
+/// gone already, its ticket id and reference.
+type Expiring = (i64, i64, Option<(String, String)>);
+
+/// `t` as nanoseconds since the epoch, the key table's order; saturating outside the years
+/// 1677 to 2262, which no record's diagnosis (made by the server's clock) falls in.
+fn nanos(t: DateTime<Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// One record's insert, with the id it is given first.
+static INSERT_RECORD: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (1..=records::RECORD_COLUMNS.len() + 1)
+        .map(|n| format!("?{n}"))
+        .collect();
+    format!(
+        "INSERT INTO diagnosis_records (id, {}) VALUES ({})",
+        records::RECORD_COLUMNS.join(", "),
+        placeholders.join(", ")
+    )
+});
+
+/// The listed columns, of the records table `r`.
+static QUALIFIED_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    records::LISTED_COLUMNS
+        .iter()
+        .map(|c| format!("r.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
