@@ -6,6 +6,7 @@ use super::codec::{Code, Columns, time_key};
 use crate::engine::diagnosis::{Action, Cause};
 use crate::triage::policy::{Disposition, Priority};
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 
 /// A batch of records to store, shared: the writer keeps it to try again while a backend (the
 /// SQLite store, on a blocking thread) works from it.
@@ -158,26 +159,28 @@ pub const LISTED_COLUMNS: &[&str] = &[
     "priority",
 ];
 
-/// A record's column values, as text (or null), in [`RECORD_COLUMNS`]' order.
-pub fn values(r: &DiagnosisRecord) -> [Option<String>; 16] {
+/// A record's column values, as text (or null), in [`RECORD_COLUMNS`]' order: its own text
+/// borrowed, times and lists written out.
+pub fn values(r: &DiagnosisRecord) -> [Option<Cow<'_, str>>; 16] {
     let routing = r.routing.as_ref();
+    let time = |t: DateTime<Utc>| Cow::Owned(time_key(t));
     [
-        Some(r.ticket_id.clone()),
-        Some(r.reference.clone()),
-        r.tx_hash.clone(),
-        Some(time_key(r.as_of)),
-        Some(time_key(r.diagnosed_at)),
-        Some(r.cause.code().to_owned()),
-        Some(causes_to_text(&r.contributing_causes)),
-        Some(r.action.code().to_owned()),
-        r.recheck_at.map(time_key),
-        r.expected_resolution_at.map(time_key),
-        Some(r.ruleset_version.clone()),
-        Some(r.caller.clone()),
-        Some(r.source.code().to_owned()),
-        routing.map(|t| t.disposition.code().to_owned()),
-        routing.and_then(|t| t.queue.clone()),
-        routing.and_then(|t| t.priority.map(|p| p.code().to_owned())),
+        Some(Cow::Borrowed(&r.ticket_id)),
+        Some(Cow::Borrowed(&r.reference)),
+        r.tx_hash.as_deref().map(Cow::Borrowed),
+        Some(time(r.as_of)),
+        Some(time(r.diagnosed_at)),
+        Some(Cow::Borrowed(r.cause.code())),
+        Some(Cow::Owned(causes_to_text(&r.contributing_causes))),
+        Some(Cow::Borrowed(r.action.code())),
+        r.recheck_at.map(time),
+        r.expected_resolution_at.map(time),
+        Some(Cow::Borrowed(&r.ruleset_version)),
+        Some(Cow::Borrowed(&r.caller)),
+        Some(Cow::Borrowed(r.source.code())),
+        routing.map(|t| Cow::Borrowed(t.disposition.code())),
+        routing.and_then(|t| t.queue.as_deref().map(Cow::Borrowed)),
+        routing.and_then(|t| t.priority.map(|p| Cow::Borrowed(p.code()))),
     ]
 }
 

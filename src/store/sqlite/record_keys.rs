@@ -38,9 +38,70 @@ pub struct RecordKeys {
     hasher: SipHasher13,
     /// How long a record may wait to be keyed: [`INDEX_AFTER`] unless told.
     after: Duration,
-    /// Since when records have been waiting to be keyed, as far as this store knows.
-    unkeyed_since: Mutex<Option<Instant>>,
+    /// The records this store stored that are not keyed yet.
+    waiting: Mutex<Waiting>,
 }
+
+/// A key table entry: key, when the record was made (nanoseconds), id.
+type Entry = (i64, i64, i64);
+
+/// The keys of the records with ids `from..until`, which wait to be keyed.
+#[derive(Debug, Clone)]
+struct Waiting {
+    /// The first id not keyed, as this store last knew it; `i64::MIN` when its records were
+    /// not all stored by this store, so their keys must be read back.
+    from: i64,
+    /// The id after the last record stored.
+    until: i64,
+    entries: Vec<Entry>,
+    /// When the first of them was stored.
+    since: Option<Instant>,
+}
+
+impl Waiting {
+    fn keyed_through(keyed: i64) -> Self {
+        Self {
+            from: keyed + 1,
+            until: keyed + 1,
+            entries: Vec::new(),
+            since: None,
+        }
+    }
+}
+
+/// Entries added by one statement: fewer statements, each the same B-tree work.
+const ENTRIES_PER_INSERT: usize = 100;
+
+/// Adds `entries` to the key table, in key order: each page is then loaded and written once.
+fn insert_keys(tx: &Connection, entries: &mut [Entry]) -> anyhow::Result<()> {
+    entries.sort_unstable();
+    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
+        let mut insert = if chunk.len() == ENTRIES_PER_INSERT {
+            tx.prepare_cached(&INSERT_KEYS)?
+        } else {
+            tx.prepare_cached(&insert_keys_statement(chunk.len()))?
+        };
+        for (n, (key, at, id)) in chunk.iter().enumerate() {
+            insert.raw_bind_parameter(3 * n + 1, key)?;
+            insert.raw_bind_parameter(3 * n + 2, at)?;
+            insert.raw_bind_parameter(3 * n + 3, id)?;
+        }
+        insert.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// The insert of `n` entries.
+fn insert_keys_statement(n: usize) -> String {
+    let rows: Vec<&str> = std::iter::repeat_n("(?, ?, ?)", n).collect();
+    format!(
+        "INSERT OR IGNORE INTO diagnosis_record_keys (key, diagnosed_ns, id) VALUES {}",
+        rows.join(", ")
+    )
+}
+
+/// The insert of [`ENTRIES_PER_INSERT`] entries.
+static INSERT_KEYS: LazyLock<String> = LazyLock::new(|| insert_keys_statement(ENTRIES_PER_INSERT));
 
 impl RecordKeys {
     /// Reads the database's hash key.
@@ -58,7 +119,7 @@ impl RecordKeys {
         Ok(Self {
             hasher: SipHasher13::new_with_key(&key),
             after: INDEX_AFTER,
-            unkeyed_since: Mutex::new(None),
+            waiting: Mutex::new(Waiting::keyed_through(i64::MIN)),
         })
     }
 
@@ -67,7 +128,7 @@ impl RecordKeys {
         Self {
             hasher: self.hasher,
             after,
-            unkeyed_since: Mutex::new(None),
+            waiting: Mutex::new(self.lock().clone()),
         }
     }
 
@@ -98,30 +159,43 @@ impl RecordKeys {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Ids are never reused, not even after retention emptied the table: an id at or below
         // `indexed_through` would never be keyed.
-        let (mut next, indexed): (i64, i64) = tx.query_row(
+        let (first, keyed): (i64, i64) = tx.query_row(
             "SELECT max(coalesce((SELECT max(id) FROM diagnosis_records), 0), indexed_through) + 1,
                     indexed_through
              FROM diagnosis_record_index WHERE id = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let mut entries = Vec::with_capacity(batch.len() * 3);
         {
             let mut insert = tx.prepare_cached(&INSERT_RECORD)?;
-            for record in batch {
-                let values = records::values(record);
-                insert.execute(rusqlite::params_from_iter(
-                    std::iter::once(rusqlite::types::Value::Integer(next))
-                        .chain(values.into_iter().map(rusqlite::types::Value::from)),
-                ))?;
-                next += 1;
+            for (id, record) in (first..).zip(batch) {
+                insert.raw_bind_parameter(1, id)?;
+                for (n, value) in records::values(record).iter().enumerate() {
+                    insert.raw_bind_parameter(n + 2, value.as_deref())?;
+                }
+                insert.raw_execute()?;
+                let at = nanos(record.diagnosed_at);
+                entries.push((self.ticket(&record.ticket_id), at, id));
+                entries.push((self.reference(&record.reference), at, id));
+                entries.push((AGE, at, id));
             }
         }
         tx.commit()?;
-        let waiting = usize::try_from(next - 1 - indexed).unwrap_or(usize::MAX);
+        let next = first + batch.len() as i64;
         let due = {
-            let mut since = self.lock();
-            let first = *since.get_or_insert_with(Instant::now);
-            waiting >= INDEX_BATCH || first.elapsed() >= self.after
+            let mut waiting = self.lock();
+            // The keys in memory are those of every record not keyed yet, or are not used.
+            if waiting.from == keyed + 1 && waiting.until == first {
+                waiting.entries.append(&mut entries);
+            } else {
+                waiting.entries.clear();
+                waiting.from = i64::MIN;
+            }
+            waiting.until = next;
+            let since = *waiting.since.get_or_insert_with(Instant::now);
+            usize::try_from(next - 1 - keyed).unwrap_or(usize::MAX) >= INDEX_BATCH
+                || since.elapsed() >= self.after
         };
         if due {
             self.key_waiting(conn)?;
@@ -129,58 +203,66 @@ impl RecordKeys {
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
-        self.unkeyed_since
+    fn lock(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        self.waiting
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Writes the keys of every record not keyed yet, [`INDEX_BATCH`] records per transaction.
+    /// Writes the keys of every record not keyed yet: those this store stored since it last
+    /// keyed, from memory; any others (a crash's, another process's), read back
+    /// [`INDEX_BATCH`] at a time.
     pub fn key_waiting(&self, conn: &mut Connection) -> anyhow::Result<()> {
+        let mut waiting = self.lock();
         loop {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let rows: Vec<(i64, String, String, String)> = tx
-                .prepare_cached(
-                    "SELECT id, ticket_id, reference, diagnosed_at FROM diagnosis_records
-                     WHERE id > (SELECT indexed_through FROM diagnosis_record_index WHERE id = 1)
-                     ORDER BY id LIMIT ?1",
-                )?
-                .query_map([INDEX_BATCH as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            let Some(&(through, ..)) = rows.last() else {
-                *self.lock() = None;
+            let (keyed, last): (i64, i64) = tx.query_row(
+                "SELECT indexed_through, coalesce((SELECT max(id) FROM diagnosis_records), 0)
+                 FROM diagnosis_record_index WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if last <= keyed {
+                *waiting = Waiting::keyed_through(keyed);
                 return Ok(());
+            }
+            let through = if waiting.from == keyed + 1 && waiting.until == last + 1 {
+                insert_keys(&tx, &mut waiting.entries)?;
+                last
+            } else {
+                let mut read = self.read_back(&tx, keyed)?;
+                anyhow::ensure!(!read.entries.is_empty(), "records after {keyed} vanished");
+                insert_keys(&tx, &mut read.entries)?;
+                read.until - 1
             };
-            let mut entries = Vec::with_capacity(rows.len() * 3);
-            for (id, ticket_id, reference, diagnosed_at) in &rows {
-                let at = nanos(time_from_key(diagnosed_at)?);
-                entries.push((self.ticket(ticket_id), at, *id));
-                entries.push((self.reference(reference), at, *id));
-                entries.push((AGE, at, *id));
-            }
-            // In key order, each page of the key table is loaded and written once.
-            entries.sort_unstable();
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO diagnosis_record_keys (key, diagnosed_ns, id)
-                     VALUES (?1, ?2, ?3)",
-                )?;
-                for (key, at, id) in entries {
-                    insert.execute(params![key, at, id])?;
-                }
-            }
             tx.execute(
                 "UPDATE diagnosis_record_index SET indexed_through = ?1 WHERE id = 1",
                 [through],
             )?;
             tx.commit()?;
-            if rows.len() < INDEX_BATCH {
-                *self.lock() = None;
-                return Ok(());
-            }
+            *waiting = Waiting::keyed_through(through);
         }
+    }
+
+    /// The keys of up to [`INDEX_BATCH`] records after `keyed`, from their rows.
+    fn read_back(&self, tx: &Connection, keyed: i64) -> anyhow::Result<Waiting> {
+        let mut read = Waiting::keyed_through(keyed);
+        let mut rows = tx.prepare_cached(
+            "SELECT id, ticket_id, reference, diagnosed_at FROM diagnosis_records
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let mut rows = rows.query(params![keyed, INDEX_BATCH as i64])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let at = nanos(time_from_key(row.get_ref(3)?.as_str()?)?);
+            read.entries
+                .push((self.ticket(row.get_ref(1)?.as_str()?), at, id));
+            read.entries
+                .push((self.reference(row.get_ref(2)?.as_str()?), at, id));
+            read.entries.push((AGE, at, id));
+            read.until = id + 1;
+        }
+        Ok(read)
     }
 
     /// Lists records as `query` asks: the keyed ones through their key's entries, newest first,
