@@ -39,6 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Ordered maps: evidence is listed in key order, and small maps build and read faster
         // than hash maps.
         .btree_map(".")
+        // prost's codec with a smaller encode buffer (see `pb::Codec`).
+        .codec_path("crate::pb::Codec")
         .compile_fds(compiler.file_descriptor_set())?;
     Ok(())
 }
