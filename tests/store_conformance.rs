@@ -364,6 +364,32 @@ mod sqlite_only {
     }
 
     #[tokio::test]
+    async fn a_batch_stored_but_not_keyed_is_not_stored_twice_and_is_keyed_later() {
+        let backend = SqliteBackend::create().await;
+        let store = keyed_after(&backend, std::time::Duration::ZERO).await;
+        let raw = rusqlite::Connection::open(backend.path()).expect("opening the file");
+        raw.execute_batch(
+            "CREATE TRIGGER refuse_keys BEFORE INSERT ON diagnosis_record_keys
+             BEGIN SELECT RAISE(ABORT, 'keys refused'); END;",
+        )
+        .expect("refusing keys");
+        store
+            .put_records(vec![record("T", "R1", 2), record("T", "R2", 1)].into())
+            .await
+            .expect("a batch whose keys are refused is still stored");
+        assert_eq!(unkeyed(&backend), 2);
+        assert_eq!(pages(&store, "T", 10).await, vec![vec!["R2", "R1"]]);
+        raw.execute_batch("DROP TRIGGER refuse_keys")
+            .expect("taking keys again");
+        store
+            .put_records(vec![record("T", "R3", 0)].into())
+            .await
+            .expect("put");
+        assert_eq!(unkeyed(&backend), 0);
+        assert_eq!(pages(&store, "T", 10).await, vec![vec!["R3", "R2", "R1"]]);
+    }
+
+    #[tokio::test]
     async fn a_sqlite_file_from_a_newer_paydiag_is_refused() {
         let backend = SqliteBackend::create().await;
         drop(backend.open().await);

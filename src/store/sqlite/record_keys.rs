@@ -151,7 +151,8 @@ impl RecordKeys {
     }
 
     /// Stores `batch` in one transaction, then keys the records waiting if a batch of them is
-    /// waiting or the first has waited long enough ([`INDEX_AFTER`] unless told).
+    /// waiting or the first has waited long enough ([`INDEX_AFTER`] unless told). An error
+    /// means the batch was not stored.
     pub fn put(&self, conn: &mut Connection, batch: &[DiagnosisRecord]) -> anyhow::Result<()> {
         if batch.is_empty() {
             return Ok(());
@@ -197,8 +198,11 @@ impl RecordKeys {
             usize::try_from(next - 1 - keyed).unwrap_or(usize::MAX) >= INDEX_BATCH
                 || since.elapsed() >= self.after
         };
-        if due {
-            self.key_waiting(conn)?;
+        // The batch is stored: were it reported as failed, it would be stored again. Keys that
+        // could not be written wait for the next batch, retention or reopening; meanwhile a
+        // listing finds these records by scanning.
+        if due && let Err(e) = self.key_waiting(conn) {
+            tracing::warn!(error = %e, "keying case records failed: trying again after the next batch");
         }
         Ok(())
     }
