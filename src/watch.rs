@@ -14,7 +14,7 @@ use std::{
     sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, Semaphore, SemaphorePermit, broadcast};
 use tokio_util::sync::CancellationToken;
 
 /// How many watches may run, and how long an unknown reference is watched.
@@ -56,7 +56,15 @@ pub struct Watches {
     registry: Mutex<Registry>,
     /// Cancelled when the server begins shutting down: every watch then ends.
     closing: CancellationToken,
+    /// Places for diagnosing (see [`Watches::look`]).
+    looks: Semaphore,
 }
+
+/// Watches diagnosing at once, per replica. Thousands of watches open together after a
+/// restart, and one write can wake thousands: each diagnosis briefly holds its facts, its
+/// rendering and the store's reply, so holding all of them at once would leave the process
+/// tens of MiB larger long after the burst.
+const LOOKS_AT_ONCE: usize = 64;
 
 #[derive(Debug, Default)]
 struct Registry {
@@ -96,7 +104,14 @@ impl Watches {
             clock,
             registry: Mutex::default(),
             closing: CancellationToken::new(),
+            looks: Semaphore::new(LOOKS_AT_ONCE),
         }
+    }
+
+    /// A place for one watch's diagnosis, waited for while [`LOOKS_AT_ONCE`] others are made;
+    /// held until dropped. (`None` only were the places closed, which they never are.)
+    pub async fn look(&self) -> Option<SemaphorePermit<'_>> {
+        self.looks.acquire().await.ok()
     }
 
     /// The options it was made with.

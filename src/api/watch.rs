@@ -149,6 +149,8 @@ impl Watcher {
 
     /// Diagnoses now; the diagnosis when its outcome is news.
     async fn look(&mut self) -> Result<Option<pb::Diagnosis>, ServiceError> {
+        let watches = self.api.state.watches.clone();
+        let _place = watches.look().await;
         let (now, facts) = loop {
             let now = self.api.state.watches.clock().now();
             self.input.as_of = now;
