@@ -1,6 +1,6 @@
 //! Case records on SQLite. A record is appended to `diagnosis_records` alone, so that taking a
 //! batch costs little more than writing its rows; its keys (ticket, reference and age) reach
-//! `diagnosis_record_keys` later, [`INDEX_BATCH`] records at a time and in key order. Three
+//! `diagnosis_record_keys` later, up to [`INDEX_BATCH`] records at a time and in key order. Three
 //! indexes on the records table would each write a random page per record at every commit;
 //! keyed in large sorted batches, each page of the narrow key table is written about once per
 //! batch. Records not keyed yet are at most a batch or [`INDEX_AFTER`] old, and a listing reads
@@ -20,13 +20,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// Records keyed per transaction: large enough that a batch writes each page of the key table
-/// about once, small enough that it holds the write lock for about a tenth of a second.
-pub const INDEX_BATCH: usize = 20_000;
+/// Records keyed per transaction. The more, the fewer times each page of the key table is
+/// written per record (a batch touches most of its pages); but a listing scans up to this many
+/// unkeyed rows (about 6 ms), and keying them holds the write lock for about 0.2 s.
+pub const INDEX_BATCH: usize = 60_000;
 
 /// How long a record may stay unkeyed, when fewer than a batch come: at the first batch stored
-/// after it, its keys are written. It bounds what a listing scans at low rates.
-pub const INDEX_AFTER: Duration = Duration::from_secs(1);
+/// after it, its keys are written. It bounds what a listing scans at ordinary rates.
+pub const INDEX_AFTER: Duration = Duration::from_secs(5);
 
 /// The key of every record's age entry, which retention walks oldest first. Ticket and
 /// reference keys are never 0.
