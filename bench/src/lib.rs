@@ -12,6 +12,7 @@ mod load;
 mod measure;
 mod postgres;
 mod process;
+mod record_writes;
 mod report;
 mod seed;
 mod servers;
@@ -88,6 +89,13 @@ pub struct Options {
     /// How long the watches rest while their cost is measured, in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub watch_idle_seconds: f64,
+    /// Measure the SQLite store's cost of case records instead of the load: write this many
+    /// records, in batches of 500, into a file already holding `--records-before`.
+    #[arg(long, value_name = "RECORDS")]
+    pub record_writes: Option<usize>,
+    /// Records in the file before `--record-writes` measures.
+    #[arg(long, default_value_t = 700_000)]
+    pub records_before: usize,
     /// Run the servers' threads on CPU 1 and the load generator's on CPU 0, so that neither
     /// takes the other's core and two builds compare on equal terms.
     #[arg(long)]
@@ -227,6 +235,20 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         // As `paydiag serve` does by default, so that every call pays for its metrics.
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
+    if let Some(written) = options.record_writes {
+        anyhow::ensure!(
+            options.postgres.is_none(),
+            "--record-writes measures the SQLite store; PostgreSQL does the work in its own process"
+        );
+        let measured = server_runtime.block_on(record_writes::measure(
+            &dir.path().join("records.db"),
+            options.records_before,
+            written,
+        ));
+        drop(log_guard);
+        report::record_writes(&measured?);
+        return Ok(Outcome { failures: 0 });
+    }
     if let (Some(open), false) = (options.watches, options.smoke) {
         let watched = watch(
             &options,
