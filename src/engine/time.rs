@@ -235,6 +235,16 @@ pub fn fmt_whole_secs(d: TimeDelta) -> String {
 mod tests {
     use super::*;
 
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.to_utc())
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn date(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn sums_at_the_end_of_time_saturate_instead_of_panicking() {
         let end = DateTime::<Utc>::MAX_UTC;
@@ -261,11 +271,6 @@ mod tests {
 
     #[test]
     fn business_time_skips_weekends_in_both_directions() {
-        let at = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.to_utc())
-                .unwrap_or_else(|e| panic!("{s}: {e}"))
-        };
         let day = TimeDelta::days(1);
         // Friday 16:00 plus one business day is Monday 16:00.
         let friday = at("2026-11-27T16:00:00Z");
@@ -301,14 +306,6 @@ mod tests {
 
     #[test]
     fn a_calendars_holidays_count_no_more_than_a_weekend_in_both_directions() {
-        let at = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.to_utc())
-                .unwrap_or_else(|e| panic!("{s}: {e}"))
-        };
-        let date = |s: &str| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
-        };
         let day = TimeDelta::days(1);
         // Easter 2026: Good Friday 3 April and Easter Monday 6 April, given in any order and
         // twice, with Saturday 26 December, which changes nothing.
@@ -356,14 +353,6 @@ mod tests {
 
     #[test]
     fn business_time_is_reached_where_the_last_business_day_it_needs_ends() {
-        let at = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.to_utc())
-                .unwrap_or_else(|e| panic!("{s}: {e}"))
-        };
-        let date = |s: &str| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
-        };
         let none = business::Calendar::default();
         let easter = business::Calendar::new(["2026-04-03", "2026-04-06"].map(date));
         let day = TimeDelta::days(1);

@@ -246,13 +246,7 @@ async fn watches_beyond_the_callers_share_are_refused_with_the_limit_named() {
         .await
         .expect_err("over the caller's share");
 
-    assert_eq!(refused.code(), Code::ResourceExhausted);
-    assert_reason(&refused, "WATCH_LIMIT");
-    assert_eq!(
-        error_metadata(&refused).get("limit").map(String::as_str),
-        Some("2")
-    );
-    assert_eq!(quota_subjects(&refused), ["watches_per_caller"]);
+    assert_refused_over(&refused, "watches_per_caller", "2");
 }
 
 #[tokio::test]
@@ -271,13 +265,19 @@ async fn watches_beyond_the_replicas_limit_are_refused_with_the_limit_named() {
         .await
         .expect_err("over the replica's limit");
 
+    assert_refused_over(&refused, "watches_per_replica", "1");
+}
+
+/// `refused` is a watch limit's refusal: RESOURCE_EXHAUSTED, reason WATCH_LIMIT, the limit in
+/// its metadata and its subject in the QuotaFailure.
+fn assert_refused_over(refused: &tonic::Status, subject: &str, limit: &str) {
     assert_eq!(refused.code(), Code::ResourceExhausted);
-    assert_reason(&refused, "WATCH_LIMIT");
+    assert_reason(refused, "WATCH_LIMIT");
     assert_eq!(
-        error_metadata(&refused).get("limit").map(String::as_str),
-        Some("1")
+        error_metadata(refused).get("limit").map(String::as_str),
+        Some(limit)
     );
-    assert_eq!(quota_subjects(&refused), ["watches_per_replica"]);
+    assert_eq!(quota_subjects(refused), [subject]);
 }
 
 fn quota_subjects(status: &tonic::Status) -> Vec<String> {
