@@ -151,6 +151,15 @@ impl RecordKeys {
         }
     }
 
+    /// A record's three key entries: its ticket's, its reference's and its age.
+    fn entries(&self, ticket_id: &str, reference: &str, at: i64, id: i64) -> [Entry; 3] {
+        [
+            (self.ticket(ticket_id), at, id),
+            (self.reference(reference), at, id),
+            (AGE, at, id),
+        ]
+    }
+
     /// Stores `batch` in one transaction, then keys the records waiting if a batch of them is
     /// waiting or the first has waited long enough ([`INDEX_AFTER`] unless told). An error
     /// means the batch was not stored.
@@ -177,10 +186,12 @@ impl RecordKeys {
                     insert.raw_bind_parameter(n + 2, value.as_deref())?;
                 }
                 insert.raw_execute()?;
-                let at = nanos(record.diagnosed_at);
-                entries.push((self.ticket(&record.ticket_id), at, id));
-                entries.push((self.reference(&record.reference), at, id));
-                entries.push((AGE, at, id));
+                entries.extend(self.entries(
+                    &record.ticket_id,
+                    &record.reference,
+                    nanos(record.diagnosed_at),
+                    id,
+                ));
             }
         }
         tx.commit()?;
@@ -260,11 +271,12 @@ impl RecordKeys {
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             let at = nanos(time_from_key(row.get_ref(3)?.as_str()?)?);
-            read.entries
-                .push((self.ticket(row.get_ref(1)?.as_str()?), at, id));
-            read.entries
-                .push((self.reference(row.get_ref(2)?.as_str()?), at, id));
-            read.entries.push((AGE, at, id));
+            read.entries.extend(self.entries(
+                row.get_ref(1)?.as_str()?,
+                row.get_ref(2)?.as_str()?,
+                at,
+                id,
+            ));
             read.until = id + 1;
         }
         Ok(read)
