@@ -1006,13 +1006,88 @@ mod tests {
                 steps.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid=?)"),
                 "{steps}"
             );
+            // Unkeyed records: by the ids the store remembers, and by the id ranges it does not.
+            assert!(steps.contains("SCAN json_each"), "{steps}");
+            assert!(
+                steps.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
+                "{steps}"
+            );
             assert!(
                 steps.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid>?)"),
                 "{steps}"
             );
-            // The keyed part comes in order; only the merge of at most two pages is sorted.
-            assert_eq!(steps.matches("TEMP B-TREE").count(), 2, "{steps}");
+            assert!(!steps.contains("SCAN r"), "{steps}");
+            // The keyed part comes in order; only the merge of at most four pages is sorted.
+            assert_eq!(steps.matches("TEMP B-TREE").count(), 4, "{steps}");
         }
+    }
+
+    #[test]
+    fn a_record_listing_finds_unkeyed_records_in_memory_and_scans_what_memory_does_not_know() {
+        use crate::store::records::{DiagnosisRecord, RecordSource};
+        use rusqlite::types::Value;
+        let record = |ticket_id: &str| DiagnosisRecord {
+            ticket_id: ticket_id.to_owned(),
+            reference: "R".to_owned(),
+            tx_hash: None,
+            as_of: Utc::now(),
+            diagnosed_at: Utc::now(),
+            cause: crate::engine::diagnosis::Cause::NotFound,
+            contributing_causes: Vec::new(),
+            action: crate::engine::diagnosis::Action::CheckReference,
+            recheck_at: None,
+            expected_resolution_at: None,
+            ruleset_version: "rules-1".to_owned(),
+            caller: "agent".to_owned(),
+            source: RecordSource::Diagnose,
+            routing: None,
+        };
+        let dir = tempfile::TempDir::new().expect("dir");
+        let path = dir.path().join("p.db");
+        let open = || {
+            SqliteStore::open_blocking(&path, 1)
+                .expect("store")
+                .records_keyed_after(Duration::MAX)
+        };
+        let (store, other) = (open(), open());
+        let put = |store: &SqliteStore, tickets: &[&str]| {
+            let batch: Vec<_> = tickets.iter().map(|t| record(t)).collect();
+            let mut conn = store.writer.get().expect("writer");
+            store.record_keys.put(&mut conn, &batch).expect("put");
+        };
+        let query = RecordQuery {
+            ticket_id: Some("T".into()),
+            limit: 10,
+            ..RecordQuery::default()
+        };
+        // The ids from memory, then the id ranges read by a scan: before ?3 and from ?4.
+        let unkeyed = |store: &SqliteStore| {
+            let params = store.record_keys.statement(&query).expect("statement").1;
+            params[1..4].to_vec()
+        };
+        put(&store, &["T", "OTHER", "T"]);
+        let remembered = [Value::Text("[1,3]".into()), 1.into(), 4.into()];
+        assert_eq!(unkeyed(&store), remembered);
+        // Records another store stored come after those remembered, in the range scanned.
+        put(&other, &["T"]);
+        assert_eq!(unkeyed(&store), remembered);
+        // That store does not know the records before its own: it scans every unkeyed record.
+        let scan = [Value::Text("[]".into()), i64::MAX.into(), i64::MAX.into()];
+        assert_eq!(unkeyed(&other), scan);
+        let conn = store.readers.get().expect("reader");
+        let listed = |store: &SqliteStore| {
+            let mut ids: Vec<i64> = store
+                .record_keys
+                .list(&conn, &query)
+                .expect("listing")
+                .iter()
+                .map(|l| l.id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(listed(&store), [1, 3, 4]);
+        assert_eq!(listed(&other), [1, 3, 4]);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! `diagnosis_record_keys` later, up to [`INDEX_BATCH`] records at a time and in key order. Three
 //! indexes on the records table would each write a random page per record at every commit;
 //! keyed in large sorted batches, each page of the narrow key table is written about once per
-//! batch. Records not keyed yet are at most a batch or [`INDEX_AFTER`] old, and a listing reads
-//! them by a scan of the table's newest rows.
+//! batch. The store keeps the keys of the records it stored and has not keyed yet in memory, and
+//! a listing finds them there; records another process stored, or a crash left, are found by a
+//! scan of the table's newest rows until they are keyed (at the latest when the file is opened).
 
 use crate::store::{
     codec::{time_from_key, time_key},
@@ -20,14 +21,15 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// Records keyed per transaction. The more, the fewer times each page of the key table is
-/// written per record (a batch touches most of its pages); but a listing scans up to this many
-/// unkeyed rows (about 6 ms), and keying them holds the write lock for about 0.2 s.
-pub const INDEX_BATCH: usize = 60_000;
+/// Records keyed per transaction. A batch writes most pages of the key table, so the more, the
+/// fewer times each page is written per record; their keys wait in memory meanwhile (72 bytes a
+/// record, 14 MB in all), and keying them holds the write lock for 0.2 s to 1 s.
+pub const INDEX_BATCH: usize = 200_000;
 
 /// How long a record may stay unkeyed, when fewer than a batch come: at the first batch stored
-/// after it, its keys are written. It bounds what a listing scans at ordinary rates.
-pub const INDEX_AFTER: Duration = Duration::from_secs(5);
+/// after it, its keys are written. It bounds what another process's listing scans, and what is
+/// read back after a crash, at ordinary rates.
+pub const INDEX_AFTER: Duration = Duration::from_secs(60);
 
 /// The key of every record's age entry, which retention walks oldest first. Ticket and
 /// reference keys are never 0.
@@ -68,6 +70,32 @@ impl Waiting {
             since: None,
         }
     }
+
+    /// Empties it once every record through `keyed` is keyed, keeping the entries' allocation.
+    fn keyed(&mut self, keyed: i64) {
+        self.from = keyed + 1;
+        self.until = keyed + 1;
+        self.entries.clear();
+        self.since = None;
+    }
+}
+
+/// Where a listing finds records not keyed yet: those with the ids `ids`, and any in the id
+/// ranges before `from` and from `until` on, which the store's memory does not know.
+#[derive(Debug, PartialEq)]
+struct Unkeyed {
+    ids: Vec<i64>,
+    from: i64,
+    until: i64,
+}
+
+impl Unkeyed {
+    /// Every record not keyed yet is read by a scan.
+    const SCAN: Self = Self {
+        ids: Vec::new(),
+        from: i64::MAX,
+        until: i64::MAX,
+    };
 }
 
 /// Entries added by one statement: fewer statements, each the same B-tree work.
@@ -239,7 +267,7 @@ impl RecordKeys {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if last <= keyed {
-                *waiting = Waiting::keyed_through(keyed);
+                waiting.keyed(keyed);
                 return Ok(());
             }
             let through = if waiting.from == keyed + 1 && waiting.until == last + 1 {
@@ -256,7 +284,7 @@ impl RecordKeys {
                 [through],
             )?;
             tx.commit()?;
-            *waiting = Waiting::keyed_through(through);
+            waiting.keyed(through);
         }
     }
 
@@ -283,7 +311,8 @@ impl RecordKeys {
     }
 
     /// Lists records as `query` asks: the keyed ones through their key's entries, newest first,
-    /// and those not keyed yet by a scan of the newest rows.
+    /// and those not keyed yet through the store's memory or, where it does not know them, by a
+    /// scan of the newest rows.
     pub fn list(
         &self,
         conn: &Connection,
@@ -309,16 +338,26 @@ impl RecordKeys {
             (None, Some(reference)) => self.reference(reference),
             (None, None) => anyhow::bail!("a record listing names a ticket or a reference"),
         };
-        let mut params: Vec<rusqlite::types::Value> = vec![key.into()];
+        let memory = self.unkeyed(key);
+        let ids = memory
+            .ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut params: Vec<rusqlite::types::Value> = vec![
+            key.into(),
+            format!("[{ids}]").into(),
+            memory.from.into(),
+            memory.until.into(),
+        ];
         let mut bind = |value: rusqlite::types::Value| {
             params.push(value);
             format!("?{}", params.len())
         };
         // The same conditions on both parts: on keys by nanoseconds, on rows by time key.
         let mut keyed = vec!["k.key = ?1".to_owned()];
-        let mut unkeyed = vec![
-            "r.id > (SELECT indexed_through FROM diagnosis_record_index WHERE id = 1)".to_owned(),
-        ];
+        let mut unkeyed = vec!["true".to_owned()];
         for (column, value) in [
             ("ticket_id", &query.ticket_id),
             ("reference", &query.reference),
@@ -351,6 +390,9 @@ impl RecordKeys {
                 "(r.diagnosed_at < {at} OR (r.diagnosed_at = {at} AND r.id < {id}))"
             ));
         }
+        // Unkeyed records are those after `indexed_through`, as this statement's snapshot has it:
+        // the ids from memory (?2) and the ranges before ?3 and from ?4 are each read once, even
+        // when records were stored or keyed since memory was read.
         let sql = format!(
             "SELECT * FROM (
                  SELECT {columns} FROM diagnosis_record_keys k
@@ -358,14 +400,44 @@ impl RecordKeys {
                  WHERE {keyed}
                  ORDER BY k.diagnosed_ns DESC, k.id DESC LIMIT {limit})
              UNION ALL
-             SELECT * FROM (SELECT {columns} FROM diagnosis_records r WHERE {unkeyed})
+             SELECT * FROM (SELECT {columns} FROM diagnosis_records r
+                 WHERE r.id IN (SELECT value FROM json_each(?2)) AND r.id > {keyed_through}
+                 AND {unkeyed})
+             UNION ALL
+             SELECT * FROM (SELECT {columns} FROM diagnosis_records r
+                 WHERE r.id > {keyed_through} AND r.id < ?3 AND {unkeyed})
+             UNION ALL
+             SELECT * FROM (SELECT {columns} FROM diagnosis_records r
+                 WHERE r.id > max({keyed_through}, ?4 - 1) AND {unkeyed})
              ORDER BY diagnosed_at DESC, id DESC LIMIT {limit}",
+            keyed_through = "(SELECT indexed_through FROM diagnosis_record_index WHERE id = 1)",
             columns = QUALIFIED_COLUMNS.as_str(),
             keyed = keyed.join(" AND "),
             unkeyed = unkeyed.join(" AND "),
             limit = query.limit,
         );
         Ok((sql, params))
+    }
+
+    /// Where a listing for `key` finds the records not keyed yet. Keying holds the memory for up
+    /// to a second; a listing meanwhile scans the unkeyed rows (up to [`INDEX_BATCH`]) instead.
+    fn unkeyed(&self, key: i64) -> Unkeyed {
+        let Ok(waiting) = self.waiting.try_lock() else {
+            return Unkeyed::SCAN;
+        };
+        if waiting.from == i64::MIN {
+            return Unkeyed::SCAN;
+        }
+        Unkeyed {
+            ids: waiting
+                .entries
+                .iter()
+                .filter(|(k, _, _)| *k == key)
+                .map(|&(_, _, id)| id)
+                .collect(),
+            from: waiting.from,
+            until: waiting.until,
+        }
     }
 
     /// Deletes the (at most `limit`) oldest records made before `cutoff`, with their keys, in
