@@ -1,6 +1,6 @@
 //! The SQLite store's cost of case records, alone: into a file already holding some records,
-//! write more in batches of 500 through `FactStore::put_records`, as the recorder's writer does
-//! at a few thousand diagnoses a second, and time the CPU it takes (keying included).
+//! write more in batches through `FactStore::put_records`, as the recorder's writer does, and
+//! time the CPU it takes (keying included).
 
 use crate::servers;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -12,9 +12,6 @@ use paydiag::store::{
 };
 use std::{path::Path, time::Instant};
 
-/// Records per batch, as the writer commits them every 50 ms at about 10,000 diagnoses a second.
-const BATCH: usize = 500;
-
 /// What writing the records cost.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordWrites {
@@ -22,23 +19,30 @@ pub struct RecordWrites {
     pub before: usize,
     /// Records written while measured.
     pub written: usize,
+    /// Records per commit.
+    pub batch: usize,
     /// CPU time a record, in µs.
     pub cpu_us: f64,
     /// Wall time a record, in µs.
     pub wall_us: f64,
 }
 
-/// Fills a new SQLite file at `path` with `before` records, then writes `written` more and
-/// measures them.
-pub async fn measure(path: &Path, before: usize, written: usize) -> anyhow::Result<RecordWrites> {
+/// Fills a new SQLite file at `path` with `before` records, then writes `written` more,
+/// `batch` a commit, and measures them.
+pub async fn measure(
+    path: &Path,
+    before: usize,
+    written: usize,
+    batch: usize,
+) -> anyhow::Result<RecordWrites> {
     let store = SqliteStore::open(path, 2).await?;
     let mut made = Records::default();
     while made.count < before {
-        let n = (before - made.count).min(10 * BATCH);
+        let n = (before - made.count).min(5_000);
         store.put_records(made.next(n)).await?;
     }
-    let batches: Vec<RecordBatch> = (0..written.div_ceil(BATCH))
-        .map(|_| made.next(BATCH))
+    let batches: Vec<RecordBatch> = (0..written.div_ceil(batch))
+        .map(|_| made.next(batch))
         .collect();
     let written = batches.iter().map(|b| b.len()).sum::<usize>();
     let (cpu, wall) = (servers::cpu_time().servers, Instant::now());
@@ -49,6 +53,7 @@ pub async fn measure(path: &Path, before: usize, written: usize) -> anyhow::Resu
     Ok(RecordWrites {
         before,
         written,
+        batch,
         cpu_us: per(servers::cpu_time().servers.saturating_sub(cpu)),
         wall_us: per(wall.elapsed()),
     })
@@ -106,8 +111,11 @@ mod tests {
     async fn it_writes_the_records_it_says_into_a_file_holding_the_others() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("records.db");
-        let measured = measure(&path, 1_200, 700).await.expect("measuring");
-        assert_eq!((measured.before, measured.written), (1_200, 1_000));
+        let measured = measure(&path, 1_200, 700, 500).await.expect("measuring");
+        assert_eq!(
+            (measured.before, measured.written, measured.batch),
+            (1_200, 1_000, 500)
+        );
         assert!(measured.cpu_us > 0.0, "{measured:?}");
         // 2,200 records in all (700 rounded up to two batches): the last is its ticket's newest.
         let store = SqliteStore::open(&path, 1).await.expect("reopening");

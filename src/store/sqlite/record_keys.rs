@@ -23,7 +23,7 @@ use std::{
 
 /// Records keyed per transaction. A batch writes most pages of the key table, so the more, the
 /// fewer times each page is written per record; their keys wait in memory meanwhile (72 bytes a
-/// record, 14 MB in all), and keying them holds the write lock for 0.2 s to 1 s.
+/// record, 15 MB reserved), and keying them holds the write lock for 0.2 s to 1 s.
 pub const INDEX_BATCH: usize = 200_000;
 
 /// How long a record may stay unkeyed, when fewer than a batch come: at the first batch stored
@@ -228,6 +228,11 @@ impl RecordKeys {
             let mut waiting = self.lock();
             // The keys in memory are those of every record not keyed yet, or are not used.
             if waiting.from == keyed + 1 && waiting.until == first {
+                if waiting.entries.capacity() == 0 {
+                    // Room for a keying batch and a default recorder batch at once: grown by
+                    // doubling, the entries would hold up to twice what they need.
+                    waiting.entries.reserve_exact(3 * (INDEX_BATCH + 5_000));
+                }
                 waiting.entries.append(&mut entries);
             } else {
                 waiting.entries.clear();
