@@ -73,16 +73,18 @@ impl Waiting {
 
     /// Empties it once every record through `keyed` is keyed, keeping the entries' allocation.
     fn keyed(&mut self, keyed: i64) {
-        self.from = keyed + 1;
-        self.until = keyed + 1;
         self.entries.clear();
-        self.since = None;
+        let entries = std::mem::take(&mut self.entries);
+        *self = Self {
+            entries,
+            ..Self::keyed_through(keyed)
+        };
     }
 }
 
 /// Where a listing finds records not keyed yet: those with the ids `ids`, and any in the id
 /// ranges before `from` and from `until` on, which the store's memory does not know.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Unkeyed {
     ids: Vec<i64>,
     from: i64,
