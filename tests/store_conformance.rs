@@ -172,6 +172,11 @@ impl SqliteBackend {
     fn path(&self) -> PathBuf {
         self.dir.path().join("facts.db")
     }
+
+    /// The file the store keeps its case records in.
+    fn records_path(&self) -> PathBuf {
+        paydiag::store::sqlite::records_path(&self.path())
+    }
 }
 
 #[async_trait]
@@ -227,7 +232,7 @@ mod sqlite_only {
 
     /// How many case records wait to be keyed.
     fn unkeyed(backend: &SqliteBackend) -> i64 {
-        rusqlite::Connection::open(backend.path())
+        rusqlite::Connection::open(backend.records_path())
             .and_then(|c| {
                 c.query_row(
                     "SELECT count(*) FROM diagnosis_records WHERE id >
@@ -367,7 +372,7 @@ mod sqlite_only {
     async fn a_batch_stored_but_not_keyed_is_not_stored_twice_and_is_keyed_later() {
         let backend = SqliteBackend::create().await;
         let store = keyed_after(&backend, std::time::Duration::ZERO).await;
-        let raw = rusqlite::Connection::open(backend.path()).expect("opening the file");
+        let raw = rusqlite::Connection::open(backend.records_path()).expect("opening the file");
         raw.execute_batch(
             "CREATE TRIGGER refuse_keys BEFORE INSERT ON diagnosis_record_keys
              BEGIN SELECT RAISE(ABORT, 'keys refused'); END;",

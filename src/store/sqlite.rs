@@ -1,4 +1,5 @@
 //! The embedded default store: one SQLite file in WAL mode, a single writer and a pool of readers.
+//! Case records live in a second file beside it (see [`records_path`]), with a writer of its own.
 //!
 //! A diagnosis reads a handful of rows by primary key or index from pages that are nearly always
 //! cached, in a few microseconds: less than handing the work to a blocking thread and back would
@@ -28,7 +29,7 @@ use chrono::{DateTime, Utc};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, params, types::ValueRef};
 use std::{
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Arc, LazyLock},
     time::Duration,
 };
@@ -51,12 +52,34 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0007_information_request.sql"),
     include_str!("migrations/sqlite/0008_diagnosis_records.sql"),
     include_str!("migrations/sqlite/0009_record_keys.sql"),
+    include_str!("migrations/sqlite/0010_records_file.sql"),
 ];
+
+/// The case records file's migrations, counted by that file's own `PRAGMA user_version`.
+const RECORD_MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/records/0001_records.sql")];
+
+/// Where the case records of the database at `path` live: the same name with `-records` after
+/// it, beside the `-wal` and `-shm` files. Every SQLite commit makes the readers of its file
+/// drop their page caches; records commit every few tens of milliseconds, and in a file of
+/// their own they leave the caches of the facts every diagnosis reads alone. Their writer is
+/// their own too, so that a fact never waits behind a batch of records being keyed.
+pub fn records_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-records");
+    PathBuf::from(name)
+}
 
 /// Every connection: WAL so readers never wait for the writer, FULL sync so that an
 /// acknowledged write survives a power loss, and a bounded wait for the write lock.
 const PRAGMAS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
+
+/// The case records file's connections.
+#[derive(Debug, Clone)]
+struct Records {
+    writer: Pool,
+    readers: Pool,
+}
 
 /// A [`FactStore`] on a SQLite file.
 #[derive(Debug, Clone)]
@@ -64,6 +87,8 @@ pub struct SqliteStore {
     writer: Pool,
     readers: Pool,
     resident: Arc<ResidentTables>,
+    /// The case records file's writer and readers.
+    records: Records,
     /// Told what each commit touched, after it commits: watches of this process are the only
     /// ones a SQLite file has.
     changes: ChangeFeed,
@@ -81,38 +106,34 @@ impl SqliteStore {
     }
 
     fn open_blocking(path: &Path, readers: u32) -> anyhow::Result<Self> {
-        let manager =
-            || SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(PRAGMAS));
-        let pool = |size: u32| {
-            r2d2::Pool::builder()
-                .max_size(size)
-                .connection_timeout(Duration::from_secs(5))
-                // A local file does not drop connections; testing each checkout would double its cost.
-                .test_on_check_out(false)
-                .build(manager())
-        };
-        // Migrated on a connection of its own first: a database paydiag cannot write fails here
-        // at once, and by name, rather than after the pool has waited for a connection.
-        let record_keys = Connection::open(path)
-            .and_then(|conn| conn.execute_batch(PRAGMAS).map(|()| conn))
-            .map_err(anyhow::Error::new)
-            .and_then(|mut conn| {
-                migrate(&mut conn).context("migrating the SQLite schema")?;
-                // Records a crash left unkeyed (or stored before the key table) are keyed now.
-                let keys = RecordKeys::load(&conn)?;
-                keys.key_waiting(&mut conn)
-                    .context("keying the stored case records")?;
-                Ok(keys)
-            })
-            .map_err(|e| name_read_only(path, e))
-            .with_context(|| format!("opening SQLite database {}", path.display()))?;
-        let writer =
-            pool(1).with_context(|| format!("opening SQLite database {}", path.display()))?;
-        let readers = pool(readers.max(1))?;
+        let records = records_path(path);
+        // Each file is migrated on a connection of its own, so that a file paydiag cannot write
+        // fails here at once, and by name, rather than after a pool has waited for a connection.
+        // The records file first, so that records still in the facts' file have somewhere to go.
+        open_migrated(&records, |conn| {
+            migrate(conn, RECORD_MIGRATIONS, "the case records")
+        })?;
+        open_migrated(path, |conn| {
+            move_records(conn, &records)?;
+            migrate(conn, MIGRATIONS, "the SQLite schema")
+        })?;
+        // Records a crash left unkeyed (or stored before the key table) are keyed now, once
+        // none can be copied again from the facts' file.
+        let record_keys = open_migrated(&records, |conn| {
+            let keys = RecordKeys::load(conn)?;
+            keys.key_waiting(conn)
+                .context("keying the stored case records")?;
+            Ok(keys)
+        })?;
         Ok(Self {
-            writer,
-            readers,
+            writer: pool(path, 1)?,
+            readers: pool(path, readers.max(1))?,
             resident: Arc::new(ResidentTables::new(MAX_RESIDENT_WINDOWS)),
+            records: Records {
+                writer: pool(&records, 1)?,
+                // Listings only: a few at a time, each on the blocking pool.
+                readers: pool(&records, 2)?,
+            },
             changes: ChangeFeed::default(),
             record_keys: Arc::new(record_keys),
         })
@@ -158,9 +179,83 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let pool = self.writer.clone();
-        run_blocking(move || f(&mut *pool.get().map_err(unavailable)?).map_err(classify)).await
+        with(&self.writer, f).await
     }
+
+    /// Runs `f` with the case records file's writer, on the blocking pool.
+    async fn with_records_writer<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        with(&self.records.writer, f).await
+    }
+}
+
+/// Runs `f` with a connection of `pool`, on the blocking pool.
+async fn with<T: Send + 'static>(
+    pool: &Pool,
+    f: impl FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, StoreError> {
+    let pool = pool.clone();
+    run_blocking(move || f(&mut *pool.get().map_err(unavailable)?).map_err(classify)).await
+}
+
+/// A pool of `size` connections to the file at `path`.
+fn pool(path: &Path, size: u32) -> anyhow::Result<Pool> {
+    let manager = SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(PRAGMAS));
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(5))
+        // A local file does not drop connections; testing each checkout would double its cost.
+        .test_on_check_out(false)
+        .build(manager)
+        .with_context(|| format!("opening SQLite database {}", path.display()))
+}
+
+/// Opens the file at `path` (creating it if needed) on a connection of its own, and runs
+/// `migrate` with it.
+fn open_migrated<T>(
+    path: &Path,
+    migrate: impl FnOnce(&mut Connection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    Connection::open(path)
+        .and_then(|conn| conn.execute_batch(PRAGMAS).map(|()| conn))
+        .map_err(anyhow::Error::new)
+        .and_then(|mut conn| migrate(&mut conn))
+        .map_err(|e| name_read_only(path, e))
+        .with_context(|| format!("opening SQLite database {}", path.display()))
+}
+
+/// Copies the case records a database made before migration 0010 into the records file at
+/// `records`, in a transaction of that file's; migration 0010 then drops them from the
+/// database. Copied over their own ids, so that copying them twice (after a crash between the
+/// two) changes nothing.
+fn move_records(conn: &mut Connection, records: &Path) -> anyhow::Result<()> {
+    let stored: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = 'diagnosis_records')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !stored {
+        return Ok(());
+    }
+    let path = records
+        .to_str()
+        .context("the records file's path is not UTF-8")?;
+    conn.execute("ATTACH DATABASE ?1 AS records", [path])?;
+    let moved = (|| {
+        let tx = conn.transaction()?;
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO records.diagnosis_records SELECT * FROM main.diagnosis_records;
+             INSERT OR IGNORE INTO records.diagnosis_record_keys
+                 SELECT * FROM main.diagnosis_record_keys;
+             INSERT OR REPLACE INTO records.diagnosis_record_index
+                 SELECT * FROM main.diagnosis_record_index;",
+        )?;
+        tx.commit()
+    })();
+    conn.execute("DETACH DATABASE records", [])?;
+    moved.context("moving the case records to their own file")
 }
 
 /// `e`, saying so first when the database file cannot be opened for writing (a read-only file,
@@ -204,20 +299,21 @@ fn classify(e: anyhow::Error) -> StoreError {
     }
 }
 
-fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+/// Applies those of `migrations` the file has not had yet, in one transaction.
+fn migrate(conn: &mut Connection, migrations: &[&str], what: &str) -> anyhow::Result<()> {
     let tx = conn.transaction()?;
     let applied: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let applied = usize::try_from(applied).context("negative schema version")?;
     anyhow::ensure!(
-        applied <= MIGRATIONS.len(),
+        applied <= migrations.len(),
         "the database has schema version {applied}, newer than this paydiag ({}): upgrade paydiag",
-        MIGRATIONS.len()
+        migrations.len()
     );
-    for (n, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+    for (n, sql) in migrations.iter().enumerate().skip(applied) {
         tx.execute_batch(sql)
-            .with_context(|| format!("applying migration {}", n + 1))?;
+            .with_context(|| format!("applying migration {} of {what}", n + 1))?;
     }
-    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.pragma_update(None, "user_version", migrations.len() as i64)?;
     tx.commit()?;
     Ok(())
 }
@@ -342,14 +438,19 @@ impl FactStore for SqliteStore {
 
     async fn put_records(&self, batch: RecordBatch) -> Result<(), StoreError> {
         let keys = Arc::clone(&self.record_keys);
-        self.with_writer(move |conn| keys.put(conn, &batch)).await
+        self.with_records_writer(move |conn| keys.put(conn, &batch))
+            .await
     }
 
     async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
         let keys = Arc::clone(&self.record_keys);
         let query = query.clone();
-        self.read_blocking(move |conn, _| keys.list(conn, &query))
-            .await
+        let pool = self.records.readers.clone();
+        run_blocking(move || {
+            keys.list(&*pool.get().map_err(unavailable)?, &query)
+                .map_err(classify)
+        })
+        .await
     }
 
     async fn delete_records_before(
@@ -358,7 +459,7 @@ impl FactStore for SqliteStore {
         limit: usize,
     ) -> Result<u64, StoreError> {
         let keys = Arc::clone(&self.record_keys);
-        self.with_writer(move |conn| keys.delete_before(conn, cutoff, limit))
+        self.with_records_writer(move |conn| keys.delete_before(conn, cutoff, limit))
             .await
     }
 }
@@ -980,7 +1081,7 @@ mod tests {
     fn a_record_listing_walks_its_keys_newest_first_and_sorts_only_the_merge() {
         let dir = tempfile::TempDir::new().expect("dir");
         let store = SqliteStore::open_blocking(&dir.path().join("p.db"), 1).expect("store");
-        let conn = store.readers.get().expect("connection");
+        let conn = store.records.readers.get().expect("connection");
         for (ticket_id, reference) in [(Some("T"), None), (None, Some("R")), (Some("T"), Some("R"))]
         {
             let query = RecordQuery {
@@ -1022,11 +1123,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_record_listing_finds_unkeyed_records_in_memory_and_scans_what_memory_does_not_know() {
-        use crate::store::records::{DiagnosisRecord, RecordSource};
-        use rusqlite::types::Value;
-        let record = |ticket_id: &str| DiagnosisRecord {
+    /// A case record of `ticket_id`, about the reference `R`.
+    fn record(ticket_id: &str) -> crate::store::records::DiagnosisRecord {
+        crate::store::records::DiagnosisRecord {
             ticket_id: ticket_id.to_owned(),
             reference: "R".to_owned(),
             tx_hash: None,
@@ -1039,9 +1138,109 @@ mod tests {
             expected_resolution_at: None,
             ruleset_version: "rules-1".to_owned(),
             caller: "agent".to_owned(),
-            source: RecordSource::Diagnose,
+            source: crate::store::records::RecordSource::Diagnose,
             routing: None,
+        }
+    }
+
+    /// The tables of the file `conn` reads whose names begin with `diagnosis_record`.
+    fn record_tables(conn: &Connection) -> Vec<String> {
+        conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+             AND name LIKE 'diagnosis_record%' ORDER BY name",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("tables")
+    }
+
+    #[tokio::test]
+    async fn case_records_live_in_their_own_file_and_those_of_an_older_database_move_there() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let path = dir.path().join("p.db");
+        let records = records_path(&path);
+        assert_eq!(records, dir.path().join("p.db-records"));
+        // A database as migration 9 left it, holding two unkeyed records.
+        let mut conn = Connection::open(&path).expect("connection");
+        let tx = conn.transaction().expect("transaction");
+        for sql in &MIGRATIONS[..9] {
+            tx.execute_batch(sql).expect("migration");
+        }
+        tx.pragma_update(None, "user_version", 9).expect("version");
+        for (id, ticket_id) in [(1, "T"), (2, "OTHER")] {
+            let insert = INSERT_V9_RECORD.as_str();
+            let record = record(ticket_id);
+            let values = crate::store::records::values(&record);
+            let mut params: Vec<rusqlite::types::Value> = vec![id.into()];
+            params.extend(
+                values
+                    .iter()
+                    .map(|v| v.as_deref().map(str::to_owned).into()),
+            );
+            tx.execute(insert, rusqlite::params_from_iter(params))
+                .expect("record");
+        }
+        tx.commit().expect("commit");
+        // A crash after the records were copied and before migration 10 dropped them: they are
+        // copied again, over their own ids.
+        open_migrated(&records, |c| migrate(c, RECORD_MIGRATIONS, "records")).expect("records");
+        move_records(&mut conn, &records).expect("copied");
+        drop(conn);
+
+        let store = SqliteStore::open(&path, 1).await.expect("store");
+        let query = |ticket_id: &str| RecordQuery {
+            ticket_id: Some(ticket_id.into()),
+            limit: 10,
+            ..RecordQuery::default()
         };
+        let ids = |listed: Vec<ListedRecord>| listed.iter().map(|l| l.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(store.list_records(&query("T")).await.expect("list")),
+            [1]
+        );
+        // A record stored now follows them, in the records file alone.
+        store
+            .put_records(vec![record("T")].into())
+            .await
+            .expect("stored");
+        assert_eq!(
+            ids(store.list_records(&query("T")).await.expect("list")),
+            [3, 1]
+        );
+        assert_eq!(
+            record_tables(&store.readers.get().expect("reader")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            record_tables(&store.records.readers.get().expect("reader")),
+            [
+                "diagnosis_record_index",
+                "diagnosis_record_keys",
+                "diagnosis_records"
+            ]
+        );
+        let version: i64 = store
+            .readers
+            .get()
+            .expect("reader")
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    /// A record's insert as migrations 8 and 9 left the database: into its own file.
+    static INSERT_V9_RECORD: LazyLock<String> = LazyLock::new(|| {
+        let columns = crate::store::records::RECORD_COLUMNS;
+        let params: Vec<String> = (1..=columns.len() + 1).map(|n| format!("?{n}")).collect();
+        format!(
+            "INSERT INTO diagnosis_records (id, {}) VALUES ({})",
+            columns.join(", "),
+            params.join(", ")
+        )
+    });
+
+    #[test]
+    fn a_record_listing_finds_unkeyed_records_in_memory_and_scans_what_memory_does_not_know() {
+        use rusqlite::types::Value;
         let dir = tempfile::TempDir::new().expect("dir");
         let path = dir.path().join("p.db");
         let open = || {
@@ -1052,7 +1251,7 @@ mod tests {
         let (store, other) = (open(), open());
         let put = |store: &SqliteStore, tickets: &[&str]| {
             let batch: Vec<_> = tickets.iter().map(|t| record(t)).collect();
-            let mut conn = store.writer.get().expect("writer");
+            let mut conn = store.records.writer.get().expect("writer");
             store.record_keys.put(&mut conn, &batch).expect("put");
         };
         let query = RecordQuery {
@@ -1074,7 +1273,7 @@ mod tests {
         // That store does not know the records before its own: it scans every unkeyed record.
         let scan = [Value::Text("[]".into()), i64::MAX.into(), i64::MAX.into()];
         assert_eq!(unkeyed(&other), scan);
-        let conn = store.readers.get().expect("reader");
+        let conn = store.records.readers.get().expect("reader");
         let listed = |store: &SqliteStore| {
             let mut ids: Vec<i64> = store
                 .record_keys

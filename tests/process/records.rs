@@ -222,9 +222,11 @@ async fn records_beyond_a_full_buffer_are_dropped_counted_and_logged_while_diagn
         &["--records-buffer", &buffer, "--records-batch", "1"],
     );
     let client = DiagnosisServiceClient::new(connect(port).await);
-    // The test holds SQLite's write lock: the writer's commits wait out the busy timeout (5 s)
-    // and fail as unavailable, and it keeps retrying the one record it holds. Reads go on.
-    let lock = rusqlite::Connection::open(dir.path().join("p.db")).expect("open the store");
+    // The test holds the records file's write lock: the writer's commits wait out the busy
+    // timeout (5 s) and fail as unavailable, and it keeps retrying the one record it holds.
+    // Reads go on.
+    let lock =
+        rusqlite::Connection::open(dir.path().join("p.db-records")).expect("open the records");
     lock.busy_timeout(Duration::from_secs(30))
         .expect("busy timeout");
     lock.execute_batch("BEGIN IMMEDIATE")

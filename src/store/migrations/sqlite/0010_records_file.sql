@@ -1,0 +1,6 @@
+-- Case records moved to a file of their own (see records/0001_records.sql). Their rows were
+-- copied there, in a transaction of that file's, before this one runs: a crash between the
+-- two copies them again, over the same ids, and loses none.
+DROP TABLE main.diagnosis_records;
+DROP TABLE main.diagnosis_record_keys;
+DROP TABLE main.diagnosis_record_index;
