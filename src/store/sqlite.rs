@@ -50,13 +50,20 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0005_health_probe.sql"),
     include_str!("migrations/sqlite/0006_customer_confirmation.sql"),
     include_str!("migrations/sqlite/0007_information_request.sql"),
-    include_str!("migrations/sqlite/0008_diagnosis_records.sql"),
-    include_str!("migrations/sqlite/0009_record_keys.sql"),
+    DIAGNOSIS_RECORDS,
+    RECORD_KEYS,
     include_str!("migrations/sqlite/0010_records_file.sql"),
 ];
 
-/// The case records file's migrations, counted by that file's own `PRAGMA user_version`.
-const RECORD_MIGRATIONS: &[&str] = &[include_str!("migrations/sqlite/records/0001_records.sql")];
+/// The case records file's migrations, counted by that file's own `PRAGMA user_version`: the
+/// tables migrations 8 and 9 made in the database, which migration 10 drops from it.
+const RECORD_MIGRATIONS: &[&str] = &[DIAGNOSIS_RECORDS, RECORD_KEYS];
+
+/// The case records table (migration 8 of the database, 1 of the records file).
+const DIAGNOSIS_RECORDS: &str = include_str!("migrations/sqlite/0008_diagnosis_records.sql");
+
+/// Their key table, in place of the records table's indexes (migration 9, and 2).
+const RECORD_KEYS: &str = include_str!("migrations/sqlite/0009_record_keys.sql");
 
 /// Where the case records of the database at `path` live: the same name with `-records` after
 /// it, beside the `-wal` and `-shm` files. Every SQLite commit makes the readers of its file

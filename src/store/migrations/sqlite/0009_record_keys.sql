@@ -1,7 +1,7 @@
 -- Case records are found through one narrow table of keys rather than three indexes on the
 -- records themselves. A record is appended to `diagnosis_records` alone; its keys are added
 -- later, many thousands at once and in key order, so that each page of the key table is
--- written about once per batch instead of once per record (see src/store/sqlite/records.rs).
+-- written about once per batch instead of once per record (see src/store/sqlite/record_keys.rs).
 -- Records not yet keyed (`id > indexed_through`) are few and read by a scan of the table's
 -- newest rows.
 DROP INDEX diagnosis_records_by_ticket;
