@@ -184,7 +184,8 @@ pub struct Records {
 }
 
 impl Records {
-    fn failures(&self) -> u64 {
+    /// Failed calls and dropped records.
+    pub fn failures(&self) -> u64 {
         self.without.failures + self.with.failures + self.stats.dropped
     }
 }
@@ -226,18 +227,32 @@ impl Measured {
     }
 }
 
-/// Runs every measurement against `targets`.
+/// What a run measured: every section, or with `--records-only` the case records alone.
+pub enum Measurement {
+    /// Every section.
+    All(Box<Measured>),
+    /// The case records section alone.
+    Records(Box<Records>),
+}
+
+/// Runs every measurement against `targets`, or only the case records one.
 pub async fn all(
     options: &Options,
     shape: Shape,
     scenarios: &[Scenario],
     targets: &Targets,
-) -> anyhow::Result<Measured> {
+) -> anyhow::Result<Measurement> {
     let target = targets.diagnose;
     let (seed, requests, answer) = seed_and_check(target, shape, options.view.into())
         .await
         .context("the store")?;
     report::sizes(&requests[0], &answer);
+    if options.records_only {
+        let scenario = *scenarios.last().context("no scenario")?;
+        let records = records(options, scenario, &requests, targets).await?;
+        report::records(&records);
+        return Ok(Measurement::Records(Box::new(records)));
+    }
     targets.answer.set(answer)?;
     let mut beside = None;
     let mut beside_seed = None;
@@ -278,7 +293,7 @@ pub async fn all(
     .await
     .context("measuring ImportFacts")?;
     report::imported(&import);
-    Ok(Measured {
+    Ok(Measurement::All(Box::new(Measured {
         transactions: shape.transactions,
         seed,
         beside_seed,
@@ -288,7 +303,7 @@ pub async fn all(
         floods,
         records,
         import,
-    })
+    })))
 }
 
 /// Seeds the store served at `addr` with `shape`'s facts, then checks its first reference:
