@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0006_information_request.sql"),
     include_str!("migrations/postgres/0007_diagnosis_records.sql"),
     include_str!("migrations/postgres/0008_change_feed.sql"),
+    include_str!("migrations/postgres/0009_record_keys_collation.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.

@@ -410,10 +410,7 @@ pub async fn records(
 ) -> Result<(), StoreError> {
     let mut table = Table::new(&INSERT_RECORDS, &RECORD_TYPES);
     for record in batch {
-        table.put(
-            None,
-            records::values(record).map(|v| Value::from(v.map(Cow::into_owned))),
-        );
+        table.put(None, records::values(record).map(Value::Text));
     }
     table.write(client).await
 }
