@@ -270,6 +270,14 @@ impl FactStore for WriteWatched {
         self.inner.windows_not_cleared(as_of).await
     }
 
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.inner.next_status_from(account_id, after).await
+    }
+
     async fn latest_conditions(
         &self,
         as_of: DateTime<Utc>,

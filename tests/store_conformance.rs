@@ -67,6 +67,7 @@ macro_rules! conformance_suite {
                 account_status_fields_round_trip,
                 the_account_status_in_force_is_the_latest_to_take_effect_by_as_of,
                 account_statuses_taking_effect_after_as_of_are_not_loaded,
+                the_next_account_status_to_take_effect_is_the_earliest_after_the_time_asked,
                 of_two_statuses_taking_effect_together_the_later_recorded_wins,
                 a_lapsed_account_status_is_still_loaded_so_it_hides_older_ones,
                 only_the_history_of_the_transactions_account_is_loaded,
@@ -1282,6 +1283,42 @@ mod checks {
         let early = as_of() - hours(2);
         let facts = load_at(store, "TX-FUTURE", None, early).await;
         assert_eq!(status_in_force(&facts, ACCOUNT, early), None);
+    }
+
+    pub async fn the_next_account_status_to_take_effect_is_the_earliest_after_the_time_asked(
+        store: &SharedStore,
+    ) {
+        let soon = as_of() + TimeDelta::nanoseconds(1);
+        put(
+            store,
+            vec![
+                Fact::AccountStatus(status(ACCOUNT, AccountState::Active, as_of() - hours(1))),
+                Fact::AccountStatus(status(ACCOUNT, AccountState::Frozen, as_of() + hours(2))),
+                Fact::AccountStatus(status(ACCOUNT, AccountState::Frozen, soon)),
+                Fact::AccountStatus(status(OTHER_ACCOUNT, AccountState::Frozen, as_of())),
+            ],
+        )
+        .await;
+        let next = |account: &'static str, after: DateTime<Utc>| {
+            let store = store.clone();
+            async move {
+                store
+                    .next_status_from(account, after)
+                    .await
+                    .expect("asking the next status")
+            }
+        };
+        assert_eq!(
+            next(ACCOUNT, as_of() - hours(2)).await,
+            Some(as_of() - hours(1))
+        );
+        // The one taking effect at the time asked is in force already: not next.
+        assert_eq!(next(ACCOUNT, as_of() - hours(1)).await, Some(soon));
+        assert_eq!(next(ACCOUNT, as_of()).await, Some(soon));
+        assert_eq!(next(ACCOUNT, soon).await, Some(as_of() + hours(2)));
+        assert_eq!(next(ACCOUNT, as_of() + hours(2)).await, None);
+        assert_eq!(next(OTHER_ACCOUNT, as_of() - hours(1)).await, Some(as_of()));
+        assert_eq!(next("acct-unknown", as_of() - hours(9)).await, None);
     }
 
     pub async fn of_two_statuses_taking_effect_together_the_later_recorded_wins(

@@ -2,7 +2,9 @@
 //!
 //! A watch loads its facts and diagnoses again only when woken: by the change feed, when a
 //! write touched a key its diagnosis depends on (see [`crate::watch`]); or by its clock, at the
-//! next moment its outcome can change by time alone ([`horizon::next_change`]). What it finds is
+//! next moment its outcome can change by time alone ([`horizon::next_change`]), or at which a
+//! maintenance window announced on its network begins or a status entry written ahead for its
+//! account takes effect (neither is in the facts before then). What it finds is
 //! rendered and sent only when the outcome ([`Outlook`]: cause, action, expected resolution,
 //! recheck time) differs from the last one sent.
 
@@ -174,6 +176,11 @@ impl Watcher {
         if !matches!(diagnosis.cause, Cause::NoIncident | Cause::Rejected) {
             let announced = self.next_window_start(&facts, now).await?;
             self.next_look = min_some(self.next_look, announced);
+            if let Some(tx) = &facts.transaction {
+                let store = &self.api.state.store;
+                let status = store.next_status_from(&tx.account_id, now).await?;
+                self.next_look = min_some(self.next_look, status);
+            }
         }
         self.ended = match diagnosis.cause {
             Cause::NoIncident | Cause::Rejected => true,

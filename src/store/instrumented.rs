@@ -22,6 +22,7 @@ pub struct Instrumented {
     load_many: Operation,
     search_transactions: Operation,
     windows_not_cleared: Operation,
+    next_status_from: Operation,
     latest_conditions: Operation,
     ping: Operation,
     probe_write: Operation,
@@ -41,6 +42,7 @@ impl Instrumented {
             load_many: Operation::new("load_many"),
             search_transactions: Operation::new("search_transactions"),
             windows_not_cleared: Operation::new("windows_not_cleared"),
+            next_status_from: Operation::new("next_status_from"),
             latest_conditions: Operation::new("latest_conditions"),
             ping: Operation::new("ping"),
             probe_write: Operation::new("probe_write"),
@@ -126,6 +128,16 @@ impl FactStore for Instrumented {
     ) -> Result<Vec<MaintenanceWindow>, StoreError> {
         self.windows_not_cleared
             .timed(self.inner.windows_not_cleared(as_of))
+            .await
+    }
+
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.next_status_from
+            .timed(self.inner.next_status_from(account_id, after))
             .await
     }
 

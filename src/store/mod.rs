@@ -188,6 +188,15 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
         as_of: DateTime<Utc>,
     ) -> Result<Vec<MaintenanceWindow>, StoreError>;
 
+    /// When the next status entry of `account_id` takes effect after `after` (the earliest
+    /// `effective_from` later than it), if one is written: the facts of a diagnosis hold only
+    /// the entry in force, so a watch learns here when its account's status will change.
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+
     /// The latest congestion observation of each network at or before `as_of`, by network.
     async fn latest_conditions(
         &self,

@@ -12,7 +12,7 @@ use super::{
     changes::{Change, ChangeFeed},
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Columns, MAINTENANCE_WINDOW_COLUMNS,
-        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_key,
+        NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, qualified, time_from_key, time_key,
     },
     records::{self, ListedRecord, RecordBatch, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
@@ -351,6 +351,31 @@ impl FactStore for PostgresStore {
         Ok(decode_rows(&rows, MAINTENANCE_WINDOW_COLUMNS, |w| {
             codec::maintenance_window(w)
         })?)
+    }
+
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let next: Option<String> = self
+            .bounded(async {
+                let client = self.client().await?;
+                let row = client
+                    .query_one(
+                        "SELECT min(effective_from) FROM account_statuses
+                         WHERE account_id = $1 AND effective_from > $2::text COLLATE \"C\"",
+                        &[&account_id, &time_key(after)],
+                    )
+                    .await
+                    .map_err(pg_error)?;
+                row.try_get(0).map_err(pg_error)
+            })
+            .await?;
+        next.as_deref()
+            .map(time_from_key)
+            .transpose()
+            .map_err(StoreError::Internal)
     }
 
     async fn latest_conditions(

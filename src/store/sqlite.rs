@@ -14,7 +14,7 @@ use super::{
     codec::{
         self, ACCOUNT_STATUS_COLUMNS, Code, Columns, MAINTENANCE_WINDOW_COLUMNS,
         NETWORK_CONDITION_COLUMNS, TRANSACTION_COLUMNS, clears_key, kinds_to_text, qualified,
-        select, time_key,
+        select, time_from_key, time_key,
     },
     records::{ListedRecord, RecordBatch, RecordQuery},
     resident::{Conditions, Generations, MAX_RESIDENT_WINDOWS, ResidentTables, Tables, Windows},
@@ -405,6 +405,24 @@ impl FactStore for SqliteStore {
                 MAINTENANCE_WINDOW_COLUMNS,
                 |w| codec::maintenance_window(w),
             )
+        })
+        .await
+    }
+
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let account_id = account_id.to_owned();
+        self.read_blocking(move |conn, _| {
+            let next: Option<String> = conn
+                .prepare_cached(
+                    "SELECT min(effective_from) FROM account_statuses
+                     WHERE account_id = ?1 AND effective_from > ?2",
+                )?
+                .query_row(params![account_id, time_key(after)], |r| r.get(0))?;
+            next.as_deref().map(time_from_key).transpose()
         })
         .await
     }

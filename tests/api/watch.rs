@@ -179,6 +179,46 @@ async fn a_watch_sees_an_announced_maintenance_window_begin_when_its_clock_reach
 }
 
 #[tokio::test]
+async fn a_watch_sees_a_freeze_written_ahead_take_effect_when_its_clock_reaches_it() {
+    let (mut app, clock) = app_at(at(1)).await;
+    // Three confirmations of 10 min each: expected at t0 + 30 min, so nothing else turns at 10.
+    app.put_transaction(pb::Transaction {
+        network: "btc".into(),
+        asset: "btc".into(),
+        amount: "0.25".into(),
+        destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+        confirmations: 0,
+        ..transaction("W-FREEZE")
+    })
+    .await;
+    let mut stream = watch(&mut app, watching("W-FREEZE")).await;
+    assert_eq!(
+        outcome(&next_diagnosis(&mut stream).await),
+        (pb::Cause::ConfirmationDelay, pb::Action::Wait, Some(at(30)))
+    );
+
+    // A compliance review announced now freezes the account from minute 10: written ahead, it
+    // is not in force when the write wakes the watch, which has nothing new to send then.
+    app.facts
+        .put_account_status(pb::PutAccountStatusRequest {
+            account_status: Some(pb::AccountStatus {
+                account_id: transaction("x").account_id,
+                state: pb::AccountState::Frozen.into(),
+                reason: pb::FreezeReason::ComplianceReview.into(),
+                effective_from: Some(timestamp(at(10))),
+                note: "periodic review".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("status stored");
+    clock.set(at(10));
+    let frozen = next_diagnosis(&mut stream).await;
+    assert_eq!(frozen.as_of, Some(timestamp(at(10))));
+    assert_eq!(frozen.cause(), pb::Cause::AccountFrozen);
+}
+
+#[tokio::test]
 async fn a_delay_that_overruns_its_expected_time_turns_into_a_stall_when_the_clock_gets_there() {
     let (mut app, clock) = app_at(at(1)).await;
     app.put_transaction(transaction("W-STALL")).await;

@@ -183,6 +183,13 @@ impl FactStore for RecordsThrough {
     ) -> Result<Vec<MaintenanceWindow>, StoreError> {
         self.facts.windows_not_cleared(as_of).await
     }
+    async fn next_status_from(
+        &self,
+        account_id: &str,
+        after: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.facts.next_status_from(account_id, after).await
+    }
     async fn latest_conditions(
         &self,
         as_of: DateTime<Utc>,
