@@ -174,13 +174,12 @@ impl Watcher {
         let diagnosis = engine::evaluate(rules, reference, claim, &facts, now);
         self.next_look = horizon::next_change(rules, reference, claim, &facts, now);
         if !matches!(diagnosis.cause, Cause::NoIncident | Cause::Rejected) {
-            let announced = self.next_window_start(&facts, now).await?;
-            self.next_look = min_some(self.next_look, announced);
-            if let Some(tx) = &facts.transaction {
-                let store = &self.api.state.store;
-                let status = store.next_status_from(&tx.account_id, now).await?;
-                self.next_look = min_some(self.next_look, status);
-            }
+            // Asked together: a write can wake a thousand watches at once.
+            let (announced, status) = tokio::try_join!(
+                self.next_window_start(&facts, now),
+                self.next_status_start(&facts, now)
+            )?;
+            self.next_look = min_some(min_some(self.next_look, announced), status);
         }
         self.ended = match diagnosis.cause {
             Cause::NoIncident | Cause::Rejected => true,
@@ -225,6 +224,22 @@ impl Watcher {
             .filter(|w| w.network == *network || w.network == ALL_NETWORKS)
             .map(|w| w.starts_at)
             .min())
+    }
+}
+
+impl Watcher {
+    /// When the next status entry written ahead for the transaction's account takes effect:
+    /// the facts hold only the entry in force.
+    async fn next_status_start(
+        &self,
+        facts: &Facts,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        let Some(tx) = &facts.transaction else {
+            return Ok(None);
+        };
+        let store = &self.api.state.store;
+        Ok(store.next_status_from(&tx.account_id, now).await?)
     }
 }
 
