@@ -225,9 +225,7 @@ impl Watcher {
             .map(|w| w.starts_at)
             .min())
     }
-}
 
-impl Watcher {
     /// When the next status entry written ahead for the transaction's account takes effect:
     /// the facts hold only the entry in force.
     async fn next_status_start(

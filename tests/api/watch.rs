@@ -69,6 +69,19 @@ fn completed(reference: &str, when: DateTime<Utc>) -> pb::Transaction {
     }
 }
 
+/// A BTC withdrawal created at `t0` with none of its three confirmations (10 min each): expected
+/// at t0 + 30 min.
+fn unconfirmed_btc(reference: &str) -> pb::Transaction {
+    pb::Transaction {
+        network: "btc".into(),
+        asset: "btc".into(),
+        amount: "0.25".into(),
+        destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
+        confirmations: 0,
+        ..transaction(reference)
+    }
+}
+
 #[tokio::test]
 async fn a_watch_sends_the_diagnosis_at_once_then_the_completion_a_write_brings_and_ends() {
     let (mut app, _clock) = app_at(at(1)).await;
@@ -155,16 +168,8 @@ async fn a_watch_sees_an_announced_maintenance_window_begin_when_its_clock_reach
         })
         .await
         .expect("window stored");
-    // Three confirmations of 10 min each: expected at t0 + 30 min, after the window begins.
-    app.put_transaction(pb::Transaction {
-        network: "btc".into(),
-        asset: "btc".into(),
-        amount: "0.25".into(),
-        destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
-        confirmations: 0,
-        ..transaction("W-ANNOUNCED")
-    })
-    .await;
+    // Expected at t0 + 30 min, after the window begins.
+    app.put_transaction(unconfirmed_btc("W-ANNOUNCED")).await;
     let mut stream = watch(&mut app, watching("W-ANNOUNCED")).await;
     let waiting = next_diagnosis(&mut stream).await;
     assert_eq!(
@@ -181,16 +186,8 @@ async fn a_watch_sees_an_announced_maintenance_window_begin_when_its_clock_reach
 #[tokio::test]
 async fn a_watch_sees_a_freeze_written_ahead_take_effect_when_its_clock_reaches_it() {
     let (mut app, clock) = app_at(at(1)).await;
-    // Three confirmations of 10 min each: expected at t0 + 30 min, so nothing else turns at 10.
-    app.put_transaction(pb::Transaction {
-        network: "btc".into(),
-        asset: "btc".into(),
-        amount: "0.25".into(),
-        destination: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into(),
-        confirmations: 0,
-        ..transaction("W-FREEZE")
-    })
-    .await;
+    // Expected at t0 + 30 min, so nothing else turns at 10.
+    app.put_transaction(unconfirmed_btc("W-FREEZE")).await;
     let mut stream = watch(&mut app, watching("W-FREEZE")).await;
     assert_eq!(
         outcome(&next_diagnosis(&mut stream).await),
