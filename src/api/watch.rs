@@ -138,12 +138,19 @@ impl Watcher {
                 () = retry => {}
             }
             match self.look().await {
-                Ok(Some(diagnosis)) => return Some(Ok(diagnosis)),
-                Ok(None) => {}
+                Ok(news) => {
+                    self.retry = None;
+                    if let Some(diagnosis) = news {
+                        return Some(Ok(diagnosis));
+                    }
+                }
                 Err(e) => {
                     let wait = self.retry.map_or(FIRST_RETRY, |w| (w * 2).min(MAX_RETRY));
                     tracing::warn!(error = %e, ?wait, reference = %self.input.reference, "watch: the store failed; diagnosing again later");
                     self.retry = Some(wait);
+                    // The moment may have passed: waking for it again at once would spin. The
+                    // retry diagnoses again and finds the next one.
+                    self.next_look = None;
                 }
             }
         }
@@ -167,7 +174,6 @@ impl Watcher {
                 break (now, facts);
             }
         };
-        self.retry = None;
         self.made.at = now;
         let rules = &self.api.state.rules;
         let (reference, claim) = (&self.input.reference, &self.input.claim);

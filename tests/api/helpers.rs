@@ -118,6 +118,16 @@ pub async fn spawn_watching(watches: WatchOptions, clock: &ManualClock) -> TestA
             .await
             .expect("open store"),
     );
+    spawn_watching_over(store, dir, watches, clock).await
+}
+
+/// Starts a server over `store` whose watches read `clock` and keep to `watches`.
+pub async fn spawn_watching_over(
+    store: SharedStore,
+    dir: TempDir,
+    watches: WatchOptions,
+    clock: &ManualClock,
+) -> TestApp {
     let clock = Arc::new(clock.clone());
     spawn_configured(store, dir, test_options(), |state| {
         state.watching(watches, clock)

@@ -16,6 +16,7 @@ mod limits;
 mod lookup_checks;
 mod lookups;
 mod next_step;
+mod probed_store;
 mod raw;
 mod records;
 mod security;

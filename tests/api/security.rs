@@ -1,27 +1,17 @@
 use crate::helpers::{
     assert_reason, at, error_metadata, metadata, spawn_with, test_options, transaction,
 };
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use crate::probed_store::ProbedStore;
 use paydiag::{
     auth::{Callers, token_hash},
-    engine::model::{Facts, MaintenanceWindow, NetworkCondition, Transaction},
     pb::v1::{
         self as pb, diagnosis_service_client::DiagnosisServiceClient,
         fact_service_client::FactServiceClient,
     },
     server::{self, ServeConfig},
-    store::{
-        Fact, FactQuery, FactStore, SharedStore, StoreConfig, StoreError,
-        records::{ListedRecord, RecordBatch, RecordQuery},
-        search::TransactionSearch,
-        sqlite::SqliteStore,
-    },
+    store::{SharedStore, StoreConfig, sqlite::SqliteStore},
 };
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
-};
+use std::sync::Arc;
 use tonic::{Code, Request, transport::Channel};
 use tonic_health::pb::HealthCheckRequest;
 
@@ -38,86 +28,12 @@ fn callers() -> Arc<Callers> {
     Arc::new(Callers::parse(&file).expect("callers"))
 }
 
-/// The real SQLite store, counting the lookups made through it.
-#[derive(Debug)]
-struct CountingStore {
-    inner: SqliteStore,
-    loads: AtomicUsize,
-}
-
-#[async_trait]
-impl FactStore for CountingStore {
-    async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
-        self.inner.put_facts(facts).await
-    }
-    async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
-        self.inner.delete_maintenance_window(id).await
-    }
-
-    fn changes(&self) -> tokio::sync::broadcast::Receiver<paydiag::store::changes::Change> {
-        self.inner.changes()
-    }
-    async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load_facts(query).await
-    }
-    async fn search_transactions(
-        &self,
-        search: &TransactionSearch,
-    ) -> Result<Vec<Transaction>, StoreError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.search_transactions(search).await
-    }
-    async fn windows_not_cleared(
-        &self,
-        as_of: DateTime<Utc>,
-    ) -> Result<Vec<MaintenanceWindow>, StoreError> {
-        self.inner.windows_not_cleared(as_of).await
-    }
-    async fn next_status_from(
-        &self,
-        account_id: &str,
-        after: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.inner.next_status_from(account_id, after).await
-    }
-    async fn latest_conditions(
-        &self,
-        as_of: DateTime<Utc>,
-    ) -> Result<Vec<NetworkCondition>, StoreError> {
-        self.inner.latest_conditions(as_of).await
-    }
-    async fn ping(&self) -> Result<(), StoreError> {
-        self.inner.ping().await
-    }
-    async fn probe_write(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.inner.probe_write(at).await
-    }
-    async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError> {
-        self.inner.put_records(records).await
-    }
-    async fn list_records(&self, query: &RecordQuery) -> Result<Vec<ListedRecord>, StoreError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.list_records(query).await
-    }
-    async fn delete_records_before(
-        &self,
-        cutoff: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<u64, StoreError> {
-        self.inner.delete_records_before(cutoff, limit).await
-    }
-}
-
-async fn secured_app() -> (crate::helpers::TestApp, Arc<CountingStore>) {
+async fn secured_app() -> (crate::helpers::TestApp, Arc<ProbedStore>) {
     let dir = tempfile::TempDir::new().expect("dir");
     let inner = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
         .await
         .expect("store");
-    let store = Arc::new(CountingStore {
-        inner,
-        loads: AtomicUsize::new(0),
-    });
+    let store = Arc::new(ProbedStore::new(inner));
     let options = server::ServerOptions {
         callers: callers(),
         ..test_options()
@@ -171,7 +87,7 @@ async fn calls_without_a_known_token_are_unauthenticated_before_anything_is_look
     assert_reason(&unknown, "CREDENTIALS_INVALID");
     assert_reason(&malformed, "CREDENTIALS_MALFORMED");
     assert_eq!(
-        store.loads.load(Ordering::SeqCst),
+        store.lookups(),
         0,
         "no lookup may happen for a refused call"
     );
@@ -277,7 +193,7 @@ async fn each_role_may_call_only_its_own_service() {
         metadata([("role", "reader")])
     );
     assert_eq!(
-        store.loads.load(Ordering::SeqCst),
+        store.lookups(),
         1,
         "only the permitted diagnosis looked anything up"
     );
@@ -326,11 +242,7 @@ async fn searching_transactions_reads_only_and_needs_only_the_reader_role() {
         .map(|t| t.reference.as_str())
         .collect();
     assert_eq!(references, ["TX-SEARCHED"]);
-    assert_eq!(
-        store.loads.load(Ordering::SeqCst),
-        1,
-        "only the reader's search read"
-    );
+    assert_eq!(store.lookups(), 1, "only the reader's search read");
 }
 
 #[tokio::test]

@@ -1,11 +1,19 @@
 //! WatchDiagnosis over a real connection on SQLite, with the watches' clock set by the tests.
 
 use crate::helpers::{
-    TestApp, assert_reason, at, error_metadata, spawn_watching, t0, transaction, violated_fields,
+    TestApp, assert_reason, at, error_metadata, spawn_watching, spawn_watching_over, t0,
+    transaction, violated_fields,
 };
+use crate::probed_store::{Outage, ProbedStore};
 use chrono::{DateTime, Utc};
-use paydiag::{api::fact_codec::timestamp, clock::ManualClock, pb::v1 as pb, watch::WatchOptions};
-use std::time::Duration;
+use paydiag::{
+    api::fact_codec::timestamp, clock::ManualClock, pb::v1 as pb, store::sqlite::SqliteStore,
+    watch::WatchOptions,
+};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 use tonic::{Code, Streaming};
 
 /// Longest a test waits for the next message of a watch before failing.
@@ -231,6 +239,60 @@ async fn a_delay_that_overruns_its_expected_time_turns_into_a_stall_when_the_clo
         (stalled.cause(), stalled.next_step.expect("step").action()),
         (pb::Cause::ConfirmationStalled, pb::Action::Escalate)
     );
+}
+
+/// A watch over a store whose reads fail as `outage` from the moment its delay overruns: it
+/// tries again 250 ms, then 500 ms after the first failure (never at once, for the moment that
+/// woke it), and sends the stall once the store answers again.
+async fn a_watch_backs_off_while_the_store_fails(outage: Outage) {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let sqlite = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+        .await
+        .expect("open store");
+    let store = Arc::new(ProbedStore::new(sqlite));
+    let clock = ManualClock::new(at(1));
+    let mut app = spawn_watching_over(store.clone(), dir, WatchOptions::default(), &clock).await;
+    app.put_transaction(transaction("W-AWAY")).await;
+    let mut stream = watch(&mut app, watching("W-AWAY")).await;
+    assert_eq!(
+        next_diagnosis(&mut stream).await.cause(),
+        pb::Cause::ConfirmationDelay
+    );
+    let mut lookups = store.watch_lookups();
+    let before = store.lookups();
+
+    store.set_outage(outage);
+    clock.set(at(24 * 60));
+    tried(&mut lookups, before + 1).await;
+    let first_failure = Instant::now();
+    tried(&mut lookups, before + 3).await;
+    let waited = first_failure.elapsed();
+    assert!(
+        waited >= Duration::from_millis(750),
+        "two retries 250 ms and 500 ms apart, not {waited:?}"
+    );
+
+    store.set_outage(Outage::None);
+    let stalled = next_diagnosis(&mut stream).await;
+    assert_eq!(stalled.cause(), pb::Cause::ConfirmationStalled);
+}
+
+/// Waits until `count` lookups were tried.
+async fn tried(lookups: &mut tokio::sync::watch::Receiver<usize>, count: usize) {
+    tokio::time::timeout(PATIENCE, lookups.wait_for(|seen| *seen >= count))
+        .await
+        .expect("the watch tries again in time")
+        .expect("the store is alive");
+}
+
+#[tokio::test]
+async fn a_watch_whose_facts_cannot_be_read_tries_again_ever_later_and_resumes() {
+    a_watch_backs_off_while_the_store_fails(Outage::Facts).await;
+}
+
+#[tokio::test]
+async fn a_watch_whose_look_ahead_cannot_be_read_tries_again_ever_later_and_resumes() {
+    a_watch_backs_off_while_the_store_fails(Outage::LookAhead).await;
 }
 
 #[tokio::test]
