@@ -104,6 +104,8 @@ macro_rules! conformance_suite {
                 records_are_listed_within_a_time_range_from_inclusive_to_exclusive,
                 deleting_old_records_takes_the_oldest_first_at_most_the_limit,
                 every_write_tells_the_change_feed_the_keys_it_touched,
+                a_write_that_moves_a_fact_tells_the_feed_the_keys_it_left,
+                keys_too_many_for_one_notification_all_reach_the_feed,
             );
 
             conformance_suite!(@backend [$(#[$attr])*] $create;
@@ -541,6 +543,20 @@ mod postgres_only {
         not(postgres_tests),
         ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
     )]
+    async fn a_schema_named_as_long_as_postgresql_allows_has_a_change_feed() {
+        let backend = PostgresBackend {
+            schema: pg_schema::TestSchema::create_long().await,
+            resident_windows: None,
+        };
+        let store = backend.open().await;
+        checks::every_write_tells_the_change_feed_the_keys_it_touched(&store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
     async fn a_schema_from_a_newer_paydiag_is_refused() {
         let backend = PostgresBackend::create().await;
         drop(backend.open().await);
@@ -850,6 +866,62 @@ mod feed_checks {
         );
         let deleted: BTreeSet<Touched> = [Touched::Network("SOL".to_owned())].into();
         assert_eq!(gathered(&mut changes, &deleted).await, deleted);
+    }
+
+    /// A watch that found a transaction by its old hash, or a window on its old network, must
+    /// hear of the write that moved it away.
+    pub async fn a_write_that_moves_a_fact_tells_the_feed_the_keys_it_left(store: &SharedStore) {
+        let hashed = |hash: &str| Transaction {
+            tx_hash: hash.to_owned(),
+            ..transaction("TX-MOVED")
+        };
+        put(
+            store,
+            vec![
+                Fact::Transaction(hashed("0xAAAA")),
+                Fact::MaintenanceWindow(window("w-moved", "SOL", as_of())),
+            ],
+        )
+        .await;
+        let mut changes = store.changes();
+        put(
+            store,
+            vec![
+                Fact::Transaction(hashed("0xBBBB")),
+                Fact::MaintenanceWindow(window("w-moved", "TRON", as_of())),
+            ],
+        )
+        .await;
+        let expected: BTreeSet<Touched> = [
+            Touched::Transaction("TX-MOVED".to_owned()),
+            Touched::Transaction("aaaa".to_owned()),
+            Touched::Transaction("bbbb".to_owned()),
+            Touched::Network("SOL".to_owned()),
+            Touched::Network("TRON".to_owned()),
+        ]
+        .into();
+        assert_eq!(gathered(&mut changes, &expected).await, expected);
+    }
+
+    /// Fifty references of 128 four-byte characters: 25 KB of keys from one write.
+    pub async fn keys_too_many_for_one_notification_all_reach_the_feed(store: &SharedStore) {
+        let mut changes = store.changes();
+        let references: Vec<String> = (0..50)
+            .map(|n| format!("{n:02}{}", "𝔁".repeat(126)))
+            .collect();
+        put(
+            store,
+            references
+                .iter()
+                .map(|r| Fact::Transaction(transaction(r)))
+                .collect(),
+        )
+        .await;
+        let expected: BTreeSet<Touched> = references
+            .iter()
+            .map(|r| Touched::Transaction(r.clone()))
+            .collect();
+        assert_eq!(gathered(&mut changes, &expected).await, expected);
     }
 }
 

@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0007_diagnosis_records.sql"),
     include_str!("migrations/postgres/0008_change_feed.sql"),
     include_str!("migrations/postgres/0009_record_keys_collation.sql"),
+    include_str!("migrations/postgres/0010_change_feed_limits.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.

@@ -27,7 +27,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, Row, params, types::ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, types::ValueRef};
 use std::{
     path::{Path, PathBuf},
     sync::{Arc, LazyLock},
@@ -249,16 +249,27 @@ fn move_records(conn: &mut Connection, records: &Path) -> anyhow::Result<()> {
     let path = records
         .to_str()
         .context("the records file's path is not UTF-8")?;
+    // A database from before migration 0009 has records but no keys: they are keyed when the
+    // records file is next opened.
+    let keyed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = 'diagnosis_record_index')",
+        [],
+        |r| r.get(0),
+    )?;
     conn.execute("ATTACH DATABASE ?1 AS records", [path])?;
     let moved = (|| {
         let tx = conn.transaction()?;
         tx.execute_batch(
-            "INSERT OR IGNORE INTO records.diagnosis_records SELECT * FROM main.diagnosis_records;
-             INSERT OR IGNORE INTO records.diagnosis_record_keys
-                 SELECT * FROM main.diagnosis_record_keys;
-             INSERT OR REPLACE INTO records.diagnosis_record_index
-                 SELECT * FROM main.diagnosis_record_index;",
+            "INSERT OR IGNORE INTO records.diagnosis_records SELECT * FROM main.diagnosis_records;",
         )?;
+        if keyed {
+            tx.execute_batch(
+                "INSERT OR IGNORE INTO records.diagnosis_record_keys
+                     SELECT * FROM main.diagnosis_record_keys;
+                 INSERT OR REPLACE INTO records.diagnosis_record_index
+                     SELECT * FROM main.diagnosis_record_index;",
+            )?;
+        }
         tx.commit()
     })();
     conn.execute("DETACH DATABASE records", [])?;
@@ -328,16 +339,24 @@ fn migrate(conn: &mut Connection, migrations: &[&str], what: &str) -> anyhow::Re
 #[async_trait]
 impl FactStore for SqliteStore {
     async fn put_facts(&self, facts: Vec<Fact>) -> Result<(), StoreError> {
-        let touched = changes::touched_by(&facts);
-        self.with_writer(move |conn| {
-            let tx = conn.transaction()?;
-            for fact in &facts {
-                put(&tx, fact)?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
+        let mut touched = changes::touched_by(&facts);
+        let left = self
+            .with_writer(move |conn| {
+                // Immediate: it reads before it writes, and a deferred transaction that read
+                // could not then wait for another writer's lock.
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let mut left = Vec::new();
+                for fact in &facts {
+                    left.extend(key_left(&tx, fact)?);
+                    put(&tx, fact)?;
+                }
+                tx.commit()?;
+                Ok(left)
+            })
+            .await?;
+        touched.extend(left);
+        touched.sort_unstable();
+        touched.dedup();
         self.changes.touched(touched);
         Ok(())
     }
@@ -487,6 +506,27 @@ impl FactStore for SqliteStore {
         self.with_records_writer(move |conn| keys.delete_before(conn, cutoff, limit))
             .await
     }
+}
+
+/// The key the fact stored in `fact`'s place was found by, which `fact` may leave: a
+/// transaction's former hash, a maintenance window's former network. A watch that found it
+/// there must hear that it moved.
+fn key_left(conn: &Connection, fact: &Fact) -> anyhow::Result<Option<Touched>> {
+    let left = match fact {
+        Fact::Transaction(t) => conn
+            .prepare_cached("SELECT tx_hash_key FROM transactions WHERE reference = ?1")?
+            .query_row([&t.reference], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten()
+            .map(Touched::Transaction),
+        Fact::MaintenanceWindow(w) => conn
+            .prepare_cached("SELECT network FROM maintenance_windows WHERE id = ?1")?
+            .query_row([&w.id], |r| r.get(0))
+            .optional()?
+            .map(Touched::Network),
+        Fact::AccountStatus(_) | Fact::NetworkCondition(_) => None,
+    };
+    Ok(left)
 }
 
 fn put(conn: &Connection, fact: &Fact) -> anyhow::Result<()> {
@@ -1179,18 +1219,30 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn case_records_live_in_their_own_file_and_those_of_an_older_database_move_there() {
+    async fn case_records_live_in_their_own_file_and_those_of_a_keyed_database_move_there() {
+        records_of_an_older_database_move_to_their_own_file(9).await;
+    }
+
+    #[tokio::test]
+    async fn the_records_of_a_database_from_before_their_keys_move_and_are_keyed() {
+        records_of_an_older_database_move_to_their_own_file(8).await;
+    }
+
+    /// A database as migration `version` (8 or 9) left it, holding two unkeyed records, whose
+    /// records file is made and its records copied, then copied again as after a crash; opened,
+    /// it lists them and stores new ones in the records file alone.
+    async fn records_of_an_older_database_move_to_their_own_file(version: usize) {
         let dir = tempfile::TempDir::new().expect("dir");
         let path = dir.path().join("p.db");
         let records = records_path(&path);
         assert_eq!(records, dir.path().join("p.db-records"));
-        // A database as migration 9 left it, holding two unkeyed records.
         let mut conn = Connection::open(&path).expect("connection");
         let tx = conn.transaction().expect("transaction");
-        for sql in &MIGRATIONS[..9] {
+        for sql in &MIGRATIONS[..version] {
             tx.execute_batch(sql).expect("migration");
         }
-        tx.pragma_update(None, "user_version", 9).expect("version");
+        tx.pragma_update(None, "user_version", version as i64)
+            .expect("version");
         for (id, ticket_id) in [(1, "T"), (2, "OTHER")] {
             let insert = INSERT_V9_RECORD.as_str();
             let record = record(ticket_id);

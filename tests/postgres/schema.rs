@@ -53,9 +53,18 @@ pub struct TestSchema {
 impl TestSchema {
     /// Creates a fresh, empty schema.
     pub async fn create() -> Self {
+        Self::create_named("").await
+    }
+
+    /// Creates a fresh, empty schema whose name is as long as PostgreSQL allows: 63 bytes.
+    pub async fn create_long() -> Self {
+        Self::create_named("_named_as_long_as_a_schema_name_is").await
+    }
+
+    async fn create_named(suffix: &str) -> Self {
         let random = getrandom::u64().expect("random bytes");
         let schema = Self {
-            name: format!("paydiag_test_{random:016x}"),
+            name: format!("paydiag_test_{random:016x}{suffix}"),
             base_url: base_url(),
         };
         let client = connect(&schema.base_url).await;

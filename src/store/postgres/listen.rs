@@ -1,6 +1,6 @@
 //! The change feed on PostgreSQL: one connection per replica `LISTEN`s on the schema's change
-//! channel, which the tables' triggers notify at each commit (migration 0008), and tells the
-//! replica's feed what each write touched.
+//! channel, which the tables' triggers notify at each commit (migrations 0008 and 0010), and
+//! tells the replica's feed what each write touched.
 //!
 //! Notifications sent while the connection is down are lost, so each time the listener
 //! (re)connects, the feed is told that anything may have changed ([`Change::Unknown`]): the
@@ -96,24 +96,20 @@ async fn listening(config: &tokio_postgres::Config) -> Result<Listening, tokio_p
             }
         }
     }));
-    let schema: String = client
-        .query_one("SELECT current_schema()", &[])
-        .await?
-        .get(0);
-    client
-        .batch_execute(&format!("LISTEN {}", quote_ident(&channel(&schema))))
+    // The channel is the database's to name (migration 0010), as its triggers notify it.
+    let row = client
+        .query_one("SELECT current_schema(), paydiag_changes_channel()", &[])
         .await?;
-    tracing::info!(%schema, "change feed: listening");
+    let (schema, channel): (String, String) = (row.get(0), row.get(1));
+    client
+        .batch_execute(&format!("LISTEN {}", quote_ident(&channel)))
+        .await?;
+    tracing::info!(%schema, %channel, "change feed: listening");
     Ok(Listening {
         _client: client,
         _driver: driver,
         received,
     })
-}
-
-/// The channel the triggers of `schema` notify.
-fn channel(schema: &str) -> String {
-    format!("paydiag_changes:{schema}")
 }
 
 /// `name` as a quoted SQL identifier.
@@ -126,9 +122,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_schema_names_its_channel_as_one_quoted_identifier() {
+    fn a_channel_is_listened_to_as_one_quoted_identifier() {
         assert_eq!(
-            quote_ident(&channel("paydiag")),
+            quote_ident("paydiag_changes:paydiag"),
             "\"paydiag_changes:paydiag\""
         );
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
