@@ -30,6 +30,16 @@ const MAX_BACKOFF: Duration = Duration::from_secs(1);
 /// such a batch would never be taken, and would hold up every record after it.
 const DEFECT_TRIES: u32 = 3;
 
+/// What became of a batch the writer committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Committed {
+    Stored,
+    /// Refused as a defect and dropped; the store may take the next batch.
+    Refused,
+    /// Not taken before the shutdown timeout: dropped, the store given up on.
+    TimedOut,
+}
+
 /// Commits a recorder's buffer; see [`Writer::run`].
 #[derive(Debug)]
 pub struct Writer {
@@ -112,15 +122,13 @@ impl Writer {
         self.options.flush_interval.saturating_sub(waited)
     }
 
-    /// Commits `batch`, retrying with backoff while the store refuses it, and empties it. True
-    /// when stored; false when given up (a defect, or closing past the shutdown timeout), the
-    /// records counted as dropped.
+    /// Commits `batch`, retrying with backoff while the store refuses it, and empties it.
     async fn commit(
         &mut self,
         store: &SharedStore,
         batch: &mut Vec<DiagnosisRecord>,
         closing: &CancellationToken,
-    ) -> bool {
+    ) -> Committed {
         // Shared with the store for each try, so that it is kept while the store works from it.
         let shared: RecordBatch = std::mem::take(batch).into();
         let records = shared.len();
@@ -130,7 +138,7 @@ impl Writer {
             let error = match store.put_records(shared.clone()).await {
                 Ok(()) => {
                     self.written(records);
-                    return true;
+                    return Committed::Stored;
                 }
                 Err(e) => e,
             };
@@ -139,13 +147,15 @@ impl Writer {
                 defects += 1;
                 if defects >= DEFECT_TRIES {
                     tracing::error!(error = %error, records, "case records dropped: the store refuses their batch");
-                    return self.give_up(records, WRITE_FAILED);
+                    self.counts.drop_records(records as u64, WRITE_FAILED);
+                    return Committed::Refused;
                 }
             }
             let give_up_at = self.give_up_at(closing);
             if give_up_at.is_some_and(|at| Instant::now() + backoff > at) {
                 tracing::error!(error = %error, records, timeout = ?self.options.shutdown_timeout, "case records dropped: the store did not take them before shutdown");
-                return self.give_up(records, SHUTDOWN);
+                self.counts.drop_records(records as u64, SHUTDOWN);
+                return Committed::TimedOut;
             }
             tokio::select! {
                 () = tokio::time::sleep(backoff) => {}
@@ -162,12 +172,6 @@ impl Writer {
             self.give_up_at = Some(Instant::now() + self.options.shutdown_timeout);
         }
         self.give_up_at
-    }
-
-    /// Counts `records` as dropped for `reason`; false, for [`Writer::commit`] to return.
-    fn give_up(&self, records: usize, reason: &'static str) -> bool {
-        self.counts.drop_records(records as u64, reason);
-        false
     }
 
     fn written(&mut self, records: usize) {
@@ -214,7 +218,7 @@ impl Writer {
     ) {
         self.receiver.close();
         let size = self.options.batch.max(1);
-        let mut stored = true;
+        let mut timed_out = false;
         loop {
             while batch.len() < size {
                 match self.receiver.try_recv() {
@@ -225,12 +229,13 @@ impl Writer {
             if batch.is_empty() {
                 break;
             }
-            if stored {
-                stored = self.commit(store, &mut batch, closing).await;
-            } else {
+            if timed_out {
                 // Given up on the store: the rest is lost too, and counted.
-                self.give_up(batch.len(), SHUTDOWN);
+                self.counts.drop_records(batch.len() as u64, SHUTDOWN);
                 batch.clear();
+            } else {
+                // A batch refused as a defect is dropped alone: the store takes the others.
+                timed_out = self.commit(store, &mut batch, closing).await == Committed::TimedOut;
             }
         }
         self.log_full_buffer();

@@ -891,6 +891,9 @@ fn meaning(state: &SqlState) -> Meaning {
         || class.starts_with("57P") // operator intervention: shutdown, crash recovery
         || *state == SqlState::T_R_SERIALIZATION_FAILURE
         || *state == SqlState::T_R_DEADLOCK_DETECTED
+        // A statement_timeout, lock_timeout or an operator's cancel: the next try may finish.
+        || *state == SqlState::QUERY_CANCELED
+        || *state == SqlState::LOCK_NOT_AVAILABLE
     {
         Meaning::Transient
     } else {
@@ -913,7 +916,7 @@ mod tests {
     use super::{Meaning, SqlState, meaning, split_connections};
 
     #[test]
-    fn a_full_disk_and_a_read_only_database_are_named_and_other_shortages_are_transient() {
+    fn a_full_disk_and_a_read_only_database_are_named_and_shortages_and_timeouts_are_transient() {
         let expected = [
             (SqlState::DISK_FULL, Meaning::NoSpace),
             (SqlState::READ_ONLY_SQL_TRANSACTION, Meaning::ReadOnly),
@@ -924,6 +927,8 @@ mod tests {
             (SqlState::ADMIN_SHUTDOWN, Meaning::Transient),
             (SqlState::CONNECTION_FAILURE, Meaning::Transient),
             (SqlState::T_R_SERIALIZATION_FAILURE, Meaning::Transient),
+            (SqlState::QUERY_CANCELED, Meaning::Transient),
+            (SqlState::LOCK_NOT_AVAILABLE, Meaning::Transient),
             (SqlState::UNIQUE_VIOLATION, Meaning::Defect),
             (SqlState::UNDEFINED_TABLE, Meaning::Defect),
         ];

@@ -6,6 +6,7 @@ use crate::helpers::{
     TestApp, assert_reason, at, spawn_recording, spawn_with, test_options, transaction,
     violated_fields,
 };
+use crate::probed_store::ProbedStore;
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::{
     api::fact_codec::timestamp,
@@ -13,7 +14,7 @@ use paydiag::{
     pb::v1 as pb,
     recorder::{RecordOptions, retention},
     server,
-    store::{SharedStore, sqlite::SqliteStore},
+    store::{FactStore, SharedStore, sqlite::SqliteStore},
 };
 use std::{sync::Arc, time::Duration};
 use tonic::{Code, Request};
@@ -614,6 +615,49 @@ async fn records_buffered_at_shutdown_are_written_and_kept_across_a_restart() {
         references(&listed.records),
         ["DEP-4", "DEP-3", "DEP-2", "DEP-1", "DEP-0"]
     );
+}
+
+#[tokio::test]
+async fn a_batch_refused_at_shutdown_is_dropped_alone_and_the_batches_after_it_are_written() {
+    let dir = tempfile::TempDir::new().expect("dir");
+    let sqlite = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+        .await
+        .expect("open store");
+    let store = Arc::new(ProbedStore::new(sqlite));
+    store.refuse_records_of("T-DEFECT");
+    // Two records a batch, written only at shutdown: the first batch holds the refused record.
+    let in_twos = RecordOptions {
+        batch: 2,
+        flush_interval: Duration::from_secs(3600),
+        ..RecordOptions::default()
+    };
+    let mut app = spawn_recording(store.clone(), dir, test_options(), in_twos).await;
+    for ticket in ["T-BEFORE", "T-DEFECT", "T-AFTER", "T-LAST"] {
+        app.diagnosis
+            .diagnose(diagnose("DEP-1", ticket))
+            .await
+            .expect("diagnose");
+    }
+    let recorder = app.recorder.clone();
+    app.stop().await;
+
+    let stats = recorder.stats();
+    assert_eq!((stats.written, stats.dropped), (2, 2));
+    let kept = [
+        ("T-BEFORE", 0),
+        ("T-DEFECT", 0),
+        ("T-AFTER", 1),
+        ("T-LAST", 1),
+    ];
+    for (ticket, kept) in kept {
+        let query = paydiag::store::records::RecordQuery {
+            ticket_id: Some(ticket.into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let listed = store.list_records(&query).await.expect("list");
+        assert_eq!(listed.len(), kept, "{ticket}");
+    }
 }
 
 #[tokio::test]
