@@ -264,16 +264,18 @@ pub fn list_statement(
             "(diagnosed_at < {at} OR (diagnosed_at = {at} AND id < CAST({id} AS BIGINT)))"
         ));
     }
+    // A parameter, not text: each page size would otherwise be a statement of its own to
+    // prepare and keep on every connection.
+    let limit = bind(query.limit.to_string());
     let sql = format!(
         "SELECT {columns} FROM diagnosis_records WHERE {clauses}
-         ORDER BY diagnosed_at DESC, id DESC LIMIT {limit}",
+         ORDER BY diagnosed_at DESC, id DESC LIMIT CAST({limit} AS BIGINT)",
         columns = LISTED_COLUMNS.join(", "),
         clauses = if clauses.is_empty() {
             "true".to_owned()
         } else {
             clauses.join(" AND ")
         },
-        limit = query.limit,
     );
     (sql, params)
 }

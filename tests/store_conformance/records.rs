@@ -63,14 +63,31 @@ async fn put(store: &SharedStore, records: Vec<DiagnosisRecord>) {
         .expect("put_records");
 }
 
+/// The first ten records of `ticket`, newest first.
+fn ticket_query(ticket: &str) -> RecordQuery {
+    RecordQuery {
+        ticket_id: Some(ticket.to_owned()),
+        limit: 10,
+        ..RecordQuery::default()
+    }
+}
+
+/// The first ten records about `reference`, newest first.
+fn reference_query(reference: &str) -> RecordQuery {
+    RecordQuery {
+        reference: Some(reference.to_owned()),
+        limit: 10,
+        ..RecordQuery::default()
+    }
+}
+
 /// Every record of `ticket`, newest first, in one listing.
 async fn of_ticket(store: &SharedStore, ticket: &str) -> Vec<DiagnosisRecord> {
     list(
         store,
         RecordQuery {
-            ticket_id: Some(ticket.to_owned()),
             limit: 1000,
-            ..RecordQuery::default()
+            ..ticket_query(ticket)
         },
     )
     .await
@@ -155,27 +172,11 @@ pub async fn records_are_listed_by_ticket_or_by_reference_newest_first(store: &S
         ],
     )
     .await;
-    let by_ticket = list(
-        store,
-        RecordQuery {
-            ticket_id: Some("T-1".into()),
-            limit: 10,
-            ..RecordQuery::default()
-        },
-    )
-    .await;
+    let by_ticket = list(store, ticket_query("T-1")).await;
     assert_eq!(references(&by_ticket), ["DEP-A", "DEP-B", "DEP-A"]);
     let times: Vec<DateTime<Utc>> = by_ticket.iter().map(|l| l.record.diagnosed_at).collect();
     assert_eq!(times, [as_of(), as_of() - hours(1), as_of() - hours(3)]);
-    let by_reference = list(
-        store,
-        RecordQuery {
-            reference: Some("DEP-A".into()),
-            limit: 10,
-            ..RecordQuery::default()
-        },
-    )
-    .await;
+    let by_reference = list(store, reference_query("DEP-A")).await;
     let tickets: Vec<&str> = by_reference
         .iter()
         .map(|l| l.record.ticket_id.as_str())
@@ -185,23 +186,13 @@ pub async fn records_are_listed_by_ticket_or_by_reference_newest_first(store: &S
     let both = list(
         store,
         RecordQuery {
-            ticket_id: Some("T-1".into()),
             reference: Some("DEP-B".into()),
-            limit: 10,
-            ..RecordQuery::default()
+            ..ticket_query("T-1")
         },
     )
     .await;
     assert_eq!(references(&both), ["DEP-B"]);
-    let unknown = list(
-        store,
-        RecordQuery {
-            ticket_id: Some("T-9".into()),
-            limit: 10,
-            ..RecordQuery::default()
-        },
-    )
-    .await;
+    let unknown = list(store, ticket_query("T-9")).await;
     assert_eq!(unknown, Vec::new());
 }
 
@@ -215,15 +206,7 @@ pub async fn records_made_at_the_same_moment_list_the_later_stored_first(store: 
     )
     .await;
     put(store, vec![record("T-1", "DEP-3", as_of())]).await;
-    let listed = list(
-        store,
-        RecordQuery {
-            ticket_id: Some("T-1".into()),
-            limit: 10,
-            ..RecordQuery::default()
-        },
-    )
-    .await;
+    let listed = list(store, ticket_query("T-1")).await;
     assert_eq!(references(&listed), ["DEP-3", "DEP-2", "DEP-1"]);
     let ids: Vec<i64> = listed.iter().map(|l| l.id).collect();
     assert!(
@@ -247,10 +230,9 @@ pub async fn a_listing_continues_after_its_cursor_a_page_at_a_time(store: &Share
         let page = list(
             store,
             RecordQuery {
-                ticket_id: Some("T-PAGED".into()),
                 after,
                 limit: 3,
-                ..RecordQuery::default()
+                ..ticket_query("T-PAGED")
             },
         )
         .await;
@@ -281,11 +263,9 @@ pub async fn records_are_listed_within_a_time_range_from_inclusive_to_exclusive(
     let listed = list(
         store,
         RecordQuery {
-            ticket_id: Some("T-RANGE".into()),
             diagnosed_from: Some(as_of() - hours(3)),
             diagnosed_before: Some(as_of() - hours(1)),
-            limit: 10,
-            ..RecordQuery::default()
+            ..ticket_query("T-RANGE")
         },
     )
     .await;
