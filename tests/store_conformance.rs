@@ -543,6 +543,52 @@ mod postgres_only {
         not(postgres_tests),
         ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
     )]
+    async fn a_batch_of_records_tried_again_after_it_was_stored_is_stored_once() {
+        use paydiag::store::records::{RecordBatch, RecordQuery};
+        let backend = PostgresBackend::create().await;
+        let store = backend.open().await;
+        let batch: RecordBatch = vec![
+            checks::record("T-RETRIED", "DEP-1", as_of() - hours(2)),
+            checks::record("T-RETRIED", "DEP-2", as_of() - hours(1)),
+        ]
+        .into();
+        store.put_records(batch.clone()).await.expect("stored");
+        // As the writer does when the first try's reply was lost.
+        store.put_records(batch).await.expect("tried again");
+        // The same records in another batch are another batch.
+        store
+            .put_records(vec![checks::record("T-RETRIED", "DEP-1", as_of() - hours(2))].into())
+            .await
+            .expect("another batch");
+        let query = RecordQuery {
+            ticket_id: Some("T-RETRIED".into()),
+            limit: 10,
+            ..RecordQuery::default()
+        };
+        let listed: Vec<String> = store
+            .list_records(&query)
+            .await
+            .expect("listed")
+            .into_iter()
+            .map(|l| l.record.reference)
+            .collect();
+        assert_eq!(listed, ["DEP-2", "DEP-1", "DEP-1"]);
+        assert_eq!(backend.schema.count("diagnosis_record_batches").await, 2);
+
+        // Retention takes the batches' rows with their records.
+        let deleted = store
+            .delete_records_before(as_of(), 10)
+            .await
+            .expect("deleted");
+        assert_eq!(deleted, 3);
+        assert_eq!(backend.schema.count("diagnosis_record_batches").await, 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: set PAYDIAG_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test and run cargo test"
+    )]
     async fn a_schema_named_as_long_as_postgresql_allows_has_a_change_feed() {
         let backend = PostgresBackend {
             schema: pg_schema::TestSchema::create_long().await,

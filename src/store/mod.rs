@@ -212,6 +212,8 @@ pub trait FactStore: Send + Sync + std::fmt::Debug {
 
     /// Appends `records` atomically, in order: all of them or none. Each gets an id greater
     /// than any this database gave before (of those this replica or any other stored earlier).
+    /// The same batch put again, after an error that may have come once it was stored (a reply
+    /// lost, an operation given up on), is stored once.
     async fn put_records(&self, records: RecordBatch) -> Result<(), StoreError>;
 
     /// The records `query` finds, newest first (by `diagnosed_at`, then id), at most

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/0008_change_feed.sql"),
     include_str!("migrations/postgres/0009_record_keys_collation.sql"),
     include_str!("migrations/postgres/0010_change_feed_limits.sql"),
+    include_str!("migrations/postgres/0011_record_batches.sql"),
 ];
 
 /// Advisory lock held while migrating, so replicas starting together migrate one at a time.
@@ -453,17 +454,28 @@ impl FactStore for PostgresStore {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.bounded(async {
             let client = self.client().await?;
+            let cutoff = time_key(cutoff);
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&cutoff, &limit];
             // Rows another replica's retention is deleting right now are skipped, not waited for.
-            client
-                .execute(
+            // The batches' rows go with their records: once all of a batch's are expired.
+            let (records, _batches) = tokio::try_join!(
+                client.execute(
                     "DELETE FROM diagnosis_records WHERE id IN (
                          SELECT id FROM diagnosis_records
                          WHERE diagnosed_at < $1::text COLLATE \"C\"
                          ORDER BY diagnosed_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
-                    &[&time_key(cutoff), &limit],
-                )
-                .await
-                .map_err(pg_error)
+                    &params,
+                ),
+                client.execute(
+                    "DELETE FROM diagnosis_record_batches WHERE (newest_at, digest) IN (
+                         SELECT newest_at, digest FROM diagnosis_record_batches
+                         WHERE newest_at < $1::text COLLATE \"C\"
+                         ORDER BY newest_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+                    &params,
+                ),
+            )
+            .map_err(pg_error)?;
+            Ok(records)
         })
         .await
     }

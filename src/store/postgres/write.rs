@@ -15,7 +15,8 @@ use crate::{
     },
 };
 use deadpool_postgres::GenericClient;
-use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
+use siphasher::sip128::{Hasher128 as _, SipHasher13};
+use std::{borrow::Cow, collections::HashMap, hash::Hasher as _, sync::LazyLock};
 use tokio_postgres::types::ToSql;
 
 /// One table's rows, column by column.
@@ -84,9 +85,9 @@ impl Type {
     }
 }
 
-/// `INSERT INTO table (columns) SELECT columns FROM unnest($1::type[], …) in array order`,
-/// then `conflict`.
-fn insert_sql(table: &str, columns: &[(&str, Type)], conflict: &str) -> String {
+/// `INSERT INTO table (columns) SELECT columns FROM unnest($1::type[], …)`, each row joined
+/// with the relations of `also` (`, relation`, or nothing), in array order, then `conflict`.
+fn insert_sql(table: &str, columns: &[(&str, Type)], also: &str, conflict: &str) -> String {
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let arrays: Vec<String> = columns
         .iter()
@@ -96,7 +97,7 @@ fn insert_sql(table: &str, columns: &[(&str, Type)], conflict: &str) -> String {
     format!(
         "INSERT INTO {table} ({names})
          SELECT {names} FROM unnest({arrays}) WITH ORDINALITY AS row_of_batch({names}, position)
-         ORDER BY position {conflict}",
+         {also} ORDER BY position {conflict}",
         names = names.join(", "),
         arrays = arrays.join(", "),
     )
@@ -178,15 +179,17 @@ static INSERT_TRANSACTIONS: LazyLock<String> = LazyLock::new(|| {
     insert_sql(
         "transactions",
         TRANSACTION_TYPES,
+        "",
         &replace_on(&["reference"], TRANSACTION_TYPES),
     )
 });
 static INSERT_STATUSES: LazyLock<String> =
-    LazyLock::new(|| insert_sql("account_statuses", STATUS_TYPES, ""));
+    LazyLock::new(|| insert_sql("account_statuses", STATUS_TYPES, "", ""));
 static INSERT_WINDOWS: LazyLock<String> = LazyLock::new(|| {
     insert_sql(
         "maintenance_windows",
         WINDOW_TYPES,
+        "",
         &replace_on(&["id"], WINDOW_TYPES),
     )
 });
@@ -194,6 +197,7 @@ static INSERT_CONDITIONS: LazyLock<String> = LazyLock::new(|| {
     insert_sql(
         "network_conditions",
         CONDITION_TYPES,
+        "",
         &replace_on(&["network", "observed_at"], CONDITION_TYPES),
     )
 });
@@ -243,6 +247,15 @@ impl<'a> Table<'a> {
 
     /// Writes the rows in one statement; nothing when there are none.
     async fn write(&self, client: &impl GenericClient) -> Result<(), StoreError> {
+        self.write_with(client, &[]).await
+    }
+
+    /// Writes the rows in one statement whose parameters after the columns' are `more`.
+    async fn write_with(
+        &self,
+        client: &impl GenericClient,
+        more: &[&(dyn ToSql + Sync)],
+    ) -> Result<(), StoreError> {
         if self.rows == 0 {
             return Ok(());
         }
@@ -255,6 +268,7 @@ impl<'a> Table<'a> {
                 Column::Int(values) => values,
                 Column::Float(values) => values,
             })
+            .chain(more.iter().copied())
             .collect();
         client
             .execute(&statement, &params)
@@ -400,17 +414,58 @@ static RECORD_TYPES: LazyLock<Vec<(&str, Type)>> = LazyLock::new(|| {
         .map(|name| (*name, Type::Text))
         .collect()
 });
-static INSERT_RECORDS: LazyLock<String> =
-    LazyLock::new(|| insert_sql("diagnosis_records", &RECORD_TYPES, ""));
+/// The records, appended only when their batch is new: its row in `diagnosis_record_batches`
+/// (its newest record's time and its digest, the two parameters after the columns') is taken
+/// in the same statement, so a batch tried again after its first try was stored (the reply
+/// lost, or given up on after the operation timeout) is not stored twice.
+static INSERT_RECORDS: LazyLock<String> = LazyLock::new(|| {
+    let (newest, digest) = (RECORD_TYPES.len() + 1, RECORD_TYPES.len() + 2);
+    format!(
+        "WITH batch AS (
+             INSERT INTO diagnosis_record_batches (newest_at, digest)
+             VALUES (${newest}::text, ${digest}::bytea)
+             ON CONFLICT DO NOTHING RETURNING 1)
+         {}",
+        insert_sql("diagnosis_records", &RECORD_TYPES, ", batch", "")
+    )
+});
 
-/// Appends `batch` in one statement; their ids follow their order.
+/// The key of the digests: random, so that no one outside can make two batches' digests alike.
+static DIGEST_KEY: LazyLock<[u8; 16]> = LazyLock::new(|| {
+    let mut key = [0; 16];
+    // Without randomness, a fixed key still tells apart batches no one chose to collide.
+    let _ = getrandom::fill(&mut key);
+    key
+});
+
+/// Appends `batch` in one statement, unless it was stored already; their ids follow their
+/// order.
 pub async fn records(
     client: &impl GenericClient,
     batch: &[DiagnosisRecord],
 ) -> Result<(), StoreError> {
+    let Some(newest) = batch.iter().map(|r| r.diagnosed_at).max() else {
+        return Ok(());
+    };
     let mut table = Table::new(&INSERT_RECORDS, &RECORD_TYPES);
+    let mut digest = SipHasher13::new_with_key(&DIGEST_KEY);
     for record in batch {
-        table.put(None, records::values(record).map(Value::Text));
+        let values = records::values(record);
+        for value in &values {
+            // Each value with its length, and a missing one apart from an empty one.
+            match value {
+                Some(text) => {
+                    digest.write_u8(1);
+                    digest.write_usize(text.len());
+                    digest.write(text.as_bytes());
+                }
+                None => digest.write_u8(0),
+            }
+        }
+        table.put(None, values.into_iter().map(Value::Text));
     }
-    table.write(client).await
+    let digest = digest.finish128().as_bytes();
+    table
+        .write_with(client, &[&time_key(newest), &digest.as_slice()])
+        .await
 }
