@@ -2,10 +2,11 @@
 //! a bounded buffer and answers at once; one writer task commits the buffer in batches.
 //!
 //! A record is in the buffer before its call is answered. The writer starts a batch with the
-//! first record that arrives and commits it once it holds `batch` records or `flush_interval`
-//! has passed since that record's diagnosis was made; records that waited that long already
-//! (they came while a batch was being committed) are committed at once after it. So a crash
-//! loses the records of at most the last `flush_interval` plus the commits in progress. On
+//! first record that arrives, waits until `flush_interval` has passed since that record's
+//! diagnosis was made, and commits up to `batch` records of the buffer; records that waited
+//! that long already (they came while a batch was being committed) are committed at once after
+//! it. So a crash loses the records of at most the last `flush_interval` plus the commits in
+//! progress. On
 //! shutdown the buffer is closed (the calls have drained by then) and everything in it is
 //! written before the process exits.
 //!

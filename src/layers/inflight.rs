@@ -21,7 +21,7 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, QuotaViolation};
 use tower::{Layer, Service};
 
-/// Health checks (and watches) in flight at once, apart from every other call. A check is
+/// Health checks in flight at once, apart from every other call. A check is
 /// answered from memory, so the budget bounds what a flood of them holds, not work: it is set
 /// well above what load balancers send (and the load benchmark's 256 checks in flight).
 pub const HEALTH_BUDGET: usize = 512;

@@ -1,6 +1,7 @@
 //! Retention: case records older than `--records-retention` are deleted in the background, a
-//! small batch per transaction, so that neither the writer of new records nor a fact write ever
-//! waits long behind it.
+//! small batch per transaction, so that neither the writer of new records nor a fact write
+//! waits long behind it. (On SQLite a deletion first keys the records waiting for their keys,
+//! which holds the records file as long as a keying batch would.)
 
 use super::RecordOptions;
 use crate::store::{FactStore, SharedStore, StoreError};
