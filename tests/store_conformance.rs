@@ -547,17 +547,17 @@ mod postgres_only {
         use paydiag::store::records::{RecordBatch, RecordQuery};
         let backend = PostgresBackend::create().await;
         let store = backend.open().await;
-        let batch: RecordBatch = vec![
+        let records = vec![
             checks::record("T-RETRIED", "DEP-1", as_of() - hours(2)),
             checks::record("T-RETRIED", "DEP-2", as_of() - hours(1)),
-        ]
-        .into();
+        ];
+        let batch: RecordBatch = records.clone().into();
         store.put_records(batch.clone()).await.expect("stored");
         // As the writer does when the first try's reply was lost.
         store.put_records(batch).await.expect("tried again");
-        // The same records in another batch are another batch.
+        // The very same records in a new batch (two identical diagnoses) are stored again.
         store
-            .put_records(vec![checks::record("T-RETRIED", "DEP-1", as_of() - hours(2))].into())
+            .put_records(records.into())
             .await
             .expect("another batch");
         let query = RecordQuery {
@@ -572,7 +572,7 @@ mod postgres_only {
             .into_iter()
             .map(|l| l.record.reference)
             .collect();
-        assert_eq!(listed, ["DEP-2", "DEP-1", "DEP-1"]);
+        assert_eq!(listed, ["DEP-2", "DEP-2", "DEP-1", "DEP-1"]);
         assert_eq!(backend.schema.count("diagnosis_record_batches").await, 2);
 
         // Retention takes the batches' rows with their records.
@@ -580,7 +580,7 @@ mod postgres_only {
             .delete_records_before(as_of(), 10)
             .await
             .expect("deleted");
-        assert_eq!(deleted, 3);
+        assert_eq!(deleted, 4);
         assert_eq!(backend.schema.count("diagnosis_record_batches").await, 0);
     }
 

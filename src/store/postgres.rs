@@ -467,8 +467,8 @@ impl FactStore for PostgresStore {
                     &params,
                 ),
                 client.execute(
-                    "DELETE FROM diagnosis_record_batches WHERE (newest_at, digest) IN (
-                         SELECT newest_at, digest FROM diagnosis_record_batches
+                    "DELETE FROM diagnosis_record_batches WHERE (newest_at, batch_id) IN (
+                         SELECT newest_at, batch_id FROM diagnosis_record_batches
                          WHERE newest_at < $1::text COLLATE \"C\"
                          ORDER BY newest_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
                     &params,

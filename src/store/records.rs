@@ -6,11 +6,65 @@ use super::codec::{Code, Columns, time_key};
 use crate::engine::diagnosis::{Action, Cause};
 use crate::triage::policy::{Disposition, Priority};
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
+use std::{
+    borrow::Cow,
+    sync::{
+        Arc, LazyLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 /// A batch of records to store, shared: the writer keeps it to try again while a backend (the
-/// SQLite store, on a blocking thread) works from it.
-pub type RecordBatch = std::sync::Arc<[DiagnosisRecord]>;
+/// SQLite store, on a blocking thread) works from it. Its id, made with it and kept by every
+/// clone, tells a store the batch tried again from a new one with the same records.
+#[derive(Debug, Clone)]
+pub struct RecordBatch {
+    id: [u8; 16],
+    records: Arc<[DiagnosisRecord]>,
+}
+
+impl RecordBatch {
+    /// The batch's id: no other batch of this process or, but for a chance of one in 2^64 a
+    /// pair, of any other has it.
+    pub fn id(&self) -> [u8; 16] {
+        self.id
+    }
+}
+
+impl From<Vec<DiagnosisRecord>> for RecordBatch {
+    fn from(records: Vec<DiagnosisRecord>) -> Self {
+        Self {
+            id: next_batch_id(),
+            records: records.into(),
+        }
+    }
+}
+
+impl std::ops::Deref for RecordBatch {
+    type Target = [DiagnosisRecord];
+
+    fn deref(&self) -> &[DiagnosisRecord] {
+        &self.records
+    }
+}
+
+/// A random half chosen once a process, then a count.
+fn next_batch_id() -> [u8; 16] {
+    static PROCESS: LazyLock<[u8; 8]> = LazyLock::new(|| {
+        let mut random = [0; 8];
+        if getrandom::fill(&mut random).is_err() {
+            // Without randomness, the process and the moment it started.
+            let started = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+            random = (started ^ i64::from(std::process::id()).rotate_left(48)).to_le_bytes();
+        }
+        random
+    });
+    static MADE: AtomicU64 = AtomicU64::new(0);
+    let mut id = [0; 16];
+    id[..8].copy_from_slice(&*PROCESS);
+    id[8..].copy_from_slice(&MADE.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    id
+}
 
 /// What one diagnosis made for a ticket concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,6 +337,16 @@ pub fn list_statement(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_keeps_its_id_in_every_clone_and_a_new_batch_has_another() {
+        let first = RecordBatch::from(Vec::new());
+        let again = first.clone();
+        let next = RecordBatch::from(Vec::new());
+        assert_eq!(again.id(), first.id());
+        assert_ne!(next.id(), first.id());
+        assert_eq!(next.id()[..8], first.id()[..8], "one random half a process");
+    }
 
     #[test]
     fn the_listed_columns_are_the_id_then_the_written_ones() {

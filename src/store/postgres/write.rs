@@ -11,12 +11,11 @@ use crate::{
     store::{
         Fact, StoreError,
         codec::{self, Code, clears_key, kinds_to_text, time_key},
-        records::{self, DiagnosisRecord},
+        records::{self, RecordBatch},
     },
 };
 use deadpool_postgres::GenericClient;
-use siphasher::sip128::{Hasher128 as _, SipHasher13};
-use std::{borrow::Cow, collections::HashMap, hash::Hasher as _, sync::LazyLock};
+use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
 use tokio_postgres::types::ToSql;
 
 /// One table's rows, column by column.
@@ -415,57 +414,33 @@ static RECORD_TYPES: LazyLock<Vec<(&str, Type)>> = LazyLock::new(|| {
         .collect()
 });
 /// The records, appended only when their batch is new: its row in `diagnosis_record_batches`
-/// (its newest record's time and its digest, the two parameters after the columns') is taken
-/// in the same statement, so a batch tried again after its first try was stored (the reply
-/// lost, or given up on after the operation timeout) is not stored twice.
+/// (its newest record's time and its id, the two parameters after the columns') is taken in
+/// the same statement, so a batch tried again after its first try was stored (the reply lost,
+/// or given up on after the operation timeout) is not stored twice.
 static INSERT_RECORDS: LazyLock<String> = LazyLock::new(|| {
-    let (newest, digest) = (RECORD_TYPES.len() + 1, RECORD_TYPES.len() + 2);
+    let (newest, id) = (RECORD_TYPES.len() + 1, RECORD_TYPES.len() + 2);
     format!(
         "WITH batch AS (
-             INSERT INTO diagnosis_record_batches (newest_at, digest)
-             VALUES (${newest}::text, ${digest}::bytea)
+             INSERT INTO diagnosis_record_batches (newest_at, batch_id)
+             VALUES (${newest}::text, ${id}::bytea)
              ON CONFLICT DO NOTHING RETURNING 1)
          {}",
         insert_sql("diagnosis_records", &RECORD_TYPES, ", batch", "")
     )
 });
 
-/// The key of the digests: random, so that no one outside can make two batches' digests alike.
-static DIGEST_KEY: LazyLock<[u8; 16]> = LazyLock::new(|| {
-    let mut key = [0; 16];
-    // Without randomness, a fixed key still tells apart batches no one chose to collide.
-    let _ = getrandom::fill(&mut key);
-    key
-});
-
 /// Appends `batch` in one statement, unless it was stored already; their ids follow their
 /// order.
-pub async fn records(
-    client: &impl GenericClient,
-    batch: &[DiagnosisRecord],
-) -> Result<(), StoreError> {
+pub async fn records(client: &impl GenericClient, batch: &RecordBatch) -> Result<(), StoreError> {
     let Some(newest) = batch.iter().map(|r| r.diagnosed_at).max() else {
         return Ok(());
     };
     let mut table = Table::new(&INSERT_RECORDS, &RECORD_TYPES);
-    let mut digest = SipHasher13::new_with_key(&DIGEST_KEY);
-    for record in batch {
-        let values = records::values(record);
-        for value in &values {
-            // Each value with its length, and a missing one apart from an empty one.
-            match value {
-                Some(text) => {
-                    digest.write_u8(1);
-                    digest.write_usize(text.len());
-                    digest.write(text.as_bytes());
-                }
-                None => digest.write_u8(0),
-            }
-        }
-        table.put(None, values.into_iter().map(Value::Text));
+    for record in batch.iter() {
+        table.put(None, records::values(record).map(Value::Text));
     }
-    let digest = digest.finish128().as_bytes();
+    let id = batch.id();
     table
-        .write_with(client, &[&time_key(newest), &digest.as_slice()])
+        .write_with(client, &[&time_key(newest), &id.as_slice()])
         .await
 }
