@@ -6,9 +6,8 @@
 //! diagnosis was made, and commits up to `batch` records of the buffer; records that waited
 //! that long already (they came while a batch was being committed) are committed at once after
 //! it. So a crash loses the records of at most the last `flush_interval` plus the commits in
-//! progress. On
-//! shutdown the buffer is closed (the calls have drained by then) and everything in it is
-//! written before the process exits.
+//! progress. On shutdown the buffer is closed (the calls have drained by then) and everything in
+//! it is written before the process exits.
 //!
 //! While the store cannot take a batch, the writer retries it with backoff and the buffer fills;
 //! once it is full, further records are dropped, never waited for: each is counted in
