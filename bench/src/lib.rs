@@ -20,6 +20,10 @@ mod watches;
 
 use anyhow::Context as _;
 use paydiag::client::View;
+use paydiag::store::{
+    postgres::{PostgresConfig, PostgresStore},
+    sqlite::SqliteStore,
+};
 use std::{
     path::{Path, PathBuf},
     time::Duration,
@@ -89,15 +93,16 @@ pub struct Options {
     /// How long the watches rest while their cost is measured, in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub watch_idle_seconds: f64,
-    /// Measure the SQLite store's cost of case records instead of the load: write this many
-    /// records, in batches of `--record-batch`, into a file already holding `--records-before`.
+    /// Measure the store's cost of case records instead of the load: write this many records,
+    /// in batches of `--record-batch`, into a store already holding `--records-before` (a SQLite
+    /// file, or with `--postgres` a schema of the benchmark's own).
     #[arg(long, value_name = "RECORDS")]
     pub record_writes: Option<usize>,
     /// Records per commit while `--record-writes` measures: 500 is what the recorder commits
     /// every 50 ms at 10,000 diagnoses a second.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub record_batch: u32,
-    /// Records in the file before `--record-writes` measures.
+    /// Records in the store before `--record-writes` measures.
     #[arg(long, default_value_t = 700_000)]
     pub records_before: usize,
     /// Measure only the case records section (Diagnose with a ticket id against without, at
@@ -244,18 +249,35 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
     if let Some(written) = options.record_writes {
-        anyhow::ensure!(
-            options.postgres.is_none(),
-            "--record-writes measures the SQLite store; PostgreSQL does the work in its own process"
-        );
-        let measured = server_runtime.block_on(record_writes::measure(
-            &dir.path().join("records.db"),
-            options.records_before,
-            written,
-            options.record_batch as usize,
-        ));
+        let (before, batch) = (options.records_before, options.record_batch as usize);
+        let measured = server_runtime.block_on(async {
+            match &options.postgres {
+                Some(url) => {
+                    let schema = postgres::Schema::create(url).await?;
+                    let measured = async {
+                        let store = PostgresStore::connect(&PostgresConfig {
+                            url: schema.url(),
+                            pool_size: 2,
+                            acquire_timeout: Duration::from_secs(10),
+                            operation_timeout: Duration::from_secs(60),
+                        })
+                        .await?;
+                        record_writes::measure(&store, before, written, batch).await
+                    }
+                    .await;
+                    schema.drop().await?;
+                    measured.map(|m| ("PostgreSQL", m))
+                }
+                None => {
+                    let store = SqliteStore::open(&dir.path().join("records.db"), 2).await?;
+                    let measured = record_writes::measure(&store, before, written, batch).await;
+                    measured.map(|m| ("SQLite", m))
+                }
+            }
+        });
         drop(log_guard);
-        report::record_writes(&measured?);
+        let (store, measured) = measured?;
+        report::record_writes(store, &measured);
         return Ok(Outcome { failures: 0 });
     }
     if let (Some(open), false) = (options.watches, options.smoke) {

@@ -448,15 +448,17 @@ fn larger_over_smaller(a: (u64, f64), b: (u64, f64)) -> (f64, (u64, u64)) {
     (larger.1 / smaller.1, (larger.0, smaller.0))
 }
 
-/// What the SQLite store's case records cost.
-pub fn record_writes(r: &crate::record_writes::RecordWrites) {
+/// What a store's case records cost.
+pub fn record_writes(store: &str, r: &crate::record_writes::RecordWrites) {
     println!(
-        "case records into SQLite: {} written in batches of {} into a file holding {}: \
-         {:.1} µs of CPU and {:.1} µs of wall time a record, keying included",
+        "case records into {store}: {} written in batches of {} into a store holding {}: \
+         {:.1} µs of this process's CPU, {:.1} µs of the machine's and {:.1} µs of wall time a \
+         record, keying included",
         thousands(r.written as f64),
         thousands(r.batch as f64),
         thousands(r.before as f64),
         r.cpu_us,
+        r.machine_cpu_us,
         r.wall_us
     );
 }
