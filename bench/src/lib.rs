@@ -20,10 +20,6 @@ mod watches;
 
 use anyhow::Context as _;
 use paydiag::client::View;
-use paydiag::store::{
-    postgres::{PostgresConfig, PostgresStore},
-    sqlite::SqliteStore,
-};
 use std::{
     path::{Path, PathBuf},
     time::Duration,
@@ -249,32 +245,13 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         paydiag::telemetry::install_metrics(([127, 0, 0, 1], 0).into())
     })?;
     if let Some(written) = options.record_writes {
-        let (before, batch) = (options.records_before, options.record_batch as usize);
-        let measured = server_runtime.block_on(async {
-            match &options.postgres {
-                Some(url) => {
-                    let schema = postgres::Schema::create(url).await?;
-                    let measured = async {
-                        let store = PostgresStore::connect(&PostgresConfig {
-                            url: schema.url(),
-                            pool_size: 2,
-                            acquire_timeout: Duration::from_secs(10),
-                            operation_timeout: Duration::from_secs(60),
-                        })
-                        .await?;
-                        record_writes::measure(&store, before, written, batch).await
-                    }
-                    .await;
-                    schema.drop().await?;
-                    measured.map(|m| ("PostgreSQL", m))
-                }
-                None => {
-                    let store = SqliteStore::open(&dir.path().join("records.db"), 2).await?;
-                    let measured = record_writes::measure(&store, before, written, batch).await;
-                    measured.map(|m| ("SQLite", m))
-                }
-            }
-        });
+        let measured = server_runtime.block_on(record_writes::measure_store(
+            options.postgres.as_deref(),
+            &dir.path().join("records.db"),
+            options.records_before,
+            written,
+            options.record_batch as usize,
+        ));
         drop(log_guard);
         let (store, measured) = measured?;
         report::record_writes(store, &measured);

@@ -3,14 +3,19 @@
 //! the CPU it takes: this process's (SQLite keys the records in it) and the whole machine's
 //! (PostgreSQL stores them in its own processes), keying and indexing included.
 
-use crate::servers;
+use crate::{postgres, servers};
 use chrono::{DateTime, TimeDelta, Utc};
 use paydiag::engine::diagnosis::{Action, Cause};
 use paydiag::store::{
     FactStore,
+    postgres::{PostgresConfig, PostgresStore},
     records::{DiagnosisRecord, RecordBatch, RecordQuery, RecordSource},
+    sqlite::SqliteStore,
 };
-use std::time::{Duration, Instant};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 /// What writing the records cost.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +32,35 @@ pub struct RecordWrites {
     pub machine_cpu_us: f64,
     /// Wall time a record, in µs.
     pub wall_us: f64,
+}
+
+/// Measures the store `--postgres` names (in a schema of the benchmark's own, dropped after),
+/// or else a new SQLite file at `path`; returns the store's name with the figures.
+pub async fn measure_store(
+    postgres: Option<&str>,
+    path: &Path,
+    before: usize,
+    written: usize,
+    batch: usize,
+) -> anyhow::Result<(&'static str, RecordWrites)> {
+    let Some(url) = postgres else {
+        let store = SqliteStore::open(path, 2).await?;
+        return Ok(("SQLite", measure(&store, before, written, batch).await?));
+    };
+    let schema = postgres::Schema::create(url).await?;
+    let measured = async {
+        let store = PostgresStore::connect(&PostgresConfig {
+            url: schema.url(),
+            pool_size: 2,
+            acquire_timeout: Duration::from_secs(10),
+            operation_timeout: Duration::from_secs(60),
+        })
+        .await?;
+        measure(&store, before, written, batch).await
+    }
+    .await;
+    schema.drop().await?;
+    Ok(("PostgreSQL", measured?))
 }
 
 /// Fills `store` with `before` records, then writes `written` more, `batch` a commit, and
@@ -147,7 +181,6 @@ impl Records {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use paydiag::store::sqlite::SqliteStore;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn it_writes_the_records_it_says_into_a_file_holding_the_others() {
