@@ -137,7 +137,18 @@ impl Watcher {
                 () = moment => {}
                 () = retry => {}
             }
-            match self.look().await {
+            // A look waits on the store, for as long as the operation timeout: shutdown must
+            // not wait behind it.
+            let looked = tokio::select! {
+                biased;
+                () = watches.closing().cancelled() => None,
+                looked = self.look() => Some(looked),
+            };
+            let Some(looked) = looked else {
+                self.ended = true;
+                return Some(Err(shutting_down()));
+            };
+            match looked {
                 Ok(news) => {
                     self.retry = None;
                     if let Some(diagnosis) = news {

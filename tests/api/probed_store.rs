@@ -26,6 +26,8 @@ pub enum Outage {
     Facts,
     /// What a watch asks after the facts: the windows not cleared and the next account status.
     LookAhead,
+    /// A diagnosis's facts never answer, as from a database that stopped answering.
+    FactsHang,
 }
 
 #[derive(Debug)]
@@ -74,8 +76,12 @@ impl ProbedStore {
         self.lookups.send_modify(|n| *n += 1);
     }
 
+    fn outage(&self) -> Outage {
+        *self.outage.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn fails(&self, reads: Outage) -> Result<(), StoreError> {
-        if *self.outage.lock().unwrap_or_else(PoisonError::into_inner) == reads {
+        if self.outage() == reads {
             return Err(StoreError::Unavailable("an outage the test made".into()));
         }
         Ok(())
@@ -96,6 +102,9 @@ impl FactStore for ProbedStore {
     async fn load_facts(&self, query: &FactQuery) -> Result<Facts, StoreError> {
         self.looked_up();
         self.fails(Outage::Facts)?;
+        if self.outage() == Outage::FactsHang {
+            std::future::pending::<()>().await;
+        }
         self.inner.load_facts(query).await
     }
     async fn search_transactions(

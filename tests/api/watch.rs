@@ -409,6 +409,35 @@ async fn a_watch_ends_with_unavailable_when_the_server_shuts_down() {
 }
 
 #[tokio::test]
+async fn a_watch_waiting_on_a_store_that_does_not_answer_ends_at_once_on_shutdown() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let sqlite = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
+        .await
+        .expect("open store");
+    let store = Arc::new(ProbedStore::new(sqlite));
+    let clock = ManualClock::new(at(1));
+    let mut app = spawn_watching_over(store.clone(), dir, WatchOptions::default(), &clock).await;
+    app.put_transaction(transaction("W-HUNG")).await;
+    let mut stream = watch(&mut app, watching("W-HUNG")).await;
+    assert_eq!(
+        next_diagnosis(&mut stream).await.cause(),
+        pb::Cause::ConfirmationDelay
+    );
+    let mut lookups = store.watch_lookups();
+    let before = store.lookups();
+
+    store.set_outage(Outage::FactsHang);
+    // The overrun wakes the watch, which then waits on the store for good.
+    clock.set(at(24 * 60));
+    tried(&mut lookups, before + 1).await;
+    app.begin_shutdown();
+    let ended = next(&mut stream).await.expect_err("cut off");
+
+    assert_eq!(ended.code(), Code::Unavailable);
+    assert_reason(&ended, "SHUTTING_DOWN");
+}
+
+#[tokio::test]
 async fn a_bad_watch_request_is_refused_naming_the_field() {
     let (mut app, _clock) = app_at(t0()).await;
     let refused = app
