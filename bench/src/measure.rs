@@ -179,11 +179,25 @@ pub struct Records {
     pub with: Run,
     /// Each round's calls/s with a ticket id over without.
     pub ratios: Vec<f64>,
+    /// Each round's server CPU per call without a ticket id over with: the calls/s ratio where
+    /// the server's core is the limit and the store's work runs elsewhere (PostgreSQL on a host
+    /// of its own), whatever else shares this machine's cores.
+    pub server_ratios: Vec<f64>,
     /// What the server recorded by the end, once its buffer was written.
     pub stats: RecordStats,
 }
 
 impl Records {
+    /// Calls/s with a ticket id over without, every round merged.
+    pub fn ratio(&self) -> f64 {
+        self.with.rate() / self.without.rate()
+    }
+
+    /// Server CPU per call without a ticket id over with, every round merged.
+    pub fn server_ratio(&self) -> f64 {
+        self.without.server_micros() / self.with.server_micros()
+    }
+
     /// Failed calls and dropped records.
     pub fn failures(&self) -> u64 {
         self.without.failures + self.with.failures + self.stats.dropped
@@ -540,14 +554,17 @@ async fn records(
     }
     let mut merged = [load::empty_run()?, load::empty_run()?];
     let mut ratios = Vec::with_capacity(options.rounds as usize);
+    let mut server_ratios = Vec::with_capacity(options.rounds as usize);
     for round in 1..=options.rounds {
-        let mut rates = [0.0; 2];
+        let (mut rates, mut server) = ([0.0; 2], [0.0; 2]);
         for call in rotation(round, calls.len()) {
             let run = load::drive(&channels, scenario.in_flight, &calls[call], length).await?;
             rates[call] = run.rate();
+            server[call] = run.server_micros();
             merged[call].absorb(run)?;
         }
         ratios.push(rates[1] / rates[0]);
+        server_ratios.push(server[0] / server[1]);
     }
     let recorder = &targets.recorder;
     let taken = recorder.stats().accepted;
@@ -560,6 +577,7 @@ async fn records(
         without,
         with,
         ratios,
+        server_ratios,
         stats: recorder.stats(),
     })
 }

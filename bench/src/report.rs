@@ -200,17 +200,30 @@ pub fn lookups(l: &Lookups) {
 
 /// Diagnose with a ticket id (recorded) against without: each round's ratio and the merged runs.
 pub fn records(r: &Records) {
-    let ratios: Vec<String> = r.ratios.iter().map(|x| format!("{x:.2}×")).collect();
+    let by_round = |ratios: &[f64]| {
+        let ratios: Vec<String> = ratios.iter().map(|x| format!("{x:.2}×")).collect();
+        ratios.join(", ")
+    };
     println!(
         "case records at {}: Diagnose with a ticket id (each diagnosis recorded) against \
          without, same server, alternating; with/without calls/s by round: {}",
         name(r.scenario),
-        ratios.join(", ")
+        by_round(&r.ratios)
+    );
+    println!(
+        "  server CPU a call, without/with, by round: {} (the calls/s ratio where the server's \
+         core is the limit and the store works elsewhere)",
+        by_round(&r.server_ratios)
     );
     table(&[
         ("without ticket id", &r.without),
         ("with ticket id", &r.with),
     ]);
+    println!(
+        "  merged: calls/s with/without {:.2}×, server CPU a call without/with {:.2}×",
+        r.ratio(),
+        r.server_ratio()
+    );
     println!(
         "  records: {} taken, {} written, {} dropped",
         thousands(r.stats.accepted as f64),
@@ -388,7 +401,17 @@ pub fn summary(m: &Measured) {
             name(records.scenario),
             range(&records.ratios)
         ),
-        records.with.rate() / records.without.rate(),
+        records.ratio(),
+        "≥",
+        RECORDS_TARGET,
+    );
+    target(
+        &format!(
+            "Diagnose without/with a ticket id server CPU a call at {} (rounds {})",
+            name(records.scenario),
+            range(&records.server_ratios)
+        ),
+        records.server_ratio(),
         "≥",
         RECORDS_TARGET,
     );
@@ -516,6 +539,9 @@ fn target(what: &str, value: f64, relation: &str, goal: f64) {
     let verdict = if met { "met" } else { "NOT met" };
     let shown = if goal >= 100.0 {
         thousands(value)
+    } else if format!("{value:.2}") == format!("{goal:.2}") {
+        // So that a miss by less than the rounding does not read as the goal itself.
+        format!("{value:.3}")
     } else {
         format!("{value:.2}")
     };
