@@ -241,10 +241,16 @@ async fn a_delay_that_overruns_its_expected_time_turns_into_a_stall_when_the_clo
     );
 }
 
-/// A watch over a store whose reads fail as `outage` from the moment its delay overruns: it
-/// tries again 250 ms, then 500 ms after the first failure (never at once, for the moment that
-/// woke it), and sends the stall once the store answers again.
-async fn a_watch_backs_off_while_the_store_fails(outage: Outage) {
+/// A server over a probed SQLite store with its watches' clock at `at(1)`, and a watch of a
+/// pending deposit `reference` that has sent its first diagnosis (a confirmation delay).
+async fn watching_a_delay_over_a_probed_store(
+    reference: &str,
+) -> (
+    TestApp,
+    Arc<ProbedStore>,
+    ManualClock,
+    Streaming<pb::Diagnosis>,
+) {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let sqlite = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
         .await
@@ -252,12 +258,20 @@ async fn a_watch_backs_off_while_the_store_fails(outage: Outage) {
     let store = Arc::new(ProbedStore::new(sqlite));
     let clock = ManualClock::new(at(1));
     let mut app = spawn_watching_over(store.clone(), dir, WatchOptions::default(), &clock).await;
-    app.put_transaction(transaction("W-AWAY")).await;
-    let mut stream = watch(&mut app, watching("W-AWAY")).await;
+    app.put_transaction(transaction(reference)).await;
+    let mut stream = watch(&mut app, watching(reference)).await;
     assert_eq!(
         next_diagnosis(&mut stream).await.cause(),
         pb::Cause::ConfirmationDelay
     );
+    (app, store, clock, stream)
+}
+
+/// A watch over a store whose reads fail as `outage` from the moment its delay overruns: it
+/// tries again 250 ms, then 500 ms after the first failure (never at once, for the moment that
+/// woke it), and sends the stall once the store answers again.
+async fn a_watch_backs_off_while_the_store_fails(outage: Outage) {
+    let (_app, store, clock, mut stream) = watching_a_delay_over_a_probed_store("W-AWAY").await;
     let mut lookups = store.watch_lookups();
     let before = store.lookups();
 
@@ -410,19 +424,7 @@ async fn a_watch_ends_with_unavailable_when_the_server_shuts_down() {
 
 #[tokio::test]
 async fn a_watch_waiting_on_a_store_that_does_not_answer_ends_at_once_on_shutdown() {
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    let sqlite = SqliteStore::open(&dir.path().join("paydiag.db"), 2)
-        .await
-        .expect("open store");
-    let store = Arc::new(ProbedStore::new(sqlite));
-    let clock = ManualClock::new(at(1));
-    let mut app = spawn_watching_over(store.clone(), dir, WatchOptions::default(), &clock).await;
-    app.put_transaction(transaction("W-HUNG")).await;
-    let mut stream = watch(&mut app, watching("W-HUNG")).await;
-    assert_eq!(
-        next_diagnosis(&mut stream).await.cause(),
-        pb::Cause::ConfirmationDelay
-    );
+    let (mut app, store, clock, mut stream) = watching_a_delay_over_a_probed_store("W-HUNG").await;
     let mut lookups = store.watch_lookups();
     let before = store.lookups();
 
