@@ -17,7 +17,7 @@ use paydiag::{
 use std::sync::{Mutex, PoisonError};
 use tokio::sync::{broadcast, watch};
 
-/// Which reads fail as unavailable.
+/// Which reads fail as unavailable, or never answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outage {
     /// None: every call reaches the store.
@@ -35,6 +35,8 @@ pub struct ProbedStore {
     inner: SqliteStore,
     /// Lookups tried through it: facts, searches and record listings, failed ones included.
     lookups: watch::Sender<usize>,
+    /// Fact reads waiting for good on [`Outage::FactsHang`].
+    hung: watch::Sender<usize>,
     outage: Mutex<Outage>,
     /// A ticket whose records' batches are refused as a defect.
     refused_ticket: Mutex<Option<String>>,
@@ -45,6 +47,7 @@ impl ProbedStore {
         Self {
             inner,
             lookups: watch::Sender::new(0),
+            hung: watch::Sender::new(0),
             outage: Mutex::new(Outage::None),
             refused_ticket: Mutex::new(None),
         }
@@ -66,6 +69,11 @@ impl ProbedStore {
     /// Lookups tried, as they come.
     pub fn watch_lookups(&self) -> watch::Receiver<usize> {
         self.lookups.subscribe()
+    }
+
+    /// Fact reads that never answer, as they come.
+    pub fn watch_hung(&self) -> watch::Receiver<usize> {
+        self.hung.subscribe()
     }
 
     pub fn set_outage(&self, outage: Outage) {
@@ -103,6 +111,7 @@ impl FactStore for ProbedStore {
         self.looked_up();
         self.fails(Outage::Facts)?;
         if self.outage() == Outage::FactsHang {
+            self.hung.send_modify(|n| *n += 1);
             std::future::pending::<()>().await;
         }
         self.inner.load_facts(query).await

@@ -425,13 +425,15 @@ async fn a_watch_ends_with_unavailable_when_the_server_shuts_down() {
 #[tokio::test]
 async fn a_watch_waiting_on_a_store_that_does_not_answer_ends_at_once_on_shutdown() {
     let (mut app, store, clock, mut stream) = watching_a_delay_over_a_probed_store("W-HUNG").await;
-    let mut lookups = store.watch_lookups();
-    let before = store.lookups();
+    let mut hung = store.watch_hung();
 
     store.set_outage(Outage::FactsHang);
     // The overrun wakes the watch, which then waits on the store for good.
     clock.set(at(24 * 60));
-    tried(&mut lookups, before + 1).await;
+    tokio::time::timeout(PATIENCE, hung.wait_for(|n| *n >= 1))
+        .await
+        .expect("the watch looks again at the overrun")
+        .expect("the store is alive");
     app.begin_shutdown();
     let ended = next(&mut stream).await.expect_err("cut off");
 
