@@ -179,9 +179,9 @@ pub struct Records {
     pub with: Run,
     /// Each round's calls/s with a ticket id over without.
     pub ratios: Vec<f64>,
-    /// Each round's server CPU per call without a ticket id over with: the calls/s ratio where
-    /// the server's core is the limit and the store's work runs elsewhere (PostgreSQL on a host
-    /// of its own), whatever else shares this machine's cores.
+    /// Each round's server CPU per call without a ticket id over with (every thread but the
+    /// load generator's, so SQLite's work included, PostgreSQL's not): the calls/s ratio of a
+    /// replica whose core is its own, whatever else shares this machine's cores.
     pub server_ratios: Vec<f64>,
     /// What the server recorded by the end, once its buffer was written.
     pub stats: RecordStats,

@@ -211,8 +211,8 @@ pub fn records(r: &Records) {
         by_round(&r.ratios)
     );
     println!(
-        "  server CPU a call, without/with, by round: {} (the calls/s ratio where the server's \
-         core is the limit and the store works elsewhere)",
+        "  server CPU a call, without/with, by round: {} (its threads', an in-process store's \
+         work included: the calls/s ratio of a replica whose core is its own)",
         by_round(&r.server_ratios)
     );
     table(&[
@@ -531,6 +531,11 @@ pub fn watches(w: &Watches) {
 }
 
 fn target(what: &str, value: f64, relation: &str, goal: f64) {
+    println!("  {what}: {}", verdict(value, relation, goal));
+}
+
+/// "VALUE (target RELATION GOAL): met", or NOT met.
+fn verdict(value: f64, relation: &str, goal: f64) -> String {
     let met = match relation {
         "≥" => value >= goal,
         "≤" => value <= goal,
@@ -539,13 +544,16 @@ fn target(what: &str, value: f64, relation: &str, goal: f64) {
     let verdict = if met { "met" } else { "NOT met" };
     let shown = if goal >= 100.0 {
         thousands(value)
-    } else if format!("{value:.2}") == format!("{goal:.2}") {
-        // So that a miss by less than the rounding does not read as the goal itself.
-        format!("{value:.3}")
     } else {
-        format!("{value:.2}")
+        // A miss shows as many decimals as it takes not to read as the goal itself.
+        let mut decimals = 2;
+        while !met && decimals < 6 && format!("{value:.decimals$}") == format!("{goal:.decimals$}")
+        {
+            decimals += 1;
+        }
+        format!("{value:.decimals$}")
     };
-    println!("  {what}: {shown} (target {relation} {goal}): {verdict}");
+    format!("{shown} (target {relation} {goal}): {verdict}")
 }
 
 /// One run against another: throughput and latency quantiles.
@@ -608,7 +616,7 @@ fn thousands(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{larger_over_smaller, thousands};
+    use super::{larger_over_smaller, thousands, verdict};
 
     #[test]
     fn the_store_size_ratio_is_the_larger_store_over_the_smaller_whichever_is_diagnosed_first() {
@@ -621,6 +629,24 @@ mod tests {
         assert_eq!(
             larger_over_smaller(thousand, million),
             (0.9, (1_000_000, 1_000))
+        );
+    }
+
+    #[test]
+    fn a_miss_by_less_than_the_rounding_shows_the_decimals_that_tell_it_from_the_goal() {
+        assert_eq!(verdict(0.8973, "≥", 0.9), "0.897 (target ≥ 0.9): NOT met");
+        assert_eq!(
+            verdict(0.89996, "≥", 0.9),
+            "0.89996 (target ≥ 0.9): NOT met"
+        );
+        assert_eq!(verdict(0.5004, "≤", 0.5), "0.5004 (target ≤ 0.5): NOT met");
+        assert_eq!(verdict(0.8994, "≥", 0.9), "0.899 (target ≥ 0.9): NOT met");
+        assert_eq!(verdict(0.8951, "≥", 0.9), "0.895 (target ≥ 0.9): NOT met");
+        assert_eq!(verdict(0.9012, "≥", 0.9), "0.90 (target ≥ 0.9): met");
+        assert_eq!(verdict(0.87, "≥", 0.9), "0.87 (target ≥ 0.9): NOT met");
+        assert_eq!(
+            verdict(29_043.0, "≥", 100_000.0),
+            "29,043 (target ≥ 100000): NOT met"
         );
     }
 
